@@ -1,0 +1,76 @@
+// Dimension-order routing on tori and meshes with dateline virtual channels.
+//
+// A packet corrects dimension 0 first, then 1, ...; in each torus dimension it takes the shorter
+// way round, ties (k even, distance k/2) broken toward "+". Deadlock freedom on the rings needs
+// two VC classes: a packet travels a dimension on VC 0 and moves to VC 1 on the hop that crosses
+// that dimension's dateline (its wrap link, k-1 <-> 0), staying on VC 1 until it leaves the
+// dimension; each new dimension starts again on VC 0. Meshes have no wrap links: always VC 0.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "topologies/graph.h"
+#include "topologies/next-hop-table.h"
+
+namespace ofab::topo {
+
+struct DorHop {
+  uint32_t from = 0, to = 0;
+  uint32_t link = 0;
+  uint32_t port = 0;    // output port at `from`
+  int dimension = 0;
+  int direction = +1;   // +1 or -1
+  uint8_t vc = 0;       // 0 before the dateline, 1 from the dateline hop on
+};
+
+// One routing decision, for hop-by-hop use in a switch that keeps the VC in the flit.
+struct DorStep {
+  uint32_t port = kNoPort;  // kNoPort when node == dst
+  uint32_t link = 0;
+  uint32_t next = 0;
+  int dimension = -1;
+  int direction = 0;
+  bool crossesDateline = false;
+};
+
+class DimensionOrderRouter {
+ public:
+  // Needs a graph from Torus/Mesh/Ring (grid shape present, grid links intact); throws
+  // TopologyError otherwise. Copies what it needs: the graph may go away afterwards.
+  explicit DimensionOrderRouter(const Graph& g);
+
+  const std::vector<int>& dims() const { return dims_; }
+  bool wrap() const { return wrap_; }
+  // Hops of the dimension-order path = torus (or mesh) distance sum_i min(d_i, k_i - d_i).
+  uint32_t Distance(uint32_t src, uint32_t dst) const;
+  // Node ids (== accelerator indices in grids). Empty when src == dst.
+  std::vector<DorHop> Route(uint32_t src, uint32_t dst) const;
+  DorStep Step(uint32_t node, uint32_t dst) const;
+  // VC of the next hop given the VC and dimension of the hop the flit arrived on (-1 at the source).
+  static uint8_t NextVc(uint8_t vcIn, int dimensionIn, const DorStep& step) {
+    const uint8_t base = step.dimension == dimensionIn ? vcIn : 0;
+    return step.crossesDateline ? uint8_t{1} : base;
+  }
+  // Single-path table (one port per entry) for table-driven switches.
+  NextHopTable BuildTable() const;
+
+ private:
+  void CheckNodes(uint32_t a, uint32_t b) const;
+  int Coord(uint32_t node, std::size_t d) const {
+    return static_cast<int>((node / stride_[d]) % static_cast<uint32_t>(dims_[d]));
+  }
+
+  std::vector<int> dims_;
+  std::vector<uint32_t> stride_;
+  bool wrap_ = false;
+  uint32_t numNodes_ = 0;
+  // Per node and dimension (index node * n + d): link, port and neighbour in each direction.
+  std::vector<uint32_t> plusLink_, minusLink_, plusPort_, minusPort_, plusNext_, minusNext_;
+  std::vector<bool> linkIsWrap_;
+};
+
+// True when every hop of the route uses an up link (DOR is oblivious: it cannot route around).
+bool RouteIsUp(const std::vector<DorHop>& route, const LinkMask& mask);
+
+}  // namespace ofab::topo
