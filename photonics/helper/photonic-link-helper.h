@@ -24,7 +24,10 @@ namespace ofab
  *   auto srcB = h.CreateLaserSource();
  *   ns3::Ptr<OpticalChannel> ch = h.Install(srcA, srcB); // end 0 transmits with srcA, end 1 with srcB
  *
- * Every created object is validated (ParameterError on a bad attribute).
+ * Every created object is validated (ParameterError on a bad attribute). Set*Attribute throws
+ * ParameterError for an unknown name or a value the attribute's checker refuses (where
+ * ns3::ObjectFactory would abort). The constructor switches ns-3 to picosecond resolution
+ * (EnsurePicosecondResolution), since links cache their timing in simulator time steps.
  */
 class PhotonicLinkHelper
 {

@@ -22,7 +22,9 @@ namespace ofab
  *
  * Attributes: LineCount (8), CentreFrequencyThz (228.8, i.e. 1310 nm), SpacingGhz (200),
  * LinePowerDbm (+3 per line per port), PowerSpreadDb (1), WallPlugEfficiency (0.2), PortCount (1).
- * Trace source "LineState": (line, old state, new state, line power dBm now).
+ * Trace source "LineState": (line, old state, new state, line power dBm now). It also fires with
+ * old state == new state when a line's power moves without a state change (a deeper degradation, or a
+ * grid/power attribute changed at run time), so that every link it feeds re-evaluates its budget.
  */
 class LaserSource : public ns3::Object
 {
@@ -66,6 +68,13 @@ class LaserSource : public ns3::Object
     void SetLineCount(uint32_t n);
     void SetState(uint32_t line, LineState state, double dropDb);
     void CheckLine(uint32_t line) const; ///< throws std::out_of_range for a bad index
+    void NotifyAllLines() const;         ///< fires "LineState" for every line (power/grid changed)
+
+    /// Attribute setter: stores the value, then tells the links this source feeds (NotifyAllLines).
+    template <typename V, V LaserSource::*Member>
+    void SetAndNotify(V value);
+    template <typename V, V LaserSource::*Member>
+    V GetMember() const;
 
     uint32_t m_lineCount;
     uint32_t m_portCount;

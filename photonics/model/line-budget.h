@@ -21,8 +21,10 @@ struct LineBudget
     double crosstalkDbm = 0;   ///< average power leaked in from the other lines through this line's drop ring
     double q = 0;              ///< Q factor (for PAM4: the worst of the three eyes)
     double preFecBer = 0.5;    ///< raw bit error ratio
-    double codewordErrorProb = 1; ///< P(one RS(544,514) codeword on this line alone is uncorrectable)
+    double codewordErrorProb = 1; ///< P(one RS(544,514) codeword on this line alone is uncorrectable);
+                                  ///< FEC off: P(any error in a codeword's 5140 payload bits)
     double marginDb = 0;       ///< uniform attenuation of every line that this line tolerates before its BER reaches the target
+                               ///< (negative: power it lacks; -infinity when dark, unlocked or under a noise floor)
 };
 
 } // namespace ofab

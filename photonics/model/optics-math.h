@@ -14,6 +14,13 @@ namespace ofab::optics
 constexpr double kElementaryChargeC = 1.602176634e-19;
 constexpr double kSpeedOfLightMPerS = 299792458.0;
 
+/// The RS(544,514) "KP4" code of 800G Ethernet / UALink-style links: 10-bit symbols, t = 15.
+constexpr unsigned kRsCodewordSymbols = 544;
+constexpr unsigned kRsDataSymbols = 514;
+constexpr unsigned kRsCorrectableSymbols = 15;
+constexpr unsigned kRsSymbolBits = 10;
+constexpr unsigned kRsPayloadBits = kRsDataSymbols * kRsSymbolBits; ///< 5140 data bits per codeword
+
 double DbmToMw(double dbm);
 double MwToDbm(double mw); ///< -infinity for 0 mW
 double DbToLinear(double db);

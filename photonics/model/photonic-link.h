@@ -31,17 +31,23 @@ namespace ofab
  *   - mux stage [MuxLossDb] - 2 fibre couplers [FibreCouplerLossDb] - connectors [ConnectorCount x ConnectorLossDb]
  *   - fibre [FibreLengthM x FibreLossDbPerKm] - demux stage [DemuxLossDb] - Rx waveguide [RxWaveguideLengthCm x WaveguideLossDbPerCm]
  *   - i passed drop rings before its own [RingThroughLossDb] - ring drop [RingDropLossDb]
+ *   - the share of line i that those earlier drop rings pull off the bus (their Lorentzian tails X_ki,
+ *     k < i; negligible on a nominal grid, decisive when a drifted ring sits on line i)
+ *   - for a ring that lost lock, its own drop response at the drift (the Lorentzian at the offset)
  * The '0' level is the '1' level / extinction ratio [ExtinctionRatioDb].
  *
  * Noise per level (currents, A^2): thermal sigma [ReceiverNoiseCurrentUa] squared, shot 2q(RP+Id)B
  * [DarkCurrentNa], RIN rin (RP)^2 B [RinDbPerHz], plus crosstalk treated as Gaussian noise: each other
  * line j leaks X_ij of its power through line i's drop ring; its mean shifts both levels alike and its
- * modulation adds variance (R X_ij OMA_j / 2)^2. B = NoiseBandwidthRatio x symbol rate; the symbol rate
+ * modulation adds variance (R X_ij OMA_j / 2)^2 (x 5/9 for a PAM4 neighbour, the variance of four
+ * equiprobable levels). B = NoiseBandwidthRatio x symbol rate; the symbol rate
  * is LineRateGbps (x 544/514 with FEC) / bits per symbol (1 NRZ, 2 PAM4).
  * NRZ: Q = (I1 - I0) / (sigma1 + sigma0). PAM4: four equally spaced levels between P0 and P1, per-eye Q.
  *
  * Attributes carry their unit in the name; defaults are the reference figures (see photonics/README.md).
  * Trace source "Capacity": (usable lines, capacity in bit/s), fired whenever the usable line count changes.
+ * Laser line events, ring drift and attribute changes (once a source is attached) are evaluated at once,
+ * so the trace fires at the simulated time of the change.
  */
 class PhotonicLink : public ns3::Object
 {
@@ -78,6 +84,7 @@ class PhotonicLink : public ns3::Object
     ns3::Time GetPropagationDelay() const;                ///< FibreLengthM x PropagationDelayNsPerM
     ns3::Time GetFecLatency() const;                      ///< FecLatency when FEC is on, else zero
     bool IsFecEnabled() const;
+    Modulation GetModulation() const;
 
     /**
      * Probability that a frame of `bytes` is delivered with an error the receiver detects (CRC fail).
@@ -103,8 +110,25 @@ class PhotonicLink : public ns3::Object
     void DoDispose() override;
 
   private:
-    void Invalidate();           ///< something changed: recompute before the next query
+    void Invalidate();           ///< something changed: recompute at once when a source is attached, else lazily
     void Recompute() const;      ///< evaluates every line's budget, fires "Capacity" when it changed
+    void EnsureFresh() const     ///< Recompute() when dirty (inline: every per-frame call starts here)
+    {
+        if (m_dirty)
+        {
+            Recompute();
+        }
+    }
+    void UpdateFrameCache() const; ///< per-codeword / per-bit survival of the usable lines
+    void DisconnectSource();
+
+    /// Attribute accessors that mark the budget dirty (see Invalidate).
+    template <typename V, V PhotonicLink::*Member>
+    void SetParam(V value);
+    template <typename V, V PhotonicLink::*Member>
+    V GetParam() const;
+    void SetModulationValue(int value);
+    int GetModulationValue() const;
     void OnLaserLineState(uint32_t line, LaserSource::LineState oldState, LaserSource::LineState newState,
                           double powerDbm);
 
@@ -152,6 +176,12 @@ class PhotonicLink : public ns3::Object
     mutable uint32_t m_lastReportedUsable;
     mutable uint32_t m_cachedFrameBytes;
     mutable double m_cachedFrameErrorProb;
+    mutable double m_lastReportedCapacity;
+    mutable double m_capacityBps;
+    mutable double m_ticksPerByte;        ///< serialization time per byte in simulator time steps
+    mutable ns3::Time m_propagationDelay;
+    mutable double m_logCodewordOk;       ///< log P(one striped codeword decodes), FEC on
+    mutable double m_logBitOk;            ///< log P(one striped bit is right), FEC off
     ns3::TracedCallback<uint32_t, double> m_capacityTrace;
 };
 
