@@ -1,0 +1,119 @@
+// The `ofab` program: one entry point for every command, so users learn one tool.
+
+#include "fabric/app/link-budget-command.h"
+#include "fabric/config/attribute-binder.h"
+#include "fabric/config/config-error.h"
+#include "photonics/model/time-resolution.h"
+
+#include "ns3/type-id.h"
+
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+#include <map>
+
+namespace
+{
+
+/// Exit codes: 0 success, 1 the run failed, 2 bad command line or configuration.
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+/// The YAML sections whose keys are ns-3 attributes, and the model behind each.
+const std::map<std::string, std::string>&
+Sections()
+{
+    static const std::map<std::string, std::string> sections{
+        {"laser", "ofab::LaserSource"},
+        {"link", "ofab::PhotonicLink"},
+    };
+    return sections;
+}
+
+int
+RunKeys(const std::string& section)
+{
+    for (const auto& [name, typeName] : Sections())
+    {
+        if (!section.empty() && section != name)
+        {
+            continue;
+        }
+        std::cout << name << ":   (" << typeName << ")\n" << ofab::DescribeKeys(ns3::TypeId::LookupByName(typeName)) << "\n";
+    }
+    return 0;
+}
+
+} // namespace
+
+int
+main(int argc, char** argv)
+{
+    ofab::EnsurePicosecondResolution();
+    CLI::App app{"ofab: emulator of optical interconnect fabrics for AI accelerators (ns-3).\n"
+                 "Every model parameter is a YAML key; `ofab keys` lists them with units and defaults.",
+                 "ofab"};
+    app.require_subcommand(1);
+    app.set_help_all_flag("--help-all", "Show the help of every command");
+
+    ofab::LinkBudgetOptions budget;
+    auto* budgetCmd = app.add_subcommand(
+        "link-budget", "Evaluate a photonic link file: per-line power, Q, BER, codeword error, margin; "
+                       "capacity and energy per bit.\nExample: ofab link-budget experiments/links/cpo-8lambda.yaml");
+    budgetCmd->add_option("file", budget.file, "Link file (YAML with `laser:` and `link:` sections)")->required();
+    budgetCmd->add_flag("--json", budget.json, "Print JSON instead of a table");
+    budgetCmd->add_flag("--resolved", budget.resolved, "Also print every key with its value (defaults filled in)");
+    budgetCmd->add_option("--set", budget.overrides,
+                          "Override a key: --set link.fibre_length_m=100 (repeatable)");
+
+    std::string keysSection;
+    auto* keysCmd = app.add_subcommand("keys", "List the YAML keys of a section with default, unit, range and meaning");
+    std::vector<std::string> sectionNames;
+    for (const auto& s : Sections())
+    {
+        sectionNames.push_back(s.first);
+    }
+    keysCmd->add_option("section", keysSection, "Section to list (default: all)")->check(CLI::IsMember(sectionNames));
+
+    try
+    {
+        app.parse(argc, argv);
+    }
+    catch (const CLI::CallForHelp& e)
+    {
+        return app.exit(e);
+    }
+    catch (const CLI::CallForAllHelp& e)
+    {
+        return app.exit(e);
+    }
+    catch (const CLI::ParseError& e)
+    {
+        app.exit(e);
+        return kExitUsage;
+    }
+
+    try
+    {
+        if (budgetCmd->parsed())
+        {
+            ofab::RunLinkBudget(budget, std::cout);
+        }
+        else if (keysCmd->parsed())
+        {
+            return RunKeys(keysSection);
+        }
+        return 0;
+    }
+    catch (const ofab::ConfigError& e)
+    {
+        std::cerr << "ofab: error: " << e.what() << "\n";
+        return kExitUsage;
+    }
+    catch (const std::exception& e)
+    {
+        std::cerr << "ofab: error: " << e.what() << "\n";
+        return kExitFailure;
+    }
+}

@@ -1,0 +1,233 @@
+#include "fabric/config/config-document.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+namespace ofab
+{
+
+ConfigDocument::ConfigDocument(YAML::Node root, std::string origin)
+    : m_root(std::move(root)),
+      m_origin(std::move(origin))
+{
+}
+
+ConfigDocument
+ConfigDocument::Load(const std::string& path)
+{
+    std::ifstream in(path);
+    if (!in)
+    {
+        throw ConfigError({path, 0, 0}, "", "cannot open the file for reading");
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return Parse(text.str(), path);
+}
+
+ConfigDocument
+ConfigDocument::Parse(const std::string& text, const std::string& origin)
+{
+    YAML::Node root;
+    try
+    {
+        root = YAML::Load(text);
+    }
+    catch (const YAML::Exception& e)
+    {
+        throw ConfigError({origin, e.mark.line + 1, e.mark.column + 1}, "",
+                          "YAML syntax error: " + e.msg);
+    }
+    if (root.IsNull())
+    {
+        root = YAML::Node(YAML::NodeType::Map);
+    }
+    if (!root.IsMap())
+    {
+        throw ConfigError({origin, root.Mark().line + 1, root.Mark().column + 1}, "",
+                          "expected a mapping of keys at the top of the file");
+    }
+    return ConfigDocument(root, origin);
+}
+
+void
+ConfigDocument::ApplyOverride(const std::string& assignment)
+{
+    const SourceLocation where{"--set " + assignment, 0, 0};
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0)
+    {
+        throw ConfigError(where, "", "expected path.to.key=value");
+    }
+    const std::string path = assignment.substr(0, eq);
+    YAML::Node value;
+    try
+    {
+        value = YAML::Load(assignment.substr(eq + 1));
+    }
+    catch (const YAML::Exception& e)
+    {
+        throw ConfigError(where, path, "the value is not valid YAML: " + e.msg);
+    }
+
+    std::vector<std::string> parts;
+    std::stringstream ss(path);
+    for (std::string part; std::getline(ss, part, '.');)
+    {
+        if (part.empty())
+        {
+            throw ConfigError(where, path, "empty component in the key path");
+        }
+        parts.push_back(part);
+    }
+    // yaml-cpp nodes are handles: walking with operator[] on a copy edits the shared tree.
+    YAML::Node node = m_root;
+    std::string walked;
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i)
+    {
+        walked = JoinKey(walked, parts[i]);
+        YAML::Node child = node[parts[i]];
+        if (child.IsDefined() && !child.IsNull() && !child.IsMap())
+        {
+            throw ConfigError(where, walked, "is a single value, not a section with keys");
+        }
+        if (!child.IsDefined() || child.IsNull())
+        {
+            node[parts[i]] = YAML::Node(YAML::NodeType::Map);
+        }
+        node.reset(node[parts[i]]);
+    }
+    node[parts.back()] = value;
+    m_overrides[path] = where.origin;
+}
+
+SourceLocation
+ConfigDocument::Locate(const std::string& keyPath, const YAML::Mark& mark) const
+{
+    auto it = m_overrides.find(keyPath);
+    if (it != m_overrides.end())
+    {
+        return {it->second, 0, 0};
+    }
+    if (mark.is_null() || mark.line < 0)
+    {
+        return {m_origin, 0, 0};
+    }
+    return {m_origin, mark.line + 1, mark.column + 1};
+}
+
+ConfigError
+ConfigDocument::ErrorAt(const std::string& keyPath, const YAML::Mark& mark, const std::string& message) const
+{
+    return ConfigError(Locate(keyPath, mark), keyPath, message);
+}
+
+std::string
+JoinKey(const std::string& parent, const std::string& key)
+{
+    return parent.empty() ? key : parent + "." + key;
+}
+
+namespace
+{
+std::string
+Fold(const std::string& s)
+{
+    std::string out;
+    for (char c : s)
+    {
+        if (c != '_' && c != '-')
+        {
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+    }
+    return out;
+}
+
+std::size_t
+EditDistance(const std::string& a, const std::string& b)
+{
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+    {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i)
+    {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j)
+        {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+} // namespace
+
+std::string
+NearestName(const std::string& name, const std::vector<std::string>& candidates)
+{
+    const std::string folded = Fold(name);
+    std::string best;
+    std::size_t bestDistance = std::max<std::size_t>(3, folded.size() / 3) + 1;
+    for (const auto& c : candidates)
+    {
+        const std::string fc = Fold(c);
+        std::size_t d = EditDistance(folded, fc);
+        // A key that is a prefix or extension of a valid one ("fibre_length" for "fibre_length_m").
+        if (fc.rfind(folded, 0) == 0 || folded.rfind(fc, 0) == 0)
+        {
+            d = std::min<std::size_t>(d, 1);
+        }
+        if (d < bestDistance)
+        {
+            bestDistance = d;
+            best = c;
+        }
+    }
+    return best;
+}
+
+std::string
+ListNames(const std::vector<std::string>& names)
+{
+    std::string s;
+    for (std::size_t i = 0; i < names.size(); ++i)
+    {
+        s += (i == 0 ? "" : (i + 1 == names.size() ? " or " : ", ")) + names[i];
+    }
+    return s;
+}
+
+void
+ExpectOnlyKeys(const ConfigDocument& doc, const YAML::Node& section, const std::string& keyPath,
+               const std::vector<std::string>& validKeys)
+{
+    if (!section.IsDefined() || section.IsNull())
+    {
+        return;
+    }
+    if (!section.IsMap())
+    {
+        throw doc.ErrorAt(keyPath, section.Mark(), "expected a section of keys (" + ListNames(validKeys) + ")");
+    }
+    for (auto it = section.begin(); it != section.end(); ++it)
+    {
+        const std::string key = it->first.as<std::string>();
+        if (std::find(validKeys.begin(), validKeys.end(), key) != validKeys.end())
+        {
+            continue;
+        }
+        const std::string nearest = NearestName(key, validKeys);
+        throw doc.ErrorAt(JoinKey(keyPath, key), it->first.Mark(),
+                          "unknown key" + (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") +
+                              " Valid keys here: " + ListNames(validKeys));
+    }
+}
+
+} // namespace ofab

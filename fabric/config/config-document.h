@@ -1,0 +1,65 @@
+#ifndef OFAB_FABRIC_CONFIG_DOCUMENT_H
+#define OFAB_FABRIC_CONFIG_DOCUMENT_H
+
+#include "fabric/config/config-error.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ofab
+{
+
+/**
+ * A parsed YAML configuration plus the command-line overrides applied to it, remembering where
+ * every value came from so errors can point at the file, line and key the user wrote.
+ */
+class ConfigDocument
+{
+  public:
+    /// Reads and parses a file; ConfigError for an unreadable file or a YAML syntax error.
+    static ConfigDocument Load(const std::string& path);
+    /// Parses text; `origin` names it in errors.
+    static ConfigDocument Parse(const std::string& text, const std::string& origin);
+
+    /// Applies "path.to.key=value" (value parsed as YAML); ConfigError when malformed.
+    void ApplyOverride(const std::string& assignment);
+
+    const YAML::Node& Root() const { return m_root; }
+    const std::string& Origin() const { return m_origin; }
+
+    /// Where the value at `keyPath` (whose node carries `mark`) came from.
+    SourceLocation Locate(const std::string& keyPath, const YAML::Mark& mark) const;
+
+    /// The error for a key of the document.
+    ConfigError ErrorAt(const std::string& keyPath, const YAML::Mark& mark, const std::string& message) const;
+
+  private:
+    ConfigDocument(YAML::Node root, std::string origin);
+
+    YAML::Node m_root;
+    std::string m_origin;
+    std::map<std::string, std::string> m_overrides; ///< key path -> the --set text that wrote it
+};
+
+/// Dotted path of a child key: JoinKey("link", "fibre_length_m") == "link.fibre_length_m".
+std::string JoinKey(const std::string& parent, const std::string& key);
+
+/// The candidate closest to `name` by edit distance (case and underscores ignored), or "" if none is close.
+std::string NearestName(const std::string& name, const std::vector<std::string>& candidates);
+
+/// "a, b or c" for messages.
+std::string ListNames(const std::vector<std::string>& names);
+
+/**
+ * Checks that a YAML mapping holds only the given keys; an unknown key is a ConfigError naming the
+ * nearest valid one and listing all valid ones. A null section (absent) is accepted.
+ */
+void ExpectOnlyKeys(const ConfigDocument& doc, const YAML::Node& section, const std::string& keyPath,
+                    const std::vector<std::string>& validKeys);
+
+} // namespace ofab
+
+#endif
