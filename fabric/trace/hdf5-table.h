@@ -1,0 +1,114 @@
+#ifndef OFAB_FABRIC_HDF5_TABLE_H
+#define OFAB_FABRIC_HDF5_TABLE_H
+
+#include <hdf5.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ofab
+{
+
+/// An HDF5 call failed: the message names the file and what was being written.
+class TraceError : public std::runtime_error
+{
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Owns one HDF5 identifier and closes it with the matching H5*close.
+class Hdf5Handle
+{
+  public:
+    using Closer = herr_t (*)(hid_t);
+    Hdf5Handle() = default;
+    Hdf5Handle(hid_t id, Closer closer, const std::string& what); ///< throws TraceError when id < 0
+    Hdf5Handle(Hdf5Handle&& other) noexcept;
+    Hdf5Handle& operator=(Hdf5Handle&& other) noexcept;
+    Hdf5Handle(const Hdf5Handle&) = delete;
+    Hdf5Handle& operator=(const Hdf5Handle&) = delete;
+    ~Hdf5Handle();
+
+    hid_t Id() const { return m_id; }
+    void Close();
+
+  private:
+    hid_t m_id = -1;
+    Closer m_closer = nullptr;
+};
+
+/// Describes a compound row type field by field (name, offset in the C struct, HDF5 type).
+class CompoundType
+{
+  public:
+    explicit CompoundType(std::size_t rowSize);
+    CompoundType& Add(const char* name, std::size_t offset, hid_t type);
+    /// A fixed-length, NUL-padded string field of `length` bytes.
+    CompoundType& AddString(const char* name, std::size_t offset, std::size_t length);
+    /// A one-byte enumeration field with its value names, so h5py shows the names.
+    CompoundType& AddEnum(const char* name, std::size_t offset, const std::vector<std::string>& names);
+
+    hid_t Id() const { return m_type.Id(); }
+    std::size_t RowSize() const { return m_rowSize; }
+
+  private:
+    Hdf5Handle m_type;
+    std::size_t m_rowSize;
+    std::vector<Hdf5Handle> m_fieldTypes; ///< kept open as long as the compound uses them
+};
+
+/**
+ * A 1-D dataset of compound rows that grows as rows are appended: chunked, shuffled and deflated.
+ * Rows are buffered and written one chunk at a time, so memory stays bounded however long the run.
+ */
+class AppendableTable
+{
+  public:
+    AppendableTable(hid_t parent, const std::string& name, const CompoundType& type, std::size_t chunkRows = 4096);
+    void Append(const void* row);
+    void Flush();
+    uint64_t Rows() const { return m_written + m_bufferedRows; }
+    hid_t Id() const { return m_dataset.Id(); }
+
+  private:
+    Hdf5Handle m_dataset;
+    Hdf5Handle m_memType; ///< the row layout in memory (a copy: the caller's CompoundType may go away)
+    std::size_t m_rowSize;
+    std::size_t m_chunkRows;
+    std::vector<unsigned char> m_buffer;
+    std::size_t m_bufferedRows = 0;
+    uint64_t m_written = 0;
+    std::string m_name;
+};
+
+/// A 2-D dataset (rows x columns) of doubles that grows by whole rows: e.g. time bins x links.
+class AppendableMatrix
+{
+  public:
+    AppendableMatrix(hid_t parent, const std::string& name, std::size_t columns, std::size_t chunkRows = 256);
+    void AppendRow(const double* values);
+    void Flush();
+    uint64_t Rows() const { return m_written + m_bufferedRows; }
+    hid_t Id() const { return m_dataset.Id(); }
+
+  private:
+    Hdf5Handle m_dataset;
+    std::size_t m_columns;
+    std::size_t m_chunkRows;
+    std::vector<double> m_buffer;
+    std::size_t m_bufferedRows = 0;
+    uint64_t m_written = 0;
+    std::string m_name;
+};
+
+/// Attributes on any HDF5 object (group or dataset); strings are stored as UTF-8 fixed-length.
+void WriteAttribute(hid_t object, const std::string& name, const std::string& value);
+void WriteAttribute(hid_t object, const std::string& name, double value);
+void WriteAttribute(hid_t object, const std::string& name, int64_t value);
+
+} // namespace ofab
+
+#endif

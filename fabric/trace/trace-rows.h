@@ -1,0 +1,96 @@
+#ifndef OFAB_FABRIC_TRACE_ROWS_H
+#define OFAB_FABRIC_TRACE_ROWS_H
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace ofab
+{
+
+/// Copies text into a fixed-length, NUL-padded trace field (truncating what does not fit).
+template <std::size_t N>
+void
+SetText(char (&field)[N], const std::string& text)
+{
+    std::memset(field, 0, N);
+    std::memcpy(field, text.data(), text.size() < N ? text.size() : N);
+}
+
+/// One row of /transactions: a transaction from issue to its end (or to the end of the run).
+struct TransactionRow
+{
+    uint64_t id;
+    uint32_t src;     ///< originator accelerator id
+    uint32_t dst;     ///< completer accelerator id
+    uint8_t kind;     ///< TraceEnums::transactionKinds
+    uint8_t status;   ///< TraceEnums::transactionStatuses
+    uint8_t vc;
+    uint8_t pad;
+    uint32_t bytes;
+    uint32_t hops;    ///< links crossed by the request
+    uint32_t retries; ///< DL flit replays that touched it
+    double issueNs;
+    double endNs;     ///< completion or failure time; NaN while in flight at the end of the run
+    double latencyNs; ///< endNs - issueNs; NaN while in flight
+};
+
+/// One row of /events: faults, repairs, detections, route installs, collective steps.
+struct EventRow
+{
+    double timeNs;
+    uint8_t kind; ///< TraceEnums::eventKinds
+    char element[48];
+    char detail[128];
+};
+
+/// One row of /links/state: a direction of a link changed its usable capacity or state.
+struct LinkStateRow
+{
+    double timeNs;
+    uint32_t link;
+    uint8_t direction; ///< 0: a -> b, 1: b -> a
+    uint8_t state;     ///< TraceEnums::linkStates
+    uint16_t usableLines;
+    double capacityGbps;
+};
+
+/// One row of /collectives: one collective operation, timed and rated the nccl-tests way.
+struct CollectiveRow
+{
+    uint32_t id;
+    char name[32];
+    char algorithm[32];
+    uint32_t ranks;
+    uint64_t bytes;
+    double startNs;
+    double endNs;
+    double timeNs;
+    double algbwGbps; ///< bytes / time
+    double busbwGbps; ///< algbw x the algorithm's bus factor (2(n-1)/n for all-reduce)
+    uint8_t status;   ///< TraceEnums::collectiveStatuses
+};
+
+/// /topology/nodes and /topology/links.
+struct NodeRow
+{
+    uint32_t id;
+    uint8_t role; ///< TraceEnums::nodeRoles
+    char name[32];
+};
+
+struct LinkRow
+{
+    uint32_t id;
+    uint32_t a;
+    uint32_t b;
+    uint32_t portA;
+    uint32_t portB;
+    double lengthM;
+    double capacityGbps;
+    char linkClass[16];
+};
+
+} // namespace ofab
+
+#endif
