@@ -1,0 +1,63 @@
+#ifndef OFAB_PROTOCOLS_ADDRESS_CACHE_H
+#define OFAB_PROTOCOLS_ADDRESS_CACHE_H
+
+#include <cstdint>
+#include <vector>
+
+namespace ofab
+{
+
+/**
+ * Request address compression for one direction of one link.
+ *
+ * A compressed request header omits the upper address bits and refers to an entry of a small cache
+ * that sender and receiver keep in lockstep (the receiver's copy is implicit: both see the same
+ * sequence of requests). The model keys an entry by (destination accelerator, address >>
+ * log2(region)) and replaces the least recently used entry on a miss; a hit sends the request
+ * compressed (8 B instead of 16 B). The real cache organisation is not public: entry count and
+ * region size are attributes of UalinkPort.
+ */
+class AddressCache
+{
+  public:
+    enum class Mode : uint8_t
+    {
+        Cache,  ///< compress on a cache hit
+        Always, ///< every request compressed (best case)
+        Never,  ///< every request uncompressed (worst case)
+    };
+
+    void Configure(Mode mode, uint32_t entries, uint32_t regionBytes);
+    void Reset();
+
+    /// Decides compression for a request about to be packed and updates the cache.
+    bool Compress(uint16_t dst, uint64_t address);
+    /// The decision Compress() would take, without touching the cache.
+    bool WouldCompress(uint16_t dst, uint64_t address) const;
+
+    uint64_t Hits() const { return m_hits; }
+    uint64_t Misses() const { return m_misses; }
+
+  private:
+    uint64_t Key(uint16_t dst, uint64_t address) const
+    {
+        return (static_cast<uint64_t>(dst) << 48) ^ (address >> m_regionShift);
+    }
+    int Find(uint64_t key) const;
+
+    // WouldCompress() then Compress() for the same request is the common pattern (peek, then take):
+    // the second scan is skipped when nothing changed in between.
+    mutable uint64_t m_lastKey = kInvalid;
+    mutable int m_lastIndex = -1;
+
+    Mode m_mode = Mode::Cache;
+    uint32_t m_regionShift = 12;
+    static constexpr uint64_t kInvalid = ~0ULL; ///< never a real key (dst < 1024 in the top bits)
+    std::vector<uint64_t> m_keys; ///< most recently used first; kInvalid = empty entry
+    uint64_t m_hits = 0;
+    uint64_t m_misses = 0;
+};
+
+} // namespace ofab
+
+#endif

@@ -1,0 +1,222 @@
+#include "protocols/model/output-arbiter.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace ofab
+{
+
+OutputArbiter::OutputArbiter()
+{
+    EnsureSlot(0);
+}
+
+void
+OutputArbiter::EnsureSlot(uint32_t slot)
+{
+    if (slot < m_slots)
+    {
+        return;
+    }
+    m_slots = slot + 1;
+    const std::size_t words = (m_slots + 63) / 64;
+    for (uint32_t qc = 0; qc < ualink::kQueueClassCount; ++qc)
+    {
+        m_q[qc].resize(m_slots);
+        m_readyCount[qc].resize(m_slots, 0);
+        m_readyBits[qc].resize(words, 0);
+    }
+}
+
+void
+OutputArbiter::MarkReady(uint32_t qc, uint32_t slot)
+{
+    if (m_readyCount[qc][slot]++ == 0)
+    {
+        m_readyBits[qc][slot >> 6] |= 1ULL << (slot & 63);
+    }
+    if (m_readyInClass[qc]++ == 0)
+    {
+        m_classMask |= 1u << qc;
+    }
+}
+
+void
+OutputArbiter::Enqueue(const TlMessage& m, int64_t nowTick)
+{
+    const uint32_t slot = SlotOf(m.inPort);
+    EnsureSlot(slot);
+    const uint32_t qc = ualink::QueueClass(m.vc, m.Class());
+    m_q[qc][slot].push_back(m);
+    ++m_total;
+    if (m.readyTick <= nowTick)
+    {
+        Promote(nowTick); // anything due before it goes first
+        MarkReady(qc, slot);
+        return;
+    }
+    const Pending p{m.readyTick, m_order++, static_cast<uint16_t>(qc), static_cast<uint16_t>(slot)};
+    if (m.readyTick < m_nextPendingTick)
+    {
+        m_nextPendingTick = m.readyTick;
+    }
+    if (m_pending.empty() || m.readyTick >= m_pending.back().readyTick)
+    {
+        m_pending.push_back(p);
+        return;
+    }
+    m_heap.push_back(p);
+    std::push_heap(m_heap.begin(), m_heap.end(), Later());
+}
+
+void
+OutputArbiter::Promote(int64_t nowTick)
+{
+    if (nowTick < m_nextPendingTick)
+    {
+        return;
+    }
+    for (;;)
+    {
+        const bool fifoDue = !m_pending.empty() && m_pending.front().readyTick <= nowTick;
+        const bool heapDue = !m_heap.empty() && m_heap.front().readyTick <= nowTick;
+        if (heapDue && (!fifoDue || Later()(m_pending.front(), m_heap.front())))
+        {
+            std::pop_heap(m_heap.begin(), m_heap.end(), Later());
+            MarkReady(m_heap.back().qc, m_heap.back().slot);
+            m_heap.pop_back();
+        }
+        else if (fifoDue)
+        {
+            MarkReady(m_pending.front().qc, m_pending.front().slot);
+            m_pending.pop_front();
+        }
+        else
+        {
+            break;
+        }
+    }
+    m_nextPendingTick = std::numeric_limits<int64_t>::max();
+    if (!m_pending.empty())
+    {
+        m_nextPendingTick = m_pending.front().readyTick;
+    }
+    if (!m_heap.empty() && m_heap.front().readyTick < m_nextPendingTick)
+    {
+        m_nextPendingTick = m_heap.front().readyTick;
+    }
+}
+
+int
+OutputArbiter::NextReady(uint32_t qc, uint32_t from) const
+{
+    const auto& bits = m_readyBits[qc];
+    const std::size_t words = bits.size();
+    if (from >= m_slots)
+    {
+        from = 0;
+    }
+    std::size_t w = from >> 6;
+    uint64_t word = bits[w] & (~0ULL << (from & 63));
+    for (std::size_t n = 0; n <= words; ++n)
+    {
+        if (word != 0)
+        {
+            return static_cast<int>((w << 6) + static_cast<std::size_t>(__builtin_ctzll(word)));
+        }
+        w = (w + 1) % words;
+        word = bits[w];
+    }
+    return -1;
+}
+
+const TlMessage*
+OutputArbiter::Peek(int64_t nowTick, const TxCredits& credits)
+{
+    m_stalledMask = 0;
+    Promote(nowTick);
+    // Classes with ready messages in round-robin order from m_rrClass: rotate the class bitmap.
+    const uint32_t n = ualink::kQueueClassCount;
+    const uint32_t all = (1u << n) - 1;
+    uint32_t rotated = ((m_classMask >> m_rrClass) | (m_classMask << (n - m_rrClass))) & all;
+    while (rotated != 0)
+    {
+        const uint32_t k = static_cast<uint32_t>(__builtin_ctz(rotated));
+        rotated &= rotated - 1;
+        const uint32_t qc = (m_rrClass + k) % n;
+        // Visit each input with ready messages once, starting at the round-robin pointer.
+        int slot = NextReady(qc, m_rrInput[qc]);
+        const int first = slot;
+        while (slot >= 0)
+        {
+            const TlMessage& head = m_q[qc][slot].front();
+            // A later message of this queue may be counted ready while the head is not (only when
+            // forwarding latencies differ inside one queue): the head's own time still rules.
+            if (head.readyTick <= nowTick)
+            {
+                if (credits.CanSend(head))
+                {
+                    m_pickClass = qc;
+                    m_pickSlot = static_cast<uint32_t>(slot);
+                    return &head;
+                }
+                m_stalledMask |= 1u << qc;
+            }
+            slot = NextReady(qc, static_cast<uint32_t>(slot) + 1);
+            if (slot == first)
+            {
+                break;
+            }
+        }
+    }
+    return nullptr;
+}
+
+TlMessage
+OutputArbiter::Pop()
+{
+    const uint32_t qc = m_pickClass;
+    const uint32_t slot = m_pickSlot;
+    RingQueue<TlMessage>& q = m_q[qc][slot];
+    TlMessage m = q.front();
+    q.pop_front();
+    if (--m_readyCount[qc][slot] == 0)
+    {
+        m_readyBits[qc][slot >> 6] &= ~(1ULL << (slot & 63));
+    }
+    if (--m_readyInClass[qc] == 0)
+    {
+        m_classMask &= ~(1u << qc);
+    }
+    --m_total;
+    m_rrInput[qc] = slot + 1;
+    m_rrClass = (qc + 1) % ualink::kQueueClassCount;
+    return m;
+}
+
+void
+OutputArbiter::DrainAll(std::vector<TlMessage>& out)
+{
+    for (uint32_t qc = 0; qc < ualink::kQueueClassCount; ++qc)
+    {
+        for (uint32_t s = 0; s < m_slots; ++s)
+        {
+            RingQueue<TlMessage>& q = m_q[qc][s];
+            while (!q.empty())
+            {
+                out.push_back(q.front());
+                q.pop_front();
+            }
+            m_readyCount[qc][s] = 0;
+        }
+        std::fill(m_readyBits[qc].begin(), m_readyBits[qc].end(), 0);
+        m_readyInClass[qc] = 0;
+    }
+    m_classMask = 0;
+    m_pending.clear();
+    m_heap.clear();
+    m_nextPendingTick = std::numeric_limits<int64_t>::max();
+    m_total = 0;
+}
+
+} // namespace ofab

@@ -1,0 +1,104 @@
+#ifndef OFAB_PROTOCOLS_OUTPUT_ARBITER_H
+#define OFAB_PROTOCOLS_OUTPUT_ARBITER_H
+
+#include "protocols/model/credit-state.h"
+#include "protocols/model/flit.h"
+#include "protocols/model/ring-queue.h"
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace ofab
+{
+
+/**
+ * The TL messages waiting for one output port, and the arbiter that picks the next one.
+ *
+ * Messages wait in one FIFO per (VC, channel family, input): a message still occupies the buffer
+ * of the input it came from (its credits are released when it leaves), so this is virtual output
+ * queueing with per-input, per-VC buffers. FIFO order inside a queue is what keeps requests to one
+ * 256 B region on one VC in order; nothing overtakes inside a queue.
+ *
+ * Arbitration is round robin over the 8 (VC, family) classes, then round robin over the inputs of
+ * that class. A message is eligible when its ready time (arrival + forwarding latency) has come
+ * and the downstream receiver has granted enough credits for it.
+ *
+ * A message is stored once, in its FIFO. A small "becomes ready" record (time, queue) waits in a
+ * pending FIFO (ready times arrive in order when the forwarding latency is constant, the common
+ * case) or, out of order, in a heap; when its time comes the queue's ready count goes up. The
+ * arbiter looks only at queues with ready messages (a bitmap), so picking is O(classes + bitmap
+ * words), and the earliest ready time is the smaller of two heads.
+ */
+class OutputArbiter
+{
+  public:
+    OutputArbiter();
+
+    /// Adds a message that leaves no earlier than m.readyTick (`nowTick`: the current time).
+    void Enqueue(const TlMessage& m, int64_t nowTick);
+
+    /// The next eligible message, or nullptr. Does not remove it: Pop() does, so a message that does
+    /// not fit the half-flit being built stays first in line.
+    const TlMessage* Peek(int64_t nowTick, const TxCredits& credits);
+    /// Removes and returns the message the last Peek() returned.
+    TlMessage Pop();
+
+    /// After a Peek() that returned nullptr: the earliest time a waiting message becomes ready
+    /// (INT64_MAX when none).
+    int64_t NextReadyTick() const { return m_nextPendingTick; }
+    /// After Peek(): bit qc set when a ready head of class qc was held back for lack of credits.
+    uint32_t CreditStalledMask() const { return m_stalledMask; }
+
+    std::size_t Size() const { return m_total; }
+
+    /// Every waiting message, in FIFO order per queue; the arbiter is empty afterwards.
+    void DrainAll(std::vector<TlMessage>& out);
+
+  private:
+    struct Pending
+    {
+        int64_t readyTick;
+        uint64_t order; ///< arrival order: ties keep FIFO order
+        uint16_t qc;
+        uint16_t slot;
+    };
+    struct Later
+    {
+        bool operator()(const Pending& a, const Pending& b) const
+        {
+            return a.readyTick != b.readyTick ? a.readyTick > b.readyTick : a.order > b.order;
+        }
+    };
+
+    void Promote(int64_t nowTick); ///< counts every message whose time has come as ready
+    void MarkReady(uint32_t qc, uint32_t slot);
+    static uint32_t SlotOf(uint16_t inPort) { return inPort == ualink::kLocalInput ? 0 : inPort + 1u; }
+    void EnsureSlot(uint32_t slot);
+    /// First slot with ready messages at or after `from` (wrapping); -1 when none.
+    int NextReady(uint32_t qc, uint32_t from) const;
+
+    uint32_t m_slots = 0; ///< inputs known so far (grows as new inputs send)
+    std::array<std::vector<RingQueue<TlMessage>>, ualink::kQueueClassCount> m_q;
+    std::array<std::vector<uint32_t>, ualink::kQueueClassCount> m_readyCount; ///< ready prefix length
+    std::array<std::vector<uint64_t>, ualink::kQueueClassCount> m_readyBits;  ///< slots with ready > 0
+    std::array<uint32_t, ualink::kQueueClassCount> m_rrInput{};
+    uint32_t m_rrClass = 0;
+    uint32_t m_classMask = 0; ///< bit qc set while class qc has ready messages
+    std::array<uint32_t, ualink::kQueueClassCount> m_readyInClass{};
+    std::size_t m_total = 0;
+    RingQueue<Pending> m_pending; ///< ready times non-decreasing
+    std::vector<Pending> m_heap;  ///< arrived out of order (push_heap / pop_heap with Later)
+    uint64_t m_order = 0;
+    int64_t m_nextPendingTick = std::numeric_limits<int64_t>::max();
+
+    // the last Peek()
+    uint32_t m_pickClass = 0;
+    uint32_t m_pickSlot = 0;
+    uint32_t m_stalledMask = 0;
+};
+
+} // namespace ofab
+
+#endif

@@ -1,0 +1,45 @@
+#ifndef OFAB_PROTOCOLS_REUSABLE_EVENT_H
+#define OFAB_PROTOCOLS_REUSABLE_EVENT_H
+
+#include "ns3/event-impl.h"
+#include "ns3/nstime.h"
+#include "ns3/ptr.h"
+#include "ns3/simulator.h"
+
+namespace ofab
+{
+
+/**
+ * An ns-3 event object calling obj->*F(), allocated once and scheduled again and again.
+ *
+ * Simulator::Schedule(delay, member, obj) allocates an event object per call; the two events every
+ * DL flit costs (transmitter free, arrival) reuse one of these instead. Contract: at most one
+ * pending schedule at a time, and never Cancel() it (a cancelled EventImpl stays cancelled).
+ */
+template <typename T, void (T::*F)()>
+class ReusableEvent : public ns3::EventImpl
+{
+  public:
+    explicit ReusableEvent(T* obj)
+        : m_obj(obj)
+    {
+    }
+
+    static void Schedule(const ns3::Ptr<ReusableEvent>& ev, const ns3::Time& delay)
+    {
+        ns3::Simulator::Schedule(delay, ns3::Ptr<ns3::EventImpl>(ev));
+    }
+
+  protected:
+    void Notify() override
+    {
+        (m_obj->*F)();
+    }
+
+  private:
+    T* m_obj;
+};
+
+} // namespace ofab
+
+#endif
