@@ -1,0 +1,121 @@
+#ifndef OFAB_FABRIC_TRAFFIC_PATTERN_H
+#define OFAB_FABRIC_TRAFFIC_PATTERN_H
+
+#include "fabric/model/workload.h"
+
+#include "ns3/event-id.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/traced-callback.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace ofab
+{
+
+/**
+ * Open-loop synthetic traffic: every accelerator issues transactions of Bytes at Load x its
+ * injection rate (payload bytes; for reads the requested bytes), with Poisson or Bernoulli
+ * arrivals, to destinations picked by Pattern:
+ *   uniform     uniformly among the other accelerators;
+ *   permutation a fixed random derangement drawn from the workload's stream at Start;
+ *   transpose   N = k x k accelerators, (x, y) -> (y, x) with id = x k + y; (x, x) sends nothing;
+ *   hotspot     HotspotFraction of the traffic to HotspotNode, the rest uniformly among the
+ *               others (the hotspot node itself sends uniformly);
+ *   all_to_all  MoE dispatch: each source cycles through every other accelerator in turn,
+ *               starting with src + 1.
+ * Bernoulli arrivals: time is cut into slots of one message time (Bytes x 8 / injection rate) and
+ * a message leaves in a slot with probability Load; the gap to the next sending slot is drawn
+ * directly (geometric), so the cost is one event per issued transaction, as for Poisson.
+ *
+ * Addresses: the k-th message from src to dst goes to src x 1 GiB + (k x 256 mod 1 GiB) in dst's
+ * memory, at the start of a 256 B region, so a message never crosses a 256 B boundary and
+ * consecutive messages never queue behind each other on the same-region ordering rule.
+ */
+class TrafficPattern : public Workload
+{
+  public:
+    enum Pattern
+    {
+        UNIFORM,
+        PERMUTATION,
+        TRANSPOSE,
+        HOTSPOT,
+        ALL_TO_ALL,
+    };
+    enum Arrival
+    {
+        POISSON,
+        BERNOULLI,
+    };
+
+    static ns3::TypeId GetTypeId();
+    TrafficPattern();
+
+    void Validate() const override;
+    void ValidateFor(const WorkloadContext& ctx) const override;
+    void Install(const WorkloadContext& ctx) override;
+    int64_t AssignStreams(int64_t stream) override;
+
+    /// Destination of every source under a fixed pattern (permutation: after Start), -1 = sends
+    /// nothing; empty for the random patterns (uniform, hotspot) and all_to_all.
+    std::vector<int32_t> GetFixedDestinations() const;
+    uint64_t GetIssuedCount(uint16_t src) const { return m_sources.at(src).issued; }
+    /// Payload bytes issued by `src` (requested bytes for reads).
+    uint64_t GetIssuedBytes(uint16_t src) const { return m_sources.at(src).issued * m_bytes; }
+    /// Mean time between messages of `src` at its injection rate, as configured.
+    ns3::Time GetMeanInterval(uint16_t src) const;
+
+    typedef void (*SendTracedCallback)(uint16_t src, uint16_t dst, uint64_t txnId);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    static constexpr int32_t kNone = -1;
+
+    struct Source
+    {
+        AcceleratorEndpoint* endpoint = nullptr;
+        double intervalSeconds = 0; ///< mean time between messages (Poisson) or the slot (Bernoulli)
+        int64_t slotTicks = 0;      ///< Bernoulli slot in simulator ticks (whole slots stay exact)
+        int32_t fixedDst = kNone;   ///< permutation / transpose partner
+        uint32_t cursor = 0;        ///< all_to_all: next offset from src
+        uint64_t issued = 0;
+        ns3::EventId next;          ///< the pending Fire (cancelled on dispose)
+    };
+
+    void Begin();
+    ns3::EventId m_begin;
+    void ScheduleNext(uint16_t src);
+    void Fire(uint16_t src);
+    int32_t PickDestination(uint16_t src);
+    void DrawDerangement();
+    TransactionKind Kind() const;
+
+    // attributes
+    int m_pattern;
+    int m_arrival;
+    double m_load;
+    uint32_t m_bytes;
+    int m_operation; ///< TransactionKind
+    ns3::Time m_stop;
+    uint32_t m_hotspotNode;
+    double m_hotspotFraction;
+    uint8_t m_trafficClass;
+
+    ns3::Ptr<ns3::UniformRandomVariable> m_destRng;
+    ns3::Ptr<ns3::UniformRandomVariable> m_arrivalRng;
+    ns3::Ptr<ns3::ExponentialRandomVariable> m_expRng;
+
+    uint32_t m_n = 0;
+    int64_t m_stopTick = 0;
+    double m_tickSeconds = 1e-12;
+    std::vector<Source> m_sources;
+    std::vector<uint32_t> m_counter; ///< messages sent per (src, dst): src x N + dst
+    ns3::TracedCallback<uint16_t, uint16_t, uint64_t> m_sendTrace;
+};
+
+} // namespace ofab
+
+#endif
