@@ -1,8 +1,11 @@
 // The `ofab` program: one entry point for every command, so users learn one tool.
 
 #include "fabric/app/link-budget-command.h"
+#include "fabric/app/run-command.h"
 #include "fabric/config/attribute-binder.h"
 #include "fabric/config/config-error.h"
+#include "fabric/config/experiment.h"
+#include "fabric/trace/hdf5-table.h"
 #include "photonics/model/time-resolution.h"
 
 #include "ns3/type-id.h"
@@ -24,10 +27,18 @@ constexpr int kExitUsage = 2;
 const std::map<std::string, std::string>&
 Sections()
 {
-    static const std::map<std::string, std::string> sections{
-        {"laser", "ofab::LaserSource"},
-        {"link", "ofab::PhotonicLink"},
-    };
+    static const std::map<std::string, std::string> sections = [] {
+        std::map<std::string, std::string> s{
+            {"laser", "ofab::LaserSource"},        {"link", "ofab::PhotonicLink"},
+            {"port", "ofab::UalinkPort"},          {"endpoint", "ofab::AcceleratorEndpoint"},
+            {"switch", "ofab::UalinkSwitch"},
+        };
+        for (const auto& [type, tid] : ofab::WorkloadTypes())
+        {
+            s["workload:" + type] = tid;
+        }
+        return s;
+    }();
     return sections;
 }
 
@@ -67,6 +78,18 @@ main(int argc, char** argv)
     budgetCmd->add_option("--set", budget.overrides,
                           "Override a key: --set link.fibre_length_m=100 (repeatable)");
 
+    ofab::RunOptions run;
+    auto* runCmd = app.add_subcommand(
+        "run", "Run an experiment: build the fabric, simulate, write the HDF5 trace and a summary.\n"
+               "Example: ofab run experiments/quickstart.yaml -o out/quickstart.h5 --summary-json out/q.json");
+    runCmd->add_option("file", run.file, "Experiment file (YAML)")->required();
+    runCmd->add_option("-o,--output", run.trace, "HDF5 trace to write (overrides outputs.trace)");
+    runCmd->add_option("--summary-json", run.summaryJson, "Write the summary as JSON here (overrides outputs.summary_json)");
+    runCmd->add_option("--set", run.overrides, "Override a key: --set topology.dims=[8,8] (repeatable)");
+    runCmd->add_option("--seed", run.seed, "Random seed (overrides seed:)")->check(CLI::Range(1ULL, 4294967295ULL));
+    runCmd->add_flag("-q,--quiet", run.quiet, "No progress line and no summary table");
+    runCmd->add_flag("--dry-run", run.dryRun, "Print the resolved configuration (every default filled in) and stop");
+
     std::string keysSection;
     auto* keysCmd = app.add_subcommand("keys", "List the YAML keys of a section with default, unit, range and meaning");
     std::vector<std::string> sectionNames;
@@ -96,6 +119,10 @@ main(int argc, char** argv)
 
     try
     {
+        if (runCmd->parsed())
+        {
+            return ofab::RunExperiment(run);
+        }
         if (budgetCmd->parsed())
         {
             ofab::RunLinkBudget(budget, std::cout);
@@ -110,6 +137,11 @@ main(int argc, char** argv)
     {
         std::cerr << "ofab: error: " << e.what() << "\n";
         return kExitUsage;
+    }
+    catch (const ofab::TraceError& e)
+    {
+        std::cerr << "ofab: error: " << e.what() << "\n";
+        return kExitFailure;
     }
     catch (const std::exception& e)
     {

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <iomanip>
 #include <regex>
 #include <sstream>
 
@@ -77,6 +78,51 @@ SettableKeys(ns3::TypeId tid)
         keys.push_back(AttributeKey(info.name));
     }
     return keys;
+}
+
+bool
+ParseTimeText(const std::string& text, ns3::Time& out)
+{
+    static const std::regex time("\\s*([+-]?[0-9]*\\.?[0-9]+([eE][+-]?[0-9]+)?)\\s*(fs|ps|ns|us|ms|s|min|h|d)\\s*");
+    std::smatch m;
+    if (!std::regex_match(text, m, time))
+    {
+        return false;
+    }
+    // Parsed here rather than by ns-3, which aborts on a malformed time string.
+    static const std::map<std::string, double> seconds{{"fs", 1e-15}, {"ps", 1e-12}, {"ns", 1e-9}, {"us", 1e-6},
+                                                       {"ms", 1e-3},  {"s", 1.0},    {"min", 60.0}, {"h", 3600.0},
+                                                       {"d", 86400.0}};
+    const double value = std::strtod(m[1].str().c_str(), nullptr) * seconds.at(m[3].str());
+    if (!std::isfinite(value) || std::fabs(value) > 9e6) // ~100 days in ps fits int64 comfortably
+    {
+        return false;
+    }
+    // Whole picoseconds, rounded: ofab runs at picosecond resolution, and 1e-7 s * 1e12 is not exact.
+    out = ns3::PicoSeconds(static_cast<int64_t>(std::llround(value * 1e12)));
+    return true;
+}
+
+std::string
+FormatTime(ns3::Time t)
+{
+    std::ostringstream os;
+    os << std::setprecision(12) << t.ToDouble(ns3::Time::NS) << "ns";
+    return os.str();
+}
+
+bool
+ParseSizeText(const std::string& text, uint64_t& out)
+{
+    static const std::regex size("\\s*\\+?([0-9]{1,15})\\s*(KiB|MiB|GiB)?\\s*");
+    std::smatch m;
+    if (!std::regex_match(text, m, size))
+    {
+        return false;
+    }
+    const uint64_t unit = m[2] == "KiB" ? 1024ULL : m[2] == "MiB" ? 1024ULL * 1024 : m[2] == "GiB" ? 1024ULL * 1024 * 1024 : 1;
+    out = std::stoull(m[1].str()) * unit;
+    return true;
 }
 
 namespace
@@ -170,7 +216,7 @@ Expected(const ns3::TypeId::AttributeInformation& info)
     case Kind::Double:
         return "a number" + bounds;
     case Kind::Unsigned:
-        return "a whole number" + (bounds.empty() ? std::string(" >= 0") : bounds);
+        return "a whole number" + (bounds.empty() ? std::string(" >= 0") : bounds) + " (KiB, MiB, GiB allowed)";
     case Kind::Signed:
         return "a whole number" + bounds;
     case Kind::Time:
@@ -217,16 +263,20 @@ Normalise(const ns3::TypeId::AttributeInformation& info, std::string& text)
     {
     case Kind::Double:
         return ParsesAsDouble(text);
-    case Kind::Unsigned:
-        return ParsesAsInteger(text, false);
+    case Kind::Unsigned: {
+        uint64_t v = 0;
+        if (!ParseSizeText(text, v))
+            return false;
+        text = std::to_string(v);
+        return true;
+    }
     case Kind::Signed:
         return ParsesAsInteger(text, true);
     case Kind::Time: {
-        static const std::regex time("([+-]?[0-9]*\\.?[0-9]+([eE][+-]?[0-9]+)?)\\s*(fs|ps|ns|us|ms|s|min|h|d)");
-        std::smatch m;
-        if (!std::regex_match(text, m, time))
+        ns3::Time t;
+        if (!ParseTimeText(text, t))
             return false;
-        text = m[1].str() + m[3].str();
+        text = std::to_string(t.GetPicoSeconds()) + "ps";
         return true;
     }
     case Kind::Boolean: {
@@ -263,8 +313,7 @@ ValueText(const ns3::TypeId::AttributeInformation& info, const ns3::AttributeVal
 {
     if (KindOf(info.checker) == Kind::Time)
     {
-        const auto& t = dynamic_cast<const ns3::TimeValue&>(value).Get();
-        return FormatNumber(t.ToDouble(ns3::Time::NS)) + "ns";
+        return FormatTime(dynamic_cast<const ns3::TimeValue&>(value).Get());
     }
     return value.SerializeToString(info.checker);
 }
@@ -279,9 +328,25 @@ BoundSection::BoundSection(const ConfigDocument* doc, std::string keyPath, YAML:
 }
 
 void
-BoundSection::Remember(const std::string& attribute, const std::string& keyPath, const YAML::Mark& mark)
+BoundSection::Remember(const std::string& attribute, const std::string& keyPath, const YAML::Mark& mark,
+                       ns3::Ptr<ns3::AttributeValue> value)
 {
     m_set[attribute] = {keyPath, mark};
+    m_values.emplace_back(attribute, value);
+}
+
+ConfigError
+ErrorForLayered(const std::vector<const BoundSection*>& layers, const std::string& attribute,
+                const std::string& message)
+{
+    for (auto it = layers.rbegin(); it != layers.rend(); ++it)
+    {
+        if ((*it)->Sets(attribute))
+        {
+            return (*it)->ErrorFor(attribute, message);
+        }
+    }
+    return layers.back()->ErrorFor(attribute, message);
 }
 
 ConfigError
@@ -345,7 +410,7 @@ BindAttributes(ns3::ObjectFactory& factory, const ConfigDocument& doc, const YAM
             throw doc.ErrorAt(path, node.Mark(), "out of range: expected " + Expected(*info) + ", got '" + original + "'");
         }
         factory.Set(info->name, *value);
-        bound.Remember(info->name, path, node.Mark());
+        bound.Remember(info->name, path, node.Mark(), value);
     }
     return bound;
 }

@@ -5,7 +5,9 @@
 
 #include "photonics/model/parameter-error.h"
 
+#include "ns3/attribute.h"
 #include "ns3/object-base.h"
+#include "ns3/nstime.h"
 #include "ns3/object-factory.h"
 #include "ns3/type-id.h"
 
@@ -25,6 +27,15 @@ namespace ofab
  * aborts on some malformed strings; a user's typo must be an error message, not a crash).
  */
 std::string AttributeKey(const std::string& attributeName);
+
+/// "150ns", "2.5 us", "10ms" -> Time; false for anything else (a unit is required).
+bool ParseTimeText(const std::string& text, ns3::Time& out);
+
+/// A time as ofab writes it back: "150ns", "6.4ns", "20000ns".
+std::string FormatTime(ns3::Time t);
+
+/// "4096", "64KiB", "1 MiB" -> bytes; false for anything else.
+bool ParseSizeText(const std::string& text, uint64_t& out);
 
 /// The settable attributes of a TypeId and its parents, in declaration order.
 std::vector<ns3::TypeId::AttributeInformation> SettableAttributes(ns3::TypeId tid);
@@ -60,14 +71,51 @@ class BoundSection
         }
     }
 
-    void Remember(const std::string& attribute, const std::string& keyPath, const YAML::Mark& mark);
+    void Remember(const std::string& attribute, const std::string& keyPath, const YAML::Mark& mark,
+                  ns3::Ptr<ns3::AttributeValue> value);
+
+    /// True when this section set `attribute`.
+    bool Sets(const std::string& attribute) const { return m_set.count(attribute) > 0; }
+
+    /// Replays every value the section set, in the order written, e.g. onto an ns-3 helper.
+    template <class Setter>
+    void ApplyTo(Setter&& set) const
+    {
+        for (const auto& [attribute, value] : m_values)
+        {
+            set(attribute, *value);
+        }
+    }
 
   private:
     const ConfigDocument* m_doc;
     std::string m_keyPath;
     YAML::Mark m_sectionMark;
     std::map<std::string, std::pair<std::string, YAML::Mark>> m_set; ///< attribute -> (key path, mark)
+    std::vector<std::pair<std::string, ns3::Ptr<ns3::AttributeValue>>> m_values;
 };
+
+/**
+ * Several sections layered on one object (a link file, then the experiment's overrides): the error
+ * for an attribute points at the last section that set it, or at the last section for a default.
+ */
+ConfigError ErrorForLayered(const std::vector<const BoundSection*>& layers, const std::string& attribute,
+                            const std::string& message);
+
+/// Runs fn(); a ParameterError from it becomes the ConfigError of ErrorForLayered.
+template <class Fn>
+void
+GuardLayered(const std::vector<const BoundSection*>& layers, Fn&& fn)
+{
+    try
+    {
+        fn();
+    }
+    catch (const ParameterError& e)
+    {
+        throw ErrorForLayered(layers, e.Attribute(), e.Message());
+    }
+}
 
 /**
  * Sets the attributes of `factory` (its TypeId already chosen) from the YAML mapping `section` at

@@ -61,7 +61,7 @@ ConfigDocument::ApplyOverride(const std::string& assignment)
     {
         throw ConfigError(where, "", "expected path.to.key=value");
     }
-    const std::string path = assignment.substr(0, eq);
+    std::string path = assignment.substr(0, eq);
     YAML::Node value;
     try
     {
@@ -82,14 +82,39 @@ ConfigDocument::ApplyOverride(const std::string& assignment)
         }
         parts.push_back(part);
     }
-    // yaml-cpp nodes are handles: walking with operator[] on a copy edits the shared tree.
+    // yaml-cpp nodes are handles: walking with operator[] on a copy edits the shared tree. A numeric
+    // component indexes a list ("workloads.0.load"); errors and locations use "workloads[0].load".
+    auto isIndex = [](const std::string& p) { return !p.empty() && p.find_first_not_of("0123456789") == std::string::npos; };
     YAML::Node node = m_root;
     std::string walked;
-    for (std::size_t i = 0; i + 1 < parts.size(); ++i)
+    for (std::size_t i = 0; i < parts.size(); ++i)
     {
+        const bool last = i + 1 == parts.size();
+        if (node.IsSequence())
+        {
+            if (!isIndex(parts[i]) || std::stoul(parts[i]) >= node.size())
+            {
+                throw ConfigError(where, walked, "is a list of " + std::to_string(node.size()) +
+                                                     " items: expected an index from 0 to " +
+                                                     std::to_string(node.size() == 0 ? 0 : node.size() - 1));
+            }
+            walked += "[" + parts[i] + "]";
+            if (last)
+            {
+                node[std::stoul(parts[i])] = value;
+                break;
+            }
+            node.reset(node[std::stoul(parts[i])]);
+            continue;
+        }
         walked = JoinKey(walked, parts[i]);
+        if (last)
+        {
+            node[parts[i]] = value;
+            break;
+        }
         YAML::Node child = node[parts[i]];
-        if (child.IsDefined() && !child.IsNull() && !child.IsMap())
+        if (child.IsDefined() && !child.IsNull() && !child.IsMap() && !child.IsSequence())
         {
             throw ConfigError(where, walked, "is a single value, not a section with keys");
         }
@@ -99,7 +124,7 @@ ConfigDocument::ApplyOverride(const std::string& assignment)
         }
         node.reset(node[parts[i]]);
     }
-    node[parts.back()] = value;
+    path = walked;
     m_overrides[path] = where.origin;
 }
 
@@ -122,6 +147,17 @@ ConfigError
 ConfigDocument::ErrorAt(const std::string& keyPath, const YAML::Mark& mark, const std::string& message) const
 {
     return ConfigError(Locate(keyPath, mark), keyPath, message);
+}
+
+YAML::Node
+Child(const YAML::Node& parent, const std::string& key)
+{
+    if (!parent.IsDefined() || !parent.IsMap())
+    {
+        return YAML::Node();
+    }
+    const YAML::Node child = parent[key];
+    return child.IsDefined() ? child : YAML::Node();
 }
 
 std::string

@@ -44,6 +44,10 @@ class ConfigDocument
     std::map<std::string, std::string> m_overrides; ///< key path -> the --set text that wrote it
 };
 
+/// The child `key` of a mapping, or a null node when `parent` is absent, null or not a mapping
+/// (yaml-cpp's own lookup hands back an invalid node that throws on most calls).
+YAML::Node Child(const YAML::Node& parent, const std::string& key);
+
 /// Dotted path of a child key: JoinKey("link", "fibre_length_m") == "link.fibre_length_m".
 std::string JoinKey(const std::string& parent, const std::string& key);
 

@@ -1,6 +1,6 @@
 #include "fabric/config/link-spec.h"
 
-#include "fabric/config/attribute-binder.h"
+#include "fabric/config/config-values.h"
 
 #include "ns3/object-factory.h"
 
@@ -16,20 +16,39 @@ LinkSpecKeys()
 
 namespace
 {
-std::string
-OptionalText(const ConfigDocument& doc, const YAML::Node& node, const std::string& key, const std::string& keyPath)
+
+std::vector<const BoundSection*>
+Pointers(const std::vector<BoundSection>& layers)
 {
-    const YAML::Node v = node[key];
-    if (!v.IsDefined() || v.IsNull())
+    std::vector<const BoundSection*> out;
+    for (const auto& l : layers)
     {
-        return "";
+        out.push_back(&l);
     }
-    if (!v.IsScalar())
-    {
-        throw doc.ErrorAt(JoinKey(keyPath, key), v.Mark(), "expected text");
-    }
-    return v.Scalar();
+    return out;
 }
+
+/// Binds the laser and link sections of every layer, then builds and validates.
+void
+BuildLayers(LinkSpec& spec)
+{
+    const std::vector<LinkLayer>& layers = spec.layers;
+    ns3::ObjectFactory laserFactory("ofab::LaserSource");
+    ns3::ObjectFactory linkFactory("ofab::PhotonicLink");
+    for (const LinkLayer& l : layers)
+    {
+        const YAML::Node laser = Child(l.node, "laser");
+        const YAML::Node link = Child(l.node, "link");
+        spec.laserLayers.push_back(BindAttributes(laserFactory, *l.doc, laser, JoinKey(l.keyPath, "laser")));
+        spec.linkLayers.push_back(BindAttributes(linkFactory, *l.doc, link, JoinKey(l.keyPath, "link")));
+    }
+    spec.laser = laserFactory.Create<LaserSource>();
+    GuardLayered(Pointers(spec.laserLayers), [&] { spec.laser->Validate(); });
+    spec.link = linkFactory.Create<PhotonicLink>();
+    GuardLayered(Pointers(spec.linkLayers), [&] { spec.link->Validate(); });
+    spec.link->SetLaserSource(spec.laser);
+}
+
 } // namespace
 
 LinkSpec
@@ -37,19 +56,52 @@ BuildLinkSpec(const ConfigDocument& doc, const YAML::Node& node, const std::stri
 {
     ExpectOnlyKeys(doc, node, keyPath, LinkSpecKeys());
     LinkSpec spec;
-    spec.name = OptionalText(doc, node, "name", keyPath);
-    spec.description = OptionalText(doc, node, "description", keyPath);
+    SectionReader r(doc, node, keyPath);
+    spec.name = r.Text("name", "");
+    spec.description = r.Text("description", "");
+    spec.layers.push_back({&doc, node, keyPath});
+    BuildLayers(spec);
+    return spec;
+}
 
-    ns3::ObjectFactory laserFactory("ofab::LaserSource");
-    const BoundSection laserKeys = BindAttributes(laserFactory, doc, node["laser"], JoinKey(keyPath, "laser"));
-    spec.laser = laserFactory.Create<LaserSource>();
-    laserKeys.Guard([&] { spec.laser->Validate(); });
-
-    ns3::ObjectFactory linkFactory("ofab::PhotonicLink");
-    const BoundSection linkKeys = BindAttributes(linkFactory, doc, node["link"], JoinKey(keyPath, "link"));
-    spec.link = linkFactory.Create<PhotonicLink>();
-    linkKeys.Guard([&] { spec.link->Validate(); });
-    spec.link->SetLaserSource(spec.laser);
+LinkSpec
+BuildExperimentLinks(const ConfigDocument& doc, const YAML::Node& node, const std::string& keyPath,
+                     const std::string& baseDir, const LinkSpec* base, const std::vector<std::string>& extraKeys)
+{
+    std::vector<std::string> keys{"file", "laser", "link"};
+    keys.insert(keys.end(), extraKeys.begin(), extraKeys.end());
+    ExpectOnlyKeys(doc, node, keyPath, keys);
+    LinkSpec spec;
+    if (base)
+    {
+        spec.name = base->name;
+        spec.description = base->description;
+        spec.files = base->files;
+        spec.layers = base->layers;
+    }
+    SectionReader r(doc, node, keyPath);
+    if (r.Has("file"))
+    {
+        const std::string file = r.Text("file", "");
+        const std::string path = !file.empty() && file.front() == '/' ? file : baseDir + file;
+        std::shared_ptr<const ConfigDocument> linkFile;
+        try
+        {
+            linkFile = std::make_shared<const ConfigDocument>(ConfigDocument::Load(path));
+        }
+        catch (const ConfigError& e)
+        {
+            throw r.ErrorAt("file", e.what());
+        }
+        ExpectOnlyKeys(*linkFile, linkFile->Root(), "", LinkSpecKeys());
+        SectionReader f(*linkFile, linkFile->Root(), "");
+        spec.name = f.Text("name", "");
+        spec.description = f.Text("description", "");
+        spec.files.push_back(linkFile);
+        spec.layers.push_back({linkFile.get(), linkFile->Root(), ""});
+    }
+    spec.layers.push_back({&doc, node, keyPath});
+    BuildLayers(spec);
     return spec;
 }
 
@@ -61,13 +113,22 @@ LinkSpec::Resolved() const
     {
         out["name"] = name;
     }
-    if (!description.empty())
-    {
-        out["description"] = description;
-    }
     out["laser"] = ResolvedAttributes(*laser);
     out["link"] = ResolvedAttributes(*link);
     return out;
+}
+
+void
+LinkSpec::ApplyTo(PhotonicLinkHelper& helper) const
+{
+    for (const auto& l : laserLayers)
+    {
+        l.ApplyTo([&](const std::string& name, const ns3::AttributeValue& v) { helper.SetLaserAttribute(name, v); });
+    }
+    for (const auto& l : linkLayers)
+    {
+        l.ApplyTo([&](const std::string& name, const ns3::AttributeValue& v) { helper.SetLinkAttribute(name, v); });
+    }
 }
 
 } // namespace ofab

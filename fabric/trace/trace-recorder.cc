@@ -23,7 +23,6 @@ TransactionType(const TraceEnums& e)
         .Add("vc", offsetof(TransactionRow, vc), H5T_NATIVE_UINT8)
         .Add("bytes", offsetof(TransactionRow, bytes), H5T_NATIVE_UINT32)
         .Add("hops", offsetof(TransactionRow, hops), H5T_NATIVE_UINT32)
-        .Add("retries", offsetof(TransactionRow, retries), H5T_NATIVE_UINT32)
         .Add("issue_ns", offsetof(TransactionRow, issueNs), H5T_NATIVE_DOUBLE)
         .Add("end_ns", offsetof(TransactionRow, endNs), H5T_NATIVE_DOUBLE)
         .Add("latency_ns", offsetof(TransactionRow, latencyNs), H5T_NATIVE_DOUBLE);

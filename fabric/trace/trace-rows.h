@@ -29,7 +29,6 @@ struct TransactionRow
     uint8_t pad;
     uint32_t bytes;
     uint32_t hops;    ///< links crossed by the request
-    uint32_t retries; ///< DL flit replays that touched it
     double issueNs;
     double endNs;     ///< completion or failure time; NaN while in flight at the end of the run
     double latencyNs; ///< endNs - issueNs; NaN while in flight

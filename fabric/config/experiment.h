@@ -1,0 +1,70 @@
+#ifndef OFAB_FABRIC_EXPERIMENT_H
+#define OFAB_FABRIC_EXPERIMENT_H
+
+#include "fabric/config/attribute-binder.h"
+#include "fabric/config/config-document.h"
+#include "fabric/config/link-spec.h"
+#include "fabric/helper/fabric-builder.h"
+#include "fabric/model/workload.h"
+
+#include "ns3/nstime.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ofab
+{
+
+/// Where a run writes its results.
+struct OutputSpec
+{
+    std::string trace;          ///< HDF5 trace path ("" = none)
+    std::string summaryJson;    ///< summary JSON path ("" = none)
+    ns3::Time throughputBin;    ///< width of a /links/throughput time bin
+};
+
+/**
+ * An experiment file, checked and turned into what a run needs. Sections:
+ *   name, description, seed, duration
+ *   topology:  kind + its shape keys, routing
+ *   links:     file (a link file, relative to the experiment) and/or laser:/link: attribute sections;
+ *              classes: {<link class>: {file, laser, link}} for links of one class that differ
+ *   protocol:  port:/endpoint:/switch: attribute sections
+ *   workloads: a list; each item's `type` picks the model, its other keys are that model's attributes
+ *   outputs:   trace, summary_json, throughput_bin
+ * Every error is a ConfigError naming file, line and key.
+ */
+struct Experiment
+{
+    std::string file;
+    std::string name;
+    std::string description;
+    uint64_t seed = 1;
+    ns3::Time duration;
+    topo::Graph graph;
+    FabricSpec fabric;
+    LinkSpec links;                            ///< the default link
+    std::map<std::string, LinkSpec> linkClasses; ///< links of a graph link class that differ from the default
+    std::vector<ns3::Ptr<Workload>> workloads;
+    std::vector<std::string> workloadTypes; ///< the `type` of each workload, for the resolved config
+    std::vector<BoundSection> workloadKeys; ///< which key set which attribute, for errors at install
+    YAML::Mark topologyMark;                ///< where the topology section starts, for fabric errors
+    OutputSpec outputs;
+
+    /// The whole configuration with every default filled in (for --dry-run and the trace).
+    YAML::Node Resolved() const;
+
+    YAML::Node resolvedTopology; ///< the topology section as understood (kind, shape, routing)
+    YAML::Node resolvedProtocol;
+};
+
+/// The workload model names accepted by `type:` and their ns-3 TypeIds.
+const std::vector<std::pair<std::string, std::string>>& WorkloadTypes();
+
+Experiment LoadExperiment(const ConfigDocument& doc);
+
+} // namespace ofab
+
+#endif

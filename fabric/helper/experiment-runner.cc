@@ -1,0 +1,59 @@
+#include "fabric/helper/experiment-runner.h"
+
+#include "ns3/object-factory.h"
+#include "ns3/rng-seed-manager.h"
+#include "ns3/simulator.h"
+
+#include <chrono>
+
+namespace ofab
+{
+
+ExperimentRunner::ExperimentRunner(Experiment& experiment, const ConfigDocument& doc)
+    : m_experiment(experiment)
+{
+    // A binary-heap event queue: ~20 % more events per second than ns-3's default std::map on the
+    // fabric's event mix (measured with the protocols benchmark), and the same event order.
+    ns3::Simulator::SetScheduler(ns3::ObjectFactory("ns3::PriorityQueueScheduler"));
+    ns3::RngSeedManager::SetSeed(static_cast<uint32_t>(experiment.seed));
+    ns3::RngSeedManager::SetRun(1);
+    try
+    {
+        m_fabric = std::make_unique<Fabric>(experiment.graph, experiment.fabric);
+    }
+    catch (const ParameterError& e)
+    {
+        throw doc.ErrorAt("topology", experiment.topologyMark, e.Message());
+    }
+    // Channels first, then each workload in file order: adding a workload never changes the links' draws.
+    int64_t stream = m_fabric->AssignStreams(0);
+    const WorkloadContext ctx = MakeWorkloadContext(m_fabric->Endpoints(), experiment.duration);
+    for (std::size_t i = 0; i < experiment.workloads.size(); ++i)
+    {
+        experiment.workloadKeys[i].Guard([&] { experiment.workloads[i]->Install(ctx); });
+        stream += experiment.workloads[i]->AssignStreams(stream);
+    }
+}
+
+ExperimentRunner::~ExperimentRunner()
+{
+    ns3::Simulator::Destroy();
+}
+
+RunResult
+ExperimentRunner::Run(TraceRecorder* trace)
+{
+    RunObserver observer(*m_fabric, trace, m_experiment.outputs.throughputBin, m_experiment.duration);
+    observer.Start();
+    const auto start = std::chrono::steady_clock::now();
+    ns3::Simulator::Stop(m_experiment.duration);
+    ns3::Simulator::Run();
+    RunResult r;
+    r.wallS = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.events = ns3::Simulator::GetEventCount();
+    r.simTimeNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);
+    r.summary = observer.Finish(m_experiment.workloads);
+    return r;
+}
+
+} // namespace ofab

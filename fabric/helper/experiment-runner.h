@@ -1,0 +1,52 @@
+#ifndef OFAB_FABRIC_EXPERIMENT_RUNNER_H
+#define OFAB_FABRIC_EXPERIMENT_RUNNER_H
+
+#include "fabric/config/config-document.h"
+#include "fabric/config/experiment.h"
+#include "fabric/helper/fabric-builder.h"
+#include "fabric/helper/run-observer.h"
+#include "fabric/trace/trace-recorder.h"
+
+#include <memory>
+
+namespace ofab
+{
+
+/// What a finished (or stopped) run measured.
+struct RunResult
+{
+    RunSummary summary;
+    uint64_t events = 0;   ///< simulator events executed
+    double wallS = 0;      ///< wall time of the simulation loop
+    double simTimeNs = 0;  ///< simulated time reached
+};
+
+/**
+ * Runs one loaded experiment: seeds ns-3, builds the fabric, installs the workloads with fixed
+ * random streams (channels first, then workloads in file order), runs for the experiment's
+ * duration and collects the summary. The ofab program, the tests and the benchmarks all run
+ * experiments through it. One runner per simulation: its destructor calls Simulator::Destroy().
+ */
+class ExperimentRunner
+{
+  public:
+    /// Builds everything; ConfigError (at the offending key of `doc`) when the fabric or a workload refuses.
+    ExperimentRunner(Experiment& experiment, const ConfigDocument& doc);
+    ~ExperimentRunner();
+    ExperimentRunner(const ExperimentRunner&) = delete;
+    ExperimentRunner& operator=(const ExperimentRunner&) = delete;
+
+    Fabric& GetFabric() { return *m_fabric; }
+    const Experiment& GetExperiment() const { return m_experiment; }
+
+    /// Simulates until the experiment's duration (or an earlier Simulator::Stop()); `trace` may be null.
+    RunResult Run(TraceRecorder* trace);
+
+  private:
+    Experiment& m_experiment;
+    std::unique_ptr<Fabric> m_fabric;
+};
+
+} // namespace ofab
+
+#endif

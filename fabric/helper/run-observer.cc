@@ -1,0 +1,319 @@
+#include "fabric/helper/run-observer.h"
+
+#include "ns3/callback.h"
+#include "ns3/simulator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace ofab
+{
+
+namespace
+{
+
+/// /transactions status: the TransactionStatus values, then one more for "still in flight".
+constexpr uint8_t kInFlightStatus = 6;
+
+enum EventKind : uint8_t
+{
+    kLossOfSignal,
+    kSignalRestored,
+};
+
+double
+Percentile(std::vector<double>& sorted, double p)
+{
+    if (sorted.empty())
+    {
+        return 0;
+    }
+    // Nearest rank: the smallest value with at least p of the samples at or below it.
+    const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted.size())));
+    return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+TransactionRow
+RowOf(const TransactionRecord& r, uint8_t status, bool ended)
+{
+    TransactionRow row{};
+    row.id = r.id;
+    row.src = r.src;
+    row.dst = r.dst;
+    row.kind = static_cast<uint8_t>(r.kind);
+    row.status = status;
+    row.vc = r.vc;
+    row.bytes = r.bytes;
+    row.hops = r.requestHops;
+    row.issueNs = r.issueTime.ToDouble(ns3::Time::NS);
+    row.endNs = ended ? r.endTime.ToDouble(ns3::Time::NS) : std::numeric_limits<double>::quiet_NaN();
+    row.latencyNs = ended ? r.Latency().ToDouble(ns3::Time::NS) : std::numeric_limits<double>::quiet_NaN();
+    return row;
+}
+
+} // namespace
+
+TraceEnums
+RunObserver::Enums()
+{
+    TraceEnums e;
+    e.transactionKinds = {"read", "write", "write_full", "atomic_r", "atomic_nr"};
+    e.transactionStatuses = {"completed", "decode_error", "protection_violation", "completion_timeout",
+                             "isolate",   "link_down",    "in_flight"};
+    e.eventKinds = {"loss_of_signal", "signal_restored"};
+    e.linkStates = {"up", "cut", "dark"};
+    e.collectiveStatuses = {"completed", "failed", "unfinished"};
+    e.nodeRoles = {"accelerator", "switch"};
+    return e;
+}
+
+RunObserver::RunObserver(Fabric& fabric, TraceRecorder* trace, ns3::Time bin, ns3::Time duration)
+    : m_fabric(fabric),
+      m_trace(trace),
+      m_bin(bin),
+      m_duration(duration)
+{
+}
+
+void
+RunObserver::Start()
+{
+    const topo::Graph& g = m_fabric.Graph();
+    if (m_trace)
+    {
+        for (const topo::Node& n : g.nodes())
+        {
+            NodeRow row{};
+            row.id = n.id;
+            row.role = n.role == topo::NodeRole::Accelerator ? 0 : 1;
+            SetText(row.name, n.name);
+            m_trace->AddNode(row);
+        }
+        for (const FabricLink& l : m_fabric.Links())
+        {
+            const topo::Link& gl = g.link(l.id);
+            LinkRow row{};
+            row.id = l.id;
+            row.a = l.a;
+            row.b = l.b;
+            row.portA = gl.portA;
+            row.portB = gl.portB;
+            row.lengthM = gl.lengthM;
+            row.capacityGbps = l.channel->GetLink(0)->GetCapacityBps() / 1e9;
+            SetText(row.linkClass, gl.linkClass);
+            m_trace->AddLink(row);
+            for (uint8_t d = 0; d < 2; ++d)
+            {
+                RecordLinkState(l.id, d, static_cast<uint8_t>(l.channel->GetState(d)));
+            }
+        }
+    }
+    for (const auto& e : m_fabric.Endpoints())
+    {
+        e->TraceConnectWithoutContext("TransactionCompleted", ns3::MakeCallback(&RunObserver::OnTransactionEnd, this));
+        e->TraceConnectWithoutContext("TransactionFailed", ns3::MakeCallback(&RunObserver::OnTransactionEnd, this));
+    }
+    for (const FabricLink& l : m_fabric.Links())
+    {
+        for (uint8_t d = 0; d < 2; ++d)
+        {
+            l.channel->GetLink(d)->TraceConnectWithoutContext(
+                "Capacity", ns3::MakeBoundCallback(&RunObserver::OnCapacity, this, l.id, d));
+        }
+        l.channel->TraceConnectWithoutContext("LossOfSignal",
+                                              ns3::MakeBoundCallback(&RunObserver::OnLossOfSignal, this, l.id));
+        l.channel->TraceConnectWithoutContext("SignalRestored",
+                                              ns3::MakeBoundCallback(&RunObserver::OnSignalRestored, this, l.id));
+    }
+    m_lastBytes.assign(2 * m_fabric.Links().size(), 0);
+    m_binGbps.assign(2 * m_fabric.Links().size(), 0.0);
+    m_nextEdge = m_bin;
+    ns3::Simulator::Schedule(m_bin, &RunObserver::SampleBin, this);
+}
+
+void
+RunObserver::OnTransactionEnd(const TransactionRecord& r)
+{
+    const bool ok = r.status == TransactionStatus::Okay;
+    if (ok)
+    {
+        ++m_completed;
+        m_payloadBytes += r.bytes;
+        m_requestHops += r.requestHops;
+        m_latencies.push_back(r.Latency().ToDouble(ns3::Time::NS));
+    }
+    else
+    {
+        ++m_failed;
+        ++m_failedByReason[ToString(r.status)];
+    }
+    if (m_trace)
+    {
+        m_trace->AddTransaction(RowOf(r, static_cast<uint8_t>(r.status), true));
+    }
+}
+
+void
+RunObserver::SampleBin()
+{
+    const double binNs = m_bin.ToDouble(ns3::Time::NS);
+    const auto& links = m_fabric.Links();
+    for (std::size_t i = 0; i < links.size(); ++i)
+    {
+        const UalinkPort* ports[2] = {ns3::PeekPointer(links[i].portA), ns3::PeekPointer(links[i].portB)};
+        for (int d = 0; d < 2; ++d)
+        {
+            const uint64_t now = ports[d]->GetStats().payloadBytesSent;
+            m_binGbps[2 * i + d] = static_cast<double>(now - m_lastBytes[2 * i + d]) * 8.0 / binNs;
+            m_lastBytes[2 * i + d] = now;
+        }
+    }
+    if (m_trace)
+    {
+        m_trace->AddThroughputBin(m_binGbps);
+    }
+    m_nextEdge = ns3::Simulator::Now() + m_bin;
+    if (m_nextEdge <= m_duration)
+    {
+        ns3::Simulator::Schedule(m_bin, &RunObserver::SampleBin, this);
+    }
+}
+
+void
+RunObserver::RecordLinkState(uint32_t link, uint8_t direction, uint8_t state)
+{
+    if (!m_trace)
+    {
+        return;
+    }
+    const auto& l = m_fabric.Links()[link];
+    LinkStateRow row{};
+    row.timeNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);
+    row.link = link;
+    row.direction = direction;
+    row.state = state;
+    row.usableLines = static_cast<uint16_t>(l.channel->GetLink(direction)->GetUsableLineCount());
+    row.capacityGbps = l.channel->GetLink(direction)->GetCapacityBps() / 1e9;
+    m_trace->AddLinkState(row);
+}
+
+void
+RunObserver::OnCapacity(RunObserver* self, uint32_t link, uint8_t direction, uint32_t, double)
+{
+    const auto& l = self->m_fabric.Links()[link];
+    self->RecordLinkState(link, direction, static_cast<uint8_t>(l.channel->GetState(direction)));
+}
+
+void
+RunObserver::OnLossOfSignal(RunObserver* self, uint32_t link, uint8_t receivingEnd)
+{
+    if (self->m_trace)
+    {
+        EventRow e{};
+        e.timeNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);
+        e.kind = kLossOfSignal;
+        SetText(e.element, "link " + std::to_string(link));
+        SetText(e.detail, "loss of signal at end " + std::to_string(receivingEnd));
+        self->m_trace->AddEvent(e);
+    }
+    const uint8_t direction = 1 - receivingEnd;
+    const auto& l = self->m_fabric.Links()[link];
+    self->RecordLinkState(link, direction, static_cast<uint8_t>(l.channel->GetState(direction)));
+}
+
+void
+RunObserver::OnSignalRestored(RunObserver* self, uint32_t link, uint8_t receivingEnd)
+{
+    if (self->m_trace)
+    {
+        EventRow e{};
+        e.timeNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);
+        e.kind = kSignalRestored;
+        SetText(e.element, "link " + std::to_string(link));
+        SetText(e.detail, "signal restored at end " + std::to_string(receivingEnd));
+        self->m_trace->AddEvent(e);
+    }
+    const uint8_t direction = 1 - receivingEnd;
+    const auto& l = self->m_fabric.Links()[link];
+    self->RecordLinkState(link, direction, static_cast<uint8_t>(l.channel->GetState(direction)));
+}
+
+RunSummary
+RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
+{
+    // The stop event runs before a sample due at the same instant: take the last full bin here.
+    if (ns3::Simulator::Now() == m_nextEdge)
+    {
+        SampleBin(); // past the duration: it does not reschedule itself
+    }
+    RunSummary s;
+    for (const auto& e : m_fabric.Endpoints())
+    {
+        s.issued += e->GetIssuedCount();
+        if (m_trace)
+        {
+            for (const TransactionRecord& r : e->GetInFlightTransactions())
+            {
+                m_trace->AddTransaction(RowOf(r, kInFlightStatus, false));
+            }
+        }
+        s.inFlight += e->GetInFlightCount();
+    }
+    s.completed = m_completed;
+    s.failed = m_failed;
+    s.failedByReason = m_failedByReason;
+    s.payloadBytes = m_payloadBytes;
+    std::sort(m_latencies.begin(), m_latencies.end());
+    s.latencyP50Ns = Percentile(m_latencies, 0.50);
+    s.latencyP99Ns = Percentile(m_latencies, 0.99);
+    s.latencyP999Ns = Percentile(m_latencies, 0.999);
+    s.latencyMaxNs = m_latencies.empty() ? 0 : m_latencies.back();
+    double sum = 0;
+    for (double v : m_latencies)
+    {
+        sum += v;
+    }
+    s.latencyMeanNs = m_latencies.empty() ? 0 : sum / static_cast<double>(m_latencies.size());
+    s.meanRequestHops = m_completed ? static_cast<double>(m_requestHops) / static_cast<double>(m_completed) : 0;
+    const double seconds = ns3::Simulator::Now().GetSeconds();
+    s.throughputGbps = seconds > 0 ? static_cast<double>(m_payloadBytes) * 8.0 / seconds / 1e9 : 0;
+    for (const FabricLink& l : m_fabric.Links())
+    {
+        for (const auto& p : {l.portA, l.portB})
+        {
+            s.flitHops += p->GetStats().flitsSent;
+            s.flitsReplayed += p->GetStats().flitsReplayed;
+        }
+    }
+    for (const auto& w : workloads)
+    {
+        for (auto& c : w->GetCollectiveResults())
+        {
+            s.collectives.push_back(c);
+        }
+    }
+    if (m_trace)
+    {
+        uint32_t id = 0;
+        for (const auto& c : s.collectives)
+        {
+            CollectiveRow row{};
+            row.id = id++;
+            SetText(row.name, c.name);
+            SetText(row.algorithm, c.algorithm);
+            row.ranks = c.ranks;
+            row.bytes = c.bytes;
+            row.startNs = c.start.ToDouble(ns3::Time::NS);
+            row.endNs = c.end.ToDouble(ns3::Time::NS);
+            row.timeNs = c.Duration().ToDouble(ns3::Time::NS);
+            row.algbwGbps = c.algbwGbps;
+            row.busbwGbps = c.busbwGbps;
+            row.status = static_cast<uint8_t>(c.status);
+            m_trace->AddCollective(row);
+        }
+    }
+    return s;
+}
+
+} // namespace ofab

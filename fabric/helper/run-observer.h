@@ -1,0 +1,86 @@
+#ifndef OFAB_FABRIC_RUN_OBSERVER_H
+#define OFAB_FABRIC_RUN_OBSERVER_H
+
+#include "fabric/helper/fabric-builder.h"
+#include "fabric/model/workload.h"
+#include "fabric/trace/trace-recorder.h"
+
+#include "ns3/nstime.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ofab
+{
+
+/// The headline figures of one run (what `ofab run` prints and writes as JSON).
+struct RunSummary
+{
+    uint64_t issued = 0;
+    uint64_t completed = 0;
+    uint64_t failed = 0;
+    uint64_t inFlight = 0;
+    std::map<std::string, uint64_t> failedByReason;
+    double latencyP50Ns = 0;
+    double latencyP99Ns = 0;
+    double latencyP999Ns = 0;
+    double latencyMaxNs = 0;
+    double latencyMeanNs = 0;
+    double throughputGbps = 0;  ///< payload of completed transactions / simulated time, all accelerators
+    uint64_t payloadBytes = 0;  ///< payload of completed transactions
+    uint64_t flitHops = 0;      ///< sequenced DL flits sent on every link (first transmissions)
+    uint64_t flitsReplayed = 0; ///< link-level retransmissions
+    double meanRequestHops = 0; ///< links crossed by the requests of completed transactions
+    std::vector<Workload::CollectiveResult> collectives;
+};
+
+/**
+ * Watches a fabric while it runs: every transaction's end (to the trace and the latency statistics),
+ * the payload each link direction carries per time bin, and link state changes. Connects through
+ * the models' trace sources, so it adds nothing to the per-flit path beyond one sampling event per bin.
+ */
+class RunObserver
+{
+  public:
+    /// `trace` may be null (no trace file). Bins of `bin` from time 0 to `duration`.
+    RunObserver(Fabric& fabric, TraceRecorder* trace, ns3::Time bin, ns3::Time duration);
+
+    /// Writes the topology to the trace, connects the trace sources and schedules the sampler.
+    void Start();
+    /// After the run: records transactions still in flight and completes the summary.
+    RunSummary Finish(const std::vector<ns3::Ptr<Workload>>& workloads);
+
+    /// Transactions ended so far (for the progress line).
+    uint64_t Ended() const { return m_completed + m_failed; }
+
+    /// Names of the one-byte enumerations this observer writes (the trace's HDF5 enum types).
+    static TraceEnums Enums();
+
+  private:
+    void OnTransactionEnd(const TransactionRecord& r);
+    void SampleBin();
+    void RecordLinkState(uint32_t link, uint8_t direction, uint8_t state);
+    static void OnCapacity(RunObserver* self, uint32_t link, uint8_t direction, uint32_t usable, double bps);
+    static void OnLossOfSignal(RunObserver* self, uint32_t link, uint8_t receivingEnd);
+    static void OnSignalRestored(RunObserver* self, uint32_t link, uint8_t receivingEnd);
+
+    Fabric& m_fabric;
+    TraceRecorder* m_trace;
+    ns3::Time m_bin;
+    ns3::Time m_duration;
+    ns3::Time m_nextEdge; ///< end of the bin being accumulated
+    std::vector<double> m_latencies;
+    std::vector<uint64_t> m_lastBytes; ///< per link direction, payload bytes sent at the last bin edge
+    std::vector<double> m_binGbps;
+    uint64_t m_completed = 0;
+    uint64_t m_failed = 0;
+    uint64_t m_payloadBytes = 0;
+    uint64_t m_requestHops = 0;
+    std::map<std::string, uint64_t> m_failedByReason;
+};
+
+} // namespace ofab
+
+#endif

@@ -1,0 +1,150 @@
+// `ofab run` end to end: conservation, a complete trace, determinism, clean failures.
+
+#include "fabric/trace/hdf5-table.h"
+
+#include <nlohmann/json.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace
+{
+
+std::string
+Scratch(const std::string& name)
+{
+    return "/tmp/ofab-run-test-" + std::to_string(getpid()) + "-" + name;
+}
+
+int
+Run(const std::string& args, std::string* err = nullptr)
+{
+    const std::string errFile = Scratch("stderr");
+    const int status = std::system((std::string(OFAB_BINARY) + " " + args + " >/dev/null 2>" + errFile).c_str());
+    if (err)
+    {
+        std::ifstream in(errFile);
+        std::ostringstream s;
+        s << in.rdbuf();
+        *err = s.str();
+    }
+    std::remove(errFile.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+nlohmann::json
+ReadJson(const std::string& path)
+{
+    std::ifstream in(path);
+    return nlohmann::json::parse(in);
+}
+
+std::string
+Status(const std::string& trace)
+{
+    ofab::Hdf5Handle f(H5Fopen(trace.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+    ofab::Hdf5Handle meta(H5Gopen2(f.Id(), "meta", H5P_DEFAULT), H5Gclose, "open meta");
+    ofab::Hdf5Handle attr(H5Aopen(meta.Id(), "status", H5P_DEFAULT), H5Aclose, "open status");
+    ofab::Hdf5Handle type(H5Aget_type(attr.Id()), H5Tclose, "type");
+    std::string value(H5Tget_size(type.Id()), '\0');
+    H5Aread(attr.Id(), type.Id(), value.data());
+    return value.substr(0, value.find('\0'));
+}
+
+/// The raw bytes of a dataset, for bit-for-bit comparison of two runs.
+std::vector<char>
+DatasetBytes(const std::string& trace, const char* name)
+{
+    ofab::Hdf5Handle f(H5Fopen(trace.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+    ofab::Hdf5Handle d(H5Dopen2(f.Id(), name, H5P_DEFAULT), H5Dclose, "open dataset");
+    ofab::Hdf5Handle type(H5Dget_type(d.Id()), H5Tclose, "type");
+    ofab::Hdf5Handle space(H5Dget_space(d.Id()), H5Sclose, "space");
+    const auto n = H5Sget_simple_extent_npoints(space.Id());
+    std::vector<char> bytes(static_cast<std::size_t>(n) * H5Tget_size(type.Id()));
+    if (!bytes.empty())
+    {
+        H5Dread(d.Id(), type.Id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data());
+    }
+    return bytes;
+}
+
+uint64_t
+Rows(const std::string& trace, const char* name)
+{
+    ofab::Hdf5Handle f(H5Fopen(trace.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+    ofab::Hdf5Handle d(H5Dopen2(f.Id(), name, H5P_DEFAULT), H5Dclose, "open dataset");
+    ofab::Hdf5Handle space(H5Dget_space(d.Id()), H5Sclose, "space");
+    hsize_t dims[2] = {0, 0};
+    H5Sget_simple_extent_dims(space.Id(), dims, nullptr);
+    return dims[0];
+}
+
+} // namespace
+
+TEST_CASE("a run accounts for every transaction and leaves a complete trace", "[run]")
+{
+    const std::string trace = Scratch("ring4.h5");
+    const std::string json = Scratch("ring4.json");
+    REQUIRE(Run("run tests/fabric/data/ring4.yaml -q -o " + trace + " --summary-json " + json) == 0);
+    const auto j = ReadJson(json);
+    const auto& t = j["transactions"];
+    CHECK(t["issued"].get<uint64_t>() > 1000);
+    CHECK(t["issued"].get<uint64_t>() ==
+          t["completed"].get<uint64_t>() + t["failed"].get<uint64_t>() + t["in_flight"].get<uint64_t>());
+    CHECK(t["failed"].get<uint64_t>() == 0);
+    CHECK(j["latency_ns"]["p50"].get<double>() > 0);
+    CHECK(j["latency_ns"]["p50"].get<double>() <= j["latency_ns"]["p99"].get<double>());
+    CHECK(j["sim_time_ns"].get<double>() == Approx(5000));
+    CHECK(Status(trace) == "complete");
+    // One trace row per issued transaction (ended or still in flight).
+    CHECK(Rows(trace, "transactions") == t["issued"].get<uint64_t>());
+    CHECK(Rows(trace, "links/throughput") == 50); // 5 us in 100 ns bins
+    std::remove(trace.c_str());
+    std::remove(json.c_str());
+}
+
+TEST_CASE("the same config and seed give bit-identical datasets; another seed does not", "[run][determinism]")
+{
+    const std::string a = Scratch("a.h5"), b = Scratch("b.h5"), c = Scratch("c.h5");
+    REQUIRE(Run("run tests/fabric/data/ring4.yaml -q -o " + a) == 0);
+    REQUIRE(Run("run tests/fabric/data/ring4.yaml -q -o " + b) == 0);
+    REQUIRE(Run("run tests/fabric/data/ring4.yaml -q --seed 8 -o " + c) == 0);
+    for (const char* name : {"transactions", "links/throughput", "links/state", "topology/links"})
+    {
+        INFO(name);
+        CHECK(DatasetBytes(a, name) == DatasetBytes(b, name));
+    }
+    CHECK(DatasetBytes(a, "transactions") != DatasetBytes(c, "transactions"));
+    for (const auto& p : {a, b, c})
+    {
+        std::remove(p.c_str());
+    }
+}
+
+TEST_CASE("bad input stops the run before any trace exists", "[run]")
+{
+    const std::string trace = Scratch("never.h5");
+    std::string err;
+    CHECK(Run("run tests/fabric/data/ring4.yaml -q -o " + trace + " --set workloads.0.load=3", &err) == 2);
+    CHECK(Run("run tests/fabric/data/ring4.yaml -q -o " + trace + " --set topology.kind=cube", &err) == 2);
+    CHECK_THAT(err, Catch::StartsWith("ofab: error: --set topology.kind=cube: key 'topology.kind': expected one of"));
+    CHECK(access(trace.c_str(), F_OK) != 0);
+    CHECK(Run("run tests/fabric/data/ring4.yaml -q -o /proc/ofab-no-such-dir/t.h5", &err) == 1);
+    CHECK_THAT(err, Catch::Contains("cannot write the trace file /proc/ofab-no-such-dir/t.h5"));
+}
+
+TEST_CASE("an interrupted run leaves a trace marked incomplete", "[run]")
+{
+    const std::string trace = Scratch("interrupted.h5");
+    // Long enough that SIGINT after one second lands mid-run.
+    const int code = Run("run tests/fabric/data/ring4.yaml -q --set duration=10ms -o " + trace + " & pid=$!; sleep 1; "
+                         "kill -INT $pid; wait $pid; exit $?");
+    CHECK(code == 130);
+    CHECK_THAT(Status(trace), Catch::StartsWith("incomplete: interrupted (SIGINT)"));
+    std::remove(trace.c_str());
+}
