@@ -208,35 +208,29 @@ RunObserver::OnCapacity(RunObserver* self, uint32_t link, uint8_t direction, uin
 void
 RunObserver::OnLossOfSignal(RunObserver* self, uint32_t link, uint8_t receivingEnd)
 {
-    if (self->m_trace)
-    {
-        EventRow e{};
-        e.timeNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);
-        e.kind = kLossOfSignal;
-        SetText(e.element, "link " + std::to_string(link));
-        SetText(e.detail, "loss of signal at end " + std::to_string(receivingEnd));
-        self->m_trace->AddEvent(e);
-    }
-    const uint8_t direction = 1 - receivingEnd;
-    const auto& l = self->m_fabric.Links()[link];
-    self->RecordLinkState(link, direction, static_cast<uint8_t>(l.channel->GetState(direction)));
+    self->OnSignalChange(link, receivingEnd, kLossOfSignal, "loss of signal at end ");
 }
 
 void
 RunObserver::OnSignalRestored(RunObserver* self, uint32_t link, uint8_t receivingEnd)
 {
-    if (self->m_trace)
+    self->OnSignalChange(link, receivingEnd, kSignalRestored, "signal restored at end ");
+}
+
+void
+RunObserver::OnSignalChange(uint32_t link, uint8_t receivingEnd, uint8_t kind, const char* what)
+{
+    if (m_trace)
     {
         EventRow e{};
         e.timeNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);
-        e.kind = kSignalRestored;
+        e.kind = kind;
         SetText(e.element, "link " + std::to_string(link));
-        SetText(e.detail, "signal restored at end " + std::to_string(receivingEnd));
-        self->m_trace->AddEvent(e);
+        SetText(e.detail, what + std::to_string(receivingEnd));
+        m_trace->AddEvent(e);
     }
     const uint8_t direction = 1 - receivingEnd;
-    const auto& l = self->m_fabric.Links()[link];
-    self->RecordLinkState(link, direction, static_cast<uint8_t>(l.channel->GetState(direction)));
+    RecordLinkState(link, direction, static_cast<uint8_t>(m_fabric.Links()[link].channel->GetState(direction)));
 }
 
 RunSummary

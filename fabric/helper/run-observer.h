@@ -65,6 +65,7 @@ class RunObserver
     static void OnCapacity(RunObserver* self, uint32_t link, uint8_t direction, uint32_t usable, double bps);
     static void OnLossOfSignal(RunObserver* self, uint32_t link, uint8_t receivingEnd);
     static void OnSignalRestored(RunObserver* self, uint32_t link, uint8_t receivingEnd);
+    void OnSignalChange(uint32_t link, uint8_t receivingEnd, uint8_t kind, const char* what);
 
     Fabric& m_fabric;
     TraceRecorder* m_trace;

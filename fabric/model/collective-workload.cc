@@ -409,17 +409,9 @@ void
 CollectiveWorkload::FinishRepetition(CollectiveStatus status, TransactionStatus failure)
 {
     m_running = false;
-    CollectiveResult res;
-    res.name = m_name;
-    res.algorithm = AlgorithmName(static_cast<Algorithm>(m_algorithm));
-    res.ranks = m_ranks;
-    res.bytes = m_bytes;
-    res.start = m_repStart;
-    res.end = ns3::Simulator::Now();
-    res.status = status;
+    CollectiveResult res = CurrentResult(status);
     res.completed = status == CollectiveStatus::Completed;
     res.failure = failure;
-    res.repetition = m_repetition;
     const double seconds = res.Duration().GetSeconds();
     if (res.completed && seconds > 0)
     {
@@ -435,22 +427,28 @@ CollectiveWorkload::FinishRepetition(CollectiveStatus status, TransactionStatus 
     }
 }
 
+Workload::CollectiveResult
+CollectiveWorkload::CurrentResult(CollectiveStatus status) const
+{
+    CollectiveResult res;
+    res.name = m_name;
+    res.algorithm = AlgorithmName(static_cast<Algorithm>(m_algorithm));
+    res.ranks = m_ranks;
+    res.bytes = m_bytes;
+    res.start = m_repStart;
+    res.end = ns3::Simulator::Now();
+    res.status = status;
+    res.repetition = m_repetition;
+    return res;
+}
+
 std::vector<Workload::CollectiveResult>
 CollectiveWorkload::GetCollectiveResults() const
 {
     std::vector<CollectiveResult> out = m_results;
     if (m_running)
     {
-        CollectiveResult res;
-        res.name = m_name;
-        res.algorithm = AlgorithmName(static_cast<Algorithm>(m_algorithm));
-        res.ranks = m_ranks;
-        res.bytes = m_bytes;
-        res.start = m_repStart;
-        res.end = ns3::Simulator::Now();
-        res.status = CollectiveStatus::Unfinished;
-        res.repetition = m_repetition;
-        out.push_back(res);
+        out.push_back(CurrentResult(CollectiveStatus::Unfinished));
     }
     return out;
 }

@@ -87,6 +87,8 @@ class CollectiveWorkload : public Workload
     void StartRepetition();
     void StartStep(uint32_t rank);
     void TryAdvance(uint32_t rank);
+    /// The running repetition's result so far, ending now with `status`.
+    CollectiveResult CurrentResult(CollectiveStatus status) const;
     void FinishRepetition(CollectiveStatus status, TransactionStatus failure);
     bool IsOurs(const Rank& r, uint64_t txnId) const;
     void OnCompleted(const TransactionRecord& rec);
