@@ -47,11 +47,18 @@ TrafficPattern::GetTypeId()
                           MakeEnumChecker(UNIFORM, "uniform", PERMUTATION, "permutation", TRANSPOSE,
                                           "transpose", HOTSPOT, "hotspot", ALL_TO_ALL, "all_to_all"))
             .AddAttribute("Load",
-                          "Offered load as a fraction (0, 1] of the accelerator's injection rate (sum "
-                          "of its ports' capacity), counted in payload bytes (reads: requested bytes).",
+                          "Offered load as a fraction (0, 1] of the accelerator's injection rate "
+                          "(see LoadReference), counted in payload bytes (reads: requested bytes).",
                           DoubleValue(0.5),
                           MakeDoubleAccessor(&TrafficPattern::m_load),
                           MakeDoubleChecker<double>())
+            .AddAttribute("LoadReference",
+                          "What Load is a fraction of: port (one port's rate, the injection channel "
+                          "of BookSim-style studies; a torus node with 4 ports injects at most 1/4 of "
+                          "its link capacity at Load 1) or all_ports (the sum of the accelerator's ports).",
+                          EnumValue(ONE_PORT),
+                          MakeEnumAccessor(&TrafficPattern::m_loadReference),
+                          MakeEnumChecker(ONE_PORT, "port", ALL_PORTS, "all_ports"))
             .AddAttribute("Arrival",
                           "Arrival process: poisson (exponential gaps), bernoulli (a message in each "
                           "slot of one message time with probability Load).",
@@ -105,6 +112,7 @@ TrafficPattern::TrafficPattern()
     : m_pattern(UNIFORM),
       m_arrival(POISSON),
       m_load(0.5),
+      m_loadReference(ONE_PORT),
       m_bytes(256),
       m_operation(static_cast<int>(TransactionKind::WriteFull)),
       m_stop(ns3::Seconds(0)),
@@ -212,7 +220,7 @@ TrafficPattern::Install(const WorkloadContext& ctx)
     {
         Source& src = m_sources[s];
         src.endpoint = ns3::PeekPointer(ctx.endpoints[s]);
-        const double rate = ctx.injectionRateBps[s];
+        const double rate = m_loadReference == ALL_PORTS ? ctx.injectionRateBps[s] : ctx.portRateBps[s];
         // Poisson: mean gap; Bernoulli: the slot (one message time at the full injection rate).
         const double messageTime = rate > 0 ? m_bytes * 8.0 / rate : 0;
         src.intervalSeconds = m_arrival == POISSON ? messageTime / m_load : messageTime;

@@ -15,7 +15,8 @@ namespace ofab
 
 /**
  * Open-loop synthetic traffic: every accelerator issues transactions of Bytes at Load x its
- * injection rate (payload bytes; for reads the requested bytes), with Poisson or Bernoulli
+ * injection rate (payload bytes; for reads the requested bytes; the rate of one port, or of all its
+ * ports, by LoadReference), with Poisson or Bernoulli
  * arrivals, to destinations picked by Pattern:
  *   uniform     uniformly among the other accelerators;
  *   permutation a fixed random derangement drawn from the workload's stream at Start;
@@ -47,6 +48,11 @@ class TrafficPattern : public Workload
     {
         POISSON,
         BERNOULLI,
+    };
+    enum LoadReference
+    {
+        ONE_PORT,  ///< Load is a fraction of one port's rate: the injection channel, as BookSim counts it
+        ALL_PORTS, ///< Load is a fraction of the sum of the accelerator's ports
     };
 
     static ns3::TypeId GetTypeId();
@@ -97,6 +103,7 @@ class TrafficPattern : public Workload
     int m_pattern;
     int m_arrival;
     double m_load;
+    int m_loadReference;
     uint32_t m_bytes;
     int m_operation; ///< TransactionKind
     ns3::Time m_stop;

@@ -1,5 +1,7 @@
 #include "fabric/model/workload.h"
 
+#include <algorithm>
+
 #include "photonics/model/parameter-error.h"
 
 #include "ns3/simulator.h"
@@ -20,11 +22,14 @@ MakeWorkloadContext(const std::vector<ns3::Ptr<AcceleratorEndpoint>>& endpoints,
     for (const auto& e : endpoints)
     {
         double bps = 0;
+        double fastest = 0;
         for (uint32_t p = 0; e && p < e->GetNPorts(); ++p)
         {
             bps += e->GetPort(p)->GetCapacityBps();
+            fastest = std::max(fastest, e->GetPort(p)->GetCapacityBps());
         }
         ctx.injectionRateBps.push_back(bps);
+        ctx.portRateBps.push_back(fastest);
     }
     return ctx;
 }

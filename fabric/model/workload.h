@@ -19,6 +19,7 @@ struct WorkloadContext
 {
     std::vector<ns3::Ptr<AcceleratorEndpoint>> endpoints; ///< index = accelerator id
     std::vector<double> injectionRateBps; ///< per accelerator: sum of its ports' capacity at start, bit/s
+    std::vector<double> portRateBps;      ///< per accelerator: its fastest port's capacity at start, bit/s
     ns3::Time stopTime;                   ///< end of the run: no new work at or after it
 };
 

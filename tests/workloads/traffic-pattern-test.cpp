@@ -100,6 +100,28 @@ GapStats(const std::vector<Send>& sends, uint16_t src)
 
 } // namespace
 
+TEST_CASE("Load counts one port's rate by default, all ports on request", "[traffic]")
+{
+    const double load = 0.25;
+    const Time t1 = MicroSeconds(40);
+    for (int reference : {TrafficPattern::ONE_PORT, TrafficPattern::ALL_PORTS})
+    {
+        auto f = test::MakePod(4, 2); // two x4 ports per accelerator: 800 Gb/s each
+        auto w = MakePattern(TrafficPattern::UNIFORM, load);
+        w->SetAttribute("LoadReference", EnumValue(reference));
+        Run(f, w, t1);
+        const double seconds = (t1 - w->GetStart()).GetSeconds();
+        const double rate = reference == TrafficPattern::ONE_PORT ? 800e9 : 1600e9;
+        for (uint32_t s = 0; s < 4; ++s)
+        {
+            const double offered = w->GetIssuedBytes(s) * 8.0 / seconds;
+            INFO("source " << s << " reference " << reference);
+            CHECK(offered == Approx(load * rate).epsilon(0.06)); // Poisson: >= 3800 messages, 1.6 % sd
+        }
+        Simulator::Destroy();
+    }
+}
+
 TEST_CASE("uniform at load 0.3: accepted = offered, destinations uniform, never to self", "[traffic]")
 {
     const uint32_t n = 8;
@@ -123,6 +145,7 @@ TEST_CASE("uniform at load 0.3: accepted = offered, destinations uniform, never 
                               &accepted, window.data()));
     }
     auto w = MakePattern(TrafficPattern::UNIFORM, load);
+    w->SetAttribute("LoadReference", EnumValue(TrafficPattern::ALL_PORTS));
     auto sends = Run(f, w, t1);
     const double seconds = (t1 - t0).GetSeconds();
     double offeredTotal = 0;
