@@ -66,6 +66,9 @@ main(int argc, char** argv)
                  "Every model parameter is a YAML key; `ofab keys` lists them with units and defaults.",
                  "ofab"};
     app.require_subcommand(1);
+    app.footer("Exit codes: 0 success, 1 an output could not be written, 2 bad command line or configuration\n"
+               "(one line naming file, line and key), 130 interrupted (the trace is marked incomplete).\n"
+               "Documentation: README.md, fabric/README.md (experiment files), docs/trace-format.md.");
     app.set_help_all_flag("--help-all", "Show the help of every command");
 
     ofab::LinkBudgetOptions budget;
@@ -75,8 +78,9 @@ main(int argc, char** argv)
     budgetCmd->add_option("file", budget.file, "Link file (YAML with `laser:` and `link:` sections)")->required();
     budgetCmd->add_flag("--json", budget.json, "Print JSON instead of a table");
     budgetCmd->add_flag("--resolved", budget.resolved, "Also print every key with its value (defaults filled in)");
-    budgetCmd->add_option("--set", budget.overrides,
-                          "Override a key: --set link.fibre_length_m=100 (repeatable)");
+    budgetCmd
+        ->add_option("--set", budget.overrides, "Override a key: --set link.fibre_length_m=100 (repeatable)")
+        ->allow_extra_args(false);
 
     ofab::RunOptions run;
     auto* runCmd = app.add_subcommand(
@@ -85,7 +89,8 @@ main(int argc, char** argv)
     runCmd->add_option("file", run.file, "Experiment file (YAML)")->required();
     runCmd->add_option("-o,--output", run.trace, "HDF5 trace to write (overrides outputs.trace)");
     runCmd->add_option("--summary-json", run.summaryJson, "Write the summary as JSON here (overrides outputs.summary_json)");
-    runCmd->add_option("--set", run.overrides, "Override a key: --set topology.dims=[8,8] (repeatable)");
+    runCmd->add_option("--set", run.overrides, "Override a key: --set topology.dims=[8,8] (repeatable)")
+        ->allow_extra_args(false);
     runCmd->add_option("--seed", run.seed, "Random seed (overrides seed:)")->check(CLI::Range(1ULL, 4294967295ULL));
     runCmd->add_flag("-q,--quiet", run.quiet, "No progress line and no summary table");
     runCmd->add_flag("--dry-run", run.dryRun, "Print the resolved configuration (every default filled in) and stop");
