@@ -2,6 +2,7 @@
 
 #include "fabric/config/attribute-binder.h"
 #include "fabric/config/config-values.h"
+#include "fabric/faults/fault-config.h"
 
 #include "photonics/model/parameter-error.h"
 #include "topologies/edge-list.h"
@@ -18,7 +19,7 @@ namespace
 {
 
 const std::vector<std::string> kTopLevelKeys{"name",     "description", "seed",      "duration", "topology",
-                                             "links",    "protocol",    "workloads", "outputs"};
+                                             "links",    "protocol",    "workloads", "faults",   "outputs"};
 
 /// Directory of a file path, with its trailing slash ("" for a bare file name).
 std::string
@@ -322,6 +323,7 @@ LoadExperiment(const ConfigDocument& doc)
     LoadLinkClasses(doc, x, Child(links, "classes"));
     LoadProtocol(doc, x);
     LoadWorkloads(doc, x);
+    x.faults = LoadFaults(doc, Child(doc.Root(), "faults"), x.graph);
     LoadOutputs(doc, x);
     return x;
 }
@@ -361,6 +363,10 @@ Experiment::Resolved() const
         wl.push_back(item);
     }
     out["workloads"] = wl;
+    if (!faults.Empty())
+    {
+        out["faults"] = faults.resolved;
+    }
     YAML::Node o(YAML::NodeType::Map);
     o["trace"] = outputs.trace;
     o["summary_json"] = outputs.summaryJson;

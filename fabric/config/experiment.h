@@ -4,6 +4,7 @@
 #include "fabric/config/attribute-binder.h"
 #include "fabric/config/config-document.h"
 #include "fabric/config/link-spec.h"
+#include "fabric/faults/fault-spec.h"
 #include "fabric/helper/fabric-builder.h"
 #include "fabric/model/workload.h"
 
@@ -33,6 +34,7 @@ struct OutputSpec
  *              classes: {<link class>: {file, laser, link}} for links of one class that differ
  *   protocol:  port:/endpoint:/switch: attribute sections
  *   workloads: a list; each item's `type` picks the model, its other keys are that model's attributes
+ *   faults:    explicit faults and repairs, stochastic failure rates, shared-risk groups (fault-config.h)
  *   outputs:   trace, summary_json, throughput_bin
  * Every error is a ConfigError naming file, line and key.
  */
@@ -52,6 +54,7 @@ struct Experiment
     std::vector<BoundSection> workloadKeys; ///< which key set which attribute, for errors at install
     YAML::Mark topologyMark;                ///< where the topology section starts, for fabric errors
     OutputSpec outputs;
+    FaultPlan faults;                       ///< nodes and links resolved; sources checked at run time
 
     /// The whole configuration with every default filled in (for --dry-run and the trace).
     YAML::Node Resolved() const;

@@ -25,13 +25,28 @@ ExperimentRunner::ExperimentRunner(Experiment& experiment, const ConfigDocument&
     {
         throw doc.ErrorAt("topology", experiment.topologyMark, e.Message());
     }
-    // Channels first, then each workload in file order: adding a workload never changes the links' draws.
-    int64_t stream = m_fabric->AssignStreams(0);
-    const WorkloadContext ctx = MakeWorkloadContext(m_fabric->Endpoints(), experiment.duration);
-    for (std::size_t i = 0; i < experiment.workloads.size(); ++i)
+    try
     {
-        experiment.workloadKeys[i].Guard([&] { experiment.workloads[i]->Install(ctx); });
-        stream += experiment.workloads[i]->AssignStreams(stream);
+        // Checked against the fabric before anything is scheduled (a bad source index is a ConfigError).
+        m_faults = ns3::CreateObject<FaultInjector>();
+        m_faults->Configure(*m_fabric, experiment.faults);
+        // Channels first, then each workload in file order, then the faults: adding a workload never
+        // changes the links' draws, and adding faults never changes the workloads'.
+        int64_t stream = m_fabric->AssignStreams(0);
+        const WorkloadContext ctx = MakeWorkloadContext(m_fabric->Endpoints(), experiment.duration);
+        for (std::size_t i = 0; i < experiment.workloads.size(); ++i)
+        {
+            experiment.workloadKeys[i].Guard([&] { experiment.workloads[i]->Install(ctx); });
+            stream += experiment.workloads[i]->AssignStreams(stream);
+        }
+        m_faults->AssignStreams(stream);
+        m_faults->Install(experiment.duration); // draws the stochastic schedule: streams must be set
+    }
+    catch (...)
+    {
+        // Events already scheduled (an earlier workload) must not outlive the objects they point at.
+        ns3::Simulator::Destroy();
+        throw;
     }
 }
 
@@ -45,6 +60,7 @@ ExperimentRunner::Run(TraceRecorder* trace)
 {
     RunObserver observer(*m_fabric, trace, m_experiment.outputs.throughputBin, m_experiment.duration);
     observer.Start();
+    observer.WatchFaults(m_faults);
     const auto start = std::chrono::steady_clock::now();
     ns3::Simulator::Stop(m_experiment.duration);
     ns3::Simulator::Run();

@@ -3,6 +3,7 @@
 
 #include "fabric/config/config-document.h"
 #include "fabric/config/experiment.h"
+#include "fabric/faults/fault-injector.h"
 #include "fabric/helper/fabric-builder.h"
 #include "fabric/helper/run-observer.h"
 #include "fabric/trace/trace-recorder.h"
@@ -22,10 +23,10 @@ struct RunResult
 };
 
 /**
- * Runs one loaded experiment: seeds ns-3, builds the fabric, installs the workloads with fixed
- * random streams (channels first, then workloads in file order), runs for the experiment's
- * duration and collects the summary. The ofab program, the tests and the benchmarks all run
- * experiments through it. One runner per simulation: its destructor calls Simulator::Destroy().
+ * Runs one loaded experiment: seeds ns-3, builds the fabric, installs the workloads and the fault
+ * injector with fixed random streams (channels first, then workloads in file order, then faults),
+ * runs for the experiment's duration and collects the summary. The ofab program, the tests and the
+ * benchmarks all run experiments through it. One runner per simulation: its destructor calls Simulator::Destroy().
  */
 class ExperimentRunner
 {
@@ -37,6 +38,8 @@ class ExperimentRunner
     ExperimentRunner& operator=(const ExperimentRunner&) = delete;
 
     Fabric& GetFabric() { return *m_fabric; }
+    /// Always present (an empty plan injects nothing): a controller or a test connects to its traces.
+    ns3::Ptr<FaultInjector> GetFaultInjector() const { return m_faults; }
     const Experiment& GetExperiment() const { return m_experiment; }
 
     /// Simulates until the experiment's duration (or an earlier Simulator::Stop()); `trace` may be null.
@@ -45,6 +48,7 @@ class ExperimentRunner
   private:
     Experiment& m_experiment;
     std::unique_ptr<Fabric> m_fabric;
+    ns3::Ptr<FaultInjector> m_faults; ///< declared after the fabric: released before it
 };
 
 } // namespace ofab

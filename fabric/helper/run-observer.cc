@@ -20,7 +20,14 @@ enum EventKind : uint8_t
 {
     kLossOfSignal,
     kSignalRestored,
+    kFirstFaultEvent, ///< the fault kinds follow, in FaultKind order, then kRepair
 };
+
+/// Fault event names, in FaultKind order (appended after the signal events: trace format 1.1).
+const std::vector<std::string> kFaultEventNames{"fibre_cut",       "laser_line_failed", "laser_line_degraded",
+                                                "laser_source_failed", "switch_failed", "accelerator_failed",
+                                                "link_flap_down",  "group_failed"};
+const uint8_t kRepair = static_cast<uint8_t>(kFirstFaultEvent + kFaultEventNames.size());
 
 double
 Percentile(std::vector<double>& sorted, double p)
@@ -62,6 +69,8 @@ RunObserver::Enums()
     e.transactionStatuses = {"completed", "decode_error", "protection_violation", "completion_timeout",
                              "isolate",   "link_down",    "in_flight"};
     e.eventKinds = {"loss_of_signal", "signal_restored"};
+    e.eventKinds.insert(e.eventKinds.end(), kFaultEventNames.begin(), kFaultEventNames.end());
+    e.eventKinds.push_back("repair");
     e.linkStates = {"up", "cut", "dark"};
     e.collectiveStatuses = {"completed", "failed", "unfinished"};
     e.nodeRoles = {"accelerator", "switch"};
@@ -130,6 +139,34 @@ RunObserver::Start()
     m_binGbps.assign(2 * m_fabric.Links().size(), 0.0);
     m_nextEdge = m_bin;
     ns3::Simulator::Schedule(m_bin, &RunObserver::SampleBin, this);
+}
+
+void
+RunObserver::WatchFaults(ns3::Ptr<FaultInjector> faults)
+{
+    m_faults = faults;
+    if (m_faults)
+    {
+        m_faults->TraceConnectWithoutContext("Fault", ns3::MakeCallback(&RunObserver::OnFault, this));
+    }
+}
+
+void
+RunObserver::OnFault(ns3::Time time, FaultKind kind, const std::string& element, const std::string& detail,
+                     bool isRepair)
+{
+    if (!m_trace)
+    {
+        return;
+    }
+    EventRow e{};
+    e.timeNs = time.ToDouble(ns3::Time::NS);
+    e.kind = isRepair ? kRepair : static_cast<uint8_t>(kFirstFaultEvent + static_cast<uint8_t>(kind));
+    SetText(e.element, element);
+    // A flap's repairs are its ups ("cycle 2 of 3; up") or its end ("flapping stopped"): no prefix.
+    const bool prefix = isRepair && kind != FaultKind::Flap;
+    SetText(e.detail, (prefix ? std::string("repair of ") + ToString(kind) + ": " : "") + detail);
+    m_trace->AddEvent(e);
 }
 
 void
@@ -240,6 +277,11 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
     if (ns3::Simulator::Now() == m_nextEdge)
     {
         SampleBin(); // past the duration: it does not reschedule itself
+    }
+    if (m_faults)
+    {
+        // The observer dies with Run(); the injector lives on with its runner.
+        m_faults->TraceDisconnectWithoutContext("Fault", ns3::MakeCallback(&RunObserver::OnFault, this));
     }
     RunSummary s;
     for (const auto& e : m_fabric.Endpoints())

@@ -1,6 +1,7 @@
 #ifndef OFAB_FABRIC_RUN_OBSERVER_H
 #define OFAB_FABRIC_RUN_OBSERVER_H
 
+#include "fabric/faults/fault-injector.h"
 #include "fabric/helper/fabric-builder.h"
 #include "fabric/model/workload.h"
 #include "fabric/trace/trace-recorder.h"
@@ -49,6 +50,8 @@ class RunObserver
 
     /// Writes the topology to the trace, connects the trace sources and schedules the sampler.
     void Start();
+    /// Every fault and repair `faults` applies becomes an /events row (null: nothing to watch).
+    void WatchFaults(ns3::Ptr<FaultInjector> faults);
     /// After the run: records transactions still in flight and completes the summary.
     RunSummary Finish(const std::vector<ns3::Ptr<Workload>>& workloads);
 
@@ -66,9 +69,11 @@ class RunObserver
     static void OnLossOfSignal(RunObserver* self, uint32_t link, uint8_t receivingEnd);
     static void OnSignalRestored(RunObserver* self, uint32_t link, uint8_t receivingEnd);
     void OnSignalChange(uint32_t link, uint8_t receivingEnd, uint8_t kind, const char* what);
+    void OnFault(ns3::Time time, FaultKind kind, const std::string& element, const std::string& detail, bool isRepair);
 
     Fabric& m_fabric;
     TraceRecorder* m_trace;
+    ns3::Ptr<FaultInjector> m_faults;
     ns3::Time m_bin;
     ns3::Time m_duration;
     ns3::Time m_nextEdge; ///< end of the bin being accumulated
