@@ -128,6 +128,7 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
                        {"p99", s.latencyP99Ns},
                        {"p999", s.latencyP999Ns},
                        {"max", s.latencyMaxNs}};
+    j["faults"] = {{"injected", s.faultsInjected}, {"repairs", s.repairs}};
     j["throughput_gbps"] = s.throughputGbps;
     j["payload_bytes"] = s.payloadBytes;
     j["mean_request_hops"] = s.meanRequestHops;
@@ -168,6 +169,11 @@ PrintTable(const RunResult& result, const std::string& trace)
     for (const auto& [reason, n] : s.failedByReason)
     {
         std::printf("                failed: %s %llu\n", reason.c_str(), (unsigned long long)n);
+    }
+    if (s.faultsInjected + s.repairs > 0)
+    {
+        std::printf("  faults        %llu injected, %llu repairs (every one is an /events row of the trace)\n",
+                    (unsigned long long)s.faultsInjected, (unsigned long long)s.repairs);
     }
     std::printf("  latency       p50 %.1f ns  p99 %.1f ns  p99.9 %.1f ns  max %.1f ns\n", s.latencyP50Ns, s.latencyP99Ns,
                 s.latencyP999Ns, s.latencyMaxNs);

@@ -155,6 +155,7 @@ void
 RunObserver::OnFault(ns3::Time time, FaultKind kind, const std::string& element, const std::string& detail,
                      bool isRepair)
 {
+    ++(isRepair ? m_repairs : m_faultsInjected);
     if (!m_trace)
     {
         return;
@@ -298,6 +299,8 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
     }
     s.completed = m_completed;
     s.failed = m_failed;
+    s.faultsInjected = m_faultsInjected;
+    s.repairs = m_repairs;
     s.failedByReason = m_failedByReason;
     s.payloadBytes = m_payloadBytes;
     std::sort(m_latencies.begin(), m_latencies.end());

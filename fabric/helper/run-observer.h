@@ -35,6 +35,8 @@ struct RunSummary
     uint64_t flitsReplayed = 0; ///< link-level retransmissions
     double meanRequestHops = 0; ///< links crossed by the requests of completed transactions
     std::vector<Workload::CollectiveResult> collectives;
+    uint64_t faultsInjected = 0; ///< faults applied during the run (flap downs included)
+    uint64_t repairs = 0;        ///< repairs applied (flap ups included)
 };
 
 /**
@@ -81,6 +83,8 @@ class RunObserver
     std::vector<uint64_t> m_lastBytes; ///< per link direction, payload bytes sent at the last bin edge
     std::vector<double> m_binGbps;
     uint64_t m_completed = 0;
+    uint64_t m_faultsInjected = 0;
+    uint64_t m_repairs = 0;
     uint64_t m_failed = 0;
     uint64_t m_payloadBytes = 0;
     uint64_t m_requestHops = 0;
