@@ -108,18 +108,11 @@ main(int argc, char** argv)
     {
         app.parse(argc, argv);
     }
-    catch (const CLI::CallForHelp& e)
-    {
-        return app.exit(e);
-    }
-    catch (const CLI::CallForAllHelp& e)
-    {
-        return app.exit(e);
-    }
     catch (const CLI::ParseError& e)
     {
-        app.exit(e);
-        return kExitUsage;
+        // --help and --help-all arrive here too, as "errors" with exit code 0.
+        const int code = app.exit(e);
+        return code == 0 ? 0 : kExitUsage;
     }
 
     try
