@@ -131,7 +131,10 @@ TrafficPattern::DoDispose()
     m_begin.Cancel();
     for (Source& s : m_sources)
     {
-        s.next.Cancel();
+        if (s.next)
+        {
+            s.next->Detach();
+        }
     }
     m_sources.clear();
     m_counter.clear();
@@ -226,6 +229,7 @@ TrafficPattern::Install(const WorkloadContext& ctx)
         src.intervalSeconds = m_arrival == POISSON ? messageTime / m_load : messageTime;
         src.slotTicks = ns3::Seconds(messageTime).GetTimeStep();
         src.cursor = 1;
+        src.next = ns3::Create<FireEvent>(this, static_cast<uint16_t>(s));
         if (m_pattern == TRANSPOSE)
         {
             const uint32_t x = s / k;
@@ -310,13 +314,13 @@ TrafficPattern::Begin()
         const bool fixedPattern = m_pattern == PERMUTATION || m_pattern == TRANSPOSE;
         if (src.intervalSeconds > 0 && (m_arrival == POISSON || src.slotTicks > 0) && !(fixedPattern && src.fixedDst == kNone))
         {
-            ScheduleNext(static_cast<uint16_t>(s));
+            ScheduleNext(static_cast<uint16_t>(s), ns3::Simulator::Now().GetTimeStep());
         }
     }
 }
 
 void
-TrafficPattern::ScheduleNext(uint16_t s)
+TrafficPattern::ScheduleNext(uint16_t s, int64_t now)
 {
     Source& src = m_sources[s];
     double ticks; // gap to the next message, in simulator ticks
@@ -336,12 +340,12 @@ TrafficPattern::ScheduleNext(uint16_t s)
         ticks = slots * static_cast<double>(src.slotTicks);
     }
     // Compared in double first: a tiny Load can draw a gap beyond any int64 tick count.
-    const int64_t now = ns3::Simulator::Now().GetTimeStep();
     if (ticks >= static_cast<double>(m_stopTick - now))
     {
         return;
     }
-    src.next = ns3::Simulator::Schedule(ns3::TimeStep(static_cast<int64_t>(ticks)), &TrafficPattern::Fire, this, s);
+    src.nextTick = now + static_cast<int64_t>(ticks);
+    ns3::Simulator::Schedule(ns3::TimeStep(static_cast<int64_t>(ticks)), ns3::Ptr<ns3::EventImpl>(src.next));
 }
 
 int32_t
@@ -394,7 +398,7 @@ TrafficPattern::Fire(uint16_t s)
     const uint64_t id = src.endpoint->Issue(
         TransactionSpec{Kind(), static_cast<uint16_t>(dst), address, m_bytes, m_trafficClass});
     m_sendTrace(s, static_cast<uint16_t>(dst), id);
-    ScheduleNext(s);
+    ScheduleNext(s, m_sources[s].nextTick); // this event runs exactly at nextTick: no Now() call
 }
 
 } // namespace ofab

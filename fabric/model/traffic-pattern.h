@@ -4,6 +4,8 @@
 #include "fabric/model/workload.h"
 
 #include "ns3/event-id.h"
+#include "ns3/event-impl.h"
+#include "ns3/ptr.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/traced-callback.h"
 
@@ -80,6 +82,33 @@ class TrafficPattern : public Workload
   private:
     static constexpr int32_t kNone = -1;
 
+    /// The next Fire of one source: one event object per source, scheduled again after every
+    /// message instead of a fresh allocation per message. Never cancelled (a cancelled EventImpl
+    /// stays cancelled): dispose detaches it from its owner instead.
+    class FireEvent : public ns3::EventImpl
+    {
+      public:
+        FireEvent(TrafficPattern* owner, uint16_t src)
+            : m_owner(owner),
+              m_src(src)
+        {
+        }
+        void Detach() { m_owner = nullptr; }
+
+      protected:
+        void Notify() override
+        {
+            if (m_owner != nullptr)
+            {
+                m_owner->Fire(m_src);
+            }
+        }
+
+      private:
+        TrafficPattern* m_owner;
+        uint16_t m_src;
+    };
+
     struct Source
     {
         AcceleratorEndpoint* endpoint = nullptr;
@@ -88,12 +117,13 @@ class TrafficPattern : public Workload
         int32_t fixedDst = kNone;   ///< permutation / transpose partner
         uint32_t cursor = 0;        ///< all_to_all: next offset from src
         uint64_t issued = 0;
-        ns3::EventId next;          ///< the pending Fire (cancelled on dispose)
+        ns3::Ptr<FireEvent> next;   ///< the Fire event (detached on dispose)
+        int64_t nextTick = 0;       ///< when the pending Fire runs
     };
 
     void Begin();
     ns3::EventId m_begin;
-    void ScheduleNext(uint16_t src);
+    void ScheduleNext(uint16_t src, int64_t nowTick);
     void Fire(uint16_t src);
     int32_t PickDestination(uint16_t src);
     void DrawDerangement();

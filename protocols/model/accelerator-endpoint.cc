@@ -104,6 +104,7 @@ AcceleratorEndpoint::DoDispose()
     for (auto& op : m_orig)
     {
         op.timer.Cancel();
+        op.timerArmed = false;
     }
     m_orig.clear();
     m_records.clear();
@@ -280,8 +281,9 @@ AcceleratorEndpoint::StartRequest(uint16_t port, uint32_t slot)
     ++op.outstanding;
     r.tag = tag;
     r.state = TransactionState::Outstanding;
-    r.tagTime = ns3::Simulator::Now();
-    op.deadlines.push_back(Deadline{(r.tagTime + m_completionTimeout).GetTimeStep(), r.id, tag});
+    const ns3::Time tagTime = ns3::Simulator::Now();
+    r.tagTime = tagTime;
+    op.deadlines.push_back(Deadline{(tagTime + m_completionTimeout).GetTimeStep(), r.id, tag});
     ArmTimeout(port);
 
     TlMessage m;
@@ -315,7 +317,7 @@ AcceleratorEndpoint::StartRequest(uint16_t port, uint32_t slot)
             break;
         }
     }
-    const int64_t now = ns3::Simulator::Now().GetTimeStep();
+    const int64_t now = tagTime.GetTimeStep(); // no event ran since: still the current time
     EnqueueAt(m, choice, now, now);
 }
 
@@ -378,10 +380,11 @@ void
 AcceleratorEndpoint::ArmTimeout(uint16_t port)
 {
     OriginatorPort& op = m_orig[port];
-    if (op.timer.IsRunning() || op.deadlines.empty())
+    if (op.timerArmed || op.deadlines.empty())
     {
         return;
     }
+    op.timerArmed = true;
     const int64_t delay = op.deadlines.front().tick - ns3::Simulator::Now().GetTimeStep();
     op.timer = ns3::Simulator::Schedule(ns3::TimeStep(delay > 0 ? delay : 0),
                                         &AcceleratorEndpoint::OnTimeout, this, port);
@@ -390,6 +393,7 @@ AcceleratorEndpoint::ArmTimeout(uint16_t port)
 void
 AcceleratorEndpoint::OnTimeout(uint16_t port)
 {
+    m_orig[port].timerArmed = false;
     const int64_t now = ns3::Simulator::Now().GetTimeStep();
     // Index m_orig afresh each time: Finish() runs trace sinks that may add originator ports.
     while (!m_orig[port].deadlines.empty() && m_orig[port].deadlines.front().tick <= now)

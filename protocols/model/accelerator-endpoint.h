@@ -105,6 +105,7 @@ class AcceleratorEndpoint : public UalinkRouter
         RingQueue<uint32_t> waiting;     ///< record slots waiting for a tag, issue order
         RingQueue<Deadline> deadlines;   ///< in tag-assignment order = deadline order
         ns3::EventId timer;
+        bool timerArmed = false; ///< timer is pending (cheaper than EventId::IsRunning())
         uint32_t outstanding = 0;
     };
 

@@ -20,24 +20,39 @@ OutputArbiter::EnsureSlot(uint32_t slot)
     }
     m_slots = slot + 1;
     const std::size_t words = (m_slots + 63) / 64;
+    m_index.resize(static_cast<std::size_t>(m_slots) * ualink::kQueueClassCount, kNil);
     for (uint32_t qc = 0; qc < ualink::kQueueClassCount; ++qc)
     {
-        m_q[qc].resize(m_slots);
-        m_readyCount[qc].resize(m_slots, 0);
         m_readyBits[qc].resize(words, 0);
     }
 }
 
-void
-OutputArbiter::MarkReady(uint32_t qc, uint32_t slot)
+uint32_t
+OutputArbiter::QueueOf(uint32_t qc, uint32_t slot)
 {
-    if (m_readyCount[qc][slot]++ == 0)
+    uint32_t& q = m_index[static_cast<std::size_t>(slot) * ualink::kQueueClassCount + qc];
+    if (q == kNil)
     {
-        m_readyBits[qc][slot >> 6] |= 1ULL << (slot & 63);
+        q = static_cast<uint32_t>(m_queues.size());
+        Queue rec;
+        rec.slot = slot;
+        rec.qc = qc;
+        m_queues.push_back(rec);
     }
-    if (m_readyInClass[qc]++ == 0)
+    return q;
+}
+
+void
+OutputArbiter::MarkReady(uint32_t queue)
+{
+    Queue& q = m_queues[queue];
+    if (q.ready++ == 0)
     {
-        m_classMask |= 1u << qc;
+        m_readyBits[q.qc][q.slot >> 6] |= 1ULL << (q.slot & 63);
+    }
+    if (m_readyInClass[q.qc]++ == 0)
+    {
+        m_classMask |= 1u << q.qc;
     }
 }
 
@@ -47,15 +62,37 @@ OutputArbiter::Enqueue(const TlMessage& m, int64_t nowTick)
     const uint32_t slot = SlotOf(m.inPort);
     EnsureSlot(slot);
     const uint32_t qc = ualink::QueueClass(m.vc, m.Class());
-    m_q[qc][slot].push_back(m);
+    const uint32_t queue = QueueOf(qc, slot);
+    uint32_t node = m_free;
+    if (node != kNil)
+    {
+        m_free = m_pool[node].next;
+        m_pool[node].m = m;
+        m_pool[node].next = kNil;
+    }
+    else
+    {
+        node = static_cast<uint32_t>(m_pool.size());
+        m_pool.push_back(Node{m, kNil});
+    }
+    Queue& q = m_queues[queue];
+    if (q.tail == kNil)
+    {
+        q.head = node;
+    }
+    else
+    {
+        m_pool[q.tail].next = node;
+    }
+    q.tail = node;
     ++m_total;
     if (m.readyTick <= nowTick)
     {
         Promote(nowTick); // anything due before it goes first
-        MarkReady(qc, slot);
+        MarkReady(queue);
         return;
     }
-    const Pending p{m.readyTick, m_order++, static_cast<uint16_t>(qc), static_cast<uint16_t>(slot)};
+    const Pending p{m.readyTick, m_order++, queue};
     if (m.readyTick < m_nextPendingTick)
     {
         m_nextPendingTick = m.readyTick;
@@ -83,12 +120,12 @@ OutputArbiter::Promote(int64_t nowTick)
         if (heapDue && (!fifoDue || Later()(m_pending.front(), m_heap.front())))
         {
             std::pop_heap(m_heap.begin(), m_heap.end(), Later());
-            MarkReady(m_heap.back().qc, m_heap.back().slot);
+            MarkReady(m_heap.back().queue);
             m_heap.pop_back();
         }
         else if (fifoDue)
         {
-            MarkReady(m_pending.front().qc, m_pending.front().slot);
+            MarkReady(m_pending.front().queue);
             m_pending.pop_front();
         }
         else
@@ -149,15 +186,15 @@ OutputArbiter::Peek(int64_t nowTick, const TxCredits& credits)
         const int first = slot;
         while (slot >= 0)
         {
-            const TlMessage& head = m_q[qc][slot].front();
+            const uint32_t queue = m_index[static_cast<std::size_t>(slot) * n + qc];
+            const TlMessage& head = m_pool[m_queues[queue].head].m;
             // A later message of this queue may be counted ready while the head is not (only when
             // forwarding latencies differ inside one queue): the head's own time still rules.
             if (head.readyTick <= nowTick)
             {
                 if (credits.CanSend(head))
                 {
-                    m_pickClass = qc;
-                    m_pickSlot = static_cast<uint32_t>(slot);
+                    m_pickQueue = queue;
                     return &head;
                 }
                 m_stalledMask |= 1u << qc;
@@ -175,12 +212,19 @@ OutputArbiter::Peek(int64_t nowTick, const TxCredits& credits)
 TlMessage
 OutputArbiter::Pop()
 {
-    const uint32_t qc = m_pickClass;
-    const uint32_t slot = m_pickSlot;
-    RingQueue<TlMessage>& q = m_q[qc][slot];
-    TlMessage m = q.front();
-    q.pop_front();
-    if (--m_readyCount[qc][slot] == 0)
+    Queue& q = m_queues[m_pickQueue];
+    const uint32_t qc = q.qc;
+    const uint32_t slot = q.slot;
+    const uint32_t node = q.head;
+    TlMessage m = m_pool[node].m;
+    q.head = m_pool[node].next;
+    if (q.head == kNil)
+    {
+        q.tail = kNil;
+    }
+    m_pool[node].next = m_free;
+    m_free = node;
+    if (--q.ready == 0)
     {
         m_readyBits[qc][slot >> 6] &= ~(1ULL << (slot & 63));
     }
@@ -201,13 +245,22 @@ OutputArbiter::DrainAll(std::vector<TlMessage>& out)
     {
         for (uint32_t s = 0; s < m_slots; ++s)
         {
-            RingQueue<TlMessage>& q = m_q[qc][s];
-            while (!q.empty())
+            const uint32_t queue = m_index[static_cast<std::size_t>(s) * ualink::kQueueClassCount + qc];
+            if (queue == kNil)
             {
-                out.push_back(q.front());
-                q.pop_front();
+                continue;
             }
-            m_readyCount[qc][s] = 0;
+            Queue& q = m_queues[queue];
+            while (q.head != kNil)
+            {
+                const uint32_t node = q.head;
+                out.push_back(m_pool[node].m);
+                q.head = m_pool[node].next;
+                m_pool[node].next = m_free;
+                m_free = node;
+            }
+            q.tail = kNil;
+            q.ready = 0;
         }
         std::fill(m_readyBits[qc].begin(), m_readyBits[qc].end(), 0);
         m_readyInClass[qc] = 0;

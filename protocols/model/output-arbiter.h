@@ -30,6 +30,10 @@ namespace ofab
  * case) or, out of order, in a heap; when its time comes the queue's ready count goes up. The
  * arbiter looks only at queues with ready messages (a bitmap), so picking is O(classes + bitmap
  * words), and the earliest ready time is the smaller of two heads.
+ *
+ * Memory: a queue exists only for an (input, class) pair that has carried a message (a dense
+ * index maps the pair to it), and the messages of all queues are linked nodes of one shared pool,
+ * so an output of a 1024-port switch costs little more than the messages it actually holds.
  */
 class OutputArbiter
 {
@@ -57,12 +61,13 @@ class OutputArbiter
     void DrainAll(std::vector<TlMessage>& out);
 
   private:
+    static constexpr uint32_t kNil = 0xFFFFFFFF;
+
     struct Pending
     {
         int64_t readyTick;
         uint64_t order; ///< arrival order: ties keep FIFO order
-        uint16_t qc;
-        uint16_t slot;
+        uint32_t queue; ///< index into m_queues
     };
     struct Later
     {
@@ -71,18 +76,36 @@ class OutputArbiter
             return a.readyTick != b.readyTick ? a.readyTick > b.readyTick : a.order > b.order;
         }
     };
+    /// One (class, input) FIFO, created on first use: a linked list of nodes in the shared pool.
+    struct Queue
+    {
+        uint32_t head = kNil;
+        uint32_t tail = kNil;
+        uint32_t ready = 0; ///< ready prefix length
+        uint32_t slot = 0;
+        uint32_t qc = 0;
+    };
+    struct Node
+    {
+        TlMessage m;
+        uint32_t next;
+    };
 
     void Promote(int64_t nowTick); ///< counts every message whose time has come as ready
-    void MarkReady(uint32_t qc, uint32_t slot);
+    void MarkReady(uint32_t queue);
     static uint32_t SlotOf(uint16_t inPort) { return inPort == ualink::kLocalInput ? 0 : inPort + 1u; }
     void EnsureSlot(uint32_t slot);
+    /// The queue of (class, slot), created when missing.
+    uint32_t QueueOf(uint32_t qc, uint32_t slot);
     /// First slot with ready messages at or after `from` (wrapping); -1 when none.
     int NextReady(uint32_t qc, uint32_t from) const;
 
     uint32_t m_slots = 0; ///< inputs known so far (grows as new inputs send)
-    std::array<std::vector<RingQueue<TlMessage>>, ualink::kQueueClassCount> m_q;
-    std::array<std::vector<uint32_t>, ualink::kQueueClassCount> m_readyCount; ///< ready prefix length
-    std::array<std::vector<uint64_t>, ualink::kQueueClassCount> m_readyBits;  ///< slots with ready > 0
+    std::vector<uint32_t> m_index; ///< slot * kQueueClassCount + qc -> index into m_queues, or kNil
+    std::vector<Queue> m_queues;   ///< only the (class, input) pairs that were ever used
+    std::vector<Node> m_pool;      ///< queued messages of every queue
+    uint32_t m_free = kNil;        ///< free list of m_pool
+    std::array<std::vector<uint64_t>, ualink::kQueueClassCount> m_readyBits; ///< slots with ready > 0
     std::array<uint32_t, ualink::kQueueClassCount> m_rrInput{};
     uint32_t m_rrClass = 0;
     uint32_t m_classMask = 0; ///< bit qc set while class qc has ready messages
@@ -94,8 +117,7 @@ class OutputArbiter
     int64_t m_nextPendingTick = std::numeric_limits<int64_t>::max();
 
     // the last Peek()
-    uint32_t m_pickClass = 0;
-    uint32_t m_pickSlot = 0;
+    uint32_t m_pickQueue = 0;
     uint32_t m_stalledMask = 0;
 };
 

@@ -87,7 +87,7 @@ UalinkPort::Take()
         m.compressed = m_cache.Compress(m.dst, m.address);
     }
     m_txCredits.Consume(m);
-    m_router->OnMessageLeft(m);
+    m_router->OnMessageLeft(m, m_nowTick); // Take() runs inside TrySend(m_nowTick)
     ++m_stats.messagesSent;
     m_stats.payloadBytesSent += ualink::PayloadBytes(m);
     return m;
@@ -178,7 +178,7 @@ UalinkPort::TrySend(int64_t now)
     }
     if (wake != kNever)
     {
-        ScheduleWake(wake);
+        ScheduleWake(wake, now);
     }
 }
 
@@ -234,15 +234,40 @@ UalinkPort::TxDone()
 }
 
 void
-UalinkPort::ScheduleWake(int64_t tick)
+UalinkPort::ScheduleWake(int64_t tick, int64_t nowTick)
 {
-    if (m_wakeTick <= tick && m_wakeEvent.IsRunning())
+    // m_wakeTick != kNever exactly while a live wake is pending (OnWake and GoDown reset it).
+    if (m_wakeTick <= tick)
     {
         return;
     }
-    m_wakeEvent.Cancel();
+    if (m_wakeTick != kNever)
+    {
+        m_staleWakes.push_back(m_wakeTick); // superseded: its firing will be ignored
+    }
     m_wakeTick = tick;
-    m_wakeEvent = ns3::Simulator::Schedule(ns3::TimeStep(tick - NowTick()), &UalinkPort::OnWake, this);
+    ReusableEvent<UalinkPort, &UalinkPort::OnWakeEvent>::Schedule(m_wakeEvent, ns3::TimeStep(tick - nowTick));
+}
+
+void
+UalinkPort::OnWakeEvent()
+{
+    // At one tick, superseded wakes were scheduled before the live one (there is one live wake at a
+    // time and it is always the latest scheduled), so they fire first: consume them in that order.
+    if (!m_staleWakes.empty())
+    {
+        const int64_t now = NowTick();
+        for (std::size_t i = 0; i < m_staleWakes.size(); ++i)
+        {
+            if (m_staleWakes[i] == now)
+            {
+                m_staleWakes[i] = m_staleWakes.back();
+                m_staleWakes.pop_back();
+                return;
+            }
+        }
+    }
+    OnWake();
 }
 
 void
@@ -261,8 +286,10 @@ UalinkPort::IsTransmitting() const
 void
 UalinkPort::ArmReplayTimer()
 {
-    if (!m_replayTimer.IsRunning())
+    // A flag, not EventId::IsRunning(): this runs for every DL flit sent.
+    if (!m_replayTimerArmed)
     {
+        m_replayTimerArmed = true;
         m_replayTimer = ns3::Simulator::Schedule(m_replayTimeout, &UalinkPort::OnReplayTimer, this);
     }
 }
@@ -270,6 +297,7 @@ UalinkPort::ArmReplayTimer()
 void
 UalinkPort::OnReplayTimer()
 {
+    m_replayTimerArmed = false;
     if (!m_up || m_llrTx.Unacked() == 0)
     {
         return;
@@ -281,10 +309,12 @@ UalinkPort::OnReplayTimer()
         ++m_stats.replayTimeouts;
         m_llrTx.OnTimeout();
         m_lastAckProgressTick = now;
+        m_replayTimerArmed = true;
         m_replayTimer = ns3::Simulator::Schedule(m_replayTimeout, &UalinkPort::OnReplayTimer, this);
         Kick();
         return;
     }
+    m_replayTimerArmed = true;
     m_replayTimer = ns3::Simulator::Schedule(ns3::TimeStep(due - now), &UalinkPort::OnReplayTimer, this);
 }
 
@@ -415,15 +445,16 @@ UalinkPort::Deliver(const DlFlit& flit, int64_t nowTick)
 }
 
 void
-UalinkPort::ReleaseRxCredits(uint8_t vc, ChannelClass cc, uint32_t dataCredits)
+UalinkPort::ReleaseRxCredits(uint8_t vc, ChannelClass cc, uint32_t dataCredits, int64_t nowTick)
 {
     m_rxBuffers.Release(vc, cc, dataCredits);
     if (m_up && !m_creditPaused && m_creditDueTick == kNever)
     {
-        m_creditDueTick = NowTick() + m_creditReturnDelay.GetTimeStep();
+        const int64_t now = nowTick >= 0 ? nowTick : NowTick();
+        m_creditDueTick = now + m_creditReturnDelay.GetTimeStep();
         if (!m_busy)
         {
-            ScheduleWake(m_creditDueTick); // when busy, the end of the flit looks at it
+            ScheduleWake(m_creditDueTick, now); // when busy, the end of the flit looks at it
         }
     }
 }

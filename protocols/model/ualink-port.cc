@@ -193,6 +193,7 @@ UalinkPort::UalinkPort()
 {
     m_txDoneEvent = ns3::Create<ReusableEvent<UalinkPort, &UalinkPort::TxDone>>(this);
     m_arrivalEvent = ns3::Create<ReusableEvent<UalinkPort, &UalinkPort::OnFlitArrival>>(this);
+    m_wakeEvent = ns3::Create<ReusableEvent<UalinkPort, &UalinkPort::OnWakeEvent>>(this);
 }
 
 UalinkPort::~UalinkPort() = default;
@@ -243,8 +244,9 @@ UalinkPort::Validate() const
 void
 UalinkPort::DoDispose()
 {
-    m_wakeEvent.Cancel();
+    m_wakeEvent->Cancel(); // never scheduled again: every pending firing (stale or live) is void
     m_replayTimer.Cancel();
+    m_replayTimerArmed = false;
     if (m_channel)
     {
         // The channel may outlive this port: it must not call back into it.
@@ -343,9 +345,13 @@ UalinkPort::GoDown()
     m_up = false;
     ++m_linkGeneration; // both ends step together: what is still on the fibre is void
     ++m_stats.linkDowns;
-    m_wakeEvent.Cancel();
+    if (m_wakeTick != kNever)
+    {
+        m_staleWakes.push_back(m_wakeTick);
+    }
     m_wakeTick = kNever;
     m_replayTimer.Cancel();
+    m_replayTimerArmed = false;
 
     std::vector<TlMessage> lost;
     for (uint16_t s = m_llrTx.OldestUnacked(); s != m_llrTx.NextNew(); s = llr::Next(s))

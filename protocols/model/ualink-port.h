@@ -124,7 +124,8 @@ class UalinkPort : public ns3::Object, private TlPacker::Source
     /// Starts a transmission if the transmitter is free and something may go.
     void Kick();
     /// A message that arrived on this port left the node: its receive buffers are free.
-    void ReleaseRxCredits(uint8_t vc, ChannelClass cc, uint32_t dataCredits);
+    /// `nowTick`: the current time when the caller knows it (-1: ask the simulator).
+    void ReleaseRxCredits(uint8_t vc, ChannelClass cc, uint32_t dataCredits, int64_t nowTick = -1);
     std::size_t GetQueuedMessages() const { return m_arbiter.Size(); }
 
     /// Test / experiment hook: a receiver that stops returning credits (buffers still drain).
@@ -174,8 +175,9 @@ class UalinkPort : public ns3::Object, private TlPacker::Source
     void OnFlitArrival();
     void Deliver(const DlFlit& flit, int64_t nowTick);
     void NoteAccepted(int64_t nowTick);
-    void ScheduleWake(int64_t tick);
+    void ScheduleWake(int64_t tick, int64_t nowTick); ///< nowTick: the current time
     void OnWake();
+    void OnWakeEvent(); ///< m_wakeEvent fired: a superseded (stale) wake, or the current one
     void ArmReplayTimer();
     void OnReplayTimer();
     void NoteStalls(uint32_t mask);
@@ -234,9 +236,15 @@ class UalinkPort : public ns3::Object, private TlPacker::Source
     int64_t m_ackDueTick = kNever;
     int64_t m_creditDueTick = kNever;
     int64_t m_lastAckProgressTick = 0;
-    ns3::EventId m_wakeEvent;
-    int64_t m_wakeTick = kNever;
+    /// One preallocated wake event, scheduled again and again. A wake superseded by an earlier one
+    /// is not cancelled (that would disable the shared event object): its tick goes to
+    /// m_staleWakes and its firing is ignored, at the same place in the event order where the
+    /// cancelled event of a per-wake allocation would have been skipped.
+    ns3::Ptr<ReusableEvent<UalinkPort, &UalinkPort::OnWakeEvent>> m_wakeEvent;
+    int64_t m_wakeTick = kNever; ///< the live wake; kNever when none is pending
+    std::vector<int64_t> m_staleWakes; ///< ticks of superseded wakes still in the event queue
     ns3::EventId m_replayTimer;
+    bool m_replayTimerArmed = false; ///< m_replayTimer is pending
     uint32_t m_stallMask = 0;
     bool m_peekValid = false; ///< the last PeekSlots() answer still holds
     bool m_peekFound = false;

@@ -87,11 +87,12 @@ class UalinkRouter : public ns3::Object
     /// A TL message arrived on port `in` (m.inPort / m.inVc already set) at `nowTick`.
     virtual void Receive(UalinkPort& in, TlMessage& m, int64_t nowTick) = 0;
     /// A message left through an output: release the receive buffers it held at its input.
-    void OnMessageLeft(const TlMessage& m)
+    /// `nowTick`: the current time when the caller knows it (-1: ask the simulator).
+    void OnMessageLeft(const TlMessage& m, int64_t nowTick = -1)
     {
         if (m.inPort != ualink::kLocalInput)
         {
-            m_ports[m.inPort]->ReleaseRxCredits(m.inVc, m.Class(), ualink::DataCredits(m));
+            m_ports[m.inPort]->ReleaseRxCredits(m.inVc, m.Class(), ualink::DataCredits(m), nowTick);
         }
     }
     /// Port `index` went down; `messages` were queued toward it or unacknowledged on it.
