@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -129,6 +130,24 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
                        {"p999", s.latencyP999Ns},
                        {"max", s.latencyMaxNs}};
     j["faults"] = {{"injected", s.faultsInjected}, {"repairs", s.repairs}};
+    auto latency = [](const LatencyWindow& w) {
+        return nlohmann::ordered_json{{"count", w.count}, {"p50", w.p50}, {"p99", w.p99}, {"p999", w.p999}};
+    };
+    auto& recovery = j["fault_recovery"] = nlohmann::ordered_json::array();
+    for (const auto& r : s.recovery)
+    {
+        recovery.push_back({{"time_ns", r.faultNs},
+                            {"kind", r.kind},
+                            {"element", r.element},
+                            {"pre_fault_gbps", r.preFaultGbps},
+                            {"t_recover95_ns", r.recover95Ns ? nlohmann::ordered_json(*r.recover95Ns)
+                                                             : nlohmann::ordered_json(nullptr)},
+                            {"loss_convergence_ns", r.lossConvergenceNs},
+                            {"failed_transactions", r.failedTransactions},
+                            {"latency_ns", {{"before", latency(r.before)},
+                                            {"during", latency(r.during)},
+                                            {"after", latency(r.after)}}}});
+    }
     j["throughput_gbps"] = s.throughputGbps;
     j["payload_bytes"] = s.payloadBytes;
     j["mean_request_hops"] = s.meanRequestHops;
@@ -174,6 +193,17 @@ PrintTable(const RunResult& result, const std::string& trace)
     {
         std::printf("  faults        %llu injected, %llu repairs (every one is an /events row of the trace)\n",
                     (unsigned long long)s.faultsInjected, (unsigned long long)s.repairs);
+    }
+    for (const auto& r : s.recovery)
+    {
+        const std::string recovered =
+            r.recover95Ns ? std::to_string(static_cast<long long>(*r.recover95Ns)) + " ns" : "not by the end";
+        auto p99 = [](const LatencyWindow& w) { return w.count ? std::to_string(std::lround(w.p99)) : std::string("-"); };
+        std::printf("  fault at %.0f ns  %s %s: T_recover95 %s, loss-derived %.0f ns, %llu failed; "
+                    "p99 before/during/after %s/%s/%s ns\n",
+                    r.faultNs, r.kind.c_str(), r.element.c_str(), recovered.c_str(), r.lossConvergenceNs,
+                    (unsigned long long)r.failedTransactions, p99(r.before).c_str(), p99(r.during).c_str(),
+                    p99(r.after).c_str());
     }
     std::printf("  latency       p50 %.1f ns  p99 %.1f ns  p99.9 %.1f ns  max %.1f ns\n", s.latencyP50Ns, s.latencyP99Ns,
                 s.latencyP999Ns, s.latencyMaxNs);

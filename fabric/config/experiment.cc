@@ -278,11 +278,12 @@ void
 LoadOutputs(const ConfigDocument& doc, Experiment& x)
 {
     const YAML::Node node = Child(doc.Root(), "outputs");
-    ExpectOnlyKeys(doc, node, "outputs", {"trace", "summary_json", "throughput_bin"});
+    ExpectOnlyKeys(doc, node, "outputs", {"trace", "summary_json", "throughput_bin", "recovery_window"});
     SectionReader o(doc, node, "outputs");
     x.outputs.trace = o.Text("trace", "");
     x.outputs.summaryJson = o.Text("summary_json", "");
     x.outputs.throughputBin = o.Duration("throughput_bin", ns3::NanoSeconds(100), ns3::NanoSeconds(1));
+    x.outputs.recoveryWindow = o.Duration("recovery_window", ns3::MicroSeconds(1), x.outputs.throughputBin);
 }
 
 } // namespace
@@ -371,6 +372,7 @@ Experiment::Resolved() const
     o["trace"] = outputs.trace;
     o["summary_json"] = outputs.summaryJson;
     o["throughput_bin"] = FormatTime(outputs.throughputBin);
+    o["recovery_window"] = FormatTime(outputs.recoveryWindow);
     out["outputs"] = o;
     return out;
 }

@@ -24,6 +24,7 @@ struct OutputSpec
     std::string trace;          ///< HDF5 trace path ("" = none)
     std::string summaryJson;    ///< summary JSON path ("" = none)
     ns3::Time throughputBin;    ///< width of a /links/throughput time bin
+    ns3::Time recoveryWindow;   ///< averaging window of T_recover95 (whole bins)
 };
 
 /**
@@ -35,7 +36,7 @@ struct OutputSpec
  *   protocol:  port:/endpoint:/switch: attribute sections
  *   workloads: a list; each item's `type` picks the model, its other keys are that model's attributes
  *   faults:    explicit faults and repairs, stochastic failure rates, shared-risk groups (fault-config.h)
- *   outputs:   trace, summary_json, throughput_bin
+ *   outputs:   trace, summary_json, throughput_bin, recovery_window
  * Every error is a ConfigError naming file, line and key.
  */
 struct Experiment

@@ -61,6 +61,7 @@ ExperimentRunner::Run(TraceRecorder* trace)
     RunObserver observer(*m_fabric, trace, m_experiment.outputs.throughputBin, m_experiment.duration);
     observer.Start();
     observer.WatchFaults(m_faults);
+    observer.SetRecoveryWindow(m_experiment.outputs.recoveryWindow);
     const auto start = std::chrono::steady_clock::now();
     ns3::Simulator::Stop(m_experiment.duration);
     ns3::Simulator::Run();

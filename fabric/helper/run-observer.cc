@@ -156,6 +156,14 @@ RunObserver::OnFault(ns3::Time time, FaultKind kind, const std::string& element,
                      bool isRepair)
 {
     ++(isRepair ? m_repairs : m_faultsInjected);
+    if (!isRepair)
+    {
+        FaultRecovery f;
+        f.faultNs = time.ToDouble(ns3::Time::NS);
+        f.kind = ToString(kind);
+        f.element = element;
+        m_faultLog.push_back(f);
+    }
     if (!m_trace)
     {
         return;
@@ -180,11 +188,13 @@ RunObserver::OnTransactionEnd(const TransactionRecord& r)
         m_payloadBytes += r.bytes;
         m_requestHops += r.requestHops;
         m_latencies.push_back(r.Latency().ToDouble(ns3::Time::NS));
+        m_completionNs.push_back(r.endTime.ToDouble(ns3::Time::NS));
     }
     else
     {
         ++m_failed;
         ++m_failedByReason[ToString(r.status)];
+        m_failureNs.push_back(r.endTime.ToDouble(ns3::Time::NS));
     }
     if (m_trace)
     {
@@ -207,6 +217,12 @@ RunObserver::SampleBin()
             m_lastBytes[2 * i + d] = now;
         }
     }
+    double carried = 0;
+    for (double g : m_binGbps)
+    {
+        carried += g;
+    }
+    m_carriedGbps.push_back(carried);
     if (m_trace)
     {
         m_trace->AddThroughputBin(m_binGbps);
@@ -303,6 +319,28 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
     s.repairs = m_repairs;
     s.failedByReason = m_failedByReason;
     s.payloadBytes = m_payloadBytes;
+    if (!m_faultLog.empty())
+    {
+        RecoveryInputs in;
+        in.binNs = m_bin.ToDouble(ns3::Time::NS);
+        in.windowBins = static_cast<std::size_t>(std::max<int64_t>(1, m_recoveryWindow.GetTimeStep() / m_bin.GetTimeStep()));
+        in.carriedGbps = m_carriedGbps;
+        in.completionNs = m_completionNs;
+        in.latencyNs = m_latencies;
+        in.failureNs = m_failureNs;
+        in.endNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);
+        std::vector<double> times;
+        for (const auto& f : m_faultLog)
+        {
+            times.push_back(f.faultNs);
+        }
+        s.recovery = ComputeRecovery(in, times);
+        for (std::size_t i = 0; i < s.recovery.size(); ++i)
+        {
+            s.recovery[i].kind = m_faultLog[i].kind;
+            s.recovery[i].element = m_faultLog[i].element;
+        }
+    }
     std::sort(m_latencies.begin(), m_latencies.end());
     s.latencyP50Ns = Percentile(m_latencies, 0.50);
     s.latencyP99Ns = Percentile(m_latencies, 0.99);

@@ -3,6 +3,7 @@
 
 #include "fabric/faults/fault-injector.h"
 #include "fabric/helper/fabric-builder.h"
+#include "fabric/helper/recovery-metrics.h"
 #include "fabric/model/workload.h"
 #include "fabric/trace/trace-recorder.h"
 
@@ -37,6 +38,7 @@ struct RunSummary
     std::vector<Workload::CollectiveResult> collectives;
     uint64_t faultsInjected = 0; ///< faults applied during the run (flap downs included)
     uint64_t repairs = 0;        ///< repairs applied (flap ups included)
+    std::vector<FaultRecovery> recovery; ///< one per fault (not per repair), in time order
 };
 
 /**
@@ -49,6 +51,9 @@ class RunObserver
   public:
     /// `trace` may be null (no trace file). Bins of `bin` from time 0 to `duration`.
     RunObserver(Fabric& fabric, TraceRecorder* trace, ns3::Time bin, ns3::Time duration);
+
+    /// Averaging window of T_recover95 (rounded to whole bins; default one bin).
+    void SetRecoveryWindow(ns3::Time window) { m_recoveryWindow = window; }
 
     /// Writes the topology to the trace, connects the trace sources and schedules the sampler.
     void Start();
@@ -78,8 +83,13 @@ class RunObserver
     ns3::Ptr<FaultInjector> m_faults;
     ns3::Time m_bin;
     ns3::Time m_duration;
+    ns3::Time m_recoveryWindow;
     ns3::Time m_nextEdge; ///< end of the bin being accumulated
     std::vector<double> m_latencies;
+    std::vector<double> m_completionNs;  ///< end time of each completed transaction (same order)
+    std::vector<double> m_failureNs;     ///< end time of each failed transaction
+    std::vector<double> m_carriedGbps;   ///< per bin, every link direction together
+    std::vector<FaultRecovery> m_faultLog; ///< time, kind and element of each fault so far
     std::vector<uint64_t> m_lastBytes; ///< per link direction, payload bytes sent at the last bin edge
     std::vector<double> m_binGbps;
     uint64_t m_completed = 0;

@@ -1,0 +1,69 @@
+#ifndef OFAB_FABRIC_RECOVERY_METRICS_H
+#define OFAB_FABRIC_RECOVERY_METRICS_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ofab
+{
+
+/// Latency percentiles of the transactions completing inside one interval (ns; 0 when none did).
+struct LatencyWindow
+{
+    uint64_t count = 0;
+    double p50 = 0;
+    double p99 = 0;
+    double p999 = 0;
+};
+
+/**
+ * How the fabric came through one fault, measured the same way for every design (definitions from
+ * the project's resilience reference):
+ *   T_recover95: fault -> the first bin edge after which the fabric's carried throughput, averaged
+ *                over a window of `windowBins` bins starting there, stays at or above 95 % of its
+ *                mean before the fault (since the previous fault or the start), up to the next fault
+ *                or the end of the run (absent when it never does). The window smooths the
+ *                burstiness of the traffic: make it long against the arrival process;
+ *   loss-derived convergence: bytes not carried (below the pre-fault mean) from the fault to the
+ *                recovery, divided by the pre-fault rate (RFC 6413 style);
+ *   failed: transactions that ended failed inside the fault's window;
+ *   latency before (since the previous fault, or the start), during (fault -> recovery) and after
+ *   (recovery -> the next fault or the end).
+ */
+struct FaultRecovery
+{
+    double faultNs = 0;
+    std::string kind;
+    std::string element;
+    double preFaultGbps = 0;             ///< mean carried throughput before the fault
+    std::optional<double> recover95Ns;   ///< T_recover95, from the fault
+    double lossConvergenceNs = 0;
+    uint64_t failedTransactions = 0;
+    LatencyWindow before;
+    LatencyWindow during;
+    LatencyWindow after;
+};
+
+/// What a run recorded, for the computation.
+struct RecoveryInputs
+{
+    double binNs = 0;
+    std::size_t windowBins = 1;           ///< the T_recover95 averaging window, in bins (>= 1)
+    std::vector<double> carriedGbps;      ///< per bin: all link directions together
+    std::vector<double> completionNs;     ///< per completed transaction, in completion order
+    std::vector<double> latencyNs;        ///< same order
+    std::vector<double> failureNs;        ///< end time of every failed transaction
+    double endNs = 0;                     ///< end of the run
+};
+
+/// One FaultRecovery per fault time (ascending); a fault's window ends at the next fault or the run's end.
+std::vector<FaultRecovery> ComputeRecovery(const RecoveryInputs& in, const std::vector<double>& faultNs);
+
+/// Nearest-rank percentile of unsorted values (copies them).
+LatencyWindow Percentiles(std::vector<double> values);
+
+} // namespace ofab
+
+#endif
