@@ -8,6 +8,7 @@ namespace ofab
 
 namespace
 {
+/// Nearest rank: the smallest value with at least p of the samples at or below it.
 double
 Rank(const std::vector<double>& sorted, double p)
 {

@@ -29,18 +29,6 @@ const std::vector<std::string> kFaultEventNames{"fibre_cut",       "laser_line_f
                                                 "link_flap_down",  "group_failed"};
 const uint8_t kRepair = static_cast<uint8_t>(kFirstFaultEvent + kFaultEventNames.size());
 
-double
-Percentile(std::vector<double>& sorted, double p)
-{
-    if (sorted.empty())
-    {
-        return 0;
-    }
-    // Nearest rank: the smallest value with at least p of the samples at or below it.
-    const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted.size())));
-    return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
-}
-
 TransactionRow
 RowOf(const TransactionRecord& r, uint8_t status, bool ended)
 {
@@ -341,11 +329,11 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
             s.recovery[i].element = m_faultLog[i].element;
         }
     }
-    std::sort(m_latencies.begin(), m_latencies.end());
-    s.latencyP50Ns = Percentile(m_latencies, 0.50);
-    s.latencyP99Ns = Percentile(m_latencies, 0.99);
-    s.latencyP999Ns = Percentile(m_latencies, 0.999);
-    s.latencyMaxNs = m_latencies.empty() ? 0 : m_latencies.back();
+    const LatencyWindow all = Percentiles(m_latencies);
+    s.latencyP50Ns = all.p50;
+    s.latencyP99Ns = all.p99;
+    s.latencyP999Ns = all.p999;
+    s.latencyMaxNs = m_latencies.empty() ? 0 : *std::max_element(m_latencies.begin(), m_latencies.end());
     double sum = 0;
     for (double v : m_latencies)
     {
