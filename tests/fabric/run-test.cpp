@@ -148,3 +148,19 @@ TEST_CASE("an interrupted run leaves a trace marked incomplete", "[run]")
     CHECK_THAT(Status(trace), Catch::StartsWith("incomplete: interrupted (SIGINT)"));
     std::remove(trace.c_str());
 }
+
+TEST_CASE("the quick start runs as the README says: the all-reduce completes, the trace is whole", "[run]")
+{
+    const std::string trace = Scratch("quickstart.h5");
+    const std::string json = Scratch("quickstart.json");
+    REQUIRE(Run("run experiments/quickstart.yaml -q -o " + trace + " --summary-json " + json) == 0);
+    const auto j = ReadJson(json);
+    REQUIRE(j["collectives"].size() == 1);
+    CHECK(j["collectives"][0]["status"] == "completed");
+    CHECK(j["collectives"][0]["busbw_gbps"].get<double>() > 0);
+    CHECK(j["transactions"]["failed"].get<uint64_t>() == 0);
+    CHECK(j["accelerators"].get<uint64_t>() == 16);
+    CHECK(Status(trace) == "complete");
+    std::remove(trace.c_str());
+    std::remove(json.c_str());
+}
