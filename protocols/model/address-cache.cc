@@ -13,29 +13,143 @@ AddressCache::Configure(Mode mode, uint32_t entries, uint32_t regionBytes)
         ++m_regionShift;
     }
     m_keys.assign(entries, kInvalid);
+    m_prev.assign(entries, kNil);
+    m_next.assign(entries, kNil);
+    // At most 1/4 full: short probe sequences.
+    uint32_t bits = 3;
+    while ((1ULL << bits) < 4ULL * entries)
+    {
+        ++bits;
+    }
+    m_table.assign(entries > 0 ? (1u << bits) : 0, kNil);
+    m_tableMask = (1u << bits) - 1;
+    m_hashShift = 64 - bits;
+    Clear();
     m_hits = 0;
     m_misses = 0;
-    m_lastKey = kInvalid;
 }
 
 void
 AddressCache::Reset()
 {
-    m_keys.assign(m_keys.size(), kInvalid);
+    Clear();
+}
+
+void
+AddressCache::Clear()
+{
+    const int32_t n = static_cast<int32_t>(m_keys.size());
+    for (int32_t i = 0; i < n; ++i)
+    {
+        m_keys[i] = kInvalid;
+        m_prev[i] = i - 1;
+        m_next[i] = i + 1 < n ? i + 1 : kNil;
+    }
+    m_head = n > 0 ? 0 : kNil;
+    m_tail = n > 0 ? n - 1 : kNil;
+    m_table.assign(m_table.size(), kNil);
     m_lastKey = kInvalid;
 }
 
 int
 AddressCache::Find(uint64_t key) const
 {
-    for (std::size_t i = 0; i < m_keys.size(); ++i)
+    if (key == kInvalid)
     {
-        if (m_keys[i] == key)
+        // Not a real key (unreachable in practice): matches the most recent empty entry, as a scan
+        // of the MRU list would.
+        for (int32_t e = m_head; e != kNil; e = m_next[e])
         {
-            return static_cast<int>(i);
+            if (m_keys[e] == key)
+            {
+                return e;
+            }
+        }
+        return -1;
+    }
+    if (m_table.empty())
+    {
+        return -1;
+    }
+    for (uint32_t b = Bucket(key);; b = (b + 1) & m_tableMask)
+    {
+        const int32_t e = m_table[b];
+        if (e == kNil)
+        {
+            return -1;
+        }
+        if (m_keys[e] == key)
+        {
+            return e;
         }
     }
-    return -1;
+}
+
+void
+AddressCache::HashInsert(uint64_t key, int32_t entry)
+{
+    uint32_t b = Bucket(key);
+    while (m_table[b] != kNil)
+    {
+        b = (b + 1) & m_tableMask;
+    }
+    m_table[b] = entry;
+}
+
+void
+AddressCache::HashErase(uint64_t key)
+{
+    uint32_t i = Bucket(key);
+    while (m_keys[m_table[i]] != key)
+    {
+        i = (i + 1) & m_tableMask;
+    }
+    // Backward-shift deletion: pull later members of the probe run into the hole when their home
+    // bucket does not lie cyclically in (hole, their position].
+    uint32_t j = i;
+    for (;;)
+    {
+        j = (j + 1) & m_tableMask;
+        const int32_t e = m_table[j];
+        if (e == kNil)
+        {
+            break;
+        }
+        const uint32_t home = Bucket(m_keys[e]);
+        const bool stays = (i <= j) ? (home > i && home <= j) : (home > i || home <= j);
+        if (!stays)
+        {
+            m_table[i] = e;
+            i = j;
+        }
+    }
+    m_table[i] = kNil;
+}
+
+void
+AddressCache::MoveToFront(int32_t e)
+{
+    if (e == m_head)
+    {
+        return;
+    }
+    // unlink (e is not the head, so it has a predecessor)
+    const int32_t p = m_prev[e];
+    const int32_t n = m_next[e];
+    m_next[p] = n;
+    if (n != kNil)
+    {
+        m_prev[n] = p;
+    }
+    else
+    {
+        m_tail = p;
+    }
+    // push front
+    m_prev[e] = kNil;
+    m_next[e] = m_head;
+    m_prev[m_head] = e;
+    m_head = e;
 }
 
 bool
@@ -68,19 +182,9 @@ AddressCache::Compress(uint16_t dst, uint64_t address)
         return false;
     }
     const uint64_t key = Key(dst, address);
-    int i = key == m_lastKey ? m_lastIndex : Find(key);
+    int i = (key == m_lastKey && key != kInvalid) ? m_lastIndex : Find(key);
     m_lastKey = kInvalid; // the cache changes below
     const bool hit = i >= 0;
-    if (!hit)
-    {
-        i = static_cast<int>(m_keys.size()) - 1; // evict the least recently used
-    }
-    // Move entry i to the front (most recently used); the cache is small, a shift is cheap.
-    for (int j = i; j > 0; --j)
-    {
-        m_keys[j] = m_keys[j - 1];
-    }
-    m_keys[0] = key;
     if (hit)
     {
         ++m_hits;
@@ -88,7 +192,19 @@ AddressCache::Compress(uint16_t dst, uint64_t address)
     else
     {
         ++m_misses;
+        // Evict the least recently used entry and reuse it for the new key.
+        i = m_tail;
+        if (m_keys[i] != kInvalid)
+        {
+            HashErase(m_keys[i]);
+        }
+        m_keys[i] = key;
+        if (key != kInvalid)
+        {
+            HashInsert(key, i);
+        }
     }
+    MoveToFront(i);
     return hit;
 }
 

@@ -43,17 +43,37 @@ class AddressCache
     {
         return (static_cast<uint64_t>(dst) << 48) ^ (address >> m_regionShift);
     }
+    /// The entry holding `key`, or -1. An entry index is stable; recency is the list order.
     int Find(uint64_t key) const;
+    uint32_t Bucket(uint64_t key) const
+    {
+        return static_cast<uint32_t>((key * 0x9E3779B97F4A7C15ULL) >> m_hashShift);
+    }
+    void HashInsert(uint64_t key, int32_t entry);
+    void HashErase(uint64_t key);
+    void MoveToFront(int32_t entry);
+    void Clear(); ///< every entry empty, list order = entry order
 
     // WouldCompress() then Compress() for the same request is the common pattern (peek, then take):
-    // the second scan is skipped when nothing changed in between.
+    // the second lookup is skipped when nothing changed in between.
     mutable uint64_t m_lastKey = kInvalid;
     mutable int m_lastIndex = -1;
 
     Mode m_mode = Mode::Cache;
     uint32_t m_regionShift = 12;
     static constexpr uint64_t kInvalid = ~0ULL; ///< never a real key (dst < 1024 in the top bits)
-    std::vector<uint64_t> m_keys; ///< most recently used first; kInvalid = empty entry
+    static constexpr int32_t kNil = -1;
+    // LRU cache as a doubly linked list over fixed entries (head = most recently used, tail = the
+    // next victim) plus an open-addressed hash (linear probing, backward-shift deletion) from key to
+    // entry: O(1) lookup and update, same hits, misses and replacement order as a scanned MRU list.
+    std::vector<uint64_t> m_keys; ///< per entry; kInvalid = empty entry (not in the hash)
+    std::vector<int32_t> m_prev;
+    std::vector<int32_t> m_next;
+    int32_t m_head = kNil;
+    int32_t m_tail = kNil;
+    std::vector<int32_t> m_table; ///< entry index or kNil; size a power of two
+    uint32_t m_tableMask = 0;
+    uint32_t m_hashShift = 63;
     uint64_t m_hits = 0;
     uint64_t m_misses = 0;
 };

@@ -36,6 +36,24 @@ class RingQueue
         ++m_size;
     }
 
+    void push_back(T&& v)
+    {
+        append() = std::move(v);
+    }
+
+    /// Appends an element and returns it for the caller to fill in place (it holds whatever the
+    /// slot held before: assign every field).
+    T& append()
+    {
+        if (m_size == m_buf.size())
+        {
+            Grow();
+        }
+        T& slot = m_buf[(m_head + m_size) & m_mask];
+        ++m_size;
+        return slot;
+    }
+
     void pop_front()
     {
         m_head = (m_head + 1) & m_mask;

@@ -1,5 +1,7 @@
 #include "protocols/model/tl-packer.h"
 
+#include <utility>
+
 namespace ofab
 {
 
@@ -60,10 +62,13 @@ TlPacker::Fill(DlFlit& flit, Source& source)
             bool any = false;
             while (free > 0 && source.PeekSlots(need) && need <= free)
             {
-                const TlMessage m = source.Take();
+                TlMessage m = source.Take();
                 free -= need;
                 any = true;
-                m_pending.push_back(Pending{m, DataHalfFlits(m)});
+                // Built in its queue slot: one copy of the message, not a temporary and a copy.
+                Pending& p = m_pending.append();
+                p.msg = std::move(m);
+                p.halfFlitsLeft = DataHalfFlits(p.msg);
             }
             if (any)
             {
@@ -107,7 +112,7 @@ TlPacker::PopCompleted(std::vector<TlMessage>& out)
     // write's data, so the receiver never sees a later request before an earlier one.
     while (!m_pending.empty() && m_pending.front().halfFlitsLeft == 0)
     {
-        out.push_back(m_pending.front().msg);
+        out.push_back(std::move(m_pending.front().msg));
         m_pending.pop_front();
     }
 }
@@ -118,7 +123,7 @@ TlPacker::DrainAll(std::vector<TlMessage>& out)
     out.insert(out.end(), m_carryDone.begin(), m_carryDone.end());
     while (!m_pending.empty())
     {
-        out.push_back(m_pending.front().msg);
+        out.push_back(std::move(m_pending.front().msg));
         m_pending.pop_front();
     }
     Reset();
