@@ -43,9 +43,6 @@ LlrSender::NextSlot()
         if (m_free.empty())
         {
             m_pool.push_back(std::make_unique<DlFlit>()); // warm-up only: bounded by the depth
-            // Messages of a flit live in its vector, which keeps its capacity when the flit is
-            // released and reused: size it once for a typical flit instead of growing it 1, 2, 4...
-            m_pool.back()->messages.reserve(kFlitMessagesReserve);
             m_free.push_back(m_pool.back().get());
         }
         m_building = m_free.back();

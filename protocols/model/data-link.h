@@ -82,9 +82,6 @@ class LlrSender
     const DlFlit& Slot(uint16_t seq) const { return *m_bySeq[seq]; }
 
   private:
-    /// Initial capacity of a pooled flit's message vector (a full DL flit of small messages).
-    static constexpr std::size_t kFlitMessagesReserve = 32;
-
     void Release(uint16_t seq);
 
     std::array<DlFlit*, kSeqCount + 1> m_bySeq{}; ///< index = sequence number; [0] unused
