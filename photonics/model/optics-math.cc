@@ -69,25 +69,21 @@ LogBinomialUpperTail(unsigned n, double p, unsigned t)
 } // namespace
 
 double
+DbToLinear(double db)
+{
+    return std::pow(10.0, db / 10.0);
+}
+
+double
 DbmToMw(double dbm)
 {
-    return std::pow(10.0, dbm / 10.0);
+    return DbToLinear(dbm); // dBm is dB relative to 1 mW
 }
 
 double
 MwToDbm(double mw)
 {
-    if (mw == 0.0)
-    {
-        return -kInf;
-    }
-    return 10.0 * std::log10(mw); // NaN for a negative power, which is not a power
-}
-
-double
-DbToLinear(double db)
-{
-    return std::pow(10.0, db / 10.0);
+    return LinearToDb(mw); // -infinity for 0 mW; NaN for a negative power, which is not a power
 }
 
 double
