@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "topologies/shortest-paths.h"
+
 namespace ofab::topo {
 
 DimensionOrderRouter::DimensionOrderRouter(const Graph& g) {
@@ -85,31 +87,66 @@ uint32_t DimensionOrderRouter::Distance(uint32_t src, uint32_t dst) const {
   return hops;
 }
 
+DorStep DimensionOrderRouter::StepIn(uint32_t node, std::size_t d, bool plus) const {
+  DorStep s;
+  const std::size_t i = node * dims_.size() + d;
+  s.link = plus ? plusLink_[i] : minusLink_[i];
+  s.port = plus ? plusPort_[i] : minusPort_[i];
+  s.next = plus ? plusNext_[i] : minusNext_[i];
+  s.dimension = static_cast<int>(d);
+  s.direction = plus ? +1 : -1;
+  s.crossesDateline = linkIsWrap_[s.link];
+  return s;
+}
+
 DorStep DimensionOrderRouter::Step(uint32_t node, uint32_t dst) const {
   CheckNodes(node, dst);
-  DorStep s;
-  const std::size_t n = dims_.size();
-  for (std::size_t d = 0; d < n; ++d) {
+  for (std::size_t d = 0; d < dims_.size(); ++d) {
     const int c = Coord(node, d), t = Coord(dst, d);
     if (c == t) continue;
     const int k = dims_[d];
-    bool plus;
     if (wrap_) {
       const int forward = ((t - c) % k + k) % k;
-      plus = forward <= k - forward;  // tie toward +
-    } else {
-      plus = t > c;
+      return StepIn(node, d, forward <= k - forward);  // tie toward +
     }
-    const std::size_t i = node * n + d;
-    s.link = plus ? plusLink_[i] : minusLink_[i];
-    s.port = plus ? plusPort_[i] : minusPort_[i];
-    s.next = plus ? plusNext_[i] : minusNext_[i];
-    s.dimension = static_cast<int>(d);
-    s.direction = plus ? +1 : -1;
-    s.crossesDateline = linkIsWrap_[s.link];
-    return s;
+    return StepIn(node, d, t > c);
   }
-  return s;
+  return DorStep{};
+}
+
+double DimensionOrderRouter::WayCost(uint32_t node, std::size_t d, int direction, int steps,
+                                     const LinkMask& mask, const LinkWeights& weights) const {
+  const std::size_t n = dims_.size();
+  double cost = 0.0;
+  for (uint32_t at = node; steps > 0; --steps) {
+    const uint32_t link = direction > 0 ? plusLink_[at * n + d] : minusLink_[at * n + d];
+    if (!IsUp(mask, link)) return kUnreachable;
+    cost += WeightOf(weights, link);
+    at = direction > 0 ? plusNext_[at * n + d] : minusNext_[at * n + d];
+  }
+  return cost;
+}
+
+DorStep DimensionOrderRouter::Step(uint32_t node, uint32_t dst, const LinkMask& mask,
+                                   const LinkWeights& weights) const {
+  if (mask.empty() && weights.empty()) return Step(node, dst);
+  CheckNodes(node, dst);
+  for (std::size_t d = 0; d < dims_.size(); ++d) {
+    const int c = Coord(node, d), t = Coord(dst, d);
+    if (c == t) continue;
+    const int k = dims_[d];
+    const int forward = ((t - c) % k + k) % k;
+    const double plus = (wrap_ || t > c) ? WayCost(node, d, +1, forward, mask, weights) : kUnreachable;
+    const double minus = (wrap_ || t < c) ? WayCost(node, d, -1, k - forward, mask, weights) : kUnreachable;
+    if (plus == kUnreachable && minus == kUnreachable) {
+      DorStep blocked;
+      blocked.dimension = static_cast<int>(d);
+      blocked.blocked = true;
+      return blocked;
+    }
+    return StepIn(node, d, plus <= minus);
+  }
+  return DorStep{};
 }
 
 std::vector<DorHop> DimensionOrderRouter::Route(uint32_t src, uint32_t dst) const {
@@ -119,6 +156,29 @@ std::vector<DorHop> DimensionOrderRouter::Route(uint32_t src, uint32_t dst) cons
   int dim = -1;
   for (uint32_t at = src; at != dst;) {
     const DorStep s = Step(at, dst);
+    vc = NextVc(vc, dim, s);
+    dim = s.dimension;
+    route.push_back(DorHop{at, s.next, s.link, s.port, s.dimension, s.direction, vc});
+    at = s.next;
+  }
+  return route;
+}
+
+std::vector<DorHop> DimensionOrderRouter::Route(uint32_t src, uint32_t dst, const LinkMask& mask,
+                                                const LinkWeights& weights) const {
+  CheckNodes(src, dst);
+  std::vector<DorHop> route;
+  uint8_t vc = 0;
+  int dim = -1;
+  std::size_t limit = 0;  // a masked route corrects each dimension at most once, the long way at worst
+  for (int k : dims_) limit += static_cast<std::size_t>(k);
+  for (uint32_t at = src; at != dst;) {
+    const DorStep s = Step(at, dst, mask, weights);
+    if (s.blocked) return {};
+    if (route.size() == limit) {
+      throw TopologyError("dimension-order routing: masked route " + std::to_string(src) + " -> " +
+                          std::to_string(dst) + " does not converge");
+    }
     vc = NextVc(vc, dim, s);
     dim = s.dimension;
     route.push_back(DorHop{at, s.next, s.link, s.port, s.dimension, s.direction, vc});

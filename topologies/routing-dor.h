@@ -32,6 +32,7 @@ struct DorStep {
   int dimension = -1;
   int direction = 0;
   bool crossesDateline = false;
+  bool blocked = false;     // no open way round in the dimension to correct (masked Step only)
 };
 
 class DimensionOrderRouter {
@@ -47,6 +48,16 @@ class DimensionOrderRouter {
   // Node ids (== accelerator indices in grids). Empty when src == dst.
   std::vector<DorHop> Route(uint32_t src, uint32_t dst) const;
   DorStep Step(uint32_t node, uint32_t dst) const;
+  // Fault-tolerant step: in the dimension being corrected, the way round whose remaining links are
+  // all up in `mask` and whose summed weights are lowest (ties toward +). A ring with one cut becomes
+  // a line, so a packet may take the long way; the dimension order and the dateline rule are
+  // unchanged, which keeps the routes free of channel-dependency cycles. Consistent hop by hop: the
+  // next node on the chosen way prefers the same way. blocked (port = kNoPort) when neither way is
+  // open: two cuts in one ring, or one cut in a mesh line. Empty mask and weights = Step(node, dst).
+  DorStep Step(uint32_t node, uint32_t dst, const LinkMask& mask, const LinkWeights& weights) const;
+  // The path the masked steps take; empty when src == dst or a step is blocked.
+  std::vector<DorHop> Route(uint32_t src, uint32_t dst, const LinkMask& mask,
+                            const LinkWeights& weights) const;
   // VC of the next hop given the VC and dimension of the hop the flit arrived on (-1 at the source).
   static uint8_t NextVc(uint8_t vcIn, int dimensionIn, const DorStep& step) {
     const uint8_t base = step.dimension == dimensionIn ? vcIn : 0;
@@ -57,6 +68,10 @@ class DimensionOrderRouter {
 
  private:
   void CheckNodes(uint32_t a, uint32_t b) const;
+  // Summed weight of `steps` hops from `node` along dimension d in `direction`; infinity when a link is down.
+  double WayCost(uint32_t node, std::size_t d, int direction, int steps, const LinkMask& mask,
+                 const LinkWeights& weights) const;
+  DorStep StepIn(uint32_t node, std::size_t d, bool plus) const;
   int Coord(uint32_t node, std::size_t d) const {
     return static_cast<int>((node / stride_[d]) % static_cast<uint32_t>(dims_[d]));
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "topologies/analysis.h"
+#include "topologies/channel-dependency.h"
 #include "topologies/edge-list.h"
 #include "topologies/generators.h"
 #include "topologies/graph.h"
