@@ -31,7 +31,7 @@ Sections()
         std::map<std::string, std::string> s{
             {"laser", "ofab::LaserSource"},        {"link", "ofab::PhotonicLink"},
             {"port", "ofab::UalinkPort"},          {"endpoint", "ofab::AcceleratorEndpoint"},
-            {"switch", "ofab::UalinkSwitch"},
+            {"switch", "ofab::UalinkSwitch"},      {"controller", "ofab::RerouteController"},
         };
         for (const auto& [type, tid] : ofab::WorkloadTypes())
         {

@@ -147,6 +147,24 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
                             {"latency_ns", {{"before", latency(r.before)},
                                             {"during", latency(r.during)},
                                             {"after", latency(r.after)}}}});
+        if (!s.controllerPolicy.empty())
+        {
+            auto optional = [](const std::optional<double>& v) {
+                return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+            };
+            auto& last = recovery.back();
+            last["t_detect_ns"] = optional(r.detectNs);
+            last["t_reroute_ns"] = optional(r.rerouteNs);
+            last["t_optimised_ns"] = optional(r.optimisedNs);
+            last["routers_updated"] = r.routersUpdated;
+            last["unprotected_entries"] = r.unprotected;
+            last["partitioned_pairs"] = r.partitionedPairs;
+            last["partition_examples"] = r.partitionExamples;
+        }
+    }
+    if (!s.controllerPolicy.empty())
+    {
+        j["controller"] = {{"policy", s.controllerPolicy}, {"stalls", s.stalls}};
     }
     j["throughput_gbps"] = s.throughputGbps;
     j["payload_bytes"] = s.payloadBytes;
@@ -204,6 +222,30 @@ PrintTable(const RunResult& result, const std::string& trace)
                     r.faultNs, r.kind.c_str(), r.element.c_str(), recovered.c_str(), r.lossConvergenceNs,
                     (unsigned long long)r.failedTransactions, p99(r.before).c_str(), p99(r.during).c_str(),
                     p99(r.after).c_str());
+        if (!s.controllerPolicy.empty())
+        {
+            auto ns = [](const std::optional<double>& v) {
+                return v ? std::to_string(std::llround(*v)) + " ns" : std::string("never");
+            };
+            std::printf("      %s controller: T_detect %s, T_reroute %s, re-optimised %s, %u routers updated",
+                        s.controllerPolicy.c_str(), ns(r.detectNs).c_str(), ns(r.rerouteNs).c_str(),
+                        ns(r.optimisedNs).c_str(), r.routersUpdated);
+            if (r.unprotected > 0)
+            {
+                std::printf(", %u entries without a local alternate", r.unprotected);
+            }
+            if (r.partitionedPairs > 0)
+            {
+                std::printf(", PARTITION: %llu pairs cut off (e.g. %s)", (unsigned long long)r.partitionedPairs,
+                            r.partitionExamples.empty() ? "" : r.partitionExamples.front().c_str());
+            }
+            std::printf("\n");
+        }
+    }
+    if (s.stalls > 0)
+    {
+        std::printf("  STALLS        %llu ports stopped sending with messages queued (see the stall rows of /events)\n",
+                    (unsigned long long)s.stalls);
     }
     std::printf("  latency       p50 %.1f ns  p99 %.1f ns  p99.9 %.1f ns  max %.1f ns\n", s.latencyP50Ns, s.latencyP99Ns,
                 s.latencyP999Ns, s.latencyMaxNs);

@@ -2,6 +2,7 @@
 
 #include "fabric/config/attribute-binder.h"
 #include "fabric/config/config-values.h"
+#include "fabric/control/reroute-controller.h"
 #include "fabric/faults/fault-config.h"
 
 #include "photonics/model/parameter-error.h"
@@ -18,8 +19,9 @@ namespace ofab
 namespace
 {
 
-const std::vector<std::string> kTopLevelKeys{"name",     "description", "seed",      "duration", "topology",
-                                             "links",    "protocol",    "workloads", "faults",   "outputs"};
+const std::vector<std::string> kTopLevelKeys{"name",      "description", "seed",   "duration",
+                                             "topology",  "links",       "protocol", "workloads",
+                                             "faults",    "controller",  "outputs"};
 
 /// Directory of a file path, with its trailing slash ("" for a bare file name).
 std::string
@@ -298,6 +300,20 @@ WorkloadTypes()
     return types;
 }
 
+void
+LoadController(const ConfigDocument& doc, Experiment& x)
+{
+    const YAML::Node node = Child(doc.Root(), "controller");
+    if (!node.IsDefined() || node.IsNull())
+    {
+        return;
+    }
+    ns3::ObjectFactory factory("ofab::RerouteController");
+    BindSection(doc, doc.Root(), "controller", "", factory);
+    x.controller = factory;
+    x.resolvedController = ResolvedAttributes(*factory.Create<RerouteController>());
+}
+
 Experiment
 LoadExperiment(const ConfigDocument& doc)
 {
@@ -325,6 +341,7 @@ LoadExperiment(const ConfigDocument& doc)
     LoadProtocol(doc, x);
     LoadWorkloads(doc, x);
     x.faults = LoadFaults(doc, Child(doc.Root(), "faults"), x.graph);
+    LoadController(doc, x);
     LoadOutputs(doc, x);
     return x;
 }
@@ -367,6 +384,10 @@ Experiment::Resolved() const
     if (!faults.Empty())
     {
         out["faults"] = faults.resolved;
+    }
+    if (controller)
+    {
+        out["controller"] = resolvedController;
     }
     YAML::Node o(YAML::NodeType::Map);
     o["trace"] = outputs.trace;

@@ -9,9 +9,11 @@
 #include "fabric/model/workload.h"
 
 #include "ns3/nstime.h"
+#include "ns3/object-factory.h"
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,7 @@ struct OutputSpec
  *   protocol:  port:/endpoint:/switch: attribute sections
  *   workloads: a list; each item's `type` picks the model, its other keys are that model's attributes
  *   faults:    explicit faults and repairs, stochastic failure rates, shared-risk groups (fault-config.h)
+ *   controller: the reroute controller's attributes (policy, delays); absent = no controller
  *   outputs:   trace, summary_json, throughput_bin, recovery_window
  * Every error is a ConfigError naming file, line and key.
  */
@@ -56,12 +59,14 @@ struct Experiment
     YAML::Mark topologyMark;                ///< where the topology section starts, for fabric errors
     OutputSpec outputs;
     FaultPlan faults;                       ///< nodes and links resolved; sources checked at run time
+    std::optional<ns3::ObjectFactory> controller; ///< a RerouteController, when the file has `controller:`
 
     /// The whole configuration with every default filled in (for --dry-run and the trace).
     YAML::Node Resolved() const;
 
     YAML::Node resolvedTopology; ///< the topology section as understood (kind, shape, routing)
     YAML::Node resolvedProtocol;
+    YAML::Node resolvedController;
 };
 
 /// The workload model names accepted by `type:` and their ns-3 TypeIds.

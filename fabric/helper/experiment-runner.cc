@@ -41,6 +41,11 @@ ExperimentRunner::ExperimentRunner(Experiment& experiment, const ConfigDocument&
         }
         m_faults->AssignStreams(stream);
         m_faults->Install(experiment.duration); // draws the stochastic schedule: streams must be set
+        if (experiment.controller)
+        {
+            m_controller = experiment.controller->Create<RerouteController>();
+            m_controller->Attach(*m_fabric);
+        }
     }
     catch (...)
     {
@@ -52,6 +57,10 @@ ExperimentRunner::ExperimentRunner(Experiment& experiment, const ConfigDocument&
 
 ExperimentRunner::~ExperimentRunner()
 {
+    if (m_controller)
+    {
+        m_controller->Dispose(); // its stall detector holds events
+    }
     ns3::Simulator::Destroy();
 }
 
@@ -61,6 +70,7 @@ ExperimentRunner::Run(TraceRecorder* trace)
     RunObserver observer(*m_fabric, trace, m_experiment.outputs.throughputBin, m_experiment.duration);
     observer.Start();
     observer.WatchFaults(m_faults);
+    observer.WatchController(m_controller);
     observer.SetRecoveryWindow(m_experiment.outputs.recoveryWindow);
     const auto start = std::chrono::steady_clock::now();
     ns3::Simulator::Stop(m_experiment.duration);

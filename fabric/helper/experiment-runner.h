@@ -3,6 +3,7 @@
 
 #include "fabric/config/config-document.h"
 #include "fabric/config/experiment.h"
+#include "fabric/control/reroute-controller.h"
 #include "fabric/faults/fault-injector.h"
 #include "fabric/helper/fabric-builder.h"
 #include "fabric/helper/run-observer.h"
@@ -40,6 +41,8 @@ class ExperimentRunner
     Fabric& GetFabric() { return *m_fabric; }
     /// Always present (an empty plan injects nothing): a controller or a test connects to its traces.
     ns3::Ptr<FaultInjector> GetFaultInjector() const { return m_faults; }
+    /// Null when the experiment has no `controller:` section.
+    ns3::Ptr<RerouteController> GetController() const { return m_controller; }
     const Experiment& GetExperiment() const { return m_experiment; }
 
     /// Simulates until the experiment's duration (or an earlier Simulator::Stop()); `trace` may be null.
@@ -49,6 +52,7 @@ class ExperimentRunner
     Experiment& m_experiment;
     std::unique_ptr<Fabric> m_fabric;
     ns3::Ptr<FaultInjector> m_faults; ///< declared after the fabric: released before it
+    ns3::Ptr<RerouteController> m_controller;
 };
 
 } // namespace ofab

@@ -1,9 +1,8 @@
 #include "fabric/helper/fabric-builder.h"
 
+#include "fabric/control/route-plan.h"
+
 #include "photonics/model/parameter-error.h"
-#include "topologies/connectivity.h"
-#include "topologies/routing-dor.h"
-#include "topologies/routing-ecmp.h"
 
 #include "ns3/double.h"
 #include "ns3/uinteger.h"
@@ -160,71 +159,14 @@ Fabric::InjectionRateBps(uint32_t accelerator) const
 }
 
 std::vector<std::pair<uint32_t, uint32_t>>
-Fabric::InstallRoutes(const topo::LinkMask& mask)
+Fabric::InstallRoutes(const topo::LinkMask& mask, const topo::LinkWeights& weights)
 {
-    if (m_routing == RoutingMode::DimensionOrder)
+    const RoutePlan plan = PlanRoutes(*this, mask, weights);
+    for (uint32_t node = 0; node < m_routers.size(); ++node)
     {
-        InstallDimensionOrderRoutes();
+        InstallEntries(*m_routers[node], plan.tables[node], ChangedDestinations(*m_routers[node], plan.tables[node]));
     }
-    else
-    {
-        InstallShortestPathRoutes(mask);
-    }
-    return topo::AffectedPairs(m_graph, mask);
-}
-
-void
-Fabric::InstallDimensionOrderRoutes()
-{
-    const topo::DimensionOrderRouter dor(m_graph);
-    const uint32_t accelerators = AcceleratorCount();
-    for (uint32_t src = 0; src < accelerators; ++src)
-    {
-        const uint32_t node = m_graph.AcceleratorNode(src);
-        for (uint32_t dst = 0; dst < accelerators; ++dst)
-        {
-            if (dst == src)
-            {
-                continue;
-            }
-            const topo::DorStep step = dor.Step(node, m_graph.AcceleratorNode(dst));
-            m_routers[node]->SetRoute(dst, {ForwardingChoice{RouterPort(node, step.port), step.crossesDateline}});
-        }
-    }
-}
-
-void
-Fabric::InstallShortestPathRoutes(const topo::LinkMask& mask)
-{
-    const topo::NextHopTable table = topo::BuildShortestPathTable(m_graph, mask);
-    const uint32_t accelerators = AcceleratorCount();
-    std::vector<ForwardingChoice> choices;
-    for (const topo::Node& n : m_graph.nodes())
-    {
-        const int32_t self = m_graph.AcceleratorIndex(n.id);
-        for (uint32_t dst = 0; dst < accelerators; ++dst)
-        {
-            if (self >= 0 && static_cast<uint32_t>(self) == dst)
-            {
-                continue;
-            }
-            uint32_t count = 0;
-            const uint32_t* ports = table.NextHops(n.id, dst, &count);
-            choices.clear();
-            for (uint32_t i = 0; i < count && i < ForwardingTable::kMaxChoices; ++i)
-            {
-                choices.push_back(ForwardingChoice{RouterPort(n.id, ports[i]), false});
-            }
-            if (choices.empty())
-            {
-                m_routers[n.id]->ClearRoute(dst);
-            }
-            else
-            {
-                m_routers[n.id]->SetRoute(dst, choices);
-            }
-        }
-    }
+    return plan.partitioned;
 }
 
 int64_t

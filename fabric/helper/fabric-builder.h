@@ -76,18 +76,18 @@ class Fabric
     double InjectionRateBps(uint32_t accelerator) const;
 
     /**
-     * Fills every router's forwarding table for the links up in `mask` (empty: all up). Returns the
-     * accelerator pairs left without a route (a partition), empty when every pair is reachable.
+     * Fills every router's forwarding table for the links up in `mask` (empty: all up) and their
+     * `weights` (see PlanRoutes in fabric/control/route-plan.h). Returns the accelerator pairs left
+     * without a path (a partition), empty when every pair is reachable.
      */
-    std::vector<std::pair<uint32_t, uint32_t>> InstallRoutes(const topo::LinkMask& mask = {});
+    std::vector<std::pair<uint32_t, uint32_t>> InstallRoutes(const topo::LinkMask& mask = {},
+                                                             const topo::LinkWeights& weights = {});
 
     /// Fixed random streams for every channel (ns-3 convention); returns how many were used.
     int64_t AssignStreams(int64_t stream);
 
   private:
     void Build(FabricSpec& spec);
-    void InstallDimensionOrderRoutes();
-    void InstallShortestPathRoutes(const topo::LinkMask& mask);
 
     topo::Graph m_graph;
     RoutingMode m_routing;

@@ -51,7 +51,7 @@ std::vector<FaultRecovery>
 ComputeRecovery(const RecoveryInputs& in, const std::vector<double>& faultNs)
 {
     std::vector<FaultRecovery> out;
-    const std::size_t bins = in.carriedGbps.size();
+    const std::size_t bins = in.throughputGbps.size();
     for (std::size_t f = 0; f < faultNs.size(); ++f)
     {
         FaultRecovery r;
@@ -62,14 +62,14 @@ ComputeRecovery(const RecoveryInputs& in, const std::vector<double>& faultNs)
         const double previous = f > 0 ? faultNs[f - 1] : 0.0;
         const auto faultBin = static_cast<std::size_t>(std::floor(r.faultNs / in.binNs));
         std::size_t first = static_cast<std::size_t>(std::ceil(previous / in.binNs));
-        while (first < faultBin && first < bins && in.carriedGbps[first] <= 0)
+        while (first < faultBin && first < bins && in.throughputGbps[first] <= 0)
         {
             ++first;
         }
         double sum = 0;
         for (std::size_t b = first; b < faultBin && b < bins; ++b)
         {
-            sum += in.carriedGbps[b];
+            sum += in.throughputGbps[b];
         }
         r.preFaultGbps = faultBin > first ? sum / static_cast<double>(faultBin - first) : 0;
 
@@ -82,7 +82,7 @@ ComputeRecovery(const RecoveryInputs& in, const std::vector<double>& faultNs)
             double total = 0;
             for (std::size_t i = b; i < end; ++i)
             {
-                total += in.carriedGbps[i];
+                total += in.throughputGbps[i];
             }
             return total / static_cast<double>(end - b);
         };
@@ -106,7 +106,7 @@ ComputeRecovery(const RecoveryInputs& in, const std::vector<double>& faultNs)
         double lostGbit = 0; // Gb/s x ns = bits
         for (std::size_t b = faultBin; b < lastBin && static_cast<double>(b) * in.binNs < recoveryNs; ++b)
         {
-            lostGbit += std::max(0.0, r.preFaultGbps - in.carriedGbps[b]) * in.binNs;
+            lostGbit += std::max(0.0, r.preFaultGbps - in.throughputGbps[b]) * in.binNs;
         }
         r.lossConvergenceNs = r.preFaultGbps > 0 ? lostGbit / r.preFaultGbps : 0;
         for (double t : in.failureNs)

@@ -21,12 +21,12 @@ struct LatencyWindow
 /**
  * How the fabric came through one fault, measured the same way for every design (definitions from
  * the project's resilience reference):
- *   T_recover95: fault -> the first bin edge after which the fabric's carried throughput, averaged
- *                over a window of `windowBins` bins starting there, stays at or above 95 % of its
- *                mean before the fault (since the previous fault or the start), up to the next fault
+ *   T_recover95: fault -> the first bin edge after which the fabric's delivered throughput (payload
+ *                of completed transactions), averaged over a window of `windowBins` bins starting
+ *                there, stays at or above 95 % of its mean before the fault (since the previous fault or the start), up to the next fault
  *                or the end of the run (absent when it never does). The window smooths the
  *                burstiness of the traffic: make it long against the arrival process;
- *   loss-derived convergence: bytes not carried (below the pre-fault mean) from the fault to the
+ *   loss-derived convergence: bytes not delivered (below the pre-fault mean) from the fault to the
  *                recovery, divided by the pre-fault rate (RFC 6413 style);
  *   failed: transactions that ended failed inside the fault's window;
  *   latency before (since the previous fault, or the start), during (fault -> recovery) and after
@@ -37,13 +37,21 @@ struct FaultRecovery
     double faultNs = 0;
     std::string kind;
     std::string element;
-    double preFaultGbps = 0;             ///< mean carried throughput before the fault
+    double preFaultGbps = 0;             ///< mean delivered throughput before the fault
     std::optional<double> recover95Ns;   ///< T_recover95, from the fault
     double lossConvergenceNs = 0;
     uint64_t failedTransactions = 0;
     LatencyWindow before;
     LatencyWindow during;
     LatencyWindow after;
+    // From the reroute controller (absent without one; see RerouteController::Incident).
+    std::optional<double> detectNs;      ///< T_detect
+    std::optional<double> rerouteNs;     ///< T_reroute: forwarding state changed everywhere needed
+    std::optional<double> optimisedNs;   ///< the global re-optimisation committed (global, hybrid)
+    uint32_t routersUpdated = 0;
+    uint64_t partitionedPairs = 0;
+    std::vector<std::string> partitionExamples;
+    uint32_t unprotected = 0;            ///< entries local repair found no alternate for
 };
 
 /// What a run recorded, for the computation.
@@ -51,7 +59,9 @@ struct RecoveryInputs
 {
     double binNs = 0;
     std::size_t windowBins = 1;           ///< the T_recover95 averaging window, in bins (>= 1)
-    std::vector<double> carriedGbps;      ///< per bin: all link directions together
+    /// Per bin: payload delivered by the transactions completed in it. Delivered, not carried on the
+    /// links: a detour carries the same traffic over more hops, which would look like extra throughput.
+    std::vector<double> throughputGbps;
     std::vector<double> completionNs;     ///< per completed transaction, in completion order
     std::vector<double> latencyNs;        ///< same order
     std::vector<double> failureNs;        ///< end time of every failed transaction

@@ -28,6 +28,9 @@ const std::vector<std::string> kFaultEventNames{"fibre_cut",       "laser_line_f
                                                 "laser_source_failed", "switch_failed", "accelerator_failed",
                                                 "link_flap_down",  "group_failed"};
 const uint8_t kRepair = static_cast<uint8_t>(kFirstFaultEvent + kFaultEventNames.size());
+/// The reroute controller's actions (RerouteController "Action" kinds), after kRepair.
+const std::vector<std::string> kControllerEventNames{"detect",    "switch_over", "install", "restore",
+                                                     "partition", "unprotected", "fallback_routes", "stall"};
 
 TransactionRow
 RowOf(const TransactionRecord& r, uint8_t status, bool ended)
@@ -59,6 +62,7 @@ RunObserver::Enums()
     e.eventKinds = {"loss_of_signal", "signal_restored"};
     e.eventKinds.insert(e.eventKinds.end(), kFaultEventNames.begin(), kFaultEventNames.end());
     e.eventKinds.push_back("repair");
+    e.eventKinds.insert(e.eventKinds.end(), kControllerEventNames.begin(), kControllerEventNames.end());
     e.linkStates = {"up", "cut", "dark"};
     e.collectiveStatuses = {"completed", "failed", "unfinished"};
     e.nodeRoles = {"accelerator", "switch"};
@@ -140,6 +144,33 @@ RunObserver::WatchFaults(ns3::Ptr<FaultInjector> faults)
 }
 
 void
+RunObserver::WatchController(ns3::Ptr<RerouteController> controller)
+{
+    m_controller = controller;
+    if (m_controller)
+    {
+        m_controller->TraceConnectWithoutContext("Action", ns3::MakeCallback(&RunObserver::OnControllerAction, this));
+    }
+}
+
+void
+RunObserver::OnControllerAction(ns3::Time time, const std::string& kind, const std::string& element,
+                                const std::string& detail)
+{
+    if (!m_trace)
+    {
+        return;
+    }
+    const auto it = std::find(kControllerEventNames.begin(), kControllerEventNames.end(), kind);
+    EventRow e{};
+    e.timeNs = time.ToDouble(ns3::Time::NS);
+    e.kind = static_cast<uint8_t>(kRepair + 1 + (it - kControllerEventNames.begin()));
+    SetText(e.element, element);
+    SetText(e.detail, detail);
+    m_trace->AddEvent(e);
+}
+
+void
 RunObserver::OnFault(ns3::Time time, FaultKind kind, const std::string& element, const std::string& detail,
                      bool isRepair)
 {
@@ -174,6 +205,7 @@ RunObserver::OnTransactionEnd(const TransactionRecord& r)
     {
         ++m_completed;
         m_payloadBytes += r.bytes;
+        m_binDeliveredBytes += r.bytes;
         m_requestHops += r.requestHops;
         m_latencies.push_back(r.Latency().ToDouble(ns3::Time::NS));
         m_completionNs.push_back(r.endTime.ToDouble(ns3::Time::NS));
@@ -205,12 +237,8 @@ RunObserver::SampleBin()
             m_lastBytes[2 * i + d] = now;
         }
     }
-    double carried = 0;
-    for (double g : m_binGbps)
-    {
-        carried += g;
-    }
-    m_carriedGbps.push_back(carried);
+    m_deliveredGbps.push_back(static_cast<double>(m_binDeliveredBytes) * 8.0 / binNs);
+    m_binDeliveredBytes = 0;
     if (m_trace)
     {
         m_trace->AddThroughputBin(m_binGbps);
@@ -275,6 +303,32 @@ RunObserver::OnSignalChange(uint32_t link, uint8_t receivingEnd, uint8_t kind, c
     RecordLinkState(link, direction, static_cast<uint8_t>(m_fabric.Links()[link].channel->GetState(direction)));
 }
 
+void
+RunObserver::AddControllerFigures(FaultRecovery& r) const
+{
+    // The controller's incident for a fault is the link change at the fault's instant (none when
+    // the fault changed no link, e.g. an isolated accelerator).
+    for (const auto& inc : m_controller->GetIncidents())
+    {
+        if (inc.timeNs == r.faultNs && !inc.repair)
+        {
+            r.detectNs = inc.detectNs;
+            r.rerouteNs = inc.rerouteNs;
+            r.optimisedNs = inc.optimisedNs;
+            r.routersUpdated = inc.routersUpdated;
+            r.partitionedPairs = inc.partitionedPairs;
+            r.unprotected = inc.unprotected;
+            const topo::Graph& g = m_fabric.Graph();
+            for (const auto& [a, b] : inc.partitionExamples)
+            {
+                r.partitionExamples.push_back(g.node(g.AcceleratorNode(a)).name + "->" +
+                                              g.node(g.AcceleratorNode(b)).name);
+            }
+            return;
+        }
+    }
+}
+
 RunSummary
 RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
 {
@@ -287,6 +341,11 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
     {
         // The observer dies with Run(); the injector lives on with its runner.
         m_faults->TraceDisconnectWithoutContext("Fault", ns3::MakeCallback(&RunObserver::OnFault, this));
+    }
+    if (m_controller)
+    {
+        m_controller->TraceDisconnectWithoutContext("Action",
+                                                    ns3::MakeCallback(&RunObserver::OnControllerAction, this));
     }
     RunSummary s;
     for (const auto& e : m_fabric.Endpoints())
@@ -304,6 +363,11 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
     s.completed = m_completed;
     s.failed = m_failed;
     s.faultsInjected = m_faultsInjected;
+    if (m_controller)
+    {
+        s.controllerPolicy = ToString(m_controller->GetPolicy());
+        s.stalls = m_controller->GetStallCount();
+    }
     s.repairs = m_repairs;
     s.failedByReason = m_failedByReason;
     s.payloadBytes = m_payloadBytes;
@@ -312,7 +376,7 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
         RecoveryInputs in;
         in.binNs = m_bin.ToDouble(ns3::Time::NS);
         in.windowBins = static_cast<std::size_t>(std::max<int64_t>(1, m_recoveryWindow.GetTimeStep() / m_bin.GetTimeStep()));
-        in.carriedGbps = m_carriedGbps;
+        in.throughputGbps = m_deliveredGbps;
         in.completionNs = m_completionNs;
         in.latencyNs = m_latencies;
         in.failureNs = m_failureNs;
@@ -327,6 +391,10 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
         {
             s.recovery[i].kind = m_faultLog[i].kind;
             s.recovery[i].element = m_faultLog[i].element;
+            if (m_controller)
+            {
+                AddControllerFigures(s.recovery[i]);
+            }
         }
     }
     const LatencyWindow all = Percentiles(m_latencies);

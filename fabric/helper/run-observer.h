@@ -1,6 +1,7 @@
 #ifndef OFAB_FABRIC_RUN_OBSERVER_H
 #define OFAB_FABRIC_RUN_OBSERVER_H
 
+#include "fabric/control/reroute-controller.h"
 #include "fabric/faults/fault-injector.h"
 #include "fabric/helper/fabric-builder.h"
 #include "fabric/helper/recovery-metrics.h"
@@ -39,6 +40,8 @@ struct RunSummary
     uint64_t faultsInjected = 0; ///< faults applied during the run (flap downs included)
     uint64_t repairs = 0;        ///< repairs applied (flap ups included)
     std::vector<FaultRecovery> recovery; ///< one per fault (not per repair), in time order
+    std::string controllerPolicy;        ///< "" without a reroute controller
+    uint64_t stalls = 0;                 ///< ports the controller's stall detector reported
 };
 
 /**
@@ -59,6 +62,8 @@ class RunObserver
     void Start();
     /// Every fault and repair `faults` applies becomes an /events row (null: nothing to watch).
     void WatchFaults(ns3::Ptr<FaultInjector> faults);
+    /// The controller's actions become /events rows, its per-incident figures join the fault's recovery.
+    void WatchController(ns3::Ptr<RerouteController> controller);
     /// After the run: records transactions still in flight and completes the summary.
     RunSummary Finish(const std::vector<ns3::Ptr<Workload>>& workloads);
 
@@ -76,11 +81,15 @@ class RunObserver
     static void OnLossOfSignal(RunObserver* self, uint32_t link, uint8_t receivingEnd);
     static void OnSignalRestored(RunObserver* self, uint32_t link, uint8_t receivingEnd);
     void OnSignalChange(uint32_t link, uint8_t receivingEnd, uint8_t kind, const char* what);
+    void OnControllerAction(ns3::Time time, const std::string& kind, const std::string& element,
+                            const std::string& detail);
+    void AddControllerFigures(FaultRecovery& r) const;
     void OnFault(ns3::Time time, FaultKind kind, const std::string& element, const std::string& detail, bool isRepair);
 
     Fabric& m_fabric;
     TraceRecorder* m_trace;
     ns3::Ptr<FaultInjector> m_faults;
+    ns3::Ptr<RerouteController> m_controller;
     ns3::Time m_bin;
     ns3::Time m_duration;
     ns3::Time m_recoveryWindow;
@@ -88,7 +97,8 @@ class RunObserver
     std::vector<double> m_latencies;
     std::vector<double> m_completionNs;  ///< end time of each completed transaction (same order)
     std::vector<double> m_failureNs;     ///< end time of each failed transaction
-    std::vector<double> m_carriedGbps;   ///< per bin, every link direction together
+    std::vector<double> m_deliveredGbps; ///< per bin: payload of the transactions completed in it
+    uint64_t m_binDeliveredBytes = 0;    ///< payload completed in the bin being accumulated
     std::vector<FaultRecovery> m_faultLog; ///< time, kind and element of each fault so far
     std::vector<uint64_t> m_lastBytes; ///< per link direction, payload bytes sent at the last bin edge
     std::vector<double> m_binGbps;

@@ -12,7 +12,7 @@ TEST_CASE("recovery figures on a synthetic throughput series match their definit
     ofab::RecoveryInputs in;
     in.binNs = 100;
     // 10 bins at 100 Gb/s, the fault at 1000 ns, 3 bins at 0, 2 bins at 50, then 100 again.
-    in.carriedGbps = {0, 100, 100, 100, 100, 100, 100, 100, 100, 100, 0, 0, 0, 50, 50, 100, 100, 100, 96, 100};
+    in.throughputGbps = {0, 100, 100, 100, 100, 100, 100, 100, 100, 100, 0, 0, 0, 50, 50, 100, 100, 100, 96, 100};
     in.endNs = 2000;
     in.completionNs = {500, 900, 1200, 1700, 1800};
     in.latencyNs = {10, 20, 300, 30, 40};
@@ -32,14 +32,14 @@ TEST_CASE("recovery figures on a synthetic throughput series match their definit
     CHECK(r[0].after.count == 2);
 
     // A dip below 95 % after a partial recovery moves the recovery to after the dip.
-    in.carriedGbps[18] = 90;
+    in.throughputGbps[18] = 90;
     CHECK(*ofab::ComputeRecovery(in, {1000})[0].recover95Ns == Approx(900));
     // A 4-bin window looks past the dip: the window starting at bin 15 averages (100+100+100+90)/4.
     in.windowBins = 4;
     CHECK(*ofab::ComputeRecovery(in, {1000})[0].recover95Ns == Approx(500));
     in.windowBins = 1;
     // Never back: no T_recover95, and the loss runs to the end.
-    in.carriedGbps[19] = 0;
+    in.throughputGbps[19] = 0;
     const auto never = ofab::ComputeRecovery(in, {1000});
     CHECK_FALSE(never[0].recover95Ns);
     CHECK(never[0].lossConvergenceNs > 400);

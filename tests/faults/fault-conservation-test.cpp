@@ -1,5 +1,6 @@
 // Conservation under random fault schedules: whatever fails and whenever, every transaction ends
-// completed, failed with a reason, or is still in flight at the end; and every run reaches its end.
+// completed, failed with a reason, or is still in flight at the end; and every run reaches its end,
+// with or without a reroute controller (any policy) healing the fabric meanwhile.
 
 #include "faults-test-util.h"
 
@@ -102,6 +103,13 @@ RandomExperiment(std::mt19937& rng, std::size_t* explicitFaults)
         y << "  stochastic: {links: {mttf: " << Ns(2000 + pick(4000)) << ", mttr: " << Ns(200 + pick(800))
           << "}, laser_lines: {mttf: 20us, mttr: 1us}}\n";
     }
+    if (pick(4) != 0) // three runs in four heal with a reroute controller, of any policy
+    {
+        const char* policies[] = {"oracle", "local", "global", "hybrid"};
+        y << "controller: {policy: " << policies[pick(4)] << ", detection_delay: " << Ns(50 + pick(400))
+          << ", control_latency: " << Ns(50 + pick(300)) << ", compute_time: " << Ns(100 + pick(800))
+          << ", install_time: 50ns, wait_to_restore: " << Ns(100 + pick(800)) << ", stall_timeout: 1us}\n";
+    }
     return y.str();
 }
 
@@ -111,7 +119,7 @@ TEST_CASE("under 100 random fault schedules every transaction is accounted for a
           "[faults][conservation]")
 {
     std::mt19937 rng(20261122);
-    uint64_t totalIssued = 0, totalFailed = 0, totalFaults = 0;
+    uint64_t totalIssued = 0, totalFailed = 0, totalFaults = 0, controlled = 0, incidents = 0, stalls = 0;
     std::map<std::string, uint64_t> reasons;
     for (int run = 0; run < 100; ++run)
     {
@@ -122,6 +130,17 @@ TEST_CASE("under 100 random fault schedules every transaction is accounted for a
         RunResult r;
         REQUIRE_NOTHROW(r = RunYaml(yaml, nullptr, [&](ExperimentRunner& runner, const RunResult&) {
             faults = runner.GetFaultInjector()->GetFaultCount();
+            if (const auto c = runner.GetController())
+            {
+                ++controlled;
+                incidents += c->GetIncidents().size();
+                for (const auto& i : c->GetIncidents())
+                {
+                    // A reroute never precedes its detection, unless nothing needed rerouting (0).
+                    CHECK((!i.rerouteNs || !i.detectNs || *i.rerouteNs >= *i.detectNs || *i.rerouteNs == 0 ||
+                           i.repair));
+                }
+            }
             for (const auto& e : runner.GetFabric().Endpoints())
             {
                 inFlightRecords += e->GetInFlightTransactions().size();
@@ -142,13 +161,18 @@ TEST_CASE("under 100 random fault schedules every transaction is accounted for a
         }
         CHECK(byReason == s.failed);
         CHECK(faults >= 1); // every explicit fault lands inside the run
+        stalls += s.stalls;
         totalIssued += s.issued;
         totalFailed += s.failed;
         totalFaults += faults;
     }
     WARN("100 runs: " << totalIssued << " transactions, " << totalFailed << " failed, " << totalFaults
                       << " faults injected; reasons: LinkDown " << reasons["LinkDown"] << ", CompletionTimeout "
-                      << reasons["CompletionTimeout"] << ", Isolate " << reasons["Isolate"]);
+                      << reasons["CompletionTimeout"] << ", Isolate " << reasons["Isolate"] << "; " << controlled
+                      << " runs with a reroute controller, " << incidents << " link incidents, " << stalls
+                      << " stalls reported");
+    CHECK(controlled > 50);
+    CHECK(incidents > controlled);
     CHECK(reasons["LinkDown"] > 0);
     CHECK(reasons["CompletionTimeout"] > 0);
     CHECK(reasons["Isolate"] > 0);
