@@ -94,6 +94,8 @@ main(int argc, char** argv)
     runCmd->add_option("--seed", run.seed, "Random seed (overrides seed:)")->check(CLI::Range(1ULL, 4294967295ULL));
     runCmd->add_flag("-q,--quiet", run.quiet, "No progress line and no summary table");
     runCmd->add_flag("--dry-run", run.dryRun, "Print the resolved configuration (every default filled in) and stop");
+    runCmd->add_option("--variant", run.variant,
+                       "Run only this variant of a file with `variants:` (default: every one, then a comparison)");
 
     std::string keysSection;
     auto* keysCmd = app.add_subcommand("keys", "List the YAML keys of a section with default, unit, range and meaning");

@@ -3,6 +3,7 @@
 #include "fabric/config/attribute-binder.h"
 #include "fabric/config/config-document.h"
 #include "fabric/config/experiment.h"
+#include "fabric/config/variants.h"
 #include "fabric/helper/experiment-runner.h"
 #include "fabric/trace/trace-recorder.h"
 
@@ -10,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -153,6 +155,7 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
                 return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
             };
             auto& last = recovery.back();
+            last["link_changed"] = r.linkChange;
             last["t_detect_ns"] = optional(r.detectNs);
             last["t_reroute_ns"] = optional(r.rerouteNs);
             last["t_optimised_ns"] = optional(r.optimisedNs);
@@ -189,7 +192,8 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
                      {"start_ns", r.start.ToDouble(ns3::Time::NS)},
                      {"time_ns", r.Duration().ToDouble(ns3::Time::NS)},
                      {"algbw_gbps", r.algbwGbps},
-                     {"busbw_gbps", r.busbwGbps}});
+                     {"busbw_gbps", r.busbwGbps},
+                     {"retries", r.retries}});
     }
     return j;
 }
@@ -222,7 +226,11 @@ PrintTable(const RunResult& result, const std::string& trace)
                     r.faultNs, r.kind.c_str(), r.element.c_str(), recovered.c_str(), r.lossConvergenceNs,
                     (unsigned long long)r.failedTransactions, p99(r.before).c_str(), p99(r.during).c_str(),
                     p99(r.after).c_str());
-        if (!s.controllerPolicy.empty())
+        if (!s.controllerPolicy.empty() && !r.linkChange)
+        {
+            std::printf("      %s controller: no link changed (nothing to reroute)\n", s.controllerPolicy.c_str());
+        }
+        else if (!s.controllerPolicy.empty())
         {
             auto ns = [](const std::optional<double>& v) {
                 return v ? std::to_string(std::llround(*v)) + " ns" : std::string("never");
@@ -255,9 +263,10 @@ PrintTable(const RunResult& result, const std::string& trace)
                 (unsigned long long)s.flitsReplayed);
     for (const auto& c : s.collectives)
     {
-        std::printf("  collective    %s (%s, %u ranks, %llu B) #%u: %s, %.1f ns, algbw %.1f Gb/s, busbw %.1f Gb/s\n",
+        std::printf("  collective    %s (%s, %u ranks, %llu B) #%u: %s, %.1f ns, algbw %.1f Gb/s, busbw %.1f Gb/s%s\n",
                     c.name.c_str(), c.algorithm.c_str(), c.ranks, (unsigned long long)c.bytes, c.repetition,
-                    ToString(c.status), c.Duration().ToDouble(ns3::Time::NS), c.algbwGbps, c.busbwGbps);
+                    ToString(c.status), c.Duration().ToDouble(ns3::Time::NS), c.algbwGbps, c.busbwGbps,
+                    c.retries ? (", " + std::to_string(c.retries) + " writes retried").c_str() : "");
     }
     std::printf("  simulation    %.1f ns simulated, %llu events in %.2f s wall (%.2f M events/s)\n",
                 result.simTimeNs, (unsigned long long)events, wallS,
@@ -291,16 +300,28 @@ WriteJsonFile(const std::string& path, const nlohmann::ordered_json& j)
     }
 }
 
-} // namespace
-
-int
-RunExperiment(const RunOptions& options)
+/// Loads the file with the command line's --set and then `extra` (a variant's) applied.
+ConfigDocument
+LoadDocument(const RunOptions& options, const std::vector<std::string>& extra)
 {
     ConfigDocument doc = ConfigDocument::Load(options.file);
     for (const auto& o : options.overrides)
     {
         doc.ApplyOverride(o);
     }
+    for (const auto& o : extra)
+    {
+        doc.ApplyOverride(o);
+    }
+    return doc;
+}
+
+/// Runs one experiment document (one variant when `variant` is set: its outputs get "-<variant>").
+/// Fills `json` with the summary; returns the exit code.
+int
+RunDocument(const ConfigDocument& doc, const RunOptions& options, const std::string& variant,
+            nlohmann::ordered_json& json)
+{
     Experiment x = LoadExperiment(doc);
     if (options.seed != 0)
     {
@@ -314,10 +335,16 @@ RunExperiment(const RunOptions& options)
     {
         x.outputs.summaryJson = options.summaryJson;
     }
+    x.outputs.trace = VariantPath(x.outputs.trace, variant);
+    x.outputs.summaryJson = VariantPath(x.outputs.summaryJson, variant);
     YAML::Emitter resolved;
     resolved << x.Resolved();
     if (options.dryRun)
     {
+        if (!variant.empty())
+        {
+            std::cout << "--- # variant: " << variant << "\n";
+        }
         std::cout << resolved.c_str() << "\n";
         return 0;
     }
@@ -343,7 +370,15 @@ RunExperiment(const RunOptions& options)
         trace->SetMeta("ns3_version", std::string("3.37"));
         trace->SetMeta("seed", static_cast<int64_t>(x.seed));
         trace->SetMeta("experiment", x.name);
+        if (!variant.empty())
+        {
+            trace->SetMeta("variant", variant);
+        }
         trace->SetMeta("config_yaml", std::string(resolved.c_str()));
+    }
+    if (!options.quiet && !variant.empty())
+    {
+        std::fprintf(stderr, "ofab: variant %s\n", variant.c_str());
     }
     Progress progress(x.duration, options.quiet);
     progress.Start();
@@ -363,7 +398,11 @@ RunExperiment(const RunOptions& options)
         std::fprintf(stderr, "ofab: interrupted; the trace is marked incomplete\n");
         return 130;
     }
-    const auto json = SummaryJson(x, result, x.outputs.trace);
+    json = SummaryJson(x, result, x.outputs.trace);
+    if (!variant.empty())
+    {
+        json["variant"] = variant;
+    }
     if (trace)
     {
         trace->SetMeta("wall_time_s", result.wallS);
@@ -383,8 +422,118 @@ RunExperiment(const RunOptions& options)
     }
     if (!options.quiet)
     {
-        std::printf("ofab run: %s (%s)\n", x.name.c_str(), x.file.c_str());
+        std::printf("ofab run: %s%s%s (%s)\n", x.name.c_str(), variant.empty() ? "" : ", variant ", variant.c_str(),
+                    x.file.c_str());
         PrintTable(result, x.outputs.trace);
+    }
+    return 0;
+}
+
+/// The variants' figures side by side: one row per variant and fault.
+void
+PrintComparison(const nlohmann::ordered_json& runs)
+{
+    auto ns = [](const nlohmann::ordered_json& v) {
+        return v.is_null() ? std::string("never") : std::to_string(std::llround(v.get<double>()));
+    };
+    std::printf("\nvariants compared (times from the fault, ns; 'never' = not within the run)\n");
+    std::printf("  %-14s %-7s %-20s %9s %10s %12s %11s %7s %11s  %s\n", "variant", "policy", "fault", "T_detect",
+                "T_reroute", "T_recover95", "loss-conv.", "failed", "p99 during", "first collective");
+    for (const auto& r : runs)
+    {
+        const std::string policy = r.contains("controller") ? r["controller"]["policy"].get<std::string>() : "none";
+        std::string collective = "-";
+        if (!r["collectives"].empty())
+        {
+            const auto& c = r["collectives"].front();
+            char text[96];
+            std::snprintf(text, sizeof text, "%s in %.1f us, %llu retried", c["status"].get<std::string>().c_str(),
+                          c["time_ns"].get<double>() / 1000.0, (unsigned long long)c["retries"].get<uint64_t>());
+            collective = text;
+        }
+        if (r["fault_recovery"].empty())
+        {
+            std::printf("  %-14s %-7s %-20s %79s  %s\n", r["variant"].get<std::string>().c_str(), policy.c_str(),
+                        "(no fault)", "", collective.c_str());
+        }
+        for (const auto& f : r["fault_recovery"])
+        {
+            const std::string fault = f["kind"].get<std::string>() + " " + f["element"].get<std::string>();
+            const auto& during = f["latency_ns"]["during"];
+            const bool watched = f.contains("link_changed") && f["link_changed"].get<bool>();
+            std::printf("  %-14s %-7s %-20.20s %9s %10s %12s %11.0f %7llu %11s  %s\n", r["variant"].get<std::string>().c_str(),
+                        policy.c_str(), fault.c_str(), watched ? ns(f["t_detect_ns"]).c_str() : "-",
+                        watched ? ns(f["t_reroute_ns"]).c_str() : "-",
+                        ns(f["t_recover95_ns"]).c_str(), f["loss_convergence_ns"].get<double>(),
+                        (unsigned long long)f["failed_transactions"].get<uint64_t>(),
+                        during["count"].get<uint64_t>() ? ns(during["p99"]).c_str() : "-", collective.c_str());
+        }
+    }
+}
+
+} // namespace
+
+int
+RunExperiment(const RunOptions& options)
+{
+    const ConfigDocument doc = LoadDocument(options, {});
+    std::vector<Variant> variants = ReadVariants(doc);
+    if (variants.empty())
+    {
+        if (!options.variant.empty())
+        {
+            throw ConfigError(SourceLocation{options.file}, "variants", "--variant given, but the file has no variants");
+        }
+        nlohmann::ordered_json json;
+        return RunDocument(doc, options, "", json);
+    }
+    if (!options.variant.empty())
+    {
+        std::vector<std::string> names;
+        for (const auto& v : variants)
+        {
+            names.push_back(v.name);
+        }
+        const auto it = std::find_if(variants.begin(), variants.end(),
+                                     [&](const Variant& v) { return v.name == options.variant; });
+        if (it == variants.end())
+        {
+            const std::string near = NearestName(options.variant, names);
+            throw ConfigError(SourceLocation{options.file}, "variants",
+                              "no variant '" + options.variant + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+                                  "; the file has " + ListNames(names));
+        }
+        variants = {*it};
+    }
+    // Every variant is checked before the first one runs: a typo in the last must not cost the others.
+    for (const auto& v : variants)
+    {
+        LoadExperiment(LoadDocument(options, v.overrides));
+    }
+    nlohmann::ordered_json runs = nlohmann::ordered_json::array();
+    for (const auto& v : variants)
+    {
+        nlohmann::ordered_json json;
+        const int code = RunDocument(LoadDocument(options, v.overrides), options, v.name, json);
+        if (code != 0)
+        {
+            return code;
+        }
+        runs.push_back(json);
+    }
+    if (options.dryRun)
+    {
+        return 0;
+    }
+    const Experiment base = LoadExperiment(doc);
+    const std::string combined = options.summaryJson.empty() ? base.outputs.summaryJson : options.summaryJson;
+    if (!combined.empty())
+    {
+        WriteJsonFile(combined, nlohmann::ordered_json{{"experiment", base.name}, {"variants", runs}});
+    }
+    if (!options.quiet)
+    {
+        PrintComparison(runs);
     }
     return 0;
 }

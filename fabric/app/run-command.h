@@ -17,11 +17,14 @@ struct RunOptions
     uint64_t seed = 0; ///< --seed; 0 = the experiment's seed
     bool quiet = false;
     bool dryRun = false;
+    std::string variant; ///< --variant: run only this one of the file's variants
 };
 
 /**
  * `ofab run`: loads the experiment, builds the fabric, runs it with a progress line on stderr, writes
- * the HDF5 trace and the JSON summary, prints the summary table. Returns the exit code (0 success,
+ * the HDF5 trace and the JSON summary, prints the summary table. A file with `variants:` runs each
+ * variant in turn (outputs named "<output>-<variant>", a combined JSON at the summary path) and
+ * prints them side by side. Returns the exit code (0 success,
  * 130 interrupted). Throws ConfigError on bad input, TraceError when an output cannot be written.
  */
 int RunExperiment(const RunOptions& options);

@@ -21,7 +21,7 @@ namespace
 
 const std::vector<std::string> kTopLevelKeys{"name",      "description", "seed",   "duration",
                                              "topology",  "links",       "protocol", "workloads",
-                                             "faults",    "controller",  "outputs"};
+                                             "faults",    "controller",  "outputs",  "variants"};
 
 /// Directory of a file path, with its trailing slash ("" for a bare file name).
 std::string
@@ -280,12 +280,14 @@ void
 LoadOutputs(const ConfigDocument& doc, Experiment& x)
 {
     const YAML::Node node = Child(doc.Root(), "outputs");
-    ExpectOnlyKeys(doc, node, "outputs", {"trace", "summary_json", "throughput_bin", "recovery_window"});
+    ExpectOnlyKeys(doc, node, "outputs",
+                   {"trace", "summary_json", "throughput_bin", "recovery_window", "recovery_reference"});
     SectionReader o(doc, node, "outputs");
     x.outputs.trace = o.Text("trace", "");
     x.outputs.summaryJson = o.Text("summary_json", "");
     x.outputs.throughputBin = o.Duration("throughput_bin", ns3::NanoSeconds(100), ns3::NanoSeconds(1));
     x.outputs.recoveryWindow = o.Duration("recovery_window", ns3::MicroSeconds(1), x.outputs.throughputBin);
+    x.outputs.recoveryReference = o.Duration("recovery_reference", ns3::Time(0), ns3::Time(0));
 }
 
 } // namespace
@@ -394,6 +396,7 @@ Experiment::Resolved() const
     o["summary_json"] = outputs.summaryJson;
     o["throughput_bin"] = FormatTime(outputs.throughputBin);
     o["recovery_window"] = FormatTime(outputs.recoveryWindow);
+    o["recovery_reference"] = FormatTime(outputs.recoveryReference);
     out["outputs"] = o;
     return out;
 }

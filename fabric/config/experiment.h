@@ -27,6 +27,7 @@ struct OutputSpec
     std::string summaryJson;    ///< summary JSON path ("" = none)
     ns3::Time throughputBin;    ///< width of a /links/throughput time bin
     ns3::Time recoveryWindow;   ///< averaging window of T_recover95 (whole bins)
+    ns3::Time recoveryReference; ///< span before a fault its throughput is compared with (0: since the previous fault)
 };
 
 /**
@@ -39,7 +40,7 @@ struct OutputSpec
  *   workloads: a list; each item's `type` picks the model, its other keys are that model's attributes
  *   faults:    explicit faults and repairs, stochastic failure rates, shared-risk groups (fault-config.h)
  *   controller: the reroute controller's attributes (policy, delays); absent = no controller
- *   outputs:   trace, summary_json, throughput_bin, recovery_window
+ *   outputs:   trace, summary_json, throughput_bin, recovery_window, recovery_reference
  * Every error is a ConfigError naming file, line and key.
  */
 struct Experiment

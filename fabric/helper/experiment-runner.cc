@@ -72,6 +72,7 @@ ExperimentRunner::Run(TraceRecorder* trace)
     observer.WatchFaults(m_faults);
     observer.WatchController(m_controller);
     observer.SetRecoveryWindow(m_experiment.outputs.recoveryWindow);
+    observer.SetRecoveryReference(m_experiment.outputs.recoveryReference);
     const auto start = std::chrono::steady_clock::now();
     ns3::Simulator::Stop(m_experiment.duration);
     ns3::Simulator::Run();

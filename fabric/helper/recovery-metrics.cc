@@ -66,6 +66,10 @@ ComputeRecovery(const RecoveryInputs& in, const std::vector<double>& faultNs)
         {
             ++first;
         }
+        if (in.referenceBins > 0 && faultBin > in.referenceBins)
+        {
+            first = std::max(first, faultBin - in.referenceBins);
+        }
         double sum = 0;
         for (std::size_t b = first; b < faultBin && b < bins; ++b)
         {
@@ -73,23 +77,23 @@ ComputeRecovery(const RecoveryInputs& in, const std::vector<double>& faultNs)
         }
         r.preFaultGbps = faultBin > first ? sum / static_cast<double>(faultBin - first) : 0;
 
-        // Recovery: the first bin from which the windowed mean of every later start, up to the
-        // window's end, is >= 95 % of before (windows are cut short at the end of the series).
+        // Recovery: the first bin from which the mean over every later full window, up to the
+        // fault window's end, is >= 95 % of before. Only full windows count: a window cut short by
+        // the end of the run would judge a permanent loss by a few bins of noise.
         const auto lastBin = std::min(bins, static_cast<std::size_t>(std::ceil(windowEnd / in.binNs)));
         const std::size_t w = std::max<std::size_t>(1, in.windowBins);
         auto windowed = [&](std::size_t b) {
-            const std::size_t end = std::min(lastBin, b + w);
             double total = 0;
-            for (std::size_t i = b; i < end; ++i)
+            for (std::size_t i = b; i < b + w; ++i)
             {
                 total += in.throughputGbps[i];
             }
-            return total / static_cast<double>(end - b);
+            return total / static_cast<double>(w);
         };
         std::optional<std::size_t> recovered;
-        if (r.preFaultGbps > 0)
+        if (r.preFaultGbps > 0 && lastBin >= w)
         {
-            for (std::size_t b = lastBin; b-- > faultBin;)
+            for (std::size_t b = lastBin - w + 1; b-- > faultBin;)
             {
                 if (windowed(b) < 0.95 * r.preFaultGbps)
                 {

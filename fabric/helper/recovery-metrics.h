@@ -23,8 +23,10 @@ struct LatencyWindow
  * the project's resilience reference):
  *   T_recover95: fault -> the first bin edge after which the fabric's delivered throughput (payload
  *                of completed transactions), averaged over a window of `windowBins` bins starting
- *                there, stays at or above 95 % of its mean before the fault (since the previous fault or the start), up to the next fault
- *                or the end of the run (absent when it never does). The window smooths the
+ *                there, stays at or above 95 % of its mean before the fault, up to the next fault or
+ *                the end of the run (absent when it never does). "Before": since the previous fault
+ *                or the start, or the last `referenceBins` bins when set (a workload that changes by
+ *                itself, like a collective that ends, needs a reference just before the fault). The window smooths the
  *                burstiness of the traffic: make it long against the arrival process;
  *   loss-derived convergence: bytes not delivered (below the pre-fault mean) from the fault to the
  *                recovery, divided by the pre-fault rate (RFC 6413 style);
@@ -45,6 +47,7 @@ struct FaultRecovery
     LatencyWindow during;
     LatencyWindow after;
     // From the reroute controller (absent without one; see RerouteController::Incident).
+    bool linkChange = false;             ///< the fault changed a link the controller watches
     std::optional<double> detectNs;      ///< T_detect
     std::optional<double> rerouteNs;     ///< T_reroute: forwarding state changed everywhere needed
     std::optional<double> optimisedNs;   ///< the global re-optimisation committed (global, hybrid)
@@ -59,6 +62,7 @@ struct RecoveryInputs
 {
     double binNs = 0;
     std::size_t windowBins = 1;           ///< the T_recover95 averaging window, in bins (>= 1)
+    std::size_t referenceBins = 0;        ///< pre-fault mean over this many bins before it (0: since the previous fault)
     /// Per bin: payload delivered by the transactions completed in it. Delivered, not carried on the
     /// links: a detour carries the same traffic over more hops, which would look like extra throughput.
     std::vector<double> throughputGbps;

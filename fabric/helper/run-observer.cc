@@ -312,6 +312,7 @@ RunObserver::AddControllerFigures(FaultRecovery& r) const
     {
         if (inc.timeNs == r.faultNs && !inc.repair)
         {
+            r.linkChange = true;
             r.detectNs = inc.detectNs;
             r.rerouteNs = inc.rerouteNs;
             r.optimisedNs = inc.optimisedNs;
@@ -376,6 +377,7 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
         RecoveryInputs in;
         in.binNs = m_bin.ToDouble(ns3::Time::NS);
         in.windowBins = static_cast<std::size_t>(std::max<int64_t>(1, m_recoveryWindow.GetTimeStep() / m_bin.GetTimeStep()));
+        in.referenceBins = static_cast<std::size_t>(m_recoveryReference.GetTimeStep() / m_bin.GetTimeStep());
         in.throughputGbps = m_deliveredGbps;
         in.completionNs = m_completionNs;
         in.latencyNs = m_latencies;

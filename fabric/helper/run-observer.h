@@ -57,6 +57,8 @@ class RunObserver
 
     /// Averaging window of T_recover95 (rounded to whole bins; default one bin).
     void SetRecoveryWindow(ns3::Time window) { m_recoveryWindow = window; }
+    /// Span before a fault whose mean throughput T_recover95 compares with (0: since the previous fault).
+    void SetRecoveryReference(ns3::Time span) { m_recoveryReference = span; }
 
     /// Writes the topology to the trace, connects the trace sources and schedules the sampler.
     void Start();
@@ -93,6 +95,7 @@ class RunObserver
     ns3::Time m_bin;
     ns3::Time m_duration;
     ns3::Time m_recoveryWindow;
+    ns3::Time m_recoveryReference;
     ns3::Time m_nextEdge; ///< end of the bin being accumulated
     std::vector<double> m_latencies;
     std::vector<double> m_completionNs;  ///< end time of each completed transaction (same order)

@@ -89,6 +89,18 @@ CollectiveWorkload::GetTypeId()
                           UintegerValue(0),
                           MakeUintegerAccessor(&CollectiveWorkload::m_trafficClass),
                           MakeUintegerChecker<uint8_t>())
+            .AddAttribute("Retries",
+                          "A write that fails (link down, completion timeout) is issued again up to this "
+                          "many times, after RetryBackoff x 2^(attempt-1), as an end-to-end retrying "
+                          "transport would; 0: the first failure fails the repetition.",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&CollectiveWorkload::m_retries),
+                          MakeUintegerChecker<uint32_t>(0, 16))
+            .AddAttribute("RetryBackoff",
+                          "Wait before the first retry of a failed write; doubles with each attempt.",
+                          TimeValue(MicroSeconds(1)),
+                          MakeTimeAccessor(&CollectiveWorkload::m_retryBackoff),
+                          MakeTimeChecker(Seconds(0)))
             .AddTraceSource("StepStarted",
                             "A rank started a step: repetition, rank, step.",
                             MakeTraceSourceAccessor(&CollectiveWorkload::m_stepTrace),
@@ -297,6 +309,8 @@ CollectiveWorkload::StartRepetition()
     m_stopped = false;
     m_repStart = ns3::Simulator::Now();
     m_ranksDone = 0;
+    m_retried.clear();
+    m_retriesThisRep = 0;
     std::fill(m_incomingDone.begin(), m_incomingDone.end(), 0);
     for (Rank& r : m_rank)
     {
@@ -362,7 +376,8 @@ CollectiveWorkload::OnCompleted(const TransactionRecord& rec)
         return;
     }
     Rank& r = m_rank[rec.src];
-    if (!IsOurs(r, rec.id) || r.ownLeft == 0)
+    const bool retry = m_running && m_retried.erase({rec.src, rec.id}) > 0;
+    if ((!retry && !IsOurs(r, rec.id)) || r.ownLeft == 0)
     {
         return;
     }
@@ -377,11 +392,52 @@ CollectiveWorkload::OnCompleted(const TransactionRecord& rec)
 void
 CollectiveWorkload::OnFailed(const TransactionRecord& rec)
 {
-    if (rec.src >= m_ranks || !IsOurs(m_rank[rec.src], rec.id))
+    if (rec.src >= m_ranks || !m_running)
     {
         return;
     }
+    Rank& r = m_rank[rec.src];
+    const auto retried = m_retried.find({rec.src, rec.id});
+    if (retried == m_retried.end() && !IsOurs(r, rec.id))
+    {
+        return;
+    }
+    // Attempts this write has had: recorded for a re-issued one, the one being issued for an
+    // immediate failure inside Reissue(), else none yet.
+    const uint32_t attempts = retried != m_retried.end() ? retried->second : (r.issuing ? m_reissueAttempt : 0);
+    if (retried != m_retried.end())
+    {
+        m_retried.erase(retried);
+    }
+    if (attempts < m_retries)
+    {
+        ++m_retriesThisRep;
+        ns3::Simulator::Schedule(m_retryBackoff * static_cast<int64_t>(1u << attempts), &CollectiveWorkload::Reissue,
+                                 this, static_cast<uint32_t>(rec.src), rec.dst, rec.address, rec.bytes, attempts + 1,
+                                 m_repetition);
+        return;
+    }
     FinishRepetition(CollectiveStatus::Failed, rec.status);
+}
+
+void
+CollectiveWorkload::Reissue(uint32_t rank, uint16_t dst, uint64_t address, uint32_t bytes, uint32_t attempt,
+                            uint32_t repetition)
+{
+    if (!m_running || repetition != m_repetition)
+    {
+        return; // the repetition ended meanwhile (another write ran out of retries)
+    }
+    Rank& r = m_rank[rank];
+    r.issuing = true;
+    m_reissueAttempt = attempt;
+    const uint64_t id = r.endpoint->Issue(TransactionSpec{TransactionKind::WriteFull, dst, address, bytes, m_trafficClass});
+    r.issuing = false;
+    m_reissueAttempt = 0;
+    if (m_running && repetition == m_repetition)
+    {
+        m_retried.emplace(std::make_pair(rank, id), attempt);
+    }
 }
 
 void
@@ -439,6 +495,7 @@ CollectiveWorkload::CurrentResult(CollectiveStatus status) const
     res.end = ns3::Simulator::Now();
     res.status = status;
     res.repetition = m_repetition;
+    res.retries = m_retriesThisRep;
     return res;
 }
 

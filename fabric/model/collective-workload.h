@@ -7,6 +7,7 @@
 #include "ns3/traced-callback.h"
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 namespace ofab
@@ -87,6 +88,8 @@ class CollectiveWorkload : public Workload
     void StartRepetition();
     void StartStep(uint32_t rank);
     void TryAdvance(uint32_t rank);
+    /// Issues a failed write of `rank` again (attempt `attempt`, if repetition `repetition` still runs).
+    void Reissue(uint32_t rank, uint16_t dst, uint64_t address, uint32_t bytes, uint32_t attempt, uint32_t repetition);
     /// The running repetition's result so far, ending now with `status`.
     CollectiveResult CurrentResult(CollectiveStatus status) const;
     void FinishRepetition(CollectiveStatus status, TransactionStatus failure);
@@ -101,6 +104,8 @@ class CollectiveWorkload : public Workload
     ns3::Time m_gap;
     uint32_t m_ranksAttr;
     uint8_t m_trafficClass;
+    uint32_t m_retries;
+    ns3::Time m_retryBackoff;
 
     uint32_t m_ranks = 0;
     int64_t m_stopTick = INT64_MAX;
@@ -115,6 +120,10 @@ class CollectiveWorkload : public Workload
     uint32_t m_repetition = 0;
     ns3::Time m_repStart;
     std::vector<CollectiveResult> m_results;
+    /// Writes of this repetition issued again after a failure: (rank, id) -> attempts made so far.
+    std::map<std::pair<uint32_t, uint64_t>, uint32_t> m_retried;
+    uint32_t m_reissueAttempt = 0; ///< the attempt being issued (an immediate failure is that attempt's)
+    uint32_t m_retriesThisRep = 0;
 
     ns3::TracedCallback<uint32_t, uint32_t, uint32_t> m_stepTrace;
     ns3::TracedCallback<const CollectiveResult&> m_operationTrace;

@@ -63,6 +63,7 @@ class Workload : public ns3::Object
         double algbwGbps = 0;    ///< S / (end - start), decimal Gb/s; 0 unless completed
         double busbwGbps = 0;    ///< algbw x the nccl-tests bus factor; 0 unless completed
         uint32_t repetition = 0;
+        uint32_t retries = 0;    ///< writes issued again after a failure (attribute Retries)
 
         ns3::Time Duration() const { return end - start; }
     };
