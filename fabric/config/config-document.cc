@@ -131,10 +131,18 @@ ConfigDocument::ApplyOverride(const std::string& assignment)
 SourceLocation
 ConfigDocument::Locate(const std::string& keyPath, const YAML::Mark& mark) const
 {
-    auto it = m_overrides.find(keyPath);
-    if (it != m_overrides.end())
+    // A key set by --set, or inside a section or list that a --set wrote whole
+    // (`--set topology={kind: torus, dimz: [4]}` -> topology.dimz): its marks count lines of the
+    // override's text, not of the file.
+    for (std::string path = keyPath; !path.empty();)
     {
-        return {it->second, 0, 0};
+        auto it = m_overrides.find(path);
+        if (it != m_overrides.end())
+        {
+            return {it->second, 0, 0};
+        }
+        const auto cut = path.find_last_of(".[");
+        path = cut == std::string::npos ? "" : path.substr(0, cut);
     }
     if (mark.is_null() || mark.line < 0)
     {
