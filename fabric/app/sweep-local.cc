@@ -36,11 +36,11 @@ RunLocalPool(const std::vector<PendingPoint>& points, unsigned jobs)
     {
         if (InterruptScope::Interrupted() && !forwarded)
         {
-            // Ctrl-C on a terminal reaches the runs directly; a signal sent to the sweep alone is passed on,
-            // so each run marks its trace incomplete and exits.
+            // Each run is in its own process group (so bash and ofab both hear it): pass Ctrl-C or a
+            // SIGTERM on as SIGINT, and each run marks its trace incomplete and exits 130.
             for (const auto& [pid, r] : running)
             {
-                kill(pid, SIGINT);
+                kill(-pid, SIGINT);
             }
             forwarded = true;
         }
@@ -50,7 +50,13 @@ RunLocalPool(const std::vector<PendingPoint>& points, unsigned jobs)
             const std::string script = p.dir + "/run.sh";
             char* argv[] = {const_cast<char*>("/bin/bash"), const_cast<char*>(script.c_str()), nullptr};
             pid_t pid = 0;
-            const int err = posix_spawn(&pid, "/bin/bash", nullptr, nullptr, argv, environ);
+            // Its own process group: a signal for the sweep reaches the runs once, through the sweep.
+            posix_spawnattr_t attr;
+            posix_spawnattr_init(&attr);
+            posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+            posix_spawnattr_setpgroup(&attr, 0);
+            const int err = posix_spawn(&pid, "/bin/bash", nullptr, &attr, argv, environ);
+            posix_spawnattr_destroy(&attr);
             if (err != 0)
             {
                 std::FILE* code = std::fopen((p.dir + "/exit_code").c_str(), "w");

@@ -146,6 +146,15 @@ ConfigDocument::Locate(const std::string& keyPath, const YAML::Mark& mark) const
     }
     if (mark.is_null() || mark.line < 0)
     {
+        // A section that a --set created on its way to its key (`--set controller.policy=x` makes
+        // `controller`): it has no line in the file, the override wrote it.
+        for (const auto& [path, origin] : m_overrides)
+        {
+            if (path.rfind(keyPath + ".", 0) == 0 || path.rfind(keyPath + "[", 0) == 0)
+            {
+                return {origin, 0, 0};
+            }
+        }
         return {m_origin, 0, 0};
     }
     return {m_origin, mark.line + 1, mark.column + 1};
@@ -269,7 +278,7 @@ ExpectOnlyKeys(const ConfigDocument& doc, const YAML::Node& section, const std::
         }
         const std::string nearest = NearestName(key, validKeys);
         throw doc.ErrorAt(JoinKey(keyPath, key), it->first.Mark(),
-                          "unknown key" + (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") +
+                          "unknown key" + (nearest.empty() ? ";" : "; did you mean '" + nearest + "'?") +
                               " Valid keys here: " + ListNames(validKeys));
     }
 }

@@ -173,6 +173,7 @@ LoadAxis(const ConfigDocument& doc, const YAML::Node& node, const std::string& k
     }
     else
     {
+        axis.zipped = true;
         if (Present(Child(node, "values")))
         {
             throw doc.ErrorAt(JoinKey(keyPath, "values"), node["values"].Mark(),
@@ -484,7 +485,7 @@ CheckSweepPoints(const SweepSpec& spec, const std::vector<std::string>& extra)
                 if (origin.rfind("--set " + axis.keys[k] + "=", 0) == 0)
                 {
                     where = {spec.file, axis.keyMarks[k].line + 1, axis.keyMarks[k].column + 1};
-                    key = axis.keyPath + (axis.keys.size() > 1 ? ".zip." : ".") + axis.keys[k];
+                    key = axis.zipped ? axis.keyPath + ".zip." + axis.keys[k] : axis.keyPath + ".key";
                     return true;
                 }
             }

@@ -25,6 +25,7 @@ struct SweepAxis
     std::vector<std::string> labels;              ///< one per setting, safe in a folder name
     std::vector<YAML::Mark> keyMarks;             ///< where each key is written in the sweep file
     std::string keyPath;                          ///< `axes[2]`, for errors
+    bool zipped = false;                          ///< written as `zip:` (else `key:` + `values:`)
     std::size_t Size() const { return labels.size(); }
 };
 
