@@ -93,8 +93,8 @@ check(sections(page) == ["designs", "metrics", "timeline", "points"], "every sec
       str(sections(page)))
 imgs = images(page)
 check(len(imgs) == 2 and all(h > 200 and w > 600 for _, h, w in imgs), "two decodable plots", str(imgs))
-check("<td class=\"l\">design=ring</td>" in page and "<td class=\"l\">design=mesh</td>" in page,
-      "one row per design in the side-by-side table")
+check('<th class="">ring</th>' in page and '<th class="">mesh</th>' in page and
+      '<td class="l">delivered throughput (Gb/s)</td>' in page, "the designs side by side, one column each")
 check(page.count("<td class=\"\">ok</td>") + page.count(">ok<") >= 4, "every point listed with its status")
 
 # Bad input: a file that is not HDF5, a truncated trace, a trace left 'running', a folder that is no sweep.
