@@ -130,5 +130,12 @@ with open(bad_tol, "w") as f:
 code, out, err = run([ofab, "compare", fresh, baseline, "--tolerance", bad_tol])
 check(code == 2 and f"{bad_tol}:2:31: key 'metrics[0].relative'" in err, "a bad tolerance names its line", err)
 
+corrupt = os.path.join(tmp, "corrupt")
+os.makedirs(corrupt)
+with open(os.path.join(corrupt, "index.csv"), "w") as f:
+    f.write("point,status,error,x\n\"a,ok,,1\n")
+code, out, _, _ = compare(fresh, corrupt)
+check(code == 2 and "a quoted cell is not closed" in out, "a corrupt baseline index: exit 2 and where", out)
+
 shutil.rmtree(tmp)
 finish()
