@@ -1,6 +1,8 @@
 #ifndef OFAB_FABRIC_SWEEP_INDEX_H
 #define OFAB_FABRIC_SWEEP_INDEX_H
 
+#include "fabric/app/text-files.h"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,26 +38,6 @@ PointRecord ReadPoint(const std::string& dir, const std::string& name,
  */
 void WriteIndex(const std::string& dir, const std::vector<std::string>& parameterNames,
                 const std::vector<PointRecord>& points);
-
-/// A CSV file as written by WriteIndex: a header, then rows of text cells.
-struct CsvTable
-{
-    std::vector<std::string> columns;
-    std::vector<std::vector<std::string>> rows;
-    int Column(const std::string& name) const; ///< -1 when absent
-};
-
-/// Reads a CSV file (RFC 4180 quoting); std::runtime_error naming the file and line when malformed.
-CsvTable ReadCsv(const std::string& path);
-
-/// `text` quoted for a POSIX shell.
-std::string ShellQuote(const std::string& text);
-
-/// Writes `text` to `path` through a temporary file and a rename; std::runtime_error on failure.
-void WriteFileAtomically(const std::string& path, const std::string& text);
-
-/// The shortest text that reads back as the same double ("" for NaN).
-std::string FormatNumber(double value);
 
 } // namespace ofab
 
