@@ -99,17 +99,20 @@ main(int argc, char** argv)
 
     ofab::SweepOptions sweep;
     auto* sweepCmd = app.add_subcommand(
-        "sweep",
-        "Run many experiments: a sweep file names a base experiment and axes (a key with values, or keys\n"
-        "zipped together) combined as a grid, and seeds. Each point is its own `ofab run` process with its own\n"
-        "trace and summary in <output>/points/<axis>=<value>,...,seed=<n>/; index.csv and index.h5 collect every\n"
-        "point's parameters and summary figures. A failed point is reported and the others still run; running\n"
-        "the same command again resumes (finished points are skipped unless --force).\n"
+        "sweep", "Run many experiments (grid and zipped axes, seeds) locally or as a Slurm job array; index the results.\n"
+                 "Example: ofab sweep experiments/compare-fabrics.yaml -j 2");
+    sweepCmd->footer(
+        "A sweep file names a base experiment and axes (a key with values, or keys zipped together) combined as\n"
+        "a grid, and seeds. Each point is its own `ofab run` process with its own trace and summary in\n"
+        "<output>/points/<axis>=<value>,...,seed=<n>/; index.csv and index.h5 collect every point's parameters\n"
+        "and summary figures. A failed point is reported and the others still run (exit 1); running the same\n"
+        "command again resumes (finished points are skipped unless --force); Ctrl-C keeps what finished (exit 130).\n"
         "Examples:\n"
         "  ofab sweep experiments/compare-fabrics.yaml -j 2\n"
         "  ofab sweep experiments/compare-fabrics.yaml --dry-run            # list the points and commands\n"
         "  ofab sweep nightly.yaml --backend slurm --partition batch --time 00:30:00\n"
         "  ofab sweep nightly.yaml --backend slurm --dry-run                # only write the sbatch script\n"
+        "  scripts/report out/sweeps/compare-fabrics -o out/compare-fabrics.html\n"
         "The sweep file format is in README.md (\"Sweeps\").");
     sweepCmd->add_option("file", sweep.file, "Sweep file (YAML)")->required();
     sweepCmd->add_option("-o,--output", sweep.output, "Results folder (default: out/sweeps/<sweep name>)");
@@ -141,10 +144,12 @@ main(int argc, char** argv)
 
     ofab::CompareOptions compare;
     auto* compareCmd = app.add_subcommand(
-        "compare",
-        "Compare a sweep's results with a baseline: every summary figure of every baseline point, each with its\n"
-        "tolerance (relative and/or absolute; a direction for rates and times). Writes JUnit XML (one test case\n"
-        "per point and metric) and a markdown summary; exits 1 on any regression, missing or failed point.\n"
+        "compare", "Compare a sweep's results with a baseline, figure by figure with tolerances; JUnit XML and markdown.\n"
+                   "Example: ofab compare out/nightly experiments/baselines/nightly");
+    compareCmd->footer(
+        "Every summary figure of every baseline point is compared with the results, each with its tolerance\n"
+        "(relative and/or absolute; a direction for rates and times). Writes JUnit XML (one test case per point\n"
+        "and metric) and a markdown summary. Exit 0 pass, 1 a regression or a missing or failed point, 2 bad input.\n"
         "Default tolerances: wall_s ignored; *_per_wall_s may drop by up to 50 %; every other figure (they follow\n"
         "from the seed) must match to 1e-9 relative.\n"
         "Examples:\n"
