@@ -95,10 +95,10 @@ def latency_windows(t):
     last = max(w[1] for w in windows)
     end = t["throughput"].shape[0] * t["bin_ns"]
     parts = [("before the first fault", done["latency_ns"][done["issue_ns"] < first]),
-             ("during (first fault to last repair)",
+             ("during (from the first fault until every fault is repaired)",
               done["latency_ns"][(done["issue_ns"] >= first) & (done["issue_ns"] < last)])]
     if last < end:
-        parts.append(("after the last repair", done["latency_ns"][done["issue_ns"] >= last]))
+        parts.append(("after every fault is repaired", done["latency_ns"][done["issue_ns"] >= last]))
     return parts
 
 

@@ -65,7 +65,7 @@ check("fibre_cut" in page and "laser_line_failed" in page and "link 5" in page,
 check(re.search(r"Failed during the run \(red\): link \d+ \(a\(1,1\) - a\(2,1\)\)", page) is not None
       and re.search(r"Lost laser lines but stayed up \(orange\): link \d+ \(a\(0,2\) - a\(0,3\)\)", page) is not None,
       "the topology names the cut link and the link that lost a line", re.findall(r"Failed during.*?</p>", page)[:1])
-check(re.search(r"before the first fault: \d+, p50 [\d.]+ ns.*; during \(first fault to last repair\): \d+", page) is not None,
+check(re.search(r"before the first fault: \d+, p50 [\d.]+ ns.*; during \(from the first fault until every fault is repaired\): \d+", page) is not None,
       "the latency CDF is split at the faults")
 
 # A sweep report: two designs x two seeds of a small sweep.
