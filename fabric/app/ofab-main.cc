@@ -1,7 +1,9 @@
 // The `ofab` program: one entry point for every command, so users learn one tool.
 
+#include "fabric/app/compare-command.h"
 #include "fabric/app/link-budget-command.h"
 #include "fabric/app/run-command.h"
+#include "fabric/app/sweep-command.h"
 #include "fabric/config/attribute-binder.h"
 #include "fabric/config/config-error.h"
 #include "fabric/config/experiment.h"
@@ -66,7 +68,7 @@ main(int argc, char** argv)
                  "Every model parameter is a YAML key; `ofab keys` lists them with units and defaults.",
                  "ofab"};
     app.require_subcommand(1);
-    app.footer("Exit codes: 0 success, 1 an output could not be written, 2 bad command line or configuration\n"
+    app.footer("Exit codes: 0 success, 1 an output could not be written (sweep: a point failed; compare: a regression), 2 bad command line or configuration\n"
                "(one line naming file, line and key), 130 interrupted (the trace is marked incomplete).\n"
                "Documentation: README.md, fabric/README.md (experiment files), docs/trace-format.md.");
     app.set_help_all_flag("--help-all", "Show the help of every command");
@@ -97,6 +99,70 @@ main(int argc, char** argv)
     runCmd->add_option("--variant", run.variant,
                        "Run only this variant of a file with `variants:` (default: every one, then a comparison)");
 
+    ofab::SweepOptions sweep;
+    auto* sweepCmd = app.add_subcommand(
+        "sweep", "Run many experiments (grid and zipped axes, seeds) locally or as a Slurm job array; index the results.\n"
+                 "Example: ofab sweep experiments/compare-fabrics.yaml -j 2");
+    sweepCmd->footer(
+        "A sweep file names a base experiment and axes (a key with values, or keys zipped together) combined as\n"
+        "a grid, and seeds. Each point is its own `ofab run` process with its own trace and summary in\n"
+        "<output>/points/<axis>=<value>,...,seed=<n>/; index.csv and index.h5 collect every point's parameters\n"
+        "and summary figures. A failed point is reported and the others still run (exit 1); running the same\n"
+        "command again resumes (finished points are skipped unless --force); Ctrl-C keeps what finished (exit 130).\n"
+        "Examples:\n"
+        "  ofab sweep experiments/compare-fabrics.yaml -j 2\n"
+        "  ofab sweep experiments/compare-fabrics.yaml --dry-run            # list the points and commands\n"
+        "  ofab sweep nightly.yaml --backend slurm --partition batch --time 00:30:00\n"
+        "  ofab sweep nightly.yaml --backend slurm --dry-run                # only write the sbatch script\n"
+        "  scripts/report out/sweeps/compare-fabrics -o out/compare-fabrics.html\n"
+        "The sweep file format is in README.md (\"Sweeps\").");
+    sweepCmd->add_option("file", sweep.file, "Sweep file (YAML)")->required();
+    sweepCmd->add_option("-o,--output", sweep.output, "Results folder (default: out/sweeps/<sweep name>)");
+    sweepCmd->add_option("-j,--jobs", sweep.jobs,
+                         "Points run at once (local default: the number of cores; slurm: array throttle %N, default none)")
+        ->check(CLI::Range(1u, 100000u));
+    sweepCmd->add_option("--backend", sweep.backend, "Where points run: local (a process pool) or slurm (a job array)")
+        ->check(CLI::IsMember({"local", "slurm"}))
+        ->capture_default_str();
+    sweepCmd->add_flag("--force", sweep.force, "Run every point again, even finished ones");
+    sweepCmd->add_flag("--dry-run", sweep.dryRun,
+                       "Check every point; local: list the points and their commands; slurm: write the script, do not submit");
+    sweepCmd->add_flag("--collect", sweep.collect, "Run nothing: write the index from the point folders (after a Slurm run)");
+    sweepCmd->add_option("--set", sweep.overrides, "Override a key in every point, after the sweep's own (repeatable)")
+        ->allow_extra_args(false);
+    auto* slurmGroup = sweepCmd->add_option_group("slurm", "Resources of each Slurm array task (--backend slurm)");
+    slurmGroup->add_option("--partition", sweep.slurm.partition, "sbatch --partition (default: the cluster's)");
+    slurmGroup->add_option("--account", sweep.slurm.account, "sbatch --account");
+    slurmGroup->add_option("--time", sweep.slurm.time, "Time limit per point, sbatch --time")->capture_default_str();
+    slurmGroup->add_option("--mem", sweep.slurm.mem, "Memory per point, sbatch --mem")->capture_default_str();
+    slurmGroup->add_option("--cpus-per-task", sweep.slurm.cpusPerTask, "sbatch --cpus-per-task (a run uses one core)")
+        ->capture_default_str();
+    slurmGroup->add_option("--sbatch", sweep.slurm.extra, "Another #SBATCH line, e.g. --sbatch=--qos=nightly (repeatable)")
+        ->allow_extra_args(false);
+    slurmGroup->add_flag("--no-wait", sweep.slurm.noWait, "Submit and return; write the index later with --collect");
+    slurmGroup->add_option("--poll", sweep.slurm.pollSeconds, "Seconds between queue checks while waiting")
+        ->check(CLI::Range(0.1, 3600.0))
+        ->capture_default_str();
+
+    ofab::CompareOptions compare;
+    auto* compareCmd = app.add_subcommand(
+        "compare", "Compare a sweep's results with a baseline, figure by figure with tolerances; JUnit XML and markdown.\n"
+                   "Example: ofab compare out/nightly experiments/baselines/nightly");
+    compareCmd->footer(
+        "Every summary figure of every baseline point is compared with the results, each with its tolerance\n"
+        "(relative and/or absolute; a direction for rates and times). Writes JUnit XML (one test case per point\n"
+        "and metric) and a markdown summary. Exit 0 pass, 1 a regression or a missing or failed point, 2 bad input.\n"
+        "Default tolerances: wall_s ignored; *_per_wall_s may drop by up to 50 %; every other figure (they follow\n"
+        "from the seed) must match to 1e-9 relative.\n"
+        "Examples:\n"
+        "  ofab sweep experiments/baselines/nightly.yaml -o out/nightly\n"
+        "  ofab compare out/nightly experiments/baselines/nightly --tolerance experiments/baselines/tolerances.yaml");
+    compareCmd->add_option("results", compare.results, "Results: a sweep folder (with index.csv) or an index.csv")->required();
+    compareCmd->add_option("baseline", compare.baseline, "Baseline: a sweep folder or an index.csv")->required();
+    compareCmd->add_option("--tolerance", compare.tolerance, "Tolerance file (YAML, see README.md \"Regressions\")");
+    compareCmd->add_option("--junit", compare.junit, "JUnit XML to write (default: <results>/compare.xml)");
+    compareCmd->add_option("--markdown", compare.markdown, "Markdown summary to write (default: <results>/compare.md)");
+
     std::string keysSection;
     auto* keysCmd = app.add_subcommand("keys", "List the YAML keys of a section with default, unit, range and meaning");
     std::vector<std::string> sectionNames;
@@ -123,6 +189,14 @@ main(int argc, char** argv)
         {
             return ofab::RunExperiment(run);
         }
+        if (sweepCmd->parsed())
+        {
+            return ofab::RunSweep(sweep);
+        }
+        if (compareCmd->parsed())
+        {
+            return ofab::RunCompare(compare);
+        }
         if (budgetCmd->parsed())
         {
             ofab::RunLinkBudget(budget, std::cout);
@@ -142,6 +216,11 @@ main(int argc, char** argv)
     {
         std::cerr << "ofab: error: " << e.what() << "\n";
         return kExitFailure;
+    }
+    catch (const std::invalid_argument& e)
+    {
+        std::cerr << "ofab: error: " << e.what() << "\n";
+        return kExitUsage;
     }
     catch (const std::exception& e)
     {

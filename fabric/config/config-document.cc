@@ -131,13 +131,30 @@ ConfigDocument::ApplyOverride(const std::string& assignment)
 SourceLocation
 ConfigDocument::Locate(const std::string& keyPath, const YAML::Mark& mark) const
 {
-    auto it = m_overrides.find(keyPath);
-    if (it != m_overrides.end())
+    // A key set by --set, or inside a section or list that a --set wrote whole
+    // (`--set topology={kind: torus, dimz: [4]}` -> topology.dimz): its marks count lines of the
+    // override's text, not of the file.
+    for (std::string path = keyPath; !path.empty();)
     {
-        return {it->second, 0, 0};
+        auto it = m_overrides.find(path);
+        if (it != m_overrides.end())
+        {
+            return {it->second, 0, 0};
+        }
+        const auto cut = path.find_last_of(".[");
+        path = cut == std::string::npos ? "" : path.substr(0, cut);
     }
     if (mark.is_null() || mark.line < 0)
     {
+        // A section that a --set created on its way to its key (`--set controller.policy=x` makes
+        // `controller`): it has no line in the file, the override wrote it.
+        for (const auto& [path, origin] : m_overrides)
+        {
+            if (path.rfind(keyPath + ".", 0) == 0 || path.rfind(keyPath + "[", 0) == 0)
+            {
+                return {origin, 0, 0};
+            }
+        }
         return {m_origin, 0, 0};
     }
     return {m_origin, mark.line + 1, mark.column + 1};
@@ -261,7 +278,7 @@ ExpectOnlyKeys(const ConfigDocument& doc, const YAML::Node& section, const std::
         }
         const std::string nearest = NearestName(key, validKeys);
         throw doc.ErrorAt(JoinKey(keyPath, key), it->first.Mark(),
-                          "unknown key" + (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") +
+                          "unknown key" + (nearest.empty() ? ";" : "; did you mean '" + nearest + "'?") +
                               " Valid keys here: " + ListNames(validKeys));
     }
 }

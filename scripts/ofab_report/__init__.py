@@ -1,0 +1,1 @@
+"""scripts/report's parts: reading traces, plotting, the run and sweep pages."""

@@ -1,0 +1,145 @@
+"""The nightly regression, end to end: the committed baseline passes on a fresh run; an injected
+slowdown, a changed result, a failed point and missing points are caught; JUnit and markdown say so.
+Usage: compare-baseline-test.py OFAB_BINARY (run from the project root)."""
+
+import csv
+import os
+import shutil
+import sys
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import ROOT, check, finish, read_index, require, run, workdir  # noqa: E402
+
+ofab = sys.argv[1]
+tmp = workdir("compare")
+nightly = os.path.join(ROOT, "experiments/baselines/nightly.yaml")
+baseline = os.path.join(ROOT, "experiments/baselines/nightly")
+tolerances = os.path.join(ROOT, "experiments/baselines/tolerances.yaml")
+fresh = os.path.join(tmp, "fresh")
+
+code, _, err = run([ofab, "sweep", nightly, "-o", fresh, "-j", "2"])
+require(code == 0, "the nightly sweep runs", err)
+
+
+def compare(results, base=baseline, *extra):
+    code, out, err = run([ofab, "compare", results, base, "--tolerance", tolerances, *extra])
+    junit = os.path.join(results if os.path.isdir(results) else os.path.dirname(results), "compare.xml")
+    failed = []
+    if os.path.exists(junit):
+        for case in ET.parse(junit).getroot().iter("testcase"):
+            if case.find("failure") is not None:
+                failed.append((case.get("classname"), case.get("name")))
+    return code, out + err, failed, junit
+
+
+def edited_copy(name, edit):
+    """A copy of the fresh results whose index.csv rows went through edit(rows)."""
+    folder = os.path.join(tmp, name)
+    shutil.copytree(fresh, folder, ignore=shutil.ignore_patterns("points"))
+    rows = read_index(folder)
+    fields = list(rows[0].keys())
+    rows = edit(rows)
+    with open(os.path.join(folder, "index.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        w.writerows(rows)
+    return folder
+
+
+# 1. A fresh run against the committed baseline: every deterministic figure equal, wall-clock rates
+#    within their generous bound.
+code, out, failed, junit = compare(fresh)
+check(code == 0 and failed == [], "a fresh nightly run matches the committed baseline", out + str(failed))
+root = ET.parse(junit).getroot()
+points = read_index(baseline)
+metrics = [c for c in points[0] if c not in ("point", "status", "error", "design", "seed", "wall_s")]
+check(int(root.get("tests")) == len(points) * (1 + len(metrics)) and root.get("failures") == "0",
+      f"JUnit: one test case per point and metric ({len(points)} x {1 + len(metrics)})", root.get("tests"))
+with open(os.path.join(fresh, "compare.md")) as f:
+    check(f.read().startswith("# ofab compare: pass"), "the markdown summary says pass")
+
+# 2. A slowdown injected deterministically: one point's simulator rates set to the baseline's
+#    divided by `factor` (relative to the baseline, not to this run: the run's own speed on a busy
+#    machine must not decide the check).
+def slow(factor):
+    base = {r["point"]: r for r in read_index(baseline)}
+    def edit(rows):
+        for r in rows:
+            if r["point"] == "design=torus,seed=1":
+                b = base[r["point"]]
+                r["wall_s"] = repr(float(b["wall_s"]) * factor)
+                r["events_per_wall_s"] = repr(float(b["events_per_wall_s"]) / factor)
+                r["flit_hops_per_wall_s"] = repr(float(b["flit_hops_per_wall_s"]) / factor)
+        return rows
+    return edit
+
+
+code, out, failed, _ = compare(edited_copy("slow10", slow(10)))
+check(code == 1 and sorted(failed) == [("design=torus,seed=1", "events_per_wall_s"),
+                                       ("design=torus,seed=1", "flit_hops_per_wall_s")],
+      "a 10x slowdown of one point is a regression of its two rates, and only that", out + str(failed))
+check("REGRESSION" in out and "events_per_wall_s" in out, "the verdict line names the regression", out)
+code, out, failed, _ = compare(edited_copy("slow2", slow(2)))
+check(code == 0 and failed == [], "a 2x slowdown (a busy shared machine) is within the tolerance", out)
+
+# 3. A changed result, for real: the same sweep with background traffic 5 % heavier.
+changed = os.path.join(tmp, "changed")
+code, _, err = run([ofab, "sweep", nightly, "-o", changed, "-j", "2", "--set", "workloads.1.load=0.21"])
+require(code == 0, "the changed sweep runs", err)
+code, out, failed, _ = compare(changed)
+check(code == 1 and {p for p, m in failed if m == "transactions.issued"} == {p["point"] for p in points},
+      "heavier traffic changes transactions.issued at every point, and compare says so", out)
+with open(os.path.join(changed, "compare.md")) as f:
+    md = f.read()
+check(md.startswith("# ofab compare: REGRESSION") and "| design=pod,seed=2 | transactions.issued |" in md,
+      "the markdown summary lists the failures", md[:400])
+
+# 4. One figure off by one transaction: deterministic figures compare exactly.
+def one_more(rows):
+    rows[1]["transactions.completed"] = str(int(rows[1]["transactions.completed"]) + 1)
+    return rows
+
+
+code, out, failed, _ = compare(edited_copy("plus1", one_more))
+check(code == 1 and failed == [(points[1]["point"], "transactions.completed")],
+      "one more completed transaction at one point is caught", out + str(failed))
+
+# 5. A point that failed now, a point missing from the results, a baseline missing a point.
+def failed_point(rows):
+    rows[2]["status"] = "failed"
+    rows[2]["error"] = "exit 1: disk full"
+    return rows
+
+
+code, out, failed, _ = compare(edited_copy("failed", failed_point))
+check(code == 1 and failed == [(points[2]["point"], "status")] and "disk full" in out,
+      "a point that failed is a regression, with its error", out)
+code, out, failed, _ = compare(edited_copy("missing", lambda rows: rows[:-1]))
+check(code == 1 and failed == [(points[-1]["point"], "status")] and "missing from the results" in out,
+      "a baseline point missing from the results is caught", out)
+short_baseline = edited_copy("short-baseline", lambda rows: rows[1:])
+code, out, failed, _ = compare(fresh, short_baseline)
+check(code == 1 and failed == [(points[0]["point"], "status")] and "the baseline has no point" in out,
+      "a baseline with a missing point fails with a clear message", out)
+
+# 6. Bad input: no index, a bad tolerance file.
+empty = os.path.join(tmp, "empty")
+os.makedirs(empty)
+code, out, _, _ = compare(fresh, empty)
+check(code == 2 and "has no index.csv" in out, "a baseline folder without an index: exit 2 and why", out)
+bad_tol = os.path.join(tmp, "tol.yaml")
+with open(bad_tol, "w") as f:
+    f.write("metrics:\n  - {match: wall_s, relative: -1}\n")
+code, out, err = run([ofab, "compare", fresh, baseline, "--tolerance", bad_tol])
+check(code == 2 and f"{bad_tol}:2:31: key 'metrics[0].relative'" in err, "a bad tolerance names its line", err)
+
+corrupt = os.path.join(tmp, "corrupt")
+os.makedirs(corrupt)
+with open(os.path.join(corrupt, "index.csv"), "w") as f:
+    f.write("point,status,error,x\n\"a,ok,,1\n")
+code, out, _, _ = compare(fresh, corrupt)
+check(code == 2 and "a quoted cell is not closed" in out, "a corrupt baseline index: exit 2 and where", out)
+
+shutil.rmtree(tmp)
+finish()
