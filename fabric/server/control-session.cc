@@ -18,6 +18,9 @@ ControlSession::ControlSession(boost::asio::ip::tcp::socket socket, uint64_t id,
     const auto remote = m_socket.remote_endpoint(ec);
     m_peer = ec ? "unknown" : remote.address().to_string() + ":" + std::to_string(remote.port());
     m_socket.set_option(boost::asio::ip::tcp::no_delay(true), ec); // replies are small and awaited
+    // A small kernel send buffer keeps a slow reader's backlog in our queue, where telemetry can be
+    // skipped (the client then gets fresh figures), rather than megabytes of stale ones in the kernel.
+    m_socket.set_option(boost::asio::socket_base::send_buffer_size(64 * 1024), ec);
 }
 
 void

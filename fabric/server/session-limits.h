@@ -18,7 +18,7 @@ struct SessionLimits
     std::size_t maxQueuedBytes = 4 * 1024 * 1024;
     /// Above this much queued output, telemetry for the client is skipped (replies and events are
     /// still queued); the next telemetry message says how many were skipped.
-    std::size_t telemetrySkipBytes = 256 * 1024;
+    std::size_t telemetrySkipBytes = 128 * 1024;
     std::size_t maxClients = 32;
 };
 
