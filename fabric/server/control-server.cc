@@ -229,6 +229,13 @@ ControlServer::OnLine(ControlSession& session, const std::string& line)
     {
         session.Send(ErrorLine(reply, std::string("bad request: ") + e.what()));
     }
+    catch (const std::exception& e)
+    {
+        // A command that fails in an unforeseen way must not take the run down with it (this runs
+        // inside a simulator event): the client hears it, the server log keeps it.
+        std::cerr << "ofab serve: internal error on '" << line.substr(0, 200) << "': " << e.what() << "\n";
+        session.Send(ErrorLine(reply, std::string("internal error: ") + e.what()));
+    }
 }
 
 void

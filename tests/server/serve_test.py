@@ -7,7 +7,9 @@ Cases:
   bad-input  malformed JSON, non-objects, huge lines, unknown commands, bad elements, a request flood,
              100 connects/disconnects while the run goes on: the server answers throughout and the run
              is the same as `ofab run` of the same file (every transaction accounted for).
-  token      a non-loopback bind without a token is refused; with one, clients must authenticate.
+  token      a non-loopback bind without a token is refused; with one, clients must authenticate;
+             --hold keeps answering after the run; SIGINT marks the trace incomplete.
+  pacing     --realtime paces simulated time to the wall clock; pause holds it.
 """
 
 import json
@@ -220,6 +222,10 @@ def case_bad_input(ofab, work):
     expect_error(c, b'{"cmd": "cut", "link": 3, "at": "0ns"}\n', "in the past", "a time in the past")
     expect_error(c, b'{"cmd": "repair", "link": 4}\n', "nothing to repair", "a repair of nothing")
     expect_error(c, b'{"cmd": "subscribe", "interval": "fast"}\n', "interval", "a bad interval")
+    expect_error(c, b"[" * 30000 + b"]" * 30000 + b"\n", "expected an object", "JSON nested 30000 deep")
+    expect_error(c, b'{"cmd": "cut", "link": "a(0,0)-a(9,9)"}\n', "no link 'a(0,0)-a(9,9)'", "a link by bad ends")
+    expect_error(c, b'{"cmd": "cut", "link": 2, "at": "5us", "in": "1us"}\n', "not both", "both at and in")
+    expect_error(c, b'{"cmd": "degrade", "link": 2, "line": 1}\n', "power_drop_db", "a degrade without dB")
     expect_error(c, b"x" * 100000 + b"\n", "line longer than 65536", "a 100 kB line")
     c.send_raw(b"y" * (1 << 20))  # 1 MiB and no newline yet: answered once, the rest discarded
     r = c.reply()
@@ -343,12 +349,34 @@ def case_token(ofab, work):
     check(status.startswith("incomplete: interrupted (SIGINT)"), "SIGINT: the trace says " + status)
 
 
+def case_pacing(ofab, work):
+    # --realtime 500000: one simulated us takes half a wall second, so 2 us take about 1 s.
+    server = Server(ofab, work, "--realtime", "500000", "--paused", "--set", "duration=2us",
+                    "-o", os.path.join(work, "paced.h5"), "-q")
+    c = Client(server.port)
+    start = time.time()
+    c.req(cmd="resume")
+    time.sleep(0.5)
+    s = c.req(cmd="status")
+    check(700 <= s["sim_time_ns"] <= 1300, f"half a second in, the paced run is at {s['sim_time_ns']:.0f} ns (~1000)")
+    check(c.req(cmd="pause")["state"] == "paused", "pause")
+    t0 = c.req(cmd="status")["sim_time_ns"]
+    time.sleep(0.5)
+    t1 = c.req(cmd="status")["sim_time_ns"]
+    check(t0 == t1, f"paused: simulated time holds at {t1:.0f} ns")
+    c.req(cmd="resume")
+    c.push(lambda m: m["type"] == "end")
+    wall = time.time() - start - 0.5
+    check(0.8 <= wall <= 1.5, f"2 simulated us took {wall:.2f} s of running wall time (1.0 due)")
+    check(server.wait() == 0, "the server exits 0")
+
+
 def main():
     case, ofab, work = sys.argv[1], sys.argv[2], sys.argv[3]
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     try:
-        {"session": case_session, "bad-input": case_bad_input, "token": case_token}[case](ofab, work)
+        {"session": case_session, "bad-input": case_bad_input, "token": case_token, "pacing": case_pacing}[case](ofab, work)
     except (Failure, socket.timeout, subprocess.TimeoutExpired) as e:
         print("FAILED:", e)
         err = os.path.join(work, "serve.err")
