@@ -49,6 +49,7 @@ ControlServer::ControlServer(boost::asio::io_context& io, const boost::asio::ip:
 
 ControlServer::~ControlServer()
 {
+    m_handler = nullptr; // the command layer may be gone already: closing sessions must not call it
     boost::system::error_code ignored;
     m_acceptor.close(ignored);
     for (auto& [id, s] : std::map<uint64_t, std::shared_ptr<ControlSession>>(m_sessions))

@@ -76,7 +76,11 @@ ControlSession::OnRead(std::size_t bytes)
             }
             std::string line;
             line.swap(m_line);
-            if (line.find_first_not_of(" \t") != std::string::npos)
+            if (line.size() > limit)
+            {
+                m_server.OnOverlongLine(*this); // it passed the limit within the chunk that ended it
+            }
+            else if (line.find_first_not_of(" \t") != std::string::npos)
             {
                 if (m_rate.Allow())
                 {

@@ -98,6 +98,7 @@ FaultSpecFromRequest(FaultVerb verb, const Json& request, const Fabric& fabric, 
         throw RequestError("key 'in': give `at` (absolute simulated time) or `in` (from now), not both");
     }
     bool relative = false;
+    bool byEnds = false; ///< `link: "n0-n1"` became `between`: errors name the key the client wrote
     if (entry.contains("in"))
     {
         entry["at"] = entry["in"];
@@ -120,6 +121,7 @@ FaultSpecFromRequest(FaultVerb verb, const Json& request, const Fabric& fabric, 
         {
             entry["between"] = LinkByEnds(text, graph);
             entry.erase("link");
+            byEnds = true;
         }
     }
     switch (verb)
@@ -169,6 +171,10 @@ FaultSpecFromRequest(FaultVerb verb, const Json& request, const Fabric& fabric, 
         if (relative && key == "at")
         {
             key = "in";
+        }
+        if (byEnds && key.rfind("between", 0) == 0)
+        {
+            key = "link";
         }
         throw RequestError((key.empty() ? "" : "key '" + key + "': ") + e.Message());
     }

@@ -256,8 +256,13 @@ ServeCommands::Subscribe(ControlSession& session, const Json& request)
         o.links = Flag(request, "links", true);
     }
     m_telemetry.Subscribe(session.Id(), o);
+    Json only = Json::array();
+    for (uint32_t l : o.only)
+    {
+        only.push_back(l);
+    }
     return Json{{"interval_ns", Ns(o.interval)},
-                {"links", o.links},
+                {"links", o.only.empty() ? Json(o.links) : only},
                 {"latency", o.latency},
                 {"events", o.events},
                 {"first_at_ns", Ns(ns3::Simulator::Now() + o.interval)}};
