@@ -9,7 +9,8 @@ Cases:
              is the same as `ofab run` of the same file (every transaction accounted for).
   token      a non-loopback bind without a token is refused; with one, clients must authenticate;
              --hold keeps answering after the run; SIGINT marks the trace incomplete.
-  pacing     --realtime paces simulated time to the wall clock; pause holds it.
+  pacing     --realtime paces simulated time to the wall clock; pause holds it without spinning.
+  overflow   a client that does not read its replies is disconnected once its queue overflows.
 """
 
 import json
@@ -349,6 +350,28 @@ def case_token(ofab, work):
     check(status.startswith("incomplete: interrupted (SIGINT)"), "SIGINT: the trace says " + status)
 
 
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def case_overflow(ofab, work):
+    # A 16 x 16 torus: a topology reply is ~50 kB, so 100 unread ones overflow the 4 MiB queue.
+    server = Server(ofab, work, "--paused", "--set", "topology.dims=[16,16]", "-o", os.path.join(work, "o.h5"), "-q")
+    c = Client(server.port)
+    slow = socket.socket()
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    slow.connect(("127.0.0.1", server.port))
+    slow.sendall(b'{"cmd": "topology"}\n' * 100)
+    deadline = time.time() + 10
+    while c.req(cmd="status")["clients"] > 1 and time.time() < deadline:
+        time.sleep(0.1)
+    check(c.req(cmd="status")["clients"] == 1, "a client that does not read its replies is disconnected")
+    check("closed: cannot keep up" in server.stderr(), "and the server log says why")
+    slow.close()
+    check(c.req(cmd="stop")["ok"] and server.wait() == 0, "the server is unharmed: stop, exit 0")
+
+
 def case_pacing(ofab, work):
     # --realtime 500000: one simulated us takes half a wall second, so 2 us take about 1 s.
     server = Server(ofab, work, "--realtime", "500000", "--paused", "--set", "duration=2us",
@@ -361,9 +384,12 @@ def case_pacing(ofab, work):
     check(700 <= s["sim_time_ns"] <= 1300, f"half a second in, the paced run is at {s['sim_time_ns']:.0f} ns (~1000)")
     check(c.req(cmd="pause")["state"] == "paused", "pause")
     t0 = c.req(cmd="status")["sim_time_ns"]
+    cpu0 = cpu_seconds(server.proc.pid)
     time.sleep(0.5)
+    cpu1 = cpu_seconds(server.proc.pid)
     t1 = c.req(cmd="status")["sim_time_ns"]
     check(t0 == t1, f"paused: simulated time holds at {t1:.0f} ns")
+    check(cpu1 - cpu0 <= 0.05, f"paused: the server used {cpu1 - cpu0:.2f} s of CPU in 0.5 s (it sleeps, no spinning)")
     c.req(cmd="resume")
     c.push(lambda m: m["type"] == "end")
     wall = time.time() - start - 0.5
@@ -376,7 +402,8 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     try:
-        {"session": case_session, "bad-input": case_bad_input, "token": case_token, "pacing": case_pacing}[case](ofab, work)
+        {"session": case_session, "bad-input": case_bad_input, "token": case_token, "pacing": case_pacing,
+         "overflow": case_overflow}[case](ofab, work)
     except (Failure, socket.timeout, subprocess.TimeoutExpired) as e:
         print("FAILED:", e)
         err = os.path.join(work, "serve.err")
