@@ -295,6 +295,7 @@ FaultInjector::Install(ns3::Time until)
     std::stable_sort(m_schedule.begin(), m_schedule.end(),
                      [](const Action& a, const Action& b) { return a.at < b.at; });
     m_status.assign(m_faults.size(), Status{});
+    m_installed = true;
     const ns3::Time now = ns3::Simulator::Now();
     for (uint32_t i = 0; i < m_schedule.size(); ++i)
     {
@@ -392,7 +393,7 @@ FaultInjector::AddAction(const Action& a)
 FaultInjector::LiveOutcome
 FaultInjector::Inject(const FaultSpec& spec)
 {
-    if (!m_fabric || m_status.size() != m_faults.size())
+    if (!m_fabric || !m_installed)
     {
         throw std::logic_error("FaultInjector::Inject before Configure and Install");
     }

@@ -154,6 +154,7 @@ class FaultInjector : public ns3::Object
     std::vector<ns3::EventId> m_events;
     std::map<std::string, std::vector<uint32_t>> m_inEffect; ///< "kind|element" -> faults, oldest first
     std::array<ns3::Ptr<ns3::ExponentialRandomVariable>, 5> m_rv;
+    bool m_installed = false; ///< Install() ran: Inject() may add to the schedule
     uint64_t m_faultsFired = 0;
     uint64_t m_repairsFired = 0;
     ns3::TracedCallback<ns3::Time, FaultKind, const std::string&, const std::string&, bool> m_faultTrace;

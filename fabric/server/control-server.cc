@@ -36,8 +36,8 @@ ErrorLine(const Json& reply, const std::string& error)
 
 ControlServer::ControlServer(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
                              const SessionLimits& limits, std::string token)
-    : m_io(io),
-      m_acceptor(io),
+    : m_acceptor(io),
+      m_retry(io),
       m_limits(limits),
       m_token(std::move(token))
 {
@@ -99,8 +99,19 @@ ControlServer::Accept()
                 session->Start();
             }
         }
-        // An accept error (a client that reset before we took it, descriptors exhausted) refuses that
-        // one client; the server keeps listening.
+        if (ec)
+        {
+            // A client that reset before we took it, or descriptors exhausted: that one is refused, and
+            // the server listens again shortly (at once could fail at once, forever, inside one poll).
+            m_retry.expires_after(std::chrono::milliseconds(100));
+            m_retry.async_wait([this](const boost::system::error_code& e) {
+                if (!e && m_accepting)
+                {
+                    Accept();
+                }
+            });
+            return;
+        }
         Accept();
     });
 }
@@ -109,6 +120,7 @@ void
 ControlServer::Shutdown()
 {
     m_accepting = false;
+    m_retry.cancel();
     boost::system::error_code ignored;
     m_acceptor.close(ignored);
     for (auto& [id, s] : std::map<uint64_t, std::shared_ptr<ControlSession>>(m_sessions))

@@ -5,6 +5,7 @@
 #include "fabric/server/session-limits.h"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include <nlohmann/json.hpp>
@@ -85,8 +86,8 @@ class ControlServer
     void Accept();
     static Json Reply(const Json& request);
 
-    boost::asio::io_context& m_io;
     boost::asio::ip::tcp::acceptor m_acceptor;
+    boost::asio::steady_timer m_retry; ///< after a failed accept (descriptors exhausted), wait before the next
     SessionLimits m_limits;
     std::string m_token;
     RequestHandler* m_handler = nullptr;

@@ -15,6 +15,9 @@ namespace
 constexpr std::chrono::microseconds kTickWall{2000};
 /// A paced run this far behind its schedule restarts the schedule from where it is.
 constexpr std::chrono::milliseconds kMaxLag{100};
+/// Handlers run per tick at most (each reads at most 8 KiB): a client sending as fast as loopback
+/// allows still leaves the simulation nearly all of the thread.
+constexpr int kMaxHandlersPerTick = 256;
 
 } // namespace
 
@@ -44,7 +47,9 @@ LivePacer::Poll()
     {
         m_io.restart();
     }
-    m_io.poll();
+    for (int i = 0; i < kMaxHandlersPerTick && m_io.poll_one() > 0; ++i)
+    {
+    }
 }
 
 void

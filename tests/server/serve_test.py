@@ -20,6 +20,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import h5py
@@ -258,6 +259,26 @@ def case_bad_input(ofab, work):
     skipped = slow_client.push(lambda m: m["type"] == "telemetry" and "skipped" in m)
     check(skipped["skipped"] > 0, f"its telemetry backed up: {skipped['skipped']} messages skipped, then reported")
     slow.close()
+
+    # A client sending junk as fast as loopback allows, reading nothing: the run goes on, and the
+    # flooder is cut off once the error replies it does not read overflow its queue.
+    def flood():
+        f = socket.create_connection(("127.0.0.1", server.port))
+        junk = b"x\n" * (1 << 19)
+        try:
+            for _ in range(64):
+                f.sendall(junk)
+        except OSError:
+            pass  # disconnected by the server
+        f.close()
+    flooder = threading.Thread(target=flood)
+    t0 = c.req(cmd="status")["sim_time_ns"]
+    flooder.start()
+    time.sleep(1.0)
+    t1 = c.req(cmd="status")["sim_time_ns"]
+    flooder.join(timeout=30)
+    check(t1 - t0 > 3000, f"while a client floods the server the run goes on ({t0:.0f} -> {t1:.0f} ns)")
+    check("cannot keep up" in server.stderr(), "the flooder is disconnected: its unread error replies overflowed")
 
     # 100 connects and disconnects while the run goes on: plain, mid-line, subscribed, unread.
     for i in range(100):
