@@ -13,6 +13,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <map>
@@ -115,7 +116,15 @@ main(int argc, char** argv)
     serveCmd->add_option("--realtime", serve.realtime,
                          "Pace the run: 1 simulated us takes FACTOR wall us (1000: a simulated ms in a wall second).\n"
                          "Default 0: as fast as possible. A simulator slower than the pace runs as fast as it can")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Validator(
+            [](std::string& v) {
+                char* end = nullptr;
+                const double f = std::strtod(v.c_str(), &end);
+                return (end != v.c_str() && *end == '\0' && f >= 0 && f < 1e12)
+                           ? std::string()
+                           : "expected a factor >= 0 (wall us per simulated us; 0: as fast as possible), got '" + v + "'";
+            },
+            "FACTOR"));
     serveCmd->add_option("--token-file", serve.tokenFile,
                          "File whose first line (16+ characters) every client must send first: "
                          "{\"cmd\":\"auth\",\"token\":\"...\"}");

@@ -317,6 +317,10 @@ def case_token(ofab, work):
     check(r.returncode == 2 and "--token-file" in r.stderr, "a non-loopback bind without a token exits 2")
     r = subprocess.run([ofab, "serve", YAML, "--listen", "localhost:7700"], capture_output=True, text=True)
     check(r.returncode == 2 and "not an IP address" in r.stderr, "a host name for --listen exits 2")
+    r = subprocess.run([ofab, "serve", YAML, "--realtime", "-5"], capture_output=True, text=True)
+    check(r.returncode == 2 and "expected a factor >= 0" in r.stderr, "a negative --realtime exits 2")
+    r = subprocess.run([ofab, "serve", YAML, "--set", "duration=soon"], capture_output=True, text=True)
+    check(r.returncode == 2 and "key 'duration'" in r.stderr, "a bad configuration exits 2 naming the key")
     short = os.path.join(work, "short-token")
     open(short, "w").write("abc\n")
     r = subprocess.run([ofab, "serve", YAML, "--listen", "0.0.0.0:0", "--token-file", short],
