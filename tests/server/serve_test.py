@@ -293,7 +293,11 @@ def case_bad_input(ofab, work):
     s = c.req(cmd="status")
     check(s["state"] == "running" and 0 < s["sim_time_ns"] < 40000,
           f"the server is up and the run goes on after 100 connects (at {s['sim_time_ns']:.0f} ns)")
-    check(s["clients"] <= 3, f"the departed clients are gone ({s['clients']} connected)")
+    deadline = time.time() + 10
+    while s["clients"] > 1 and time.time() < deadline:  # closes are noticed at the server's next polls
+        time.sleep(0.05)
+        s = c.req(cmd="status")
+    check(s["clients"] == 1, f"the departed clients are gone ({s['clients']} connected)")
     end = c.push(lambda m: m["type"] == "end")
     check(end["status"] == "complete" and end["reason"] == "duration reached", "the run ends at its duration")
     check(server.wait() == 0, "and the server exits 0 without --hold")
@@ -388,11 +392,13 @@ def case_overflow(ofab, work):
     slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     slow.connect(("127.0.0.1", server.port))
     slow.sendall(b'{"cmd": "topology"}\n' * 100)
-    deadline = time.time() + 10
-    while c.req(cmd="status")["clients"] > 1 and time.time() < deadline:
+    # (The slow client may be accepted after the first status: wait for the server's word, not the count.)
+    deadline = time.time() + 20
+    while "closed: cannot keep up" not in server.stderr() and time.time() < deadline:
+        c.req(cmd="status")
         time.sleep(0.1)
-    check(c.req(cmd="status")["clients"] == 1, "a client that does not read its replies is disconnected")
-    check("closed: cannot keep up" in server.stderr(), "and the server log says why")
+    check("closed: cannot keep up" in server.stderr(), "a client that does not read its replies is disconnected")
+    check(c.req(cmd="status")["clients"] == 1, "and is gone from the server")
     slow.close()
     check(c.req(cmd="stop")["ok"] and server.wait() == 0, "the server is unharmed: stop, exit 0")
 
