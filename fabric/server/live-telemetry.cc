@@ -6,6 +6,9 @@
 #include "ns3/callback.h"
 #include "ns3/simulator.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace ofab
 {
 
