@@ -4,6 +4,7 @@
 #include "fabric/app/link-budget-command.h"
 #include "fabric/app/run-command.h"
 #include "fabric/app/sweep-command.h"
+#include "fabric/app/serve-command.h"
 #include "fabric/config/attribute-binder.h"
 #include "fabric/config/config-error.h"
 #include "fabric/config/experiment.h"
@@ -14,6 +15,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <map>
@@ -163,6 +165,48 @@ main(int argc, char** argv)
     compareCmd->add_option("--junit", compare.junit, "JUnit XML to write (default: <results>/compare.xml)");
     compareCmd->add_option("--markdown", compare.markdown, "Markdown summary to write (default: <results>/compare.md)");
 
+    ofab::ServeOptions serve;
+    auto* serveCmd = app.add_subcommand(
+        "serve",
+        "Run an experiment while serving a control plane: line-delimited JSON over TCP (status, cut, repair,\n"
+        "degrade, subscribe to telemetry, pause, resume, stop). Protocol: docs/control-protocol.md.\n"
+        "Examples:\n"
+        "  ofab serve experiments/quickstart.yaml --realtime 1000 --paused   # then: nc 127.0.0.1 7700\n"
+        "  ofab serve exp.yaml --listen 127.0.0.1:0        # any free port; the bound one is printed on stderr\n"
+        "  ofab serve exp.yaml --listen 0.0.0.0:7700 --token-file secret.txt\n"
+        "The run ends at its duration or on a client's stop (trace complete), or on Ctrl-C (trace incomplete,\n"
+        "exit 130). Clients then get {\"type\": \"end\"} and the server exits, unless --hold.");
+    serveCmd->add_option("file", serve.run.file, "Experiment file (YAML)")->required();
+    serveCmd->add_option("--listen", serve.listen,
+                         "HOST:PORT to listen on (an IP address; port 0: any free port). Anything but loopback "
+                         "needs --token-file")
+        ->capture_default_str();
+    serveCmd->add_option("--realtime", serve.realtime,
+                         "Pace the run: 1 simulated us takes FACTOR wall us (1000: a simulated ms in a wall second).\n"
+                         "Default 0: as fast as possible. A simulator slower than the pace runs as fast as it can")
+        ->check(CLI::Validator(
+            [](std::string& v) {
+                char* end = nullptr;
+                const double f = std::strtod(v.c_str(), &end);
+                return (end != v.c_str() && *end == '\0' && f >= 0 && f < 1e12)
+                           ? std::string()
+                           : "expected a factor >= 0 (wall us per simulated us; 0: as fast as possible), got '" + v + "'";
+            },
+            "FACTOR"));
+    serveCmd->add_option("--token-file", serve.tokenFile,
+                         "File whose first line (16+ characters) every client must send first: "
+                         "{\"cmd\":\"auth\",\"token\":\"...\"}");
+    serveCmd->add_flag("--hold", serve.hold,
+                       "After the run ends, keep serving (status with the summary) until a client sends stop");
+    serveCmd->add_flag("--paused", serve.paused, "Start paused at time 0: the run begins at a client's resume");
+    serveCmd->add_option("-o,--output", serve.run.trace,
+                         "HDF5 trace to write (overrides outputs.trace; default out/<name>.h5)");
+    serveCmd->add_option("--summary-json", serve.run.summaryJson, "Write the summary as JSON here");
+    serveCmd->add_option("--set", serve.run.overrides, "Override a key: --set duration=10ms (repeatable)")
+        ->allow_extra_args(false);
+    serveCmd->add_option("--seed", serve.run.seed, "Random seed (overrides seed:)")->check(CLI::Range(1ULL, 4294967295ULL));
+    serveCmd->add_flag("-q,--quiet", serve.run.quiet, "No summary table at the end");
+
     std::string keysSection;
     auto* keysCmd = app.add_subcommand("keys", "List the YAML keys of a section with default, unit, range and meaning");
     std::vector<std::string> sectionNames;
@@ -196,6 +240,10 @@ main(int argc, char** argv)
         if (compareCmd->parsed())
         {
             return ofab::RunCompare(compare);
+        }
+        if (serveCmd->parsed())
+        {
+            return ofab::ServeExperiment(serve);
         }
         if (budgetCmd->parsed())
         {

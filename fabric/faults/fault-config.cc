@@ -192,4 +192,13 @@ LoadFaults(const ConfigDocument& doc, const YAML::Node& section, const topo::Gra
     return plan;
 }
 
+FaultSpec
+ParseFaultEntry(const ConfigDocument& doc, const YAML::Node& entry, const std::string& path, const topo::Graph& graph,
+                const std::vector<FaultGroup>& groups)
+{
+    const FaultReader reader{doc, graph};
+    YAML::Node resolved;
+    return ParseFaultEvent(reader, entry, path, groups, resolved);
+}
+
 } // namespace ofab

@@ -19,6 +19,15 @@ namespace ofab
  */
 FaultPlan LoadFaults(const ConfigDocument& doc, const YAML::Node& section, const topo::Graph& graph);
 
+/**
+ * One fault or repair entry written as in the `faults:` list (`{at: 20us, kind: fibre_cut, link: 3}`,
+ * or the same in JSON), read outside an experiment file: for FaultInjector::Inject while a fabric
+ * runs (`ofab serve`, a controller, a test). `groups` are the declared groups it may name
+ * (FaultInjector::GetGroups()). Errors are ConfigErrors at `path` and the entry's keys.
+ */
+FaultSpec ParseFaultEntry(const ConfigDocument& doc, const YAML::Node& entry, const std::string& path,
+                          const topo::Graph& graph, const std::vector<FaultGroup>& groups);
+
 } // namespace ofab
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
 namespace ofab
 {
@@ -22,6 +23,13 @@ FaultKind
 Family(FaultKind k)
 {
     return k == FaultKind::LaserLineDegraded ? FaultKind::LaserLine : k;
+}
+
+/// How a repair finds its fault: the kind family and the element as a repair names it.
+std::string
+KeyOf(FaultKind kind, const std::string& identity)
+{
+    return std::string(ToString(Family(kind))) + "|" + identity;
 }
 
 } // namespace
@@ -41,7 +49,11 @@ FaultInjector::GetTypeId()
             .AddTraceSource("LinkFailed",
                             "A link entered (true) or left (false) the failed set: cut, or a direction without lines.",
                             ns3::MakeTraceSourceAccessor(&FaultInjector::m_linkFailedTrace),
-                            "ofab::FaultInjector::LinkFailedTracedCallback");
+                            "ofab::FaultInjector::LinkFailedTracedCallback")
+            .AddTraceSource("Refused",
+                            "An injected action came due with nothing to do: (time, kind, element, reason).",
+                            ns3::MakeTraceSourceAccessor(&FaultInjector::m_refusedTrace),
+                            "ofab::FaultInjector::RefusedTracedCallback");
     return tid;
 }
 
@@ -283,6 +295,7 @@ FaultInjector::Install(ns3::Time until)
     std::stable_sort(m_schedule.begin(), m_schedule.end(),
                      [](const Action& a, const Action& b) { return a.at < b.at; });
     m_status.assign(m_faults.size(), Status{});
+    m_installed = true;
     const ns3::Time now = ns3::Simulator::Now();
     for (uint32_t i = 0; i < m_schedule.size(); ++i)
     {
@@ -307,17 +320,24 @@ FaultInjector::Execute(uint32_t action)
         a.repair ? m_state->Undo(f.target) : m_state->Apply(f.target);
         st.active = !a.repair;
         st.since = ns3::Simulator::Now();
+        // A flap is in effect from its first going-down until its last cycle is back up.
+        SetInEffect(a.fault, !(a.repair && a.cycle == f.cycles));
         Fire(f, a.repair, cycle + (a.repair ? "up" : "down"));
         return;
     }
     if (f.kind == FaultKind::Flap)
     {
+        if (st.stopped)
+        {
+            return; // an injected repair stopped it already
+        }
         st.stopped = true;
         if (st.active)
         {
             m_state->Undo(f.target);
             st.active = false;
         }
+        SetInEffect(a.fault, false);
         Fire(f, true, "flapping stopped");
         return;
     }
@@ -329,6 +349,7 @@ FaultInjector::Execute(uint32_t action)
     {
         m_state->Undo(f.target);
         st.active = false;
+        SetInEffect(a.fault, false);
         Fire(f, true, "repaired after " + FormatTime(ns3::Simulator::Now() - st.since) + "; " + f.detail);
     }
     else
@@ -336,8 +357,166 @@ FaultInjector::Execute(uint32_t action)
         m_state->Apply(f.target);
         st.active = true;
         st.since = ns3::Simulator::Now();
+        SetInEffect(a.fault, true);
         Fire(f, false, f.detail);
     }
+}
+
+void
+FaultInjector::SetInEffect(uint32_t fault, bool on)
+{
+    const InjectedFault& f = m_faults[fault];
+    const std::string key = KeyOf(f.kind, f.identity);
+    auto& faults = m_inEffect[key];
+    const auto it = std::find(faults.begin(), faults.end(), fault);
+    if (on && it == faults.end())
+    {
+        faults.push_back(fault);
+    }
+    else if (!on && it != faults.end())
+    {
+        faults.erase(it);
+    }
+    if (faults.empty())
+    {
+        m_inEffect.erase(key);
+    }
+}
+
+uint32_t
+FaultInjector::AddAction(const Action& a)
+{
+    m_schedule.push_back(a);
+    return static_cast<uint32_t>(m_schedule.size() - 1);
+}
+
+FaultInjector::LiveOutcome
+FaultInjector::Inject(const FaultSpec& spec)
+{
+    if (!m_fabric || !m_installed)
+    {
+        throw std::logic_error("FaultInjector::Inject before Configure and Install");
+    }
+    const ns3::Time now = ns3::Simulator::Now();
+    if (spec.at < now)
+    {
+        throw spec.key.Error("at " + FormatTime(spec.at) + " is in the past: the simulation is at " + FormatTime(now));
+    }
+    if (spec.hasRepairAt && spec.repairAt <= spec.at)
+    {
+        throw spec.key.Error("repair_at " + FormatTime(spec.repairAt) + " is not after the fault (" +
+                             FormatTime(spec.at) + ")");
+    }
+    const FaultResolver resolver(*m_fabric, *m_lasers, m_groups);
+    InjectedFault f = resolver.Resolve(spec); // ConfigError for a source or line the fabric does not have
+    const std::string key = KeyOf(f.kind, f.identity);
+    LiveOutcome out;
+    out.at = spec.at;
+    out.element = f.element;
+    out.detail = f.detail;
+    const bool inEffect = m_inEffect.count(key) > 0;
+    if (spec.repair)
+    {
+        if (spec.at > now)
+        {
+            const FaultKind kind = f.kind;
+            const std::string element = f.element;
+            m_events.push_back(ns3::Simulator::Schedule(spec.at - now, [this, key, kind, element] {
+                ExecuteRepair(key, kind, element);
+            }));
+            return out;
+        }
+        if (!inEffect)
+        {
+            throw spec.key.Error("nothing to repair: no " + std::string(ToString(Family(f.kind))) + " of " +
+                                 f.element + " is in effect now (" + FormatTime(now) + ")");
+        }
+        out.applied = true;
+        out.fault = static_cast<uint32_t>(ExecuteRepair(key, f.kind, f.element));
+        return out;
+    }
+    if (spec.at == now && inEffect)
+    {
+        const Status& other = m_status[m_inEffect.at(key).back()];
+        throw spec.key.Error(f.element + " already has a " + ToString(Family(f.kind)) + " in effect (since " +
+                             FormatTime(other.since) + "): repair it first");
+    }
+    f.detail += "; injected";
+    const auto fault = static_cast<uint32_t>(m_faults.size());
+    m_faults.push_back(std::move(f));
+    m_status.emplace_back();
+    out.fault = fault;
+    out.detail = m_faults[fault].detail;
+    std::vector<Action> actions;
+    for (uint32_t k = 0; spec.kind == FaultKind::Flap && k < spec.count; ++k)
+    {
+        const ns3::Time down = spec.at + spec.period * static_cast<int64_t>(k);
+        actions.push_back({down, fault, false, k + 1});
+        actions.push_back({down + spec.downFor, fault, true, k + 1});
+    }
+    if (spec.kind != FaultKind::Flap)
+    {
+        actions.push_back({spec.at, fault, false, 0});
+    }
+    if (spec.hasRepairAt)
+    {
+        actions.push_back({spec.repairAt, fault, true, 0});
+    }
+    for (const Action& a : actions)
+    {
+        const uint32_t index = AddAction(a);
+        if (a.at == now && !a.repair)
+        {
+            out.applied = true;
+            ExecuteInjected(index);
+        }
+        else
+        {
+            m_events.push_back(ns3::Simulator::Schedule(a.at - now, &FaultInjector::ExecuteInjected, this, index));
+        }
+    }
+    return out;
+}
+
+void
+FaultInjector::ExecuteInjected(uint32_t action)
+{
+    const Action a = m_schedule[action];
+    const InjectedFault& f = m_faults[a.fault];
+    Status& st = m_status[a.fault];
+    const bool starts = !a.repair && a.cycle <= 1;
+    if (starts && !st.active)
+    {
+        const auto it = m_inEffect.find(KeyOf(f.kind, f.identity));
+        if (it != m_inEffect.end() && it->second.back() != a.fault)
+        {
+            st.stopped = true; // a refused flap's later cycles do nothing either
+            m_refusedTrace(ns3::Simulator::Now(), f.kind, f.element,
+                           "already has a " + std::string(ToString(Family(f.kind))) + " in effect (since " +
+                               FormatTime(m_status[it->second.back()].since) + ")");
+            return;
+        }
+    }
+    if (st.stopped && f.kind != FaultKind::Flap)
+    {
+        return; // refused when it came due: its repair_at has nothing to undo
+    }
+    Execute(action);
+}
+
+int64_t
+FaultInjector::ExecuteRepair(const std::string& key, FaultKind kind, const std::string& element)
+{
+    const auto it = m_inEffect.find(key);
+    if (it == m_inEffect.end())
+    {
+        m_refusedTrace(ns3::Simulator::Now(), kind, element,
+                       "nothing to repair: no " + std::string(ToString(Family(kind))) + " in effect");
+        return -1;
+    }
+    const uint32_t fault = it->second.back();
+    Execute(AddAction({ns3::Simulator::Now(), fault, true, 0}));
+    return fault;
 }
 
 void

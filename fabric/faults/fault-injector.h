@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,11 +37,18 @@ namespace ofab
  * Use: CreateObject, Configure(fabric, plan) (ConfigError at the key for a bad source index, line, or
  * a repair of something not failed), AssignStreams, Install(until) before Simulator::Run().
  *
+ * While the simulation runs, Inject() adds a fault or repair that was not planned (`ofab serve`'s
+ * cut / repair / degrade, a controller, a test), at the current simulated time or later, through the
+ * same resolution, holder counting, trace sources and /events rows as planned ones.
+ *
  * Trace sources:
  *   Fault(time, kind, element, detail, isRepair): every fault and repair as it is applied (after the
  *     models changed, so GetLinkMask() already shows it); a flap fires (Flap, false) going down and
  *     (Flap, true) coming up.
  *   LinkFailed(link, failed): a link entered (true) or left (false) the failed set of GetLinkMask().
+ *   Refused(time, kind, element, reason): an injected action that came due with nothing to do (a
+ *     repair with no such fault in effect, a fault on an element that already has one of its kind);
+ *     nothing changed.
  */
 class FaultInjector : public ns3::Object
 {
@@ -54,6 +62,16 @@ class FaultInjector : public ns3::Object
         uint32_t cycle = 0; ///< flap cycle 1..count; 0 for anything else (a flap's repair stops it)
     };
 
+    /// What Inject() did with one request.
+    struct LiveOutcome
+    {
+        bool applied = false;     ///< done now (the models already changed); false: scheduled for `at`
+        ns3::Time at;
+        uint32_t fault = UINT32_MAX; ///< index into GetFaults(): the fault made, or the fault a repair undid now
+        std::string element;      ///< as the trace names it: "link 3", "laser a(1,0)#0 line 2" ...
+        std::string detail;
+    };
+
     static ns3::TypeId GetTypeId();
     FaultInjector();
 
@@ -65,8 +83,24 @@ class FaultInjector : public ns3::Object
     /// Draws the stochastic schedule up to `until` and schedules every action (call once, at time 0).
     void Install(ns3::Time until);
 
+    /**
+     * Injects a fault or repair into the running fabric (after Install(), from inside the simulation:
+     * a simulator event, or code that runs between events on the simulator's thread). `spec` is an
+     * entry as the `faults:` list writes it (ParseFaultEntry), at `spec.at` >= now; `repair_at` and
+     * flaps work as in a plan. A repair undoes the most recent fault of that kind in effect on that
+     * element when it comes due, planned or injected alike.
+     * At the current time it acts at once and throws ConfigError at `spec.key` when there is nothing
+     * to do (no such fault in effect to repair; the element already has a fault of that kind); a
+     * later action is checked when it comes due and fires Refused instead. ConfigError also for a
+     * time in the past and for an element the fabric does not have (a laser index, a line).
+     */
+    LiveOutcome Inject(const FaultSpec& spec);
+
     const std::vector<InjectedFault>& GetFaults() const { return m_faults; }
-    /// Every action in execution order (explicit and drawn), available after Install().
+    /// The declared shared-risk groups (what an injected `group` fault may name).
+    const std::vector<FaultGroup>& GetGroups() const { return m_groups; }
+    /// Every planned action in execution order (explicit and drawn), available after Install(), then
+    /// the injected actions in the order they were requested.
     const std::vector<Action>& GetSchedule() const { return m_schedule; }
     /// One flag per link, true = up (Fabric::InstallRoutes' convention): false while a link is cut
     /// or has a direction without usable lines.
@@ -78,6 +112,8 @@ class FaultInjector : public ns3::Object
     typedef void (*FaultTracedCallback)(ns3::Time time, FaultKind kind, const std::string& element,
                                         const std::string& detail, bool isRepair);
     typedef void (*LinkFailedTracedCallback)(uint32_t link, bool failed);
+    typedef void (*RefusedTracedCallback)(ns3::Time time, FaultKind kind, const std::string& element,
+                                          const std::string& reason);
 
   protected:
     void DoDispose() override;
@@ -96,6 +132,13 @@ class FaultInjector : public ns3::Object
     template <class Make>
     void DrawElement(const FailureRates& rates, ns3::ExponentialRandomVariable& rv, ns3::Time until, Make&& make);
     void Execute(uint32_t action);
+    /// An injected fault's action: refused when its element already has a fault of its kind.
+    void ExecuteInjected(uint32_t action);
+    /// An injected repair: undoes the latest fault in effect under `key` (-1 and Refused when none).
+    int64_t ExecuteRepair(const std::string& key, FaultKind kind, const std::string& element);
+    uint32_t AddAction(const Action& a);
+    /// Keeps m_inEffect: which faults are in effect on each element, per kind family.
+    void SetInEffect(uint32_t fault, bool on);
     void Fire(const InjectedFault& f, bool repair, const std::string& detail);
     void OnMaskChange(uint32_t link, bool failed);
 
@@ -109,11 +152,14 @@ class FaultInjector : public ns3::Object
     std::vector<Action> m_explicit; ///< from the plan, in checked order
     std::vector<Action> m_schedule;
     std::vector<ns3::EventId> m_events;
+    std::map<std::string, std::vector<uint32_t>> m_inEffect; ///< "kind|element" -> faults, oldest first
     std::array<ns3::Ptr<ns3::ExponentialRandomVariable>, 5> m_rv;
+    bool m_installed = false; ///< Install() ran: Inject() may add to the schedule
     uint64_t m_faultsFired = 0;
     uint64_t m_repairsFired = 0;
     ns3::TracedCallback<ns3::Time, FaultKind, const std::string&, const std::string&, bool> m_faultTrace;
     ns3::TracedCallback<uint32_t, bool> m_linkFailedTrace;
+    ns3::TracedCallback<ns3::Time, FaultKind, const std::string&, const std::string&> m_refusedTrace;
 };
 
 } // namespace ofab

@@ -209,6 +209,10 @@ void
 TraceRecorder::AddEvent(const EventRow& row)
 {
     m_events->Append(&row);
+    if (m_eventTap)
+    {
+        m_eventTap(row);
+    }
 }
 
 void

@@ -4,6 +4,7 @@
 #include "fabric/trace/hdf5-table.h"
 #include "fabric/trace/trace-rows.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -54,6 +55,9 @@ class TraceRecorder
     void AddLink(const LinkRow& row);
     void AddTransaction(const TransactionRow& row);
     void AddEvent(const EventRow& row);
+    /// Also hands every /events row to `tap` as it is written (`ofab serve` streams them to its
+    /// clients: faults, repairs, signal changes, and whatever else writes /events rows).
+    void SetEventTap(std::function<void(const EventRow&)> tap) { m_eventTap = std::move(tap); }
     void AddLinkState(const LinkStateRow& row);
     void AddCollective(const CollectiveRow& row);
     /// One time bin of /links/throughput: Gb/s carried by each link direction during the bin.
@@ -84,6 +88,7 @@ class TraceRecorder
     std::unique_ptr<AppendableTable> m_linkState;
     std::unique_ptr<AppendableTable> m_collectives;
     std::unique_ptr<AppendableMatrix> m_throughput;
+    std::function<void(const EventRow&)> m_eventTap;
     bool m_closed = false;
 };
 

@@ -1,0 +1,39 @@
+#ifndef OFAB_FABRIC_RUN_OUTPUT_H
+#define OFAB_FABRIC_RUN_OUTPUT_H
+
+// What `ofab run` and `ofab serve` both write: the trace's opening and closing, the summary JSON and
+// the summary table.
+
+#include "fabric/app/run-command.h"
+#include "fabric/config/config-document.h"
+#include "fabric/config/experiment.h"
+#include "fabric/helper/experiment-runner.h"
+#include "fabric/trace/trace-recorder.h"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+namespace ofab
+{
+
+/// Applies the options' --set overrides to `doc` and loads the experiment with --seed, -o and
+/// --summary-json applied. ConfigError naming file, line and key.
+Experiment LoadRunExperiment(const RunOptions& options, ConfigDocument& doc);
+/// Creates the folders of the trace and the summary (an uncreatable one fails when the file opens).
+void CreateOutputFolders(const Experiment& x);
+/// The trace with its /meta (versions, seed, resolved configuration); null when outputs.trace is empty.
+std::unique_ptr<TraceRecorder> OpenTrace(const Experiment& x, const Fabric& fabric, const std::string& resolvedYaml);
+/// Writes /summary and marks the trace complete.
+void FinishTrace(TraceRecorder& trace, const RunResult& result, const nlohmann::ordered_json& summary);
+/// The summary as `--summary-json` writes it (keys in fabric/README.md).
+nlohmann::ordered_json SummaryJson(const Experiment& x, const RunResult& result, const std::string& trace);
+/// The summary table on stdout.
+void PrintTable(const RunResult& result, const std::string& trace);
+/// Writes beside, then renames: a reader never sees a half-written file. TraceError when it cannot.
+void WriteJsonFile(const std::string& path, const nlohmann::ordered_json& j);
+
+} // namespace ofab
+
+#endif

@@ -1,0 +1,77 @@
+#ifndef OFAB_FABRIC_SERVER_CONTROL_SESSION_H
+#define OFAB_FABRIC_SERVER_CONTROL_SESSION_H
+
+#include "fabric/server/session-limits.h"
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+
+namespace ofab
+{
+
+class ControlServer;
+
+/**
+ * One client connection of the control server: the line-delimited transport and nothing about
+ * commands. It reads newline-terminated lines (bounded length; a longer one is discarded up to its
+ * newline and answered with an error), rate-limits them, and hands each to the server; it writes
+ * whole lines from a bounded queue and disconnects a client whose queue overflows (a reader that
+ * cannot keep up must never hold up the simulation or grow the server's memory).
+ *
+ * All of it runs on the thread that runs the io_context (the simulator's, see LivePacer).
+ */
+class ControlSession : public std::enable_shared_from_this<ControlSession>
+{
+  public:
+    ControlSession(boost::asio::ip::tcp::socket socket, uint64_t id, ControlServer& server);
+
+    void Start();
+    /// Queues one line (a newline is added). Disconnects the client when its queue would overflow.
+    void Send(const std::string& line);
+    /// Closes the connection (queued output that was not written is dropped); `reason` goes to the log.
+    void Close(const std::string& reason);
+    /// Closes once what is queued has been written (an error reply before a refusal, the end message).
+    void CloseAfterFlush(const std::string& reason);
+
+    uint64_t Id() const { return m_id; }
+    const std::string& Peer() const { return m_peer; }
+    bool Open() const { return m_open; }
+    std::size_t QueuedBytes() const { return m_queuedBytes; }
+    /// True when telemetry should be skipped for this client (see SessionLimits::telemetrySkipBytes).
+    bool Backlogged() const;
+
+    bool Authenticated() const { return m_authenticated; }
+    void SetAuthenticated() { m_authenticated = true; }
+    /// Counts telemetry messages skipped since the last one sent (reported in the next).
+    uint64_t TakeSkipped();
+    void CountSkipped() { ++m_skipped; }
+
+  private:
+    void Read();
+    void OnRead(std::size_t bytes);
+    void Write();
+
+    boost::asio::ip::tcp::socket m_socket;
+    uint64_t m_id;
+    ControlServer& m_server;
+    std::string m_peer;
+    RateLimiter m_rate;
+    char m_buffer[8192];
+    std::string m_line;        ///< the line being assembled
+    bool m_discarding = false; ///< inside a line that grew past the limit: skip to its newline
+    std::deque<std::string> m_queue;
+    std::size_t m_queuedBytes = 0;
+    bool m_writing = false;
+    bool m_open = true;
+    bool m_closeWhenFlushed = false;
+    bool m_authenticated = false;
+    uint64_t m_skipped = 0;
+};
+
+} // namespace ofab
+
+#endif

@@ -1,0 +1,71 @@
+#ifndef OFAB_FABRIC_SERVER_SERVE_COMMANDS_H
+#define OFAB_FABRIC_SERVER_SERVE_COMMANDS_H
+
+#include "fabric/faults/fault-injector.h"
+#include "fabric/helper/fabric-builder.h"
+#include "fabric/server/control-server.h"
+#include "fabric/server/fault-request.h"
+#include "fabric/server/live-pacer.h"
+#include "fabric/server/live-telemetry.h"
+
+#include "ns3/nstime.h"
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace ofab
+{
+
+/**
+ * The commands of `ofab serve` (protocol in docs/control-protocol.md): status, topology, cut,
+ * repair, degrade, subscribe, unsubscribe, pause, resume, stop, help. They run on the simulator's
+ * thread (see LivePacer), so they read and change the models directly.
+ */
+class ServeCommands : public RequestHandler
+{
+  public:
+    struct RunInfo
+    {
+        std::string experiment;
+        std::string trace;
+        ns3::Time duration;
+    };
+
+    ServeCommands(Fabric& fabric, ns3::Ptr<FaultInjector> faults, LivePacer& pacer, LiveTelemetry& telemetry,
+                  ControlServer& server, RunInfo info);
+
+    Json Handle(ControlSession& session, const Json& request) override;
+    void OnClose(ControlSession& session) override;
+
+    /// The run is over: fault and pause commands are refused from now on; status reports `final`.
+    void SetFinished(const std::string& state, Json final);
+    /// `stop` after the run has ended (with --hold) sets this.
+    bool HoldReleased() const { return m_holdReleased; }
+
+  private:
+    using Command = std::function<Json(ControlSession&, const Json&)>;
+
+    Json Status() const;
+    Json Topology() const;
+    Json Fault(FaultVerb verb, const Json& request);
+    Json Subscribe(ControlSession& session, const Json& request);
+    Json Stop(ControlSession& session);
+    Json Help() const;
+    void RequireRunning(const std::string& cmd) const;
+
+    Fabric& m_fabric;
+    ns3::Ptr<FaultInjector> m_faults;
+    LivePacer& m_pacer;
+    LiveTelemetry& m_telemetry;
+    ControlServer& m_server;
+    RunInfo m_info;
+    std::map<std::string, Command> m_commands;
+    std::string m_finished; ///< "" while running; then "complete" / "stopped" / "interrupted"
+    Json m_final;
+    bool m_holdReleased = false;
+};
+
+} // namespace ofab
+
+#endif
