@@ -73,8 +73,9 @@ def run_report(path, allow_incomplete):
                      img(plot_topology(t, util), "topology") +
                      f'<p class="note">Failed during the run (red): {html.escape(listed["failed"])}. '
                      f'Lost laser lines but stayed up (orange): {html.escape(listed["degraded"])}.</p>'))
-    ev = [(fmt(time), kind, element, detail) for time, kind, element, detail in sorted(t["faults"] + t["repairs"])]
-    sections.append(("events", "Faults and repairs",
+    ev = [(fmt(time), kind, element, detail)
+          for time, kind, element, detail in sorted(t["faults"] + t["repairs"] + t["actions"])]
+    sections.append(("events", "Faults, repairs and the reroute controller's actions",
                      table(["time (ns)", "kind", "element", "detail"], ev, left=4) if ev
                      else '<p class="note">No faults in this run.</p>'))
     warning = None if t["status"] == "complete" else f"This trace is {t['status']!r}: the run did not finish."

@@ -6,6 +6,9 @@ import h5py
 import numpy as np
 
 SIGNAL_KINDS = {"loss_of_signal", "signal_restored"}
+# The reroute controller's actions (trace format 1.2): listed with the events, never taken for faults.
+CONTROLLER_KINDS = {"detect", "switch_over", "install", "restore", "partition", "unprotected",
+                    "fallback_routes", "stall"}
 
 
 class ReportError(Exception):
@@ -63,14 +66,14 @@ def load_trace(path, allow_incomplete):
             except json.JSONDecodeError as e:
                 raise ReportError(f"{path}: /summary@json is not valid JSON ({e})") from None
         t["summary"] = summary
-    faults, repairs = [], []
+    faults, repairs, actions = [], [], []
     for row in t["events"]:
         kind = t["event_kinds"].get(row["kind"], str(row["kind"]))
         if kind in SIGNAL_KINDS:
             continue
         entry = (float(row["time_ns"]), kind, text(row["element"]), text(row["detail"]))
-        (repairs if kind == "repair" else faults).append(entry)
-    t["faults"], t["repairs"] = faults, repairs
+        (repairs if kind == "repair" else actions if kind in CONTROLLER_KINDS else faults).append(entry)
+    t["faults"], t["repairs"], t["actions"] = faults, repairs, actions
     return t
 
 

@@ -212,7 +212,7 @@ TEST_CASE("a fibre cut fires loss of signal at both ends, its repair brings the 
     CHECK(log.entries[1].repair);
 
     // The trace: format 1.1, the cut and the repair among the events, at their times.
-    CHECK(ReadMeta(trace, "format_version") == "1.1");
+    CHECK(ReadMeta(trace, "format_version") == "1.2");
     std::vector<TraceEvent> cuts;
     for (const TraceEvent& e : ReadEvents(trace))
     {
