@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
@@ -147,6 +148,35 @@ TEST_CASE("an interrupted run leaves a trace marked incomplete", "[run]")
     CHECK(code == 130);
     CHECK_THAT(Status(trace), Catch::StartsWith("incomplete: interrupted (SIGINT)"));
     std::remove(trace.c_str());
+}
+
+TEST_CASE("every experiment that ships loads, every variant included", "[run]")
+{
+    // Sweep files (a `base:` key) are checked by the sweeps suite; link files live in links/.
+    int checked = 0;
+    for (const char* dir : {"experiments", "experiments/bench"})
+    {
+        for (const auto& entry : std::filesystem::directory_iterator(dir))
+        {
+            if (entry.path().extension() != ".yaml")
+            {
+                continue;
+            }
+            const std::string path = entry.path().string();
+            std::ifstream in(path);
+            const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            if (text.find("\nbase:") != std::string::npos)
+            {
+                continue;
+            }
+            std::string err;
+            INFO(path);
+            CHECK(Run("run " + path + " --dry-run -q > /dev/null", &err) == 0);
+            CHECK(err.empty());
+            ++checked;
+        }
+    }
+    CHECK(checked >= 8);
 }
 
 TEST_CASE("a file with variants runs each one, names their outputs and compares them", "[run][variants]")
