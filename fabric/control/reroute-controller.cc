@@ -256,23 +256,7 @@ RerouteController::OnLinkChanged(uint32_t link)
     {
         m_incidents[incident].detectNs = 0.0;
         m_known[link] = now;
-        InstallNow(PlanRoutes(*m_fabric, [&] {
-                       topo::LinkMask mask(m_known.size());
-                       for (std::size_t i = 0; i < m_known.size(); ++i)
-                       {
-                           mask[i] = m_known[i].up;
-                       }
-                       return mask;
-                   }(),
-                   [&] {
-                       topo::LinkWeights w(m_known.size());
-                       for (std::size_t i = 0; i < m_known.size(); ++i)
-                       {
-                           w[i] = m_known[i].up ? m_known[i].weight : 1.0;
-                       }
-                       return w;
-                   }()),
-                   {incident}, "oracle");
+        InstallNow(PlanForKnownState(), {incident}, "oracle");
         return;
     }
     ns3::Simulator::Schedule(detection, &RerouteController::Detect, this, link, now, incident);
@@ -471,11 +455,9 @@ RerouteController::Notify(uint32_t link, LinkView seen, std::size_t incident)
     }
 }
 
-void
-RerouteController::StartGlobalRound()
+RoutePlan
+RerouteController::PlanForKnownState() const
 {
-    m_roundIncidents = std::move(m_pendingGlobal);
-    m_pendingGlobal.clear();
     topo::LinkMask mask(m_known.size());
     topo::LinkWeights weights(m_known.size());
     for (std::size_t i = 0; i < m_known.size(); ++i)
@@ -483,7 +465,15 @@ RerouteController::StartGlobalRound()
         mask[i] = m_known[i].up;
         weights[i] = m_known[i].up ? m_known[i].weight : 1.0;
     }
-    m_roundPlan = PlanRoutes(*m_fabric, mask, weights);
+    return PlanRoutes(*m_fabric, mask, weights);
+}
+
+void
+RerouteController::StartGlobalRound()
+{
+    m_roundIncidents = std::move(m_pendingGlobal);
+    m_pendingGlobal.clear();
+    m_roundPlan = PlanForKnownState();
     // Compute; prepare (changed entries out, written, acked); commit: every router flips at once.
     const ns3::Time commit = m_computeTime + m_controlLatency + m_installTime + m_controlLatency + m_controlLatency;
     ns3::Simulator::Schedule(commit, &RerouteController::CommitGlobalRound, this);
@@ -649,14 +639,7 @@ RerouteController::RestoreAfterWait(uint32_t link, std::size_t incident)
     m_known[link] = m_physical[link];
     if (p == ReroutePolicy::Oracle)
     {
-        topo::LinkMask mask(m_known.size());
-        topo::LinkWeights weights(m_known.size());
-        for (std::size_t i = 0; i < m_known.size(); ++i)
-        {
-            mask[i] = m_known[i].up;
-            weights[i] = m_known[i].up ? m_known[i].weight : 1.0;
-        }
-        InstallNow(PlanRoutes(*m_fabric, mask, weights), {incident}, "oracle");
+        InstallNow(PlanForKnownState(), {incident}, "oracle");
         return;
     }
     // Local: the two end nodes put back what their switch-over replaced (where it still works).

@@ -135,6 +135,8 @@ class RerouteController : public ns3::Object
     uint32_t SwitchOverAt(uint32_t node, uint16_t port, uint32_t link, Incident& incident);
     void RestoreAfterWait(uint32_t link, std::size_t incident);
     void Notify(uint32_t link, LinkView seen, std::size_t incident);
+    /// Every table for the links as the controller knows them (down: masked; degraded: weighted).
+    RoutePlan PlanForKnownState() const;
     void StartGlobalRound();
     void CommitGlobalRound();
     void InstallNow(const RoutePlan& plan, const std::vector<std::size_t>& incidents, const char* how);
