@@ -97,8 +97,9 @@ RerouteController::GetTypeId()
                           MakeTimeAccessor(&RerouteController::m_waitToRestore),
                           MakeTimeChecker(Seconds(0)))
             .AddAttribute("StallTimeout",
-                          "A port with messages queued on an up link that sends nothing this long is "
-                          "reported stalled (a deadlock if several wait on one another). 0 turns it off.",
+                          "A port with messages queued on an up link whose credits of one kind are used up "
+                          "and none come back for this long is reported stalled (a deadlock if several wait "
+                          "on one another). 0 turns it off.",
                           TimeValue(MicroSeconds(20)),
                           MakeTimeAccessor(&RerouteController::m_stallTimeout),
                           MakeTimeChecker(Seconds(0)))
