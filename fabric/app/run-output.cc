@@ -119,6 +119,7 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
                                                              : nlohmann::ordered_json(nullptr)},
                             {"loss_convergence_ns", r.lossConvergenceNs},
                             {"failed_transactions", r.failedTransactions},
+                            {"retried_transactions", r.retriedTransactions},
                             {"latency_ns", {{"before", latency(r.before)},
                                             {"during", latency(r.during)},
                                             {"after", latency(r.after)}}}});
@@ -194,11 +195,11 @@ PrintTable(const RunResult& result, const std::string& trace)
         const std::string recovered =
             r.recover95Ns ? std::to_string(static_cast<long long>(*r.recover95Ns)) + " ns" : "not by the end";
         auto p99 = [](const LatencyWindow& w) { return w.count ? std::to_string(std::lround(w.p99)) : std::string("-"); };
-        std::printf("  fault at %.0f ns  %s %s: T_recover95 %s, loss-derived %.0f ns, %llu failed; "
+        std::printf("  fault at %.0f ns  %s %s: T_recover95 %s, loss-derived %.0f ns, %llu failed (%llu retried); "
                     "p99 before/during/after %s/%s/%s ns\n",
                     r.faultNs, r.kind.c_str(), r.element.c_str(), recovered.c_str(), r.lossConvergenceNs,
-                    (unsigned long long)r.failedTransactions, p99(r.before).c_str(), p99(r.during).c_str(),
-                    p99(r.after).c_str());
+                    (unsigned long long)r.failedTransactions, (unsigned long long)r.retriedTransactions,
+                    p99(r.before).c_str(), p99(r.during).c_str(), p99(r.after).c_str());
         if (!s.controllerPolicy.empty() && !r.linkChange)
         {
             std::printf("      %s controller: no link changed (nothing to reroute)\n", s.controllerPolicy.c_str());

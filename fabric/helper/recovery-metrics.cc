@@ -117,6 +117,10 @@ ComputeRecovery(const RecoveryInputs& in, const std::vector<double>& faultNs)
         {
             r.failedTransactions += t >= r.faultNs && t < windowEnd;
         }
+        for (double t : in.retryNs)
+        {
+            r.retriedTransactions += t >= r.faultNs && t < windowEnd;
+        }
         r.before = Window(in, previous, r.faultNs);
         r.during = Window(in, r.faultNs, recoveryNs);
         r.after = Window(in, recoveryNs, windowEnd);

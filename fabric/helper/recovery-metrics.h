@@ -30,7 +30,8 @@ struct LatencyWindow
  *                burstiness of the traffic: make it long against the arrival process;
  *   loss-derived convergence: bytes not delivered (below the pre-fault mean) from the fault to the
  *                recovery, divided by the pre-fault rate (RFC 6413 style);
- *   failed: transactions that ended failed inside the fault's window;
+ *   failed: transactions that ended failed inside the fault's window; retried: those of them a
+ *                workload issued again;
  *   latency before (since the previous fault, or the start), during (fault -> recovery) and after
  *   (recovery -> the next fault or the end).
  */
@@ -43,6 +44,7 @@ struct FaultRecovery
     std::optional<double> recover95Ns;   ///< T_recover95, from the fault
     double lossConvergenceNs = 0;
     uint64_t failedTransactions = 0;
+    uint64_t retriedTransactions = 0;    ///< failed ones a workload issued again (collective retries)
     LatencyWindow before;
     LatencyWindow during;
     LatencyWindow after;
@@ -69,6 +71,7 @@ struct RecoveryInputs
     std::vector<double> completionNs;     ///< per completed transaction, in completion order
     std::vector<double> latencyNs;        ///< same order
     std::vector<double> failureNs;        ///< end time of every failed transaction
+    std::vector<double> retryNs;          ///< when each retried transaction failed (and was retried)
     double endNs = 0;                     ///< end of the run
 };
 

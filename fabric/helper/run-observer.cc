@@ -382,6 +382,11 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
         in.completionNs = m_completionNs;
         in.latencyNs = m_latencies;
         in.failureNs = m_failureNs;
+        for (const auto& w : workloads)
+        {
+            const std::vector<double> retries = w->GetRetryTimesNs();
+            in.retryNs.insert(in.retryNs.end(), retries.begin(), retries.end());
+        }
         in.endNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);
         std::vector<double> times;
         for (const auto& f : m_faultLog)

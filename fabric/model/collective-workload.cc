@@ -412,6 +412,7 @@ CollectiveWorkload::OnFailed(const TransactionRecord& rec)
     if (attempts < m_retries)
     {
         ++m_retriesThisRep;
+        m_retryTimesNs.push_back(ns3::Simulator::Now().ToDouble(ns3::Time::NS));
         ns3::Simulator::Schedule(m_retryBackoff * static_cast<int64_t>(1u << attempts), &CollectiveWorkload::Reissue,
                                  this, static_cast<uint32_t>(rec.src), rec.dst, rec.address, rec.bytes, attempts + 1,
                                  m_repetition);

@@ -51,6 +51,7 @@ class CollectiveWorkload : public Workload
     void Install(const WorkloadContext& ctx) override;
     int64_t AssignStreams(int64_t stream) override;
     std::vector<CollectiveResult> GetCollectiveResults() const override;
+    std::vector<double> GetRetryTimesNs() const override { return m_retryTimesNs; }
 
     /// nccl-tests bus bandwidth factor for `ranks`: 2(n-1)/n all-reduce, (n-1)/n the others.
     static double BusFactor(Algorithm a, uint32_t ranks);
@@ -124,6 +125,7 @@ class CollectiveWorkload : public Workload
     std::map<std::pair<uint32_t, uint64_t>, uint32_t> m_retried;
     uint32_t m_reissueAttempt = 0; ///< the attempt being issued (an immediate failure is that attempt's)
     uint32_t m_retriesThisRep = 0;
+    std::vector<double> m_retryTimesNs; ///< every retry decision (the failure that caused it), whole run
 
     ns3::TracedCallback<uint32_t, uint32_t, uint32_t> m_stepTrace;
     ns3::TracedCallback<const CollectiveResult&> m_operationTrace;

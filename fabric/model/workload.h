@@ -81,6 +81,8 @@ class Workload : public ns3::Object
     virtual int64_t AssignStreams(int64_t stream) = 0;
     /// One entry per collective operation (empty for traffic patterns).
     virtual std::vector<CollectiveResult> GetCollectiveResults() const;
+    /// When each failed transaction was issued again (ns; empty for workloads that do not retry).
+    virtual std::vector<double> GetRetryTimesNs() const { return {}; }
 
     ns3::Time GetStart() const { return m_start; }
     const std::string& GetName() const { return m_name; }

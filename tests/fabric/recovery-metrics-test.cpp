@@ -25,6 +25,7 @@ TEST_CASE("recovery figures on a synthetic throughput series match their definit
     // Lost: 3 bins x 100 + 2 bins x 50 = 400 Gb/s-bins of 100 ns, over 100 Gb/s.
     CHECK(r[0].lossConvergenceNs == Approx(400));
     CHECK(r[0].failedTransactions == 2);
+    CHECK(r[0].retriedTransactions == 0);
     CHECK(r[0].before.count == 2);
     CHECK(r[0].before.p99 == 20);
     CHECK(r[0].during.count == 1);
@@ -43,6 +44,29 @@ TEST_CASE("recovery figures on a synthetic throughput series match their definit
     const auto never = ofab::ComputeRecovery(in, {1000});
     CHECK_FALSE(never[0].recover95Ns);
     CHECK(never[0].lossConvergenceNs > 400);
+}
+
+TEST_CASE("retries count in their fault's window; a reference span judges against the time just before",
+          "[recovery]")
+{
+    ofab::RecoveryInputs in;
+    in.binNs = 100;
+    // A workload that ran at 200 Gb/s until 700 ns and at 100 after (a collective ending), then a
+    // fault at 1000 ns from which it comes back to 100.
+    in.throughputGbps = {200, 200, 200, 200, 200, 200, 200, 100, 100, 100, 0, 0, 100, 100, 100, 100, 100, 100, 100, 100};
+    in.endNs = 2000;
+    in.failureNs = {1010, 1020, 1500};
+    in.retryNs = {990, 1010, 1020};
+    auto r = ofab::ComputeRecovery(in, {1000});
+    CHECK(r[0].failedTransactions == 3);
+    CHECK(r[0].retriedTransactions == 2); // the retry at 990 ns belongs before the fault
+    CHECK(r[0].preFaultGbps == Approx(1700.0 / 10));
+    CHECK_FALSE(r[0].recover95Ns); // 100 never reaches 95 % of 170
+    in.referenceBins = 3;            // the 300 ns before the fault: 100 Gb/s
+    r = ofab::ComputeRecovery(in, {1000});
+    CHECK(r[0].preFaultGbps == Approx(100));
+    REQUIRE(r[0].recover95Ns);
+    CHECK(*r[0].recover95Ns == Approx(200));
 }
 
 TEST_CASE("a cut repaired later recovers after the repair and the link's retraining", "[recovery]")
