@@ -202,7 +202,7 @@ RerouteController::OnCapacity(RerouteController* self, uint32_t link, uint8_t, u
     self->OnLinkChanged(link);
 }
 
-RerouteController::Incident&
+std::size_t
 RerouteController::OpenIncident(uint32_t link, bool repair)
 {
     const double now = NowNs();
@@ -210,7 +210,7 @@ RerouteController::OpenIncident(uint32_t link, bool repair)
     if (!m_incidents.empty() && m_incidents.back().timeNs == now && m_incidents.back().repair == repair)
     {
         m_incidents.back().links.push_back(link);
-        return m_incidents.back();
+        return m_incidents.size() - 1;
     }
     Incident i;
     i.timeNs = now;
@@ -221,7 +221,7 @@ RerouteController::OpenIncident(uint32_t link, bool repair)
     {
         m_openIncidents.push_back(m_incidents.size() - 1);
     }
-    return m_incidents.back();
+    return m_incidents.size() - 1;
 }
 
 void
@@ -235,15 +235,14 @@ RerouteController::OnLinkChanged(uint32_t link)
     }
     m_physical[link] = now;
     const bool repair = now.up && !before.up;
-    OpenIncident(link, repair);
-    const std::size_t incident = m_incidents.size() - 1;
+    const std::size_t incident = OpenIncident(link, repair);
     if (!now.up)
     {
         m_restoreEvents[link].Cancel(); // it failed again before its wait-to-restore ended
     }
     if (!repair && !now.up)
     {
-        CheckRerouted(NowNs()); // a link no route uses (any more) needs no reroute: T_reroute = 0
+        RequestRerouteCheck(); // a link no route uses (any more) needs no reroute: T_reroute = 0
     }
     const ns3::Time detection =
         GetPolicy() == ReroutePolicy::Oracle ? ns3::Time(0) : m_detectionDelay;
@@ -257,7 +256,21 @@ RerouteController::OnLinkChanged(uint32_t link)
     {
         m_incidents[incident].detectNs = 0.0;
         m_known[link] = now;
-        InstallNow(PlanForKnownState(), {incident}, "oracle");
+        // The first change of an instant is installed at once (the link-down handler re-routes with
+        // it); the others of that instant (a switch's links, a laser source's) together, just after.
+        if (m_oracleInstallTick != ns3::Simulator::Now().GetTimeStep())
+        {
+            m_oracleInstallTick = ns3::Simulator::Now().GetTimeStep();
+            InstallNow(PlanForKnownState(), {incident}, "oracle");
+        }
+        else
+        {
+            m_oracleIncidents.push_back(incident);
+            if (m_oracleIncidents.size() == 1)
+            {
+                ns3::Simulator::ScheduleNow(&RerouteController::OracleCatchUp, this);
+            }
+        }
         return;
     }
     ns3::Simulator::Schedule(detection, &RerouteController::Detect, this, link, now, incident);
@@ -326,7 +339,7 @@ RerouteController::LocalSwitchOver(uint32_t link, std::size_t incident)
             ++inc.routersUpdated;
         }
     }
-    CheckRerouted(NowNs());
+    RequestRerouteCheck();
 }
 
 uint32_t
@@ -456,6 +469,32 @@ RerouteController::Notify(uint32_t link, LinkView seen, std::size_t incident)
     }
 }
 
+void
+RerouteController::OracleCatchUp()
+{
+    std::vector<std::size_t> incidents;
+    incidents.swap(m_oracleIncidents);
+    InstallNow(PlanForKnownState(), incidents, "oracle");
+}
+
+void
+RerouteController::RequestRerouteCheck()
+{
+    // Once per instant, however many links changed in it: the check visits every table entry.
+    if (!m_checkPending && !m_openIncidents.empty())
+    {
+        m_checkPending = true;
+        ns3::Simulator::ScheduleNow(&RerouteController::RunRerouteCheck, this);
+    }
+}
+
+void
+RerouteController::RunRerouteCheck()
+{
+    m_checkPending = false;
+    CheckRerouted(NowNs());
+}
+
 RoutePlan
 RerouteController::PlanForKnownState() const
 {
@@ -498,8 +537,11 @@ RerouteController::CommitGlobalRound()
 }
 
 void
-RerouteController::InstallNow(const RoutePlan& plan, const std::vector<std::size_t>& incidents, const char* how)
+RerouteController::InstallNow(const RoutePlan& plan, std::vector<std::size_t> incidents, const char* how)
 {
+    // Links of one incident report separately (a switch: one notification per link): count it once.
+    std::sort(incidents.begin(), incidents.end());
+    incidents.erase(std::unique(incidents.begin(), incidents.end()), incidents.end());
     uint32_t routers = 0;
     uint64_t entries = 0;
     for (uint32_t node = 0; node < plan.tables.size(); ++node)
@@ -567,7 +609,7 @@ RerouteController::InstallNow(const RoutePlan& plan, const std::vector<std::size
             inc.rerouteNs = NowNs() - inc.timeNs;
         }
     }
-    CheckRerouted(NowNs());
+    RequestRerouteCheck();
 }
 
 uint64_t

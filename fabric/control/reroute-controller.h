@@ -125,7 +125,8 @@ class RerouteController : public ns3::Object
     static void OnCapacity(RerouteController* self, uint32_t link, uint8_t direction, uint32_t usable, double bps);
     void OnLinkChanged(uint32_t link);
     LinkView Physical(uint32_t link) const;
-    Incident& OpenIncident(uint32_t link, bool repair);
+    /// The incident of this instant that `link` joins (a new one if none); returns its index.
+    std::size_t OpenIncident(uint32_t link, bool repair);
 
     // reactions
     /// The nodes at the ends of `link` see the change that made it `seen`.
@@ -139,8 +140,11 @@ class RerouteController : public ns3::Object
     RoutePlan PlanForKnownState() const;
     void StartGlobalRound();
     void CommitGlobalRound();
-    void InstallNow(const RoutePlan& plan, const std::vector<std::size_t>& incidents, const char* how);
+    void InstallNow(const RoutePlan& plan, std::vector<std::size_t> incidents, const char* how);
     void CheckRerouted(double nowNs);
+    void RequestRerouteCheck();
+    void RunRerouteCheck();
+    void OracleCatchUp();
     void OnLinkDown(uint32_t node, uint16_t port, std::vector<TlMessage>& messages);
     bool HasLiveChoice(uint32_t node, uint16_t dst) const;
     /// Hops from `start` to accelerator `dst` following the tables in force, or -1 when the walk
@@ -172,6 +176,9 @@ class RerouteController : public ns3::Object
     std::vector<std::size_t> m_openIncidents;   ///< not yet rerouted
     std::vector<std::size_t> m_pendingGlobal;   ///< notified, waiting for the next global round
     bool m_roundRunning = false;
+    bool m_checkPending = false;
+    int64_t m_oracleInstallTick = -1;             ///< when the oracle last installed
+    std::vector<std::size_t> m_oracleIncidents;   ///< changes of that instant not installed yet
     RoutePlan m_roundPlan;                      ///< the plan of the global round in progress
     std::vector<std::size_t> m_roundIncidents;  ///< the incidents it answers
     ns3::TracedCallback<ns3::Time, const std::string&, const std::string&, const std::string&> m_actionTrace;
