@@ -17,7 +17,7 @@ namespace ofab
 ExperimentRunner::ExperimentRunner(Experiment& experiment, const ConfigDocument& doc)
     : m_experiment(experiment)
 {
-    // A calendar of 1 ns buckets (protocols/model/bucket-scheduler.h): the fabric's ~10^3 pending
+    // A calendar of 128 ps buckets (protocols/model/bucket-scheduler.h): the fabric's ~10^3 pending
     // events are nearly all a few ns ahead, so an event costs a bucket append and a share of one
     // small sort instead of a binary heap's log2(n) steps twice. Same event order as every ns-3
     // scheduler (time, then uid), so the same results.
