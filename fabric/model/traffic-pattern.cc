@@ -1,6 +1,7 @@
 #include "fabric/model/traffic-pattern.h"
 
 #include "photonics/model/parameter-error.h"
+#include "protocols/model/fabric-simulator-impl.h"
 
 #include "ns3/double.h"
 #include "ns3/enum.h"
@@ -345,6 +346,11 @@ TrafficPattern::ScheduleNext(uint16_t s, int64_t now)
         return;
     }
     src.nextTick = now + static_cast<int64_t>(ticks);
+    if (FabricSimulatorImpl* sim = FabricSimulatorImpl::Active())
+    {
+        sim->ScheduleReusable(static_cast<int64_t>(ticks), ns3::PeekPointer(src.next)); // no EventId needed
+        return;
+    }
     ns3::Simulator::Schedule(ns3::TimeStep(static_cast<int64_t>(ticks)), ns3::Ptr<ns3::EventImpl>(src.next));
 }
 

@@ -1,6 +1,8 @@
 #ifndef OFAB_PROTOCOLS_REUSABLE_EVENT_H
 #define OFAB_PROTOCOLS_REUSABLE_EVENT_H
 
+#include "protocols/model/fabric-simulator-impl.h"
+
 #include "ns3/event-impl.h"
 #include "ns3/nstime.h"
 #include "ns3/ptr.h"
@@ -27,6 +29,12 @@ class ReusableEvent : public ns3::EventImpl
 
     static void Schedule(const ns3::Ptr<ReusableEvent>& ev, const ns3::Time& delay)
     {
+        // On the fabric core, without the EventId nobody reads (same uid, same order).
+        if (FabricSimulatorImpl* sim = FabricSimulatorImpl::Active())
+        {
+            sim->ScheduleReusable(delay.GetTimeStep(), ns3::PeekPointer(ev));
+            return;
+        }
         ns3::Simulator::Schedule(delay, ns3::Ptr<ns3::EventImpl>(ev));
     }
 
