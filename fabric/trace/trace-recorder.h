@@ -35,7 +35,7 @@ struct TraceEnums
 class TraceRecorder
 {
   public:
-    static constexpr const char* kFormatVersion = "1.1";
+    static constexpr const char* kFormatVersion = "1.2";
 
     /// Creates (truncates) `path`; TraceError naming the path when it cannot be written.
     TraceRecorder(const std::string& path, const TraceEnums& enums, std::size_t linkDirections,
