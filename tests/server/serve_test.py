@@ -12,7 +12,8 @@ Cases:
   pacing     --realtime paces simulated time to the wall clock; pause holds it without spinning.
   overflow   a client that does not read its replies is disconnected once its queue overflows.
   external-heal    controller policy external: scripts/ofab-controller-example answers a cut with
-                   routes; they are installed (every router at one instant) and nothing fails after.
+                   routes; they are installed (every router at one instant) and nothing fails after;
+                   the same controller thinking 0.7 s of wall time gives the same run.
   external-loop    the example controller answers with a looping table (--loop): refused, naming the
                    entry, and the fallback (global) heals.
   external-none    no controller registered: the fallback applies at once and says so; registering
@@ -507,6 +508,13 @@ def case_external_heal(ofab, work):
           "transactions fail while the cut is unrouted, none issued after the install")
     check(status == "complete" and any(e[1] == "external_routes" for e in trace_events),
           "the trace is complete and holds the external rows")
+
+    # The controller's wall-clock think time does not show: simulated time holds while it thinks.
+    _, (_, _, _, slow, _), _ = controller_run(ofab, work, "think", ["--resume", "--think", "0.7"])
+    check(slow["transactions"] == summary["transactions"] and slow["latency_ns"] == summary["latency_ns"] and
+          slow["fault_recovery"] == summary["fault_recovery"],
+          f"a controller thinking 0.7 s of wall time gives the same run ({slow['transactions']['issued']} issued, "
+          "same latencies and recovery figures)")
 
 
 def case_external_loop(ofab, work):
