@@ -423,3 +423,52 @@ TEST_CASE("external policy in `ofab run` (no server): every incident falls back,
     CHECK(actions.Count("external_fallback") == 1);
     CHECK(reroute == Approx(kGlobal));
 }
+
+TEST_CASE("external policy: a repair is an event too; one arriving during a round waits for its install",
+          "[controller][external]")
+{
+    // Cut at 10 us, repaired at 14 us: event 1 (down) reaches the controller at 11.7 us and installs
+    // at 20.2 us; the repair is detected at 14.7 us, restored after 3 us and notified at 18.7 us,
+    // during round 1, so event 2 (up) leaves when round 1 commits (20.2 us) and installs at 28.7 us.
+    FakeSource source;
+    source.answer = PlanAnswer(source);
+    std::vector<RerouteController::Incident> incidents;
+    ActionLog actions;
+    RouteWalk walk;
+    RunYaml(
+        "duration: 40us\nseed: 3\n"
+        "topology: {kind: torus, dims: [4, 4]}\n"
+        "links: {file: experiments/links/cpo-8lambda.yaml}\n"
+        "workloads:\n  - {type: traffic, pattern: uniform, operation: write, bytes: 256, load: 0.2}\n"
+        "faults:\n  events:\n    - {at: 10us, kind: fibre_cut, between: [\"a(1,1)\", \"a(2,1)\"], repair_at: 14us}\n"
+        "controller: {policy: external, detection_delay: 700ns, control_latency: 1us, compute_time: 5us, "
+        "install_time: 500ns, wait_to_restore: 3us, external_timeout: 10us}\n",
+        [&](ExperimentRunner& runner) {
+            actions.Attach(*runner.GetController());
+            source.controller = PeekPointer(runner.GetController());
+            source.fabric = &runner.GetFabric();
+            runner.GetController()->SetExternalRouteSource(&source);
+        },
+        [&](ExperimentRunner& runner, const RunResult&) {
+            incidents = runner.GetController()->GetIncidents();
+            walk = WalkRoutes(runner.GetFabric(), runner.GetFaultInjector()->GetLinkMask());
+            runner.GetController()->SetExternalRouteSource(nullptr);
+        });
+    REQUIRE(source.events.size() == 2);
+    CHECK(source.events[0].time.ToDouble(ns3::Time::NS) == Approx(11700));
+    CHECK(source.events[1].time.ToDouble(ns3::Time::NS) == Approx(20200));
+    REQUIRE(source.events[1].changes.size() == 1);
+    CHECK(source.events[1].changes[0].up);
+    CHECK(source.events[1].changes[0].capacityFraction == 1.0);
+    CHECK(source.events[1].notNominal.empty());
+    CHECK(source.verdicts == std::vector<std::string>{"", ""});
+    REQUIRE(incidents.size() == 2);
+    REQUIRE(incidents[0].rerouteNs);
+    CHECK(*incidents[0].rerouteNs == Approx(10200));
+    REQUIRE(incidents[1].rerouteNs);
+    CHECK(*incidents[1].rerouteNs == Approx(28700 - 14000));
+    CHECK(actions.Count("install") == 2);
+    // Back on the fault-free dimension-order routes: 16 x 32 hops, every pair reached.
+    CHECK(walk.unreached == 0);
+    CHECK(walk.hops == 512);
+}
