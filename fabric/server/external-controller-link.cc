@@ -19,9 +19,6 @@ Ns(ns3::Time t)
     return t.ToDouble(ns3::Time::NS);
 }
 
-/// Entries a reply may carry in all its parts: a full table set of a 32 x 32 torus is ~1 M.
-constexpr std::size_t kMaxEntries = 4u << 20;
-
 ExternalRouteEntry
 ParseEntry(const Json& e, std::size_t index)
 {
@@ -260,10 +257,13 @@ ExternalControllerLink::Routes(ControlSession& session, const Json& request)
     }
     std::vector<ExternalRouteEntry>& entries = m_partial[event];
     const Json& list = request["entries"];
-    if (entries.size() + list.size() > kMaxEntries)
+    // One entry per node and destination at most (a repeated one is refused anyway): this bounds what
+    // a reply in parts can make the server hold.
+    const std::size_t most = std::size_t(m_fabric.Graph().NumNodes()) * m_fabric.AcceleratorCount();
+    if (entries.size() + list.size() > most)
     {
         m_partial.erase(event);
-        throw RequestError("routes: more than " + std::to_string(kMaxEntries) + " entries");
+        throw RequestError("routes: more than " + std::to_string(most) + " entries (nodes x accelerators)");
     }
     for (const Json& e : list)
     {

@@ -510,7 +510,11 @@ def case_external_heal(ofab, work):
           "the trace is complete and holds the external rows")
 
     # The controller's wall-clock think time does not show: simulated time holds while it thinks.
-    _, (_, _, _, slow, _), _ = controller_run(ofab, work, "think", ["--resume", "--think", "0.7"])
+    # It also sends its answer in lines of ~2 kB this time ("more": true on all but the last).
+    _, (_, _, _, slow, _), think_log = controller_run(ofab, work, "think",
+                                                     ["--resume", "--think", "0.7", "--part-bytes", "2000"])
+    lines = re.search(r"240 entries accepted \((\d+) lines\)", think_log)
+    check(lines and int(lines.group(1)) > 4, "the answer went in several lines and was accepted as one")
     check(slow["transactions"] == summary["transactions"] and slow["latency_ns"] == summary["latency_ns"] and
           slow["fault_recovery"] == summary["fault_recovery"],
           f"a controller thinking 0.7 s of wall time gives the same run ({slow['transactions']['issued']} issued, "
