@@ -316,7 +316,8 @@ ExternalControllerLink::Status() const
     {
         s["registered"] = Registered() ? Json(m_session) : Json(nullptr);
         s["events_sent"] = m_eventsSent;
-        s["awaiting"] = m_controller->PendingExternalEvent() ? Json(m_controller->PendingExternalEvent()) : Json(nullptr);
+        const uint64_t awaiting = m_controller->PendingExternalEvent();
+        s["awaiting"] = awaiting ? Json(awaiting) : Json(nullptr);
         s["fallback"] = ToString(m_controller->GetFallback());
     }
     return s;

@@ -185,7 +185,9 @@ ServeCommands::Topology() const
     {
         links.push_back({{"link", l.id},
                          {"ends", {g.node(l.a).name, g.node(l.b).name}},
-                         {"ports", {m_fabric.RouterPort(l.a, g.PortAt(l.id, l.a)), m_fabric.RouterPort(l.b, g.PortAt(l.id, l.b))}},
+                         // the router port at each end: what an external controller's route entries name
+                         {"ports",
+                          {m_fabric.RouterPort(l.a, g.PortAt(l.id, l.a)), m_fabric.RouterPort(l.b, g.PortAt(l.id, l.b))}},
                          {"capacity_gbps",
                           {l.channel->GetLink(0)->GetCapacityBps() / 1e9, l.channel->GetLink(1)->GetCapacityBps() / 1e9}},
                          {"up", mask.empty() || mask[l.id]}});

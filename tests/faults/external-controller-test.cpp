@@ -248,7 +248,8 @@ TEST_CASE("CheckTables: sound tables pass; a dead link, a loop, a missing entry,
 
     // A port that is no link (past the graph's ports: the endpoint's, or none at all).
     tables = s.Tables();
-    tables[s.Node("a(2,2)")].SetEntry(s.Dst("a(0,1)"), {{static_cast<uint16_t>(f.Router(s.Node("a(2,2)"))->GetNPorts() + 3), false}});
+    const auto pastLast = static_cast<uint16_t>(f.Router(s.Node("a(2,2)"))->GetNPorts() + 3);
+    tables[s.Node("a(2,2)")].SetEntry(s.Dst("a(0,1)"), {{pastLast, false}});
     p = CheckTables(f, tables, allUp);
     REQUIRE(p.has_value());
     CHECK(p->what.find("has no link") != std::string::npos);
