@@ -581,10 +581,15 @@ def case_external_silent(ofab, work):
           [ev["changes"][0]["link"]] and ev["changes"][0]["ends"] == ["a(1,1)", "a(2,1)"],
           "the controller gets event 1: the cut link down, reply due by 27.5 us")
     s1 = c.req(cmd="status")
+    r = ctl.req(cmd="routes", event=1, entries=[{"node": "a(0,0)", "dst": "a(1,0)", "ports": "2"}])
+    check(not r["ok"] and "entry 0: 'ports' must be a list" in r["error"], "a malformed reply: " + r["error"])
+    r = ctl.req(cmd="routes", event=1, entries=[{"node": "a(0,0)", "dst": "a(1,0)", "ports": [2], "via": 1}])
+    check(not r["ok"] and "unknown key 'via'" in r["error"], "an unknown key: " + r["error"])
     time.sleep(0.4)
     s2 = c.req(cmd="status")
     check(s1["sim_time_ns"] == s2["sim_time_ns"] == 12500 and s2["controller"]["awaiting"] == 1,
-          "while it thinks, simulated time holds at 12.5 us (status still answers)")
+          "while it thinks, simulated time holds at 12.5 us (status still answers); a malformed reply leaves "
+          "the event open")
     events = []
     while True:
         m = c.push(lambda m: m["type"] in ("event", "end"))
