@@ -174,6 +174,10 @@ main(int argc, char** argv)
         "  ofab serve experiments/quickstart.yaml --realtime 1000 --paused   # then: nc 127.0.0.1 7700\n"
         "  ofab serve exp.yaml --listen 127.0.0.1:0        # any free port; the bound one is printed on stderr\n"
         "  ofab serve exp.yaml --listen 0.0.0.0:7700 --token-file secret.txt\n"
+        "  ofab serve exp.yaml --set controller.policy=external --paused   # then: scripts/ofab-controller-example\n"
+        "With `controller: {policy: external}` a client that registers as the controller is sent every\n"
+        "detected link change and answers with routes (validated, then installed); simulated time holds while\n"
+        "it thinks (at most --controller-wait). Without a valid answer the controller's Fallback policy heals.\n"
         "The run ends at its duration or on a client's stop (trace complete), or on Ctrl-C (trace incomplete,\n"
         "exit 130). Clients then get {\"type\": \"end\"} and the server exits, unless --hold.");
     serveCmd->add_option("file", serve.run.file, "Experiment file (YAML)")->required();
@@ -199,6 +203,11 @@ main(int argc, char** argv)
     serveCmd->add_flag("--hold", serve.hold,
                        "After the run ends, keep serving (status with the summary) until a client sends stop");
     serveCmd->add_flag("--paused", serve.paused, "Start paused at time 0: the run begins at a client's resume");
+    serveCmd->add_option("--controller-wait", serve.controllerWait,
+                         "Wall seconds the simulation holds for the external controller's reply to an event\n"
+                         "(policy external); after that the controller counts as silent and the fallback applies\n"
+                         "at the simulated ExternalTimeout")
+        ->capture_default_str();
     serveCmd->add_option("-o,--output", serve.run.trace,
                          "HDF5 trace to write (overrides outputs.trace; default out/<name>.h5)");
     serveCmd->add_option("--summary-json", serve.run.summaryJson, "Write the summary as JSON here");

@@ -3,6 +3,7 @@
 #include "fabric/app/run-output.h"
 #include "fabric/config/attribute-binder.h"
 #include "fabric/server/control-server.h"
+#include "fabric/server/external-controller-link.h"
 #include "fabric/server/listen-address.h"
 #include "fabric/server/live-pacer.h"
 #include "fabric/server/live-telemetry.h"
@@ -56,6 +57,10 @@ ServeExperiment(const ServeOptions& options)
                           "secret every client must send first ({\"cmd\": \"auth\", \"token\": ...}), or listen on "
                           "127.0.0.1");
     }
+    if (!(options.controllerWait > 0) || options.controllerWait > 3600)
+    {
+        return UsageError("--controller-wait: expected wall seconds > 0 and at most 3600");
+    }
     if (options.realtime < 0)
     {
         return UsageError("--realtime: expected a factor > 0 (wall us per simulated us), or 0 for as fast as possible");
@@ -97,7 +102,13 @@ ServeExperiment(const ServeOptions& options)
     LiveTelemetry telemetry(runner.GetFabric(), runner.GetFaultInjector(), *server);
     telemetry.Start();
     trace->SetEventTap([&telemetry](const EventRow& row) { telemetry.OnEventRow(row); });
-    ServeCommands commands(runner.GetFabric(), runner.GetFaultInjector(), pacer, telemetry, *server,
+    ExternalControllerLink external(*server, pacer, runner.GetFabric(), runner.GetController(),
+                                    std::chrono::milliseconds(static_cast<int64_t>(options.controllerWait * 1000)));
+    if (runner.GetController())
+    {
+        runner.GetController()->SetExternalRouteSource(&external);
+    }
+    ServeCommands commands(runner.GetFabric(), runner.GetFaultInjector(), pacer, telemetry, *server, external,
                            {x.name, x.outputs.trace, x.duration});
     server->SetHandler(&commands);
 
@@ -122,6 +133,10 @@ ServeExperiment(const ServeOptions& options)
 
     pacer.Start();
     const RunResult result = runner.Run(trace.get());
+    if (runner.GetController())
+    {
+        runner.GetController()->SetExternalRouteSource(nullptr);
+    }
     telemetry.Stop();
     trace->SetEventTap(nullptr);
     const double simNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);

@@ -16,6 +16,8 @@ struct ServeOptions
     std::string tokenFile;               ///< required to bind anything but loopback
     bool hold = false;                   ///< keep serving after the run ends, until `stop`
     bool paused = false;                 ///< start paused: the run begins at the first `resume`
+    /// Wall seconds the simulation holds for an external controller's reply (policy external).
+    double controllerWait = 10;
 };
 
 /**

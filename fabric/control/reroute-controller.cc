@@ -1,5 +1,6 @@
 #include "fabric/control/reroute-controller.h"
 
+
 #include "ns3/enum.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
@@ -41,6 +42,8 @@ ToString(ReroutePolicy p)
         return "global";
     case ReroutePolicy::Hybrid:
         return "hybrid";
+    case ReroutePolicy::External:
+        return "external";
     }
     return "?";
 }
@@ -57,9 +60,27 @@ RerouteController::GetTypeId()
             .AddAttribute("Policy",
                           "How the fabric heals: oracle (instant global recompute at the change, the "
                           "baseline), local (the detecting nodes switch to loop-free alternates), global "
-                          "(central recompute and consistent two-phase install), hybrid (local, then global).",
+                          "(central recompute and consistent two-phase install), hybrid (local, then global), "
+                          "external (routes from a controller connected to `ofab serve`, validated; Fallback "
+                          "when there is none, it answers wrongly or too late).",
                           EnumValue(static_cast<int>(ReroutePolicy::Hybrid)),
                           MakeEnumAccessor(&RerouteController::m_policy),
+                          MakeEnumChecker(static_cast<int>(ReroutePolicy::Oracle), "oracle",
+                                          static_cast<int>(ReroutePolicy::Local), "local",
+                                          static_cast<int>(ReroutePolicy::Global), "global",
+                                          static_cast<int>(ReroutePolicy::Hybrid), "hybrid",
+                                          static_cast<int>(ReroutePolicy::External), "external"))
+            .AddAttribute("ExternalTimeout",
+                          "External policy: simulated time from an event reaching the controller to the "
+                          "latest modelled arrival of its reply; later, or never, and Fallback applies then.",
+                          TimeValue(MicroSeconds(50)),
+                          MakeTimeAccessor(&RerouteController::m_externalTimeout),
+                          MakeTimeChecker(Seconds(0)))
+            .AddAttribute("Fallback",
+                          "External policy: the policy that handles an incident the external controller did "
+                          "not answer validly in time (or when none is connected).",
+                          EnumValue(static_cast<int>(ReroutePolicy::Global)),
+                          MakeEnumAccessor(&RerouteController::m_fallback),
                           MakeEnumChecker(static_cast<int>(ReroutePolicy::Oracle), "oracle",
                                           static_cast<int>(ReroutePolicy::Local), "local",
                                           static_cast<int>(ReroutePolicy::Global), "global",
@@ -111,7 +132,8 @@ RerouteController::GetTypeId()
 }
 
 RerouteController::RerouteController()
-    : m_policy(static_cast<int>(ReroutePolicy::Hybrid))
+    : m_policy(static_cast<int>(ReroutePolicy::Hybrid)),
+      m_fallback(static_cast<int>(ReroutePolicy::Global))
 {
 }
 
@@ -122,6 +144,8 @@ RerouteController::DoDispose()
     {
         e.Cancel();
     }
+    m_externalTimeoutEvent.Cancel();
+    m_external = nullptr;
     m_stalls.reset();
     m_fabric = nullptr;
     ns3::Object::DoDispose();
@@ -261,7 +285,7 @@ RerouteController::OnLinkChanged(uint32_t link)
         if (m_oracleInstallTick != ns3::Simulator::Now().GetTimeStep())
         {
             m_oracleInstallTick = ns3::Simulator::Now().GetTimeStep();
-            InstallNow(PlanForKnownState(), {incident}, "oracle");
+            InstallNow(PlanRoutes(*m_fabric, KnownMask(), KnownWeights()), {incident}, "oracle");
         }
         else
         {
@@ -305,7 +329,7 @@ RerouteController::Detect(uint32_t link, LinkView seen, std::size_t incident)
     {
         ns3::Simulator::Schedule(m_switchOverTime, &RerouteController::LocalSwitchOver, this, link, incident);
     }
-    if (p == ReroutePolicy::Global || p == ReroutePolicy::Hybrid)
+    if (p == ReroutePolicy::Global || p == ReroutePolicy::Hybrid || p == ReroutePolicy::External)
     {
         ns3::Simulator::Schedule(m_controlLatency, &RerouteController::Notify, this, link, seen, incident);
     }
@@ -465,7 +489,85 @@ RerouteController::Notify(uint32_t link, LinkView seen, std::size_t incident)
         // Starts after every notification of this instant arrived (the two ends of a link, the links
         // of one laser source): one round answers them all.
         m_roundRunning = true;
-        ns3::Simulator::ScheduleNow(&RerouteController::StartGlobalRound, this);
+        ns3::Simulator::ScheduleNow(&RerouteController::StartRound, this);
+    }
+}
+
+void
+RerouteController::StartRound()
+{
+    if (GetPolicy() == ReroutePolicy::External)
+    {
+        StartExternalRound();
+    }
+    else
+    {
+        StartGlobalRound();
+    }
+}
+
+void
+RerouteController::StartGlobalRound()
+{
+    m_roundIncidents = std::move(m_pendingGlobal);
+    m_pendingGlobal.clear();
+    PlanGlobalRound("global");
+}
+
+topo::LinkMask
+RerouteController::KnownMask() const
+{
+    topo::LinkMask mask(m_known.size());
+    for (std::size_t i = 0; i < m_known.size(); ++i)
+    {
+        mask[i] = m_known[i].up;
+    }
+    return mask;
+}
+
+topo::LinkWeights
+RerouteController::KnownWeights() const
+{
+    topo::LinkWeights weights(m_known.size());
+    for (std::size_t i = 0; i < m_known.size(); ++i)
+    {
+        weights[i] = m_known[i].up ? m_known[i].weight : 1.0;
+    }
+    return weights;
+}
+
+void
+RerouteController::PlanGlobalRound(const char* how)
+{
+    m_roundHow = how;
+    m_roundPlan = PlanRoutes(*m_fabric, KnownMask(), KnownWeights());
+    // Compute; prepare (changed entries out, written, acked); commit: every router flips at once.
+    const ns3::Time commit = m_computeTime + m_controlLatency + m_installTime + m_controlLatency + m_controlLatency;
+    ns3::Simulator::Schedule(commit, &RerouteController::CommitGlobalRound, this);
+}
+
+void
+RerouteController::CommitGlobalRound()
+{
+    InstallNow(m_roundPlan, m_roundIncidents, m_roundHow.c_str());
+    for (std::size_t i : m_roundIncidents)
+    {
+        Incident& inc = m_incidents[i];
+        inc.optimisedNs = NowNs() - inc.timeNs;
+    }
+    EndRound();
+}
+
+void
+RerouteController::EndRound()
+{
+    m_roundRunning = false;
+    m_roundPlan = RoutePlan{};
+    m_roundIncidents.clear();
+    if (!m_pendingGlobal.empty())
+    {
+        m_roundRunning = true;
+        StartRound();
     }
 }
 
@@ -474,7 +576,7 @@ RerouteController::OracleCatchUp()
 {
     std::vector<std::size_t> incidents;
     incidents.swap(m_oracleIncidents);
-    InstallNow(PlanForKnownState(), incidents, "oracle");
+    InstallNow(PlanRoutes(*m_fabric, KnownMask(), KnownWeights()), incidents, "oracle");
 }
 
 void
@@ -493,47 +595,6 @@ RerouteController::RunRerouteCheck()
 {
     m_checkPending = false;
     CheckRerouted(NowNs());
-}
-
-RoutePlan
-RerouteController::PlanForKnownState() const
-{
-    topo::LinkMask mask(m_known.size());
-    topo::LinkWeights weights(m_known.size());
-    for (std::size_t i = 0; i < m_known.size(); ++i)
-    {
-        mask[i] = m_known[i].up;
-        weights[i] = m_known[i].up ? m_known[i].weight : 1.0;
-    }
-    return PlanRoutes(*m_fabric, mask, weights);
-}
-
-void
-RerouteController::StartGlobalRound()
-{
-    m_roundIncidents = std::move(m_pendingGlobal);
-    m_pendingGlobal.clear();
-    m_roundPlan = PlanForKnownState();
-    // Compute; prepare (changed entries out, written, acked); commit: every router flips at once.
-    const ns3::Time commit = m_computeTime + m_controlLatency + m_installTime + m_controlLatency + m_controlLatency;
-    ns3::Simulator::Schedule(commit, &RerouteController::CommitGlobalRound, this);
-}
-
-void
-RerouteController::CommitGlobalRound()
-{
-    InstallNow(m_roundPlan, m_roundIncidents, "global");
-    for (std::size_t i : m_roundIncidents)
-    {
-        Incident& inc = m_incidents[i];
-        inc.optimisedNs = NowNs() - inc.timeNs;
-    }
-    m_roundRunning = false;
-    m_roundPlan = RoutePlan{};
-    if (!m_pendingGlobal.empty())
-    {
-        StartGlobalRound();
-    }
 }
 
 void
@@ -674,7 +735,7 @@ RerouteController::RestoreAfterWait(uint32_t link, std::size_t incident)
     }
     Record("restore", LinkName(link), "up for the wait-to-restore time: routes back over it");
     const ReroutePolicy p = GetPolicy();
-    if (p == ReroutePolicy::Global || p == ReroutePolicy::Hybrid)
+    if (p == ReroutePolicy::Global || p == ReroutePolicy::Hybrid || p == ReroutePolicy::External)
     {
         ns3::Simulator::Schedule(m_controlLatency, &RerouteController::Notify, this, link, m_physical[link], incident);
         return;
@@ -682,10 +743,17 @@ RerouteController::RestoreAfterWait(uint32_t link, std::size_t incident)
     m_known[link] = m_physical[link];
     if (p == ReroutePolicy::Oracle)
     {
-        InstallNow(PlanForKnownState(), {incident}, "oracle");
+        InstallNow(PlanRoutes(*m_fabric, KnownMask(), KnownWeights()), {incident}, "oracle");
         return;
     }
     // Local: the two end nodes put back what their switch-over replaced (where it still works).
+    PutBackSaved(link);
+    m_incidents[incident].rerouteNs = NowNs() - m_incidents[incident].timeNs;
+}
+
+void
+RerouteController::PutBackSaved(uint32_t link)
+{
     for (const SavedEntry& s : m_saved[link])
     {
         bool live = false;
@@ -699,7 +767,6 @@ RerouteController::RestoreAfterWait(uint32_t link, std::size_t incident)
         }
     }
     m_saved[link].clear();
-    m_incidents[incident].rerouteNs = NowNs() - m_incidents[incident].timeNs;
 }
 
 bool

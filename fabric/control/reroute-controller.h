@@ -1,6 +1,7 @@
 #ifndef OFAB_FABRIC_REROUTE_CONTROLLER_H
 #define OFAB_FABRIC_REROUTE_CONTROLLER_H
 
+#include "fabric/control/external-route-source.h"
 #include "fabric/control/route-plan.h"
 #include "fabric/control/stall-detector.h"
 #include "fabric/helper/fabric-builder.h"
@@ -26,6 +27,7 @@ enum class ReroutePolicy : uint8_t
     Local,  ///< the detecting nodes switch to precomputed loop-free alternates
     Global, ///< central recompute, then a two-phase (consistent) table install
     Hybrid, ///< local at detection, then global re-optimisation
+    External, ///< an external controller's routes (ExternalRouteSource), validated; Fallback otherwise
 };
 
 const char* ToString(ReroutePolicy p);
@@ -64,6 +66,15 @@ const char* ToString(ReroutePolicy p);
  * A StallDetector (StallTimeout) watches every port, so routes that are not deadlock-free by
  * construction (shortest-path fallback on a torus, local detours) are caught if they do deadlock.
  *
+ * External: each notification round (the same instant as a global round would start) is sent as an
+ * ExternalEvent to an ExternalRouteSource (the controller a client of `ofab serve` runs). Its reply,
+ * route entries on top of the tables in force, is modelled to reach the fabric at the event's time +
+ * its compute time (the reply may give one, else ComputeTime); it is validated (CheckTables: known
+ * nodes and ports, every reachable pair reaches, no loop, no dead link) and installed like a global
+ * round: every router at reply + ControlLatency + InstallTime + 2 x ControlLatency. No controller,
+ * a rejected reply, or no reply within ExternalTimeout (simulated) hands the incident to the
+ * Fallback policy, with an /events row saying why.
+ *
  * Trace source "Action": (time, kind, element, detail) for every detection, switch-over, install,
  * restore, partition, unprotected destination and stall: the rows of the trace's /events table.
  */
@@ -98,6 +109,21 @@ class RerouteController : public ns3::Object
     uint64_t CountBrokenEntries() const;
     /// Ports reported stalled (see StallDetector; attribute StallTimeout).
     uint64_t GetStallCount() const { return m_stalls ? m_stalls->GetStallCount() : 0; }
+
+    /// Where the external policy sends its events (not owned; null: none, every event falls back).
+    void SetExternalRouteSource(ExternalRouteSource* source) { m_external = source; }
+    /**
+     * The external controller's routes for event `event`, modelled to take `computeTime` of simulated
+     * time (negative: ComputeTime). Validated at once: returns "" when accepted (the install is
+     * scheduled), else why it was refused; a refused reply for the event being awaited hands the
+     * incident to the Fallback policy.
+     */
+    std::string DeliverExternalRoutes(uint64_t event, const std::vector<ExternalRouteEntry>& entries,
+                                      ns3::Time computeTime);
+    /// The event awaiting an external reply (0: none).
+    uint64_t PendingExternalEvent() const { return m_externalPending; }
+    ns3::Time GetExternalTimeout() const { return m_externalTimeout; }
+    ReroutePolicy GetFallback() const { return static_cast<ReroutePolicy>(m_fallback); }
 
     typedef void (*ActionTracedCallback)(ns3::Time time, const std::string& kind, const std::string& element,
                                          const std::string& detail);
@@ -136,10 +162,23 @@ class RerouteController : public ns3::Object
     uint32_t SwitchOverAt(uint32_t node, uint16_t port, uint32_t link, Incident& incident);
     void RestoreAfterWait(uint32_t link, std::size_t incident);
     void Notify(uint32_t link, LinkView seen, std::size_t incident);
-    /// Every table for the links as the controller knows them (down: masked; degraded: weighted).
-    RoutePlan PlanForKnownState() const;
+    void StartRound();
     void StartGlobalRound();
+    /// Plans the tables for m_known and commits them (CommitGlobalRound) after the round's delays.
+    void PlanGlobalRound(const char* how);
     void CommitGlobalRound();
+    void EndRound();
+    // external policy
+    void StartExternalRound();
+    void OnExternalTimeout(uint64_t event);
+    /// Hands the round's incidents to the Fallback policy now, saying why.
+    void Fallback(const std::string& why);
+    void CommitExternalRound();
+    /// The reply's entries onto a copy of the tables in force; "" or the first bad entry.
+    std::string ApplyEntries(const std::vector<ExternalRouteEntry>& entries, std::vector<ForwardingTable>& tables) const;
+    topo::LinkMask KnownMask() const;
+    topo::LinkWeights KnownWeights() const;
+    void PutBackSaved(uint32_t link);
     void InstallNow(const RoutePlan& plan, std::vector<std::size_t> incidents, const char* how);
     void CheckRerouted(double nowNs);
     void RequestRerouteCheck();
@@ -162,6 +201,8 @@ class RerouteController : public ns3::Object
     ns3::Time m_switchOverTime;
     ns3::Time m_waitToRestore;
     ns3::Time m_stallTimeout;
+    ns3::Time m_externalTimeout;
+    int m_fallback; ///< ReroutePolicy, not External
 
     Fabric* m_fabric = nullptr;
     std::unique_ptr<StallDetector> m_stalls;
@@ -181,6 +222,12 @@ class RerouteController : public ns3::Object
     std::vector<std::size_t> m_oracleIncidents;   ///< changes of that instant not installed yet
     RoutePlan m_roundPlan;                      ///< the plan of the global round in progress
     std::vector<std::size_t> m_roundIncidents;  ///< the incidents it answers
+    std::string m_roundHow;                     ///< how the round's install is labelled ("global", ...)
+    ExternalRouteSource* m_external = nullptr;
+    uint64_t m_externalEvents = 0;              ///< events sent (ids 1..)
+    uint64_t m_externalPending = 0;             ///< the event awaiting its reply (0: none)
+    ns3::Time m_externalSentAt;                 ///< when it reached the controller
+    ns3::EventId m_externalTimeoutEvent;
     ns3::TracedCallback<ns3::Time, const std::string&, const std::string&, const std::string&> m_actionTrace;
 };
 

@@ -30,7 +30,9 @@ const std::vector<std::string> kFaultEventNames{"fibre_cut",       "laser_line_f
 const uint8_t kRepair = static_cast<uint8_t>(kFirstFaultEvent + kFaultEventNames.size());
 /// The reroute controller's actions (RerouteController "Action" kinds), after kRepair.
 const std::vector<std::string> kControllerEventNames{"detect",    "switch_over", "install", "restore",
-                                                     "partition", "unprotected", "fallback_routes", "stall"};
+                                                     "partition", "unprotected", "fallback_routes", "stall",
+                                                     "external_event", "external_routes", "external_rejected",
+                                                     "external_fallback"};
 
 TransactionRow
 RowOf(const TransactionRecord& r, uint8_t status, bool ended)

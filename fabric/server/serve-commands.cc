@@ -38,12 +38,14 @@ Flag(const Json& request, const char* key, bool fallback)
 } // namespace
 
 ServeCommands::ServeCommands(Fabric& fabric, ns3::Ptr<FaultInjector> faults, LivePacer& pacer,
-                             LiveTelemetry& telemetry, ControlServer& server, RunInfo info)
+                             LiveTelemetry& telemetry, ControlServer& server, ExternalControllerLink& external,
+                             RunInfo info)
     : m_fabric(fabric),
       m_faults(faults),
       m_pacer(pacer),
       m_telemetry(telemetry),
       m_server(server),
+      m_external(external),
       m_info(std::move(info))
 {
     m_commands["status"] = [this](ControlSession&, const Json&) { return Status(); };
@@ -67,6 +69,14 @@ ServeCommands::ServeCommands(Fabric& fabric, ns3::Ptr<FaultInjector> faults, Liv
         return Json{{"state", "running"}, {"sim_time_ns", Ns(ns3::Simulator::Now())}};
     };
     m_commands["stop"] = [this](ControlSession& s, const Json&) { return Stop(s); };
+    m_commands["controller"] = [this](ControlSession& s, const Json& r) {
+        RequireRunning("controller");
+        return m_external.Register(s, r);
+    };
+    m_commands["routes"] = [this](ControlSession& s, const Json& r) {
+        RequireRunning("routes");
+        return m_external.Routes(s, r);
+    };
 }
 
 Json
@@ -91,7 +101,8 @@ ServeCommands::Handle(ControlSession& session, const Json& request)
 void
 ServeCommands::OnClose(ControlSession& session)
 {
-    m_telemetry.Unsubscribe(session.Id()); // a client that leaves changes nothing else about the run
+    m_telemetry.Unsubscribe(session.Id()); // a client that leaves changes nothing else about the run ...
+    m_external.OnClose(session);           // ... but the external controller's events fall back from now on
 }
 
 void
@@ -147,6 +158,7 @@ ServeCommands::Status() const
            {"faults", {{"injected", m_faults->GetFaultCount()}, {"repairs", m_faults->GetRepairCount()}}},
            {"failed_links", m_faults->GetFailedLinks()},
            {"clients", m_server.SessionCount()},
+           {"controller", m_external.Status()},
            {"trace", m_info.trace}};
     if (!m_final.is_null())
     {
@@ -164,7 +176,8 @@ ServeCommands::Topology() const
     {
         nodes.push_back({{"id", n.id},
                          {"name", n.name},
-                         {"role", n.role == topo::NodeRole::Switch ? "switch" : "accelerator"}});
+                         {"role", n.role == topo::NodeRole::Switch ? "switch" : "accelerator"},
+                         {"forwards", n.transit}});
     }
     Json links = Json::array();
     const auto& mask = m_faults->GetLinkMask();
@@ -172,6 +185,9 @@ ServeCommands::Topology() const
     {
         links.push_back({{"link", l.id},
                          {"ends", {g.node(l.a).name, g.node(l.b).name}},
+                         // the router port at each end: what an external controller's route entries name
+                         {"ports",
+                          {m_fabric.RouterPort(l.a, g.PortAt(l.id, l.a)), m_fabric.RouterPort(l.b, g.PortAt(l.id, l.b))}},
                          {"capacity_gbps",
                           {l.channel->GetLink(0)->GetCapacityBps() / 1e9, l.channel->GetLink(1)->GetCapacityBps() / 1e9}},
                          {"up", mask.empty() || mask[l.id]}});
@@ -298,6 +314,10 @@ ServeCommands::Help() const
                   {"pause", "hold the simulation (the server keeps answering)"},
                   {"resume", "continue"},
                   {"stop", "end the run now: the trace is finished and complete"},
+                  {"controller", "{\"cmd\":\"controller\",\"register\":true}: become the fabric's external "
+                                 "controller (policy external): controller_event lines are pushed to you"},
+                  {"routes", "answer a controller_event: {\"cmd\":\"routes\",\"event\":1,\"entries\":[{\"node\":"
+                             "\"a(0,0)\",\"dst\":\"a(1,0)\",\"ports\":[2]}],\"compute_time\":\"10us\"}"},
                   {"auth", "{\"cmd\":\"auth\",\"token\":\"...\"}: first, when the server has a token"}}},
                 {"protocol", "docs/control-protocol.md"}};
 }

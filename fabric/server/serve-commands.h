@@ -4,6 +4,7 @@
 #include "fabric/faults/fault-injector.h"
 #include "fabric/helper/fabric-builder.h"
 #include "fabric/server/control-server.h"
+#include "fabric/server/external-controller-link.h"
 #include "fabric/server/fault-request.h"
 #include "fabric/server/live-pacer.h"
 #include "fabric/server/live-telemetry.h"
@@ -19,7 +20,8 @@ namespace ofab
 
 /**
  * The commands of `ofab serve` (protocol in docs/control-protocol.md): status, topology, cut,
- * repair, degrade, subscribe, unsubscribe, pause, resume, stop, help. They run on the simulator's
+ * repair, degrade, subscribe, unsubscribe, pause, resume, stop, help, and for an external reroute
+ * controller controller and routes (ExternalControllerLink). They run on the simulator's
  * thread (see LivePacer), so they read and change the models directly.
  */
 class ServeCommands : public RequestHandler
@@ -33,7 +35,7 @@ class ServeCommands : public RequestHandler
     };
 
     ServeCommands(Fabric& fabric, ns3::Ptr<FaultInjector> faults, LivePacer& pacer, LiveTelemetry& telemetry,
-                  ControlServer& server, RunInfo info);
+                  ControlServer& server, ExternalControllerLink& external, RunInfo info);
 
     Json Handle(ControlSession& session, const Json& request) override;
     void OnClose(ControlSession& session) override;
@@ -59,6 +61,7 @@ class ServeCommands : public RequestHandler
     LivePacer& m_pacer;
     LiveTelemetry& m_telemetry;
     ControlServer& m_server;
+    ExternalControllerLink& m_external;
     RunInfo m_info;
     std::map<std::string, Command> m_commands;
     std::string m_finished; ///< "" while running; then "complete" / "stopped" / "interrupted"

@@ -211,7 +211,7 @@ TEST_CASE("a fibre cut fires loss of signal at both ends, its repair brings the 
     CHECK(log.entries[0].detail == "a(1,1) - a(2,1)");
     CHECK(log.entries[1].repair);
 
-    // The trace: format 1.1, the cut and the repair among the events, at their times.
+    // The trace: format 1.2, the cut and the repair among the events, at their times.
     CHECK(ReadMeta(trace, "format_version") == "1.2");
     std::vector<TraceEvent> cuts;
     for (const TraceEvent& e : ReadEvents(trace))

@@ -11,6 +11,15 @@ Cases:
              --hold keeps answering after the run; SIGINT marks the trace incomplete.
   pacing     --realtime paces simulated time to the wall clock; pause holds it without spinning.
   overflow   a client that does not read its replies is disconnected once its queue overflows.
+  external-heal    controller policy external: scripts/ofab-controller-example answers a cut with
+                   routes; they are installed (every router at one instant) and nothing fails after;
+                   the same controller thinking 0.7 s of wall time gives the same run.
+  external-loop    the example controller answers with a looping table (--loop): refused, naming the
+                   entry, and the fallback (global) heals.
+  external-none    no controller registered: the fallback applies at once and says so; registering
+                   needs the external policy; only the registered controller may send routes.
+  external-silent  a registered controller that never answers: simulated time holds for
+                   --controller-wait, then the fallback applies at the simulated ExternalTimeout.
 """
 
 import json
@@ -27,6 +36,12 @@ import h5py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 YAML = os.path.join(HERE, "serve-test.yaml")
+EXAMPLE = os.path.join(HERE, "..", "..", "scripts", "ofab-controller-example")
+# serve-test.yaml with the external policy and its defaults spelled out: detection 500 ns, control
+# latency 2 us, compute 10 us, install 1 us; so an event reaches the controller 2.5 us after a cut.
+EXTERNAL = ["--set", "controller.policy=external", "--set", "controller.detection_delay=500ns",
+            "--set", "controller.control_latency=2us", "--set", "controller.compute_time=10us",
+            "--set", "controller.install_time=1us"]
 
 
 class Failure(Exception):
@@ -428,13 +443,180 @@ def case_pacing(ofab, work):
     check(server.wait() == 0, "the server exits 0")
 
 
+def controller_run(ofab, work, name, controller_args=None, server_args=()):
+    """A served run with a cut of a(1,1)-a(2,1) at 10 us, the example controller (unless
+    controller_args is None) registered; returns the events pushed, the trace, the controller's log."""
+    trace = os.path.join(work, name + ".h5")
+    server = Server(ofab, work, "--paused", *EXTERNAL, *server_args, "-o", trace, "-q")
+    c = Client(server.port)
+    check(c.req(cmd="subscribe", interval="10us", links=False, latency=False)["ok"], name + ": subscribe to events")
+    check(c.req(cmd="cut", link="a(1,1)-a(2,1)", at="10us")["ok"], name + ": a cut scheduled at 10 us")
+    ctl_log = os.path.join(work, name + ".controller.err")
+    ctl = None
+    if controller_args is not None:
+        ctl = subprocess.Popen([EXAMPLE, "--connect", f"127.0.0.1:{server.port}", *controller_args],
+                               stderr=open(ctl_log, "w"))
+        deadline = time.time() + 20
+        while c.req(cmd="status")["controller"]["registered"] is None and time.time() < deadline:
+            time.sleep(0.05)
+    check(c.req(cmd="resume")["ok"], name + ": resume")
+    events = []
+    while True:
+        m = c.push(lambda m: m["type"] in ("event", "end"))
+        if m["type"] == "end":
+            break
+        events.append(m)
+    check(server.wait() == 0, name + ": the server exits 0")
+    if ctl:
+        check(ctl.wait(timeout=20) == 0, name + ": the controller exits 0 when the run ends")
+    return events, read_trace(trace), open(ctl_log).read() if ctl else ""
+
+
+def failures_after(trace, t_ns):
+    with h5py.File(trace, "r") as f:
+        t = f["transactions"][:]
+        link_down = h5py.check_enum_dtype(f["transactions"].dtype["status"])["link_down"]
+    return int(((t["status"] == link_down) & (t["issue_ns"] >= t_ns)).sum())
+
+
+def event(events, kind, element=None):
+    found = [e for e in events if e["kind"] == kind and (element is None or e["element"] == element)]
+    if not found:
+        raise Failure(f"no {kind} event among: " + ", ".join(e["kind"] for e in events))
+    return found[0]
+
+
+def case_external_heal(ofab, work):
+    events, (status, _, trace_events, summary, _), log = controller_run(ofab, work, "heal", ["--resume"])
+    sent = event(events, "external_event")
+    check(sent["time_ns"] == 12500 and "sent to client" in sent["detail"],
+          "the detected cut reaches the controller at 12.5 us (cut + 500 ns detection + 2 us)")
+    routes = event(events, "external_routes")
+    check("240 entries accepted" in routes["detail"] and "switches at 29.5 us" in routes["detail"],
+          "its 240 entries (16 nodes x 15 destinations) are accepted: " + routes["detail"])
+    install = event(events, "install", "external")
+    # 12.5 us + compute 10 us + out 2 us + write 1 us + acks 2 us + commit 2 us
+    check(install["time_ns"] == 29500, "every router switches at 29.5 us, the global round's timing")
+    check(not any(e["kind"] in ("external_rejected", "external_fallback") for e in events), "no fallback")
+    check("event 1: 240 entries accepted" in log, "the controller logs the acceptance")
+    rec = summary["fault_recovery"][0]
+    check(rec["t_detect_ns"] == 500 and rec["t_reroute_ns"] == 19500,
+          f"T_detect {rec['t_detect_ns']:.0f} ns, T_reroute {rec['t_reroute_ns']:.0f} ns (forwarding fixed everywhere)")
+    check(summary["controller"]["policy"] == "external" and summary["controller"]["stalls"] == 0, "no stall")
+    trace = os.path.join(work, "heal.h5")
+    check(failures_after(trace, 10000) > 0 and failures_after(trace, 29500) == 0,
+          "transactions fail while the cut is unrouted, none issued after the install")
+    check(status == "complete" and any(e[1] == "external_routes" for e in trace_events),
+          "the trace is complete and holds the external rows")
+
+    # The controller's wall-clock think time does not show: simulated time holds while it thinks.
+    # It also sends its answer in lines of ~2 kB this time ("more": true on all but the last).
+    _, (_, _, _, slow, _), think_log = controller_run(ofab, work, "think",
+                                                     ["--resume", "--think", "0.7", "--part-bytes", "2000"])
+    lines = re.search(r"240 entries accepted \((\d+) lines\)", think_log)
+    check(lines and int(lines.group(1)) > 4, "the answer went in several lines and was accepted as one")
+    check(slow["transactions"] == summary["transactions"] and slow["latency_ns"] == summary["latency_ns"] and
+          slow["fault_recovery"] == summary["fault_recovery"],
+          f"a controller thinking 0.7 s of wall time gives the same run ({slow['transactions']['issued']} issued, "
+          "same latencies and recovery figures)")
+
+
+def case_external_loop(ofab, work):
+    events, (_, _, _, summary, _), log = controller_run(ofab, work, "loop", ["--resume", "--loop"])
+    rejected = event(events, "external_rejected")
+    check("closes a loop" in rejected["detail"] and rejected["detail"].startswith("entry "),
+          "the looping reply is refused, naming its entry: " + rejected["detail"][:100])
+    check("refused: entry" in log and "closes a loop" in log, "the controller got the error reply")
+    fb = event(events, "external_fallback")
+    check(fb["element"] == "global" and "the reply was rejected" in fb["detail"], "the global fallback takes over")
+    install = event(events, "install", "fallback global")
+    # refused at its modelled arrival (12.5 + 10 us), then a global round (10 + 7 us)
+    check(install["time_ns"] == 39500, f"the fallback installs at {install['time_ns']:.0f} ns")
+    check(summary["fault_recovery"][0]["t_reroute_ns"] == 29500, "T_reroute 29.5 us")
+    check(failures_after(os.path.join(work, "loop.h5"), 39500) == 0, "nothing issued after the fallback fails")
+
+
+def case_external_none(ofab, work):
+    # Registering needs the external policy.
+    server = Server(ofab, work, "--paused", "-o", os.path.join(work, "plain.h5"), "-q")
+    c = Client(server.port)
+    r = c.req(cmd="controller", register=True)
+    check(not r["ok"] and "no reroute controller" in r["error"], "register without a controller: " + r["error"][:60])
+    check(c.req(cmd="stop")["ok"] and server.wait() == 0, "stop")
+    server = Server(ofab, work, "--paused", "--set", "controller.policy=global", "-o", os.path.join(work, "g.h5"), "-q")
+    c = Client(server.port)
+    r = c.req(cmd="controller", register=True)
+    check(not r["ok"] and "policy is global" in r["error"], "register under the global policy is refused")
+    r = c.req(cmd="routes", event=1, entries=[])
+    check(not r["ok"] and "policy is global" in r["error"], "so are routes")
+    check(c.req(cmd="stop")["ok"] and server.wait() == 0, "stop")
+
+    events, (_, _, _, summary, _), _ = controller_run(ofab, work, "none", None)
+    sent = event(events, "external_event")
+    check(sent["detail"] == "no external controller registered: nobody to ask", "nobody to ask, says the event row")
+    fb = event(events, "external_fallback")
+    check(fb["time_ns"] == 12500 and "no external controller registered" in fb["detail"],
+          "the fallback applies at once (12.5 us)")
+    check(event(events, "install", "fallback global")["time_ns"] == 29500, "and installs as a global round would")
+    check(summary["fault_recovery"][0]["t_reroute_ns"] == 19500, "T_reroute 19.5 us")
+
+
+def case_external_silent(ofab, work):
+    trace = os.path.join(work, "silent.h5")
+    server = Server(ofab, work, "--paused", *EXTERNAL, "--set", "controller.external_timeout=15us", "--set", "duration=50us",
+                    "--controller-wait", "1.5", "-o", trace, "-q")
+    c = Client(server.port)
+    c.req(cmd="subscribe", interval="10us", links=False, latency=False)
+    c.req(cmd="cut", link="a(1,1)-a(2,1)", at="10us")
+    ctl = Client(server.port)
+    reg = ctl.req(cmd="controller", register=True)
+    check(reg["ok"] and reg["timeout_ns"] == 15000 and reg["fallback"] == "global", "a client registers")
+    r = c.req(cmd="controller", register=True)
+    check(not r["ok"] and "is the controller already" in r["error"], "a second one is refused")
+    r = c.req(cmd="routes", event=1, entries=[])
+    check(not r["ok"] and "only the registered controller" in r["error"], "routes from another client are refused")
+    c.req(cmd="resume")
+    ev = ctl.push(lambda m: m["type"] == "controller_event")
+    check(ev["event"] == 1 and ev["time_ns"] == 12500 and ev["respond_by_ns"] == 27500 and ev["down"] ==
+          [ev["changes"][0]["link"]] and ev["changes"][0]["ends"] == ["a(1,1)", "a(2,1)"],
+          "the controller gets event 1: the cut link down, reply due by 27.5 us")
+    s1 = c.req(cmd="status")
+    r = ctl.req(cmd="routes", event=1, entries=[{"node": "a(0,0)", "dst": "a(1,0)", "ports": "2"}])
+    check(not r["ok"] and "entry 0: 'ports' must be a list" in r["error"], "a malformed reply: " + r["error"])
+    r = ctl.req(cmd="routes", event=1, entries=[{"node": "a(0,0)", "dst": "a(1,0)", "ports": [2], "via": 1}])
+    check(not r["ok"] and "unknown key 'via'" in r["error"], "an unknown key: " + r["error"])
+    time.sleep(0.4)
+    s2 = c.req(cmd="status")
+    check(s1["sim_time_ns"] == s2["sim_time_ns"] == 12500 and s2["controller"]["awaiting"] == 1,
+          "while it thinks, simulated time holds at 12.5 us (status still answers); a malformed reply leaves "
+          "the event open")
+    events = []
+    while True:
+        m = c.push(lambda m: m["type"] in ("event", "end"))
+        if m["type"] == "end":
+            break
+        events.append(m)
+        if m["kind"] == "external_rejected":
+            check("none within the wall-clock limit" in m["detail"], "after 1.5 s: " + m["detail"])
+            c.req(cmd="pause")
+            r = ctl.req(cmd="routes", event=1, entries=[])
+            check(not r["ok"] and "does not await" in r["error"], "a late reply is refused: " + r["error"])
+            c.req(cmd="resume")
+    fb = event(events, "external_fallback")
+    check(fb["time_ns"] == 27500 and "no valid reply by 27.5 us" in fb["detail"],
+          "the fallback applies at the simulated timeout, 27.5 us")
+    check(event(events, "install", "fallback global")["time_ns"] == 44500, "and installs at 44.5 us")
+    check(server.wait() == 0, "the server exits 0")
+
+
 def main():
     case, ofab, work = sys.argv[1], sys.argv[2], sys.argv[3]
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     try:
         {"session": case_session, "bad-input": case_bad_input, "token": case_token, "pacing": case_pacing,
-         "overflow": case_overflow}[case](ofab, work)
+         "overflow": case_overflow, "external-heal": case_external_heal, "external-loop": case_external_loop,
+         "external-none": case_external_none, "external-silent": case_external_silent}[case](ofab, work)
     except (Failure, socket.timeout, subprocess.TimeoutExpired) as e:
         print("FAILED:", e)
         err = os.path.join(work, "serve.err")
