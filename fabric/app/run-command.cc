@@ -187,16 +187,27 @@ PrintComparison(const nlohmann::ordered_json& runs)
     };
     std::printf("\nvariants compared (times from the fault, ns; 'never' = not within the run)\n");
     std::printf("  %-14s %-7s %-20s %9s %10s %12s %11s %7s %11s  %s\n", "variant", "policy", "fault", "T_detect",
-                "T_reroute", "T_recover95", "loss-conv.", "failed", "p99 during", "first collective");
+                "T_reroute", "T_recover95", "loss-conv.", "failed", "p99 during", "collective hit by the fault");
     for (const auto& r : runs)
     {
         const std::string policy = r.contains("controller") ? r["controller"]["policy"].get<std::string>() : "none";
         std::string collective = "-";
         if (!r["collectives"].empty())
         {
-            const auto& c = r["collectives"].front();
+            // The operation running when the first fault struck (else the first one).
+            const double fault = r["fault_recovery"].empty() ? 0.0 : r["fault_recovery"][0]["time_ns"].get<double>();
+            auto c = r["collectives"].front();
+            for (const auto& op : r["collectives"])
+            {
+                const double start = op["start_ns"].get<double>();
+                if (start <= fault && fault < start + op["time_ns"].get<double>())
+                {
+                    c = op;
+                }
+            }
             char text[96];
-            std::snprintf(text, sizeof text, "%s in %.1f us, %llu retried", c["status"].get<std::string>().c_str(),
+            std::snprintf(text, sizeof text, "#%llu %s in %.1f us, %llu retried",
+                          (unsigned long long)c["repetition"].get<uint64_t>(), c["status"].get<std::string>().c_str(),
                           c["time_ns"].get<double>() / 1000.0, (unsigned long long)c["retries"].get<uint64_t>());
             collective = text;
         }
