@@ -1,5 +1,7 @@
 #include "fabric/control/reroute-controller.h"
 
+#include "fabric/control/route-check.h"
+
 
 #include "ns3/enum.h"
 #include "ns3/log.h"
@@ -583,7 +585,7 @@ void
 RerouteController::RequestRerouteCheck()
 {
     // Once per instant, however many links changed in it: the check visits every table entry.
-    if (!m_checkPending && !m_openIncidents.empty())
+    if (!m_checkPending)
     {
         m_checkPending = true;
         ns3::Simulator::ScheduleNow(&RerouteController::RunRerouteCheck, this);
@@ -595,6 +597,45 @@ RerouteController::RunRerouteCheck()
 {
     m_checkPending = false;
     CheckRerouted(NowNs());
+    AuditDeadlockFreedom();
+}
+
+void
+RerouteController::AuditDeadlockFreedom()
+{
+    // The walk is linear in destinations x channels: cheap up to a few hundred accelerators; larger
+    // fabrics rely on the stall detector alone.
+    constexpr uint32_t kAuditedAccelerators = 256;
+    if (m_fabric->AcceleratorCount() > kAuditedAccelerators)
+    {
+        return;
+    }
+    topo::LinkMask up(m_physical.size());
+    for (std::size_t i = 0; i < m_physical.size(); ++i)
+    {
+        up[i] = m_physical[i].up;
+    }
+    const std::vector<topo::Channel> cycle = FindDependencyCycle(*m_fabric, up);
+    if (cycle.empty() == !m_deadlockRisk)
+    {
+        return; // no change since the last audit
+    }
+    m_deadlockRisk = !cycle.empty();
+    if (!m_deadlockRisk)
+    {
+        Record("deadlock_risk", "routes", "cleared: the routes in force have no channel dependency cycle");
+        return;
+    }
+    const topo::Graph& g = m_fabric->Graph();
+    std::ostringstream detail;
+    detail << "a credit loop of " << cycle.size() << " channels is possible:";
+    for (std::size_t i = 0; i < cycle.size() && i < 3; ++i)
+    {
+        detail << ' ' << g.node(cycle[i].from).name << "->" << g.node(g.Other(cycle[i].link, cycle[i].from)).name
+               << " vc" << int(cycle[i].vc);
+    }
+    detail << (cycle.size() > 3 ? " ..." : "") << "; the stall detector watches";
+    Record("deadlock_risk", "routes", detail.str());
 }
 
 void
@@ -748,6 +789,7 @@ RerouteController::RestoreAfterWait(uint32_t link, std::size_t incident)
     }
     // Local: the two end nodes put back what their switch-over replaced (where it still works).
     PutBackSaved(link);
+    RequestRerouteCheck();
     m_incidents[incident].rerouteNs = NowNs() - m_incidents[incident].timeNs;
 }
 

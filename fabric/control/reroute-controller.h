@@ -183,6 +183,8 @@ class RerouteController : public ns3::Object
     void CheckRerouted(double nowNs);
     void RequestRerouteCheck();
     void RunRerouteCheck();
+    /// Reports (once per change) whether the routes in force allow a credit loop (FindDependencyCycle).
+    void AuditDeadlockFreedom();
     void OracleCatchUp();
     void OnLinkDown(uint32_t node, uint16_t port, std::vector<TlMessage>& messages);
     bool HasLiveChoice(uint32_t node, uint16_t dst) const;
@@ -218,6 +220,7 @@ class RerouteController : public ns3::Object
     std::vector<std::size_t> m_pendingGlobal;   ///< notified, waiting for the next global round
     bool m_roundRunning = false;
     bool m_checkPending = false;
+    bool m_deadlockRisk = false;                  ///< the last audit found a dependency cycle
     int64_t m_oracleInstallTick = -1;             ///< when the oracle last installed
     std::vector<std::size_t> m_oracleIncidents;   ///< changes of that instant not installed yet
     RoutePlan m_roundPlan;                      ///< the plan of the global round in progress

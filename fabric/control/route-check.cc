@@ -2,7 +2,9 @@
 
 #include "fabric/helper/fabric-builder.h"
 
+#include <set>
 #include <sstream>
+#include <tuple>
 
 namespace ofab
 {
@@ -188,6 +190,67 @@ CheckTables(const Fabric& fabric, const std::vector<ForwardingTable>& tables, co
         }
     }
     return std::nullopt;
+}
+
+std::vector<topo::Channel>
+FindDependencyCycle(const Fabric& fabric, const topo::LinkMask& mask)
+{
+    const topo::Graph& g = fabric.Graph();
+    const auto portLink = RouterPortLinks(fabric);
+    topo::ChannelDependencyGraph cdg;
+    struct Hop
+    {
+        uint32_t node;
+        bool injected;    ///< false at the source: the first channel waits on nothing
+        topo::Channel in; ///< the channel it arrived on
+        uint32_t group;   ///< routing group of that channel
+    };
+    for (uint32_t dst = 0; dst < fabric.AcceleratorCount(); ++dst)
+    {
+        const uint32_t dstNode = g.AcceleratorNode(dst);
+        // A channel's successors toward one destination depend only on the channel: expand it once.
+        std::set<std::tuple<uint32_t, uint32_t, uint8_t>> expanded;
+        std::vector<Hop> stack;
+        for (uint32_t src = 0; src < fabric.AcceleratorCount(); ++src)
+        {
+            if (src != dst)
+            {
+                stack.push_back(Hop{g.AcceleratorNode(src), false, topo::Channel{}, 0});
+            }
+        }
+        while (!stack.empty())
+        {
+            const Hop h = stack.back();
+            stack.pop_back();
+            if (h.node == dstNode)
+            {
+                continue;
+            }
+            const ForwardingChoice* c = nullptr;
+            const uint32_t n = fabric.Router(h.node)->GetForwardingTable().Lookup(static_cast<uint16_t>(dst), c);
+            for (uint32_t i = 0; i < n; ++i)
+            {
+                const uint32_t link = portLink[h.node][c[i].port];
+                if (link == kNoLink || !topo::IsUp(mask, link))
+                {
+                    continue;
+                }
+                const uint32_t group = fabric.Router(h.node)->GetPort(c[i].port)->GetRoutingGroup();
+                uint8_t vc = (h.injected && group == h.group) ? h.in.vc : 0;
+                vc = c[i].crossesDateline ? 1 : vc;
+                const topo::Channel out{link, h.node, vc};
+                if (h.injected)
+                {
+                    cdg.AddRoute({h.in, out});
+                }
+                if (expanded.insert({link, h.node, vc}).second)
+                {
+                    stack.push_back(Hop{g.Other(link, h.node), true, out, group});
+                }
+            }
+        }
+    }
+    return cdg.FindCycle();
 }
 
 } // namespace ofab

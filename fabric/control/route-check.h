@@ -2,6 +2,7 @@
 #define OFAB_FABRIC_ROUTE_CHECK_H
 
 #include "protocols/model/forwarding-table.h"
+#include "topologies/channel-dependency.h"
 #include "topologies/graph.h"
 
 #include <cstdint>
@@ -40,6 +41,14 @@ struct RouteProblem
  */
 std::optional<RouteProblem> CheckTables(const Fabric& fabric, const std::vector<ForwardingTable>& tables,
                                         const topo::LinkMask& mask);
+
+/**
+ * A cycle of the channel dependency graph of the tables in force (empty: none, the routes cannot
+ * deadlock). A channel is one direction of a link on one VC class; the classes follow the routers'
+ * rule (a message keeps its class within a routing group, restarts at 0 when it changes group, moves
+ * to 1 on a dateline choice). Every live equal-cost choice counts. Linear in destinations x channels.
+ */
+std::vector<topo::Channel> FindDependencyCycle(const Fabric& fabric, const topo::LinkMask& mask);
 
 } // namespace ofab
 

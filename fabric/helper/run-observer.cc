@@ -32,7 +32,7 @@ const uint8_t kRepair = static_cast<uint8_t>(kFirstFaultEvent + kFaultEventNames
 const std::vector<std::string> kControllerEventNames{"detect",    "switch_over", "install", "restore",
                                                      "partition", "unprotected", "fallback_routes", "stall",
                                                      "external_event", "external_routes", "external_rejected",
-                                                     "external_fallback"};
+                                                     "external_fallback", "deadlock_risk"};
 
 TransactionRow
 RowOf(const TransactionRecord& r, uint8_t status, bool ended)

@@ -9,7 +9,7 @@ SIGNAL_KINDS = {"loss_of_signal", "signal_restored"}
 # The reroute controller's actions (trace format 1.2): listed with the events, never taken for faults.
 CONTROLLER_KINDS = {"detect", "switch_over", "install", "restore", "partition", "unprotected",
                     "fallback_routes", "stall", "external_event", "external_routes", "external_rejected",
-                    "external_fallback"}
+                    "external_fallback", "deadlock_risk"}
 
 
 class ReportError(Exception):

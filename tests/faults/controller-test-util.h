@@ -8,6 +8,7 @@
 #include "faults-test-util.h"
 
 #include "fabric/control/reroute-controller.h"
+#include "fabric/control/route-check.h"
 #include "topologies/channel-dependency.h"
 
 #include <string>

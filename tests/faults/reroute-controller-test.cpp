@@ -110,6 +110,10 @@ TEST_CASE("policies on one cut: oracle <= local < global, each at its closed-for
         CHECK(out[p].actions.Count("install") >= 1);
     }
     CHECK(out["local"].actions.Count("switch_over") == 2); // both ends of the cut
+    // The controller's own audit agrees with this walk: a risk is reported exactly when a cycle exists.
+    CHECK(out["local"].actions.Count("deadlock_risk") == (out["local"].walk.cdg.FindCycle().empty() ? 0u : 1u));
+    CHECK(out["oracle"].actions.Count("deadlock_risk") == 0);
+    CHECK(out["global"].actions.Count("deadlock_risk") == 0);
     CHECK(out["local"].actions.Count("install") == 0);
     // Fault-free routes take 16 x 32 hops (4 x 4 torus distances); every detour adds some.
     CHECK(out["local"].walk.hops > 512);
@@ -290,4 +294,42 @@ TEST_CASE("a receiver that stops returning credits is reported as a stall, not l
     // The same run without the pause reports nothing.
     RunResult clean = RunYaml(yaml);
     CHECK(clean.summary.stalls == 0);
+}
+
+TEST_CASE("the routes in force are audited for channel dependency cycles", "[controller][deadlock]")
+{
+    // A ring of 4 routed all one way round: without the dateline's VC change the four channels wait
+    // on one another (a credit loop); with it, the loop is broken.
+    const std::string yaml = "duration: 1us\n"
+                             "topology: {kind: ring, accelerators: 4}\n"
+                             "links: {file: experiments/links/cpo-8lambda.yaml}\n"
+                             "workloads:\n  - {type: traffic, pattern: uniform, operation: write, bytes: 64, load: 0.1}\n";
+    RunYaml(yaml, nullptr, [](ExperimentRunner& runner, const RunResult&) {
+        Fabric& f = runner.GetFabric();
+        CHECK(FindDependencyCycle(f, {}).empty()); // dimension order with the dateline
+        const topo::Graph& g = f.Graph();
+        for (bool dateline : {false, true})
+        {
+            for (uint32_t n = 0; n < 4; ++n)
+            {
+                for (const topo::Adjacency& a : g.neighbours(n))
+                {
+                    if (a.neighbour != (n + 1) % 4)
+                    {
+                        continue;
+                    }
+                    for (uint16_t dst = 0; dst < 4; ++dst)
+                    {
+                        if (dst != n)
+                        {
+                            f.Router(n)->SetRoute(
+                                dst, {ForwardingChoice{f.RouterPort(n, a.port), dateline && g.link(a.link).wrap}});
+                        }
+                    }
+                }
+            }
+            INFO("dateline " << dateline);
+            CHECK(FindDependencyCycle(f, {}).size() == (dateline ? 0u : 4u));
+        }
+    });
 }
