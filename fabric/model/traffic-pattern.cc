@@ -217,6 +217,7 @@ TrafficPattern::Install(const WorkloadContext& ctx)
     }
     m_stopTick = stop.IsStrictlyPositive() ? stop.GetTimeStep() : INT64_MAX;
     m_tickSeconds = ns3::TimeStep(1).GetSeconds();
+    m_core = FabricSimulatorImpl::Current(); // installed into the run: its core is chosen
     m_sources.assign(m_n, Source{});
     m_counter.assign(static_cast<std::size_t>(m_n) * m_n, 0);
     const uint32_t k = SquareRoot(m_n);
@@ -346,9 +347,9 @@ TrafficPattern::ScheduleNext(uint16_t s, int64_t now)
         return;
     }
     src.nextTick = now + static_cast<int64_t>(ticks);
-    if (FabricSimulatorImpl* sim = FabricSimulatorImpl::Active())
+    if (m_core)
     {
-        sim->ScheduleReusable(static_cast<int64_t>(ticks), ns3::PeekPointer(src.next)); // no EventId needed
+        m_core->ScheduleReusable(static_cast<int64_t>(ticks), ns3::PeekPointer(src.next)); // no EventId needed
         return;
     }
     ns3::Simulator::Schedule(ns3::TimeStep(static_cast<int64_t>(ticks)), ns3::Ptr<ns3::EventImpl>(src.next));

@@ -2,6 +2,7 @@
 #define OFAB_FABRIC_TRAFFIC_PATTERN_H
 
 #include "fabric/model/workload.h"
+#include "protocols/model/fabric-simulator-impl.h"
 
 #include "ns3/event-id.h"
 #include "ns3/event-impl.h"
@@ -147,6 +148,7 @@ class TrafficPattern : public Workload
 
     uint32_t m_n = 0;
     int64_t m_stopTick = 0;
+    FabricSimulatorImpl* m_core = nullptr; ///< the run's simulator, when it is the fabric core
     double m_tickSeconds = 1e-12;
     std::vector<Source> m_sources;
     std::vector<uint32_t> m_counter; ///< messages sent per (src, dst): src x N + dst

@@ -11,7 +11,6 @@ namespace ofab
 NS_LOG_COMPONENT_DEFINE("FabricSimulatorImpl");
 NS_OBJECT_ENSURE_REGISTERED(FabricSimulatorImpl);
 
-FabricSimulatorImpl* FabricSimulatorImpl::s_active = nullptr;
 
 ns3::TypeId
 FabricSimulatorImpl::GetTypeId()
@@ -29,24 +28,19 @@ FabricSimulatorImpl::FabricSimulatorImpl()
       m_currentContext(ns3::Simulator::NO_CONTEXT),
       m_mainThread(std::this_thread::get_id())
 {
-    s_active = this;
 }
 
-FabricSimulatorImpl::~FabricSimulatorImpl()
+FabricSimulatorImpl::~FabricSimulatorImpl() = default;
+
+FabricSimulatorImpl*
+FabricSimulatorImpl::Current()
 {
-    if (s_active == this)
-    {
-        s_active = nullptr;
-    }
+    return dynamic_cast<FabricSimulatorImpl*>(ns3::PeekPointer(ns3::Simulator::GetImplementation()));
 }
 
 void
 FabricSimulatorImpl::DoDispose()
 {
-    if (s_active == this)
-    {
-        s_active = nullptr;
-    }
     TakeForeignEvents();
     if (m_events)
     {

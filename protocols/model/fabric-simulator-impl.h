@@ -41,8 +41,9 @@ class FabricSimulatorImpl : public ns3::SimulatorImpl
     ~FabricSimulatorImpl() override;
 
     /// The fabric core when it is ns-3's current simulator, else nullptr (callers fall back to
-    /// ns3::Simulator::Schedule).
-    static FabricSimulatorImpl* Active() { return s_active; }
+    /// ns3::Simulator::Schedule). Like any Simulator call it creates the simulator if none exists:
+    /// callers look it up once the run's core is chosen (at their first schedule) and keep it.
+    static FabricSimulatorImpl* Current();
 
     /// Schedule(delay, event) for an event object the caller keeps and schedules again (no EventId
     /// is returned: such events are never cancelled). Takes a reference like Simulator::Schedule.
@@ -113,7 +114,6 @@ class FabricSimulatorImpl : public ns3::SimulatorImpl
     uint64_t Enqueue(uint32_t context, uint64_t ts, ns3::EventImpl* event);
     void TakeForeignEvents();
 
-    static FabricSimulatorImpl* s_active; ///< ns-3 runs one simulator per process (like Simulator)
 
     ns3::Ptr<ns3::Scheduler> m_events;
     BucketScheduler* m_bucket = nullptr; ///< m_events when it is a BucketScheduler

@@ -29,10 +29,15 @@ class ReusableEvent : public ns3::EventImpl
 
     static void Schedule(const ns3::Ptr<ReusableEvent>& ev, const ns3::Time& delay)
     {
-        // On the fabric core, without the EventId nobody reads (same uid, same order).
-        if (FabricSimulatorImpl* sim = FabricSimulatorImpl::Active())
+        if (!ev->m_coreKnown)
         {
-            sim->ScheduleReusable(delay.GetTimeStep(), ns3::PeekPointer(ev));
+            ev->m_core = FabricSimulatorImpl::Current(); // the run's core is chosen by now
+            ev->m_coreKnown = true;
+        }
+        // On the fabric core, without the EventId nobody reads (same uid, same order).
+        if (ev->m_core)
+        {
+            ev->m_core->ScheduleReusable(delay.GetTimeStep(), ns3::PeekPointer(ev));
             return;
         }
         ns3::Simulator::Schedule(delay, ns3::Ptr<ns3::EventImpl>(ev));
@@ -46,6 +51,8 @@ class ReusableEvent : public ns3::EventImpl
 
   private:
     T* m_obj;
+    FabricSimulatorImpl* m_core = nullptr; ///< the simulation this event runs in, if it is the fabric core
+    bool m_coreKnown = false;
 };
 
 } // namespace ofab
