@@ -89,7 +89,9 @@ main(int argc, char** argv)
     ofab::RunOptions run;
     auto* runCmd = app.add_subcommand(
         "run", "Run an experiment: build the fabric, simulate, write the HDF5 trace and a summary.\n"
-               "Example: ofab run experiments/quickstart.yaml -o out/quickstart.h5 --summary-json out/q.json");
+               "A file with `variants:` runs each variant in turn and compares them side by side.\n"
+               "Example: ofab run experiments/quickstart.yaml -o out/quickstart.h5 --summary-json out/q.json\n"
+               "Example: ofab run experiments/cut-recovery.yaml --variant torus-hybrid");
     runCmd->add_option("file", run.file, "Experiment file (YAML)")->required();
     runCmd->add_option("-o,--output", run.trace, "HDF5 trace to write (overrides outputs.trace)");
     runCmd->add_option("--summary-json", run.summaryJson, "Write the summary as JSON here (overrides outputs.summary_json)");
