@@ -1,0 +1,170 @@
+#include "fabric/control/reroute-controller.h"
+
+#include <algorithm>
+
+// Local repair of RerouteController (see reroute-controller.h): the nodes at a dead link's ends
+// switch the entries that used it to loop-free alternates, and put them back on restore.
+
+namespace ofab
+{
+
+void
+RerouteController::LocalSwitchOver(uint32_t link, std::size_t incident)
+{
+    if (m_physical[link].up)
+    {
+        return;
+    }
+    const FabricLink& l = m_fabric->Links()[link];
+    const topo::Graph& g = m_fabric->Graph();
+    Incident& inc = m_incidents[incident];
+    for (const uint32_t node : {l.a, l.b})
+    {
+        const uint16_t port = m_fabric->RouterPort(node, g.PortAt(link, node));
+        const uint32_t before = inc.unprotected;
+        const uint32_t changed = SwitchOverAt(node, port, link, inc);
+        std::string detail = std::to_string(changed) + " entries on alternates";
+        if (inc.unprotected > before)
+        {
+            detail += ", " + std::to_string(inc.unprotected - before) + " destinations without one";
+            Record("unprotected", g.node(node).name,
+                   std::to_string(inc.unprotected - before) + " destinations have no loop-free alternate");
+        }
+        Record("switch_over", g.node(node).name, detail);
+        if (changed > 0)
+        {
+            ++inc.routersUpdated;
+        }
+    }
+    RequestRerouteCheck();
+}
+
+uint32_t
+RerouteController::SwitchOverAt(uint32_t node, uint16_t port, uint32_t link, Incident& inc)
+{
+    const topo::Graph& g = m_fabric->Graph();
+    ns3::Ptr<UalinkRouter> router = m_fabric->Router(node);
+    uint32_t changed = 0;
+    for (uint32_t dst = 0; dst < router->GetDestinationCount(); ++dst)
+    {
+        std::vector<ForwardingChoice> entry = router->GetRoute(static_cast<uint16_t>(dst));
+        const auto uses = std::find_if(entry.begin(), entry.end(), [&](const ForwardingChoice& c) { return c.port == port; });
+        if (uses == entry.end())
+        {
+            continue;
+        }
+        std::vector<ForwardingChoice> replacement;
+        for (const ForwardingChoice& c : entry)
+        {
+            if (m_physical[m_portLink[node][c.port]].up)
+            {
+                replacement.push_back(c); // equal-cost siblings that still work
+            }
+        }
+        if (replacement.empty())
+        {
+            // A loop-free alternate: a neighbour whose own route (the tables in force) reaches the
+            // destination without coming back through this node or the dead link.
+            const uint32_t dstNode = g.AcceleratorNode(dst);
+            int best = -1;
+            for (const topo::Adjacency& a : g.neighbours(node))
+            {
+                if (a.link == link || !m_physical[a.link].up)
+                {
+                    continue;
+                }
+                int hops = -1;
+                if (a.neighbour == dstNode)
+                {
+                    hops = 0;
+                }
+                else if (g.node(a.neighbour).transit)
+                {
+                    hops = WalkLength(a.neighbour, static_cast<uint16_t>(dst), node, link);
+                }
+                if (hops >= 0 && (best < 0 || hops < best))
+                {
+                    best = hops;
+                    replacement = {ForwardingChoice{m_fabric->RouterPort(node, a.port), g.link(a.link).wrap}};
+                }
+            }
+        }
+        if (replacement.empty())
+        {
+            ++inc.unprotected;
+            continue;
+        }
+        m_saved[link].push_back(SavedEntry{node, static_cast<uint16_t>(dst), entry});
+        router->SetRoute(static_cast<uint16_t>(dst), replacement);
+        ++changed;
+    }
+    return changed;
+}
+
+int
+RerouteController::WalkLength(uint32_t start, uint16_t dst, uint32_t avoidNode, uint32_t avoidLink) const
+{
+    // Depth-first over every live equal-cost choice (the router may take any of them); the longest
+    // branch counts. A path longer than the node count has looped.
+    const topo::Graph& g = m_fabric->Graph();
+    const uint32_t dstNode = g.AcceleratorNode(dst);
+    struct Frame
+    {
+        uint32_t node;
+        int depth;
+    };
+    std::vector<Frame> stack{{start, 0}};
+    int longest = 0;
+    while (!stack.empty())
+    {
+        const Frame f = stack.back();
+        stack.pop_back();
+        if (f.node == dstNode)
+        {
+            longest = std::max(longest, f.depth);
+            continue;
+        }
+        if (f.node == avoidNode || f.depth > static_cast<int>(g.NumNodes()))
+        {
+            return -1;
+        }
+        const ForwardingChoice* choices = nullptr;
+        const uint32_t n = m_fabric->Router(f.node)->GetForwardingTable().Lookup(dst, choices);
+        bool live = false;
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            const uint32_t link = m_portLink[f.node][choices[i].port];
+            if (link == avoidLink || !m_physical[link].up)
+            {
+                continue;
+            }
+            live = true;
+            stack.push_back({g.Other(link, f.node), f.depth + 1});
+        }
+        if (!live)
+        {
+            return -1;
+        }
+    }
+    return longest;
+}
+
+void
+RerouteController::PutBackSaved(uint32_t link)
+{
+    for (const SavedEntry& s : m_saved[link])
+    {
+        bool live = false;
+        for (const ForwardingChoice& c : s.choices)
+        {
+            live = live || m_physical[m_portLink[s.node][c.port]].up;
+        }
+        if (live)
+        {
+            m_fabric->Router(s.node)->SetRoute(s.dst, s.choices);
+        }
+    }
+    m_saved[link].clear();
+}
+
+} // namespace ofab
