@@ -1,7 +1,5 @@
 #include "fabric/control/reroute-controller.h"
 
-#include "fabric/control/route-check.h"
-
 #include "ns3/enum.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
