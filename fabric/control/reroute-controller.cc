@@ -1,5 +1,7 @@
 #include "fabric/control/reroute-controller.h"
 
+#include "fabric/control/route-check.h"
+
 #include "ns3/enum.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
@@ -160,16 +162,8 @@ RerouteController::Attach(Fabric& fabric)
     m_nominalBps.assign(links.size(), 0.0);
     m_restoreEvents.assign(links.size(), ns3::EventId());
     m_saved.assign(links.size(), {});
-    m_portLink.assign(g.NumNodes(), {});
+    m_portLink = RouterPortLinks(fabric);
     m_noRoute.assign(g.NumNodes(), std::vector<uint8_t>(fabric.AcceleratorCount(), 0));
-    for (const topo::Node& n : g.nodes())
-    {
-        m_portLink[n.id].assign(fabric.Router(n.id)->GetNPorts(), UINT32_MAX);
-        for (const topo::Adjacency& a : g.neighbours(n.id))
-        {
-            m_portLink[n.id][fabric.RouterPort(n.id, a.port)] = a.link;
-        }
-    }
     for (const FabricLink& l : links)
     {
         m_nominalBps[l.id] =

@@ -62,16 +62,7 @@ inline RouteWalk
 WalkRoutes(const Fabric& f, const topo::LinkMask& mask)
 {
     const topo::Graph& g = f.Graph();
-    // graph link behind each router port
-    std::vector<std::vector<uint32_t>> portLink(g.NumNodes());
-    for (const topo::Node& n : g.nodes())
-    {
-        portLink[n.id].assign(f.Router(n.id)->GetNPorts(), UINT32_MAX);
-        for (const topo::Adjacency& a : g.neighbours(n.id))
-        {
-            portLink[n.id][f.RouterPort(n.id, a.port)] = a.link;
-        }
-    }
+    const std::vector<std::vector<uint32_t>> portLink = RouterPortLinks(f);
     RouteWalk w;
     for (uint32_t src = 0; src < f.AcceleratorCount(); ++src)
     {
