@@ -34,8 +34,17 @@ const std::vector<std::string> kControllerEventNames{"detect",    "switch_over",
                                                      "external_event", "external_routes", "external_rejected",
                                                      "external_fallback", "deadlock_risk"};
 
+/// Nanoseconds from ticks by one division: Time::ToDouble goes through 128-bit fixed point (~90
+/// instructions), and this runs several times per transaction. `ticksPerNs` is 1000 at ofab's
+/// picosecond resolution (EnsurePicosecondResolution), so the result is the exact ns value rounded once.
+double
+Ns(const ns3::Time& t, double ticksPerNs)
+{
+    return static_cast<double>(t.GetTimeStep()) / ticksPerNs;
+}
+
 TransactionRow
-RowOf(const TransactionRecord& r, uint8_t status, bool ended)
+RowOf(const TransactionRecord& r, uint8_t status, bool ended, double ticksPerNs)
 {
     TransactionRow row{};
     row.id = r.id;
@@ -46,9 +55,9 @@ RowOf(const TransactionRecord& r, uint8_t status, bool ended)
     row.vc = r.vc;
     row.bytes = r.bytes;
     row.hops = r.requestHops;
-    row.issueNs = r.issueTime.ToDouble(ns3::Time::NS);
-    row.endNs = ended ? r.endTime.ToDouble(ns3::Time::NS) : std::numeric_limits<double>::quiet_NaN();
-    row.latencyNs = ended ? r.Latency().ToDouble(ns3::Time::NS) : std::numeric_limits<double>::quiet_NaN();
+    row.issueNs = Ns(r.issueTime, ticksPerNs);
+    row.endNs = ended ? Ns(r.endTime, ticksPerNs) : std::numeric_limits<double>::quiet_NaN();
+    row.latencyNs = ended ? Ns(r.Latency(), ticksPerNs) : std::numeric_limits<double>::quiet_NaN();
     return row;
 }
 
@@ -75,7 +84,8 @@ RunObserver::RunObserver(Fabric& fabric, TraceRecorder* trace, ns3::Time bin, ns
     : m_fabric(fabric),
       m_trace(trace),
       m_bin(bin),
-      m_duration(duration)
+      m_duration(duration),
+      m_ticksPerNs(static_cast<double>(ns3::NanoSeconds(1).GetTimeStep()))
 {
 }
 
@@ -209,18 +219,18 @@ RunObserver::OnTransactionEnd(const TransactionRecord& r)
         m_payloadBytes += r.bytes;
         m_binDeliveredBytes += r.bytes;
         m_requestHops += r.requestHops;
-        m_latencies.push_back(r.Latency().ToDouble(ns3::Time::NS));
-        m_completionNs.push_back(r.endTime.ToDouble(ns3::Time::NS));
+        m_latencies.push_back(Ns(r.Latency(), m_ticksPerNs));
+        m_completionNs.push_back(Ns(r.endTime, m_ticksPerNs));
     }
     else
     {
         ++m_failed;
         ++m_failedByReason[ToString(r.status)];
-        m_failureNs.push_back(r.endTime.ToDouble(ns3::Time::NS));
+        m_failureNs.push_back(Ns(r.endTime, m_ticksPerNs));
     }
     if (m_trace)
     {
-        m_trace->AddTransaction(RowOf(r, static_cast<uint8_t>(r.status), true));
+        m_trace->AddTransaction(RowOf(r, static_cast<uint8_t>(r.status), true, m_ticksPerNs));
     }
 }
 
@@ -358,7 +368,7 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
         {
             for (const TransactionRecord& r : e->GetInFlightTransactions())
             {
-                m_trace->AddTransaction(RowOf(r, kInFlightStatus, false));
+                m_trace->AddTransaction(RowOf(r, kInFlightStatus, false, m_ticksPerNs));
             }
         }
         s.inFlight += e->GetInFlightCount();

@@ -94,6 +94,7 @@ class RunObserver
     ns3::Ptr<RerouteController> m_controller;
     ns3::Time m_bin;
     ns3::Time m_duration;
+    double m_ticksPerNs; ///< simulator ticks per nanosecond (1000 at picosecond resolution)
     ns3::Time m_recoveryWindow;
     ns3::Time m_recoveryReference;
     ns3::Time m_nextEdge; ///< end of the bin being accumulated
