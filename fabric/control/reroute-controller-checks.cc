@@ -4,7 +4,6 @@
 
 #include "ns3/simulator.h"
 
-#include <sstream>
 
 // What RerouteController checks after every change of the tables, once per instant: whether the
 // reroute is complete (T_reroute) and whether the routes in force allow a credit loop.
@@ -57,16 +56,7 @@ RerouteController::AuditDeadlockFreedom()
         Record("deadlock_risk", "routes", "cleared: the routes in force have no channel dependency cycle");
         return;
     }
-    const topo::Graph& g = m_fabric->Graph();
-    std::ostringstream detail;
-    detail << "a credit loop of " << cycle.size() << " channels is possible:";
-    for (std::size_t i = 0; i < cycle.size() && i < 3; ++i)
-    {
-        detail << ' ' << g.node(cycle[i].from).name << "->" << g.node(g.Other(cycle[i].link, cycle[i].from)).name
-               << " vc" << int(cycle[i].vc);
-    }
-    detail << (cycle.size() > 3 ? " ..." : "") << "; the stall detector watches";
-    Record("deadlock_risk", "routes", detail.str());
+    Record("deadlock_risk", "routes", DescribeCycle(m_fabric->Graph(), cycle) + "; the stall detector watches");
 }
 
 uint64_t

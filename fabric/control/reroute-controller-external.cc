@@ -257,6 +257,15 @@ RerouteController::DeliverExternalRoutes(uint64_t event, const std::vector<Exter
             }
             error = which + " (" + node + " -> " + dst + "): " + problem->what;
         }
+        else if (m_externalRefuseDeadlockRisk)
+        {
+            // Loop-free routes can still deadlock: a cycle of channels each waiting on the next's credits.
+            const std::vector<topo::Channel> cycle = FindDependencyCycle(*m_fabric, tables, mask);
+            if (!cycle.empty())
+            {
+                error = "the routes allow a deadlock: " + DescribeCycle(m_fabric->Graph(), cycle);
+            }
+        }
     }
     m_externalTimeoutEvent.Cancel();
     if (!error.empty())
@@ -280,7 +289,7 @@ RerouteController::DeliverExternalRoutes(uint64_t event, const std::vector<Exter
     m_roundPlan = RoutePlan{};
     m_roundPlan.tables = std::move(tables);
     m_roundPlan.partitioned = topo::AffectedPairs(m_fabric->Graph(), mask);
-    m_roundPlan.deadlockFree = false; // nothing guarantees it; the stall detector watches
+    m_roundPlan.deadlockFree = m_externalRefuseDeadlockRisk; // checked above, or nothing guarantees it
     m_roundHow = "external";
     const ns3::Time commit = arrival - now + m_controlLatency + m_installTime + m_controlLatency + m_controlLatency;
     Record("external_routes", element,

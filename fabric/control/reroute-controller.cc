@@ -2,6 +2,7 @@
 
 #include "fabric/control/route-check.h"
 
+#include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
@@ -77,6 +78,13 @@ RerouteController::GetTypeId()
                           TimeValue(MicroSeconds(50)),
                           MakeTimeAccessor(&RerouteController::m_externalTimeout),
                           MakeTimeChecker(Seconds(0)))
+            .AddAttribute("ExternalRefuseDeadlockRisk",
+                          "External policy: refuse a reply whose routes allow a credit loop (a cycle in the "
+                          "channel dependency graph, checked before install), naming the loop; Fallback "
+                          "handles the incident then. False: install such routes and report deadlock_risk.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&RerouteController::m_externalRefuseDeadlockRisk),
+                          MakeBooleanChecker())
             .AddAttribute("Fallback",
                           "External policy: the policy that handles an incident the external controller did "
                           "not answer validly in time (or when none is connected).",

@@ -205,6 +205,7 @@ class RerouteController : public ns3::Object
     ns3::Time m_stallTimeout;
     ns3::Time m_externalTimeout;
     int m_fallback; ///< ReroutePolicy, not External
+    bool m_externalRefuseDeadlockRisk;
 
     Fabric* m_fabric = nullptr;
     std::unique_ptr<StallDetector> m_stalls;

@@ -195,6 +195,43 @@ CheckTables(const Fabric& fabric, const std::vector<ForwardingTable>& tables, co
 std::vector<topo::Channel>
 FindDependencyCycle(const Fabric& fabric, const topo::LinkMask& mask)
 {
+    std::vector<const ForwardingTable*> inForce;
+    for (uint32_t node = 0; node < fabric.Graph().NumNodes(); ++node)
+    {
+        inForce.push_back(&fabric.Router(node)->GetForwardingTable());
+    }
+    return FindDependencyCycle(fabric, inForce, mask);
+}
+
+std::vector<topo::Channel>
+FindDependencyCycle(const Fabric& fabric, const std::vector<ForwardingTable>& tables, const topo::LinkMask& mask)
+{
+    std::vector<const ForwardingTable*> byNode;
+    for (const ForwardingTable& t : tables)
+    {
+        byNode.push_back(&t);
+    }
+    return FindDependencyCycle(fabric, byNode, mask);
+}
+
+std::string
+DescribeCycle(const topo::Graph& g, const std::vector<topo::Channel>& cycle)
+{
+    std::ostringstream out;
+    out << "a credit loop of " << cycle.size() << " channels is possible:";
+    for (std::size_t i = 0; i < cycle.size() && i < 3; ++i)
+    {
+        out << ' ' << g.node(cycle[i].from).name << "->" << g.node(g.Other(cycle[i].link, cycle[i].from)).name
+            << " vc" << int(cycle[i].vc);
+    }
+    out << (cycle.size() > 3 ? " ..." : "");
+    return out.str();
+}
+
+std::vector<topo::Channel>
+FindDependencyCycle(const Fabric& fabric, const std::vector<const ForwardingTable*>& tables,
+                    const topo::LinkMask& mask)
+{
     const topo::Graph& g = fabric.Graph();
     const auto portLink = RouterPortLinks(fabric);
     topo::ChannelDependencyGraph cdg;
@@ -227,7 +264,7 @@ FindDependencyCycle(const Fabric& fabric, const topo::LinkMask& mask)
                 continue;
             }
             const ForwardingChoice* c = nullptr;
-            const uint32_t n = fabric.Router(h.node)->GetForwardingTable().Lookup(static_cast<uint16_t>(dst), c);
+            const uint32_t n = tables[h.node]->Lookup(static_cast<uint16_t>(dst), c);
             for (uint32_t i = 0; i < n; ++i)
             {
                 const uint32_t link = portLink[h.node][c[i].port];

@@ -49,6 +49,15 @@ std::optional<RouteProblem> CheckTables(const Fabric& fabric, const std::vector<
  * to 1 on a dateline choice). Every live equal-cost choice counts. Linear in destinations x channels.
  */
 std::vector<topo::Channel> FindDependencyCycle(const Fabric& fabric, const topo::LinkMask& mask);
+/// The same for a table set (by node id) before it is installed.
+std::vector<topo::Channel> FindDependencyCycle(const Fabric& fabric, const std::vector<ForwardingTable>& tables,
+                                               const topo::LinkMask& mask);
+/// ... and for any tables by node (what the two above share).
+std::vector<topo::Channel> FindDependencyCycle(const Fabric& fabric,
+                                               const std::vector<const ForwardingTable*>& tables,
+                                               const topo::LinkMask& mask);
+/// "a credit loop of N channels is possible: a->b vc0 ..." (the first three channels), for a person.
+std::string DescribeCycle(const topo::Graph& g, const std::vector<topo::Channel>& cycle);
 
 } // namespace ofab
 

@@ -352,6 +352,75 @@ TEST_CASE("external policy: a looping answer is refused, naming the entry, and t
     CHECK(fallbackInstall);
 }
 
+/// The built-in plan with two entries turned: a(3,2) reaches a(2,3) and a(2,3) reaches a(3,2) Y
+/// first. Still loop-free, but with the X-first routes a(2,2) -> a(3,3) and a(3,3) -> a(2,2) the
+/// channels round the square a(2,2) a(3,2) a(3,3) a(2,3) wait on one another on VC class 0 (no wrap
+/// link there): a credit loop.
+std::function<std::vector<ExternalRouteEntry>(const ExternalEvent&)>
+TurnCycleAnswer(FakeSource& source)
+{
+    return [&source](const ExternalEvent& e) {
+        const Fabric& f = *source.fabric;
+        const topo::Graph& g = f.Graph();
+        auto portTo = [&](const std::string& from, const std::string& to) -> uint32_t {
+            for (const topo::Adjacency& a : g.neighbours(*g.FindNode(from)))
+            {
+                if (g.node(a.neighbour).name == to)
+                {
+                    return f.RouterPort(*g.FindNode(from), a.port);
+                }
+            }
+            FAIL("no link " << from << " - " << to);
+            return 0;
+        };
+        auto entries = EntriesOf(f, PlanRoutes(f, MaskOf(f, e)));
+        for (auto& x : entries)
+        {
+            if (x.node == "a(3,2)" && x.dst == "a(2,3)")
+            {
+                x.ports = {portTo("a(3,2)", "a(3,3)")};
+            }
+            if (x.node == "a(2,3)" && x.dst == "a(3,2)")
+            {
+                x.ports = {portTo("a(2,3)", "a(2,2)")};
+            }
+        }
+        return entries;
+    };
+}
+
+TEST_CASE("external policy: loop-free routes that allow a deadlock are refused before install, naming the "
+          "credit loop",
+          "[controller][external]")
+{
+    FakeSource source;
+    source.answer = TurnCycleAnswer(source);
+    const Outcome o = RunWith(TorusCut(""), source);
+    REQUIRE(source.verdicts.size() == 1);
+    INFO(source.verdicts[0]);
+    CHECK(source.verdicts[0].find("the routes allow a deadlock: a credit loop of 4 channels") != std::string::npos);
+    for (const char* hop : {"a(2,2)->a(3,2)", "a(3,2)->a(3,3)", "a(3,3)->a(2,3)"}) // the first three are named
+    {
+        CHECK(source.verdicts[0].find(hop) != std::string::npos);
+    }
+    CHECK(o.actions.Count("external_rejected") == 1);
+    CHECK(o.actions.Count("deadlock_risk") == 0); // never installed
+    CHECK(DetailOf(o.actions, "external_fallback").find("the routes allow a deadlock") != std::string::npos);
+    REQUIRE(o.cut.rerouteNs);
+    CHECK(*o.cut.rerouteNs == Approx(kAtController + 5000 + 5000 + kRound)); // refused, then the global round
+    CHECK(o.walk.unreached == 0);
+
+    // Switched off, the same reply is installed at the global round's time and the audit reports it.
+    FakeSource trusting;
+    trusting.answer = TurnCycleAnswer(trusting);
+    const Outcome t = RunWith(TorusCut(", external_refuse_deadlock_risk: false"), trusting);
+    REQUIRE(trusting.verdicts.size() == 1);
+    CHECK(trusting.verdicts[0].empty());
+    REQUIRE(t.cut.rerouteNs);
+    CHECK(*t.cut.rerouteNs == Approx(kGlobal));
+    CHECK(DetailOf(t.actions, "deadlock_risk").find("a credit loop of 4 channels") != std::string::npos);
+}
+
 TEST_CASE("external policy: malformed entries are refused with the first bad one", "[controller][external]")
 {
     auto verdict = [](std::vector<ExternalRouteEntry> bad) {
