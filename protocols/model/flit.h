@@ -115,6 +115,9 @@ struct TlMessage
     uint8_t hops = 0;      ///< links traversed so far
     uint8_t requestHops = 0; ///< on a response: the links its request traversed
     bool compressed = false; ///< decided per hop when packed (address cache)
+    /// Its receive buffers at this node were freed when it left: a message handed back by a link
+    /// that went down (unacknowledged, or mid-packing) holds none, so it must not free them again.
+    bool inputReleased = false;
     /// Data half-flits, cached by ualink::Seal() when the message is created (kUnsealed: computed
     /// on every use). The hot path asks for it several times per hop.
     uint8_t dataHalfFlits = 0xFF;

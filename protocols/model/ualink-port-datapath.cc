@@ -435,6 +435,7 @@ UalinkPort::Deliver(const DlFlit& flit, int64_t nowTick)
         }
         m.inPort = m_index;
         m.inVc = m.vc;
+        m.inputReleased = false; // it holds the buffers it just took here
         ++m.hops;
         ++m_stats.messagesReceived;
         m_stats.payloadBytesReceived += ualink::PayloadBytes(m);

@@ -353,6 +353,8 @@ UalinkPort::GoDown()
     m_replayTimer.Cancel();
     m_replayTimerArmed = false;
 
+    // Unacknowledged and half-packed messages left this node already (their input buffers were
+    // released when the packer took them); queued ones still hold theirs.
     std::vector<TlMessage> lost;
     for (uint16_t s = m_llrTx.OldestUnacked(); s != m_llrTx.NextNew(); s = llr::Next(s))
     {
@@ -360,6 +362,10 @@ UalinkPort::GoDown()
         lost.insert(lost.end(), msgs.begin(), msgs.end());
     }
     m_packer.DrainAll(lost);
+    for (TlMessage& m : lost)
+    {
+        m.inputReleased = true;
+    }
     m_arbiter.DrainAll(lost);
     m_peekValid = false;
     m_queueDepth.Set(0);

@@ -90,7 +90,7 @@ class UalinkRouter : public ns3::Object
     /// `nowTick`: the current time when the caller knows it (-1: ask the simulator).
     void OnMessageLeft(const TlMessage& m, int64_t nowTick = -1)
     {
-        if (m.inPort != ualink::kLocalInput)
+        if (m.inPort != ualink::kLocalInput && !m.inputReleased)
         {
             m_ports[m.inPort]->ReleaseRxCredits(m.inVc, m.Class(), ualink::DataCredits(m), nowTick);
         }
