@@ -5,6 +5,12 @@
 namespace ofab
 {
 
+namespace
+{
+const char* const kCreditClassNames[kCreditClassCount] = {"request command", "response command", "request data",
+                                                          "response data"};
+} // namespace
+
 StallDetector::StallDetector(const Fabric& fabric, ns3::Time timeout, Report report)
     : m_fabric(fabric),
       m_timeout(timeout),
@@ -45,6 +51,7 @@ StallDetector::Sample()
         const TxCredits& credits = port->GetTxCredits();
         const bool waiting = port->IsUp() && port->GetQueuedMessages() > 0;
         bool stalled = false;
+        std::string which; // the first starved credit kind, for the report
         for (uint8_t vc = 0; vc < ualink::kVcCount; ++vc)
         {
             for (uint32_t c = 0; c < kCreditClassCount; ++c)
@@ -62,15 +69,19 @@ StallDetector::Sample()
                 {
                     w.exhaustedSinceTick[i] = now;
                 }
-                stalled = stalled || now - w.exhaustedSinceTick[i] >= m_timeout.GetTimeStep();
+                if (!stalled && now - w.exhaustedSinceTick[i] >= m_timeout.GetTimeStep())
+                {
+                    stalled = true;
+                    which = std::string(kCreditClassNames[c]) + " credits of VC " + std::to_string(vc);
+                }
             }
         }
         if (stalled && !w.reported)
         {
             ++m_stalls;
             m_report(m_fabric.Graph().node(w.node).name, w.port,
-                     std::to_string(port->GetQueuedMessages()) + " messages queued, credits exhausted and none " +
-                         "returned for " + std::to_string(static_cast<int64_t>(m_timeout.ToDouble(ns3::Time::NS))) +
+                     std::to_string(port->GetQueuedMessages()) + " messages queued, " + which +
+                         " used up and none returned for " + std::to_string(static_cast<int64_t>(m_timeout.ToDouble(ns3::Time::NS))) +
                          " ns: the receiver is not draining (a deadlock if it persists)");
         }
         w.reported = stalled;
