@@ -12,6 +12,8 @@
 namespace ofab
 {
 
+class WriterThread;
+
 /// An HDF5 call failed: the message names the file and what was being written.
 class TraceError : public std::runtime_error
 {
@@ -63,11 +65,14 @@ class CompoundType
 /**
  * A 1-D dataset of compound rows that grows as rows are appended: chunked, shuffled and deflated.
  * Rows are buffered and written one chunk at a time, so memory stays bounded however long the run.
+ * With a `writer`, a full chunk is handed to that thread (compressed and written there) and the
+ * caller goes on filling a fresh buffer; the table must then outlive the writer's queued jobs.
  */
 class AppendableTable
 {
   public:
-    AppendableTable(hid_t parent, const std::string& name, const CompoundType& type, std::size_t chunkRows = 4096);
+    AppendableTable(hid_t parent, const std::string& name, const CompoundType& type, std::size_t chunkRows = 4096,
+                    WriterThread* writer = nullptr);
     void Append(const void* row);
     void Flush();
     uint64_t Rows() const { return m_written + m_bufferedRows; }
@@ -80,15 +85,18 @@ class AppendableTable
     std::size_t m_chunkRows;
     std::vector<unsigned char> m_buffer;
     std::size_t m_bufferedRows = 0;
-    uint64_t m_written = 0;
+    uint64_t m_written = 0; ///< rows handed to HDF5 (or to the writer thread)
     std::string m_name;
+    WriterThread* m_writer;
 };
 
 /// A 2-D dataset (rows x columns) of doubles that grows by whole rows: e.g. time bins x links.
+/// A `writer` takes the full chunks, as for AppendableTable.
 class AppendableMatrix
 {
   public:
-    AppendableMatrix(hid_t parent, const std::string& name, std::size_t columns, std::size_t chunkRows = 256);
+    AppendableMatrix(hid_t parent, const std::string& name, std::size_t columns, std::size_t chunkRows = 256,
+                     WriterThread* writer = nullptr);
     void AppendRow(const double* values);
     void Flush();
     uint64_t Rows() const { return m_written + m_bufferedRows; }
@@ -102,6 +110,7 @@ class AppendableMatrix
     std::size_t m_bufferedRows = 0;
     uint64_t m_written = 0;
     std::string m_name;
+    WriterThread* m_writer;
 };
 
 /// Attributes on any HDF5 object (group or dataset); strings are stored as UTF-8 fixed-length.

@@ -127,6 +127,9 @@ TraceRecorder::TraceRecorder(const std::string& path, const TraceEnums& enums, s
         }
         std::fclose(probe);
     }
+    // Started before the datasets that take it; it runs nothing until the first chunk is full, so
+    // the set-up below still calls HDF5 from this thread alone.
+    m_writer = std::make_unique<WriterThread>();
     try
     {
         m_file = Hdf5Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
@@ -136,22 +139,24 @@ TraceRecorder::TraceRecorder(const std::string& path, const TraceEnums& enums, s
         WriteAttribute(m_meta.Id(), "format_version", std::string(kFormatVersion));
         H5Fflush(m_file.Id(), H5F_SCOPE_GLOBAL);
 
+        WriterThread* w = m_writer.get();
         m_topology = MakeGroup(m_file.Id(), "topology");
-        m_nodes = std::make_unique<AppendableTable>(m_topology.Id(), "nodes", NodeType(enums), 1024);
-        m_linkTable = std::make_unique<AppendableTable>(m_topology.Id(), "links", LinkType(), 1024);
+        m_nodes = std::make_unique<AppendableTable>(m_topology.Id(), "nodes", NodeType(enums), 1024, w);
+        m_linkTable = std::make_unique<AppendableTable>(m_topology.Id(), "links", LinkType(), 1024, w);
         SetUnits(*m_linkTable, "length_m: m, capacity_gbps: Gb/s per direction at the start of the run");
 
-        m_transactions = std::make_unique<AppendableTable>(m_file.Id(), "transactions", TransactionType(enums));
+        m_transactions =
+            std::make_unique<AppendableTable>(m_file.Id(), "transactions", TransactionType(enums), 4096, w);
         SetUnits(*m_transactions, "bytes: B, *_ns: ns of simulated time, NaN end for transactions in flight at the end");
-        m_events = std::make_unique<AppendableTable>(m_file.Id(), "events", EventType(enums), 1024);
+        m_events = std::make_unique<AppendableTable>(m_file.Id(), "events", EventType(enums), 1024, w);
         SetUnits(*m_events, "time_ns: ns of simulated time");
-        m_collectives = std::make_unique<AppendableTable>(m_file.Id(), "collectives", CollectiveType(enums), 256);
+        m_collectives = std::make_unique<AppendableTable>(m_file.Id(), "collectives", CollectiveType(enums), 256, w);
         SetUnits(*m_collectives, "bytes: B per rank, *_ns: ns, *_gbps: Gb/s (nccl-tests definitions)");
 
         m_links = MakeGroup(m_file.Id(), "links");
-        m_linkState = std::make_unique<AppendableTable>(m_links.Id(), "state", LinkStateType(enums), 1024);
+        m_linkState = std::make_unique<AppendableTable>(m_links.Id(), "state", LinkStateType(enums), 1024, w);
         SetUnits(*m_linkState, "time_ns: ns, capacity_gbps: Gb/s");
-        m_throughput = std::make_unique<AppendableMatrix>(m_links.Id(), "throughput", linkDirections);
+        m_throughput = std::make_unique<AppendableMatrix>(m_links.Id(), "throughput", linkDirections, 256, w);
         WriteAttribute(m_throughput->Id(), "units", std::string("Gb/s carried per link direction, averaged over the bin"));
         WriteAttribute(m_throughput->Id(), "bin_width_ns", throughputBinNs);
         WriteAttribute(m_throughput->Id(), "columns",
@@ -170,21 +175,31 @@ TraceRecorder::~TraceRecorder()
 }
 
 void
+TraceRecorder::Later(std::function<void()> write)
+{
+    if (m_closed)
+    {
+        throw TraceError("the trace " + m_path + " is already closed");
+    }
+    m_writer->Post(std::move(write));
+}
+
+void
 TraceRecorder::SetMeta(const std::string& name, const std::string& value)
 {
-    WriteAttribute(m_meta.Id(), name, value);
+    Later([this, name, value] { WriteAttribute(m_meta.Id(), name, value); });
 }
 
 void
 TraceRecorder::SetMeta(const std::string& name, double value)
 {
-    WriteAttribute(m_meta.Id(), name, value);
+    Later([this, name, value] { WriteAttribute(m_meta.Id(), name, value); });
 }
 
 void
 TraceRecorder::SetMeta(const std::string& name, int64_t value)
 {
-    WriteAttribute(m_meta.Id(), name, value);
+    Later([this, name, value] { WriteAttribute(m_meta.Id(), name, value); });
 }
 
 void
@@ -264,6 +279,11 @@ TraceRecorder::FlushAll()
 void
 TraceRecorder::CloseAll() noexcept
 {
+    // Nothing may still be writing: the writer is idle after this, and every call below is ours.
+    if (m_writer)
+    {
+        m_writer->DrainQuietly();
+    }
     // Datasets before groups before the file: HDF5 keeps a file open while any object in it is.
     m_throughput.reset();
     m_nodes.reset();
@@ -287,6 +307,15 @@ TraceRecorder::Finish(const std::map<std::string, double>& figures, const std::s
         throw TraceError("the trace " + m_path + " is already closed");
     }
     FlushAll();
+    try
+    {
+        m_writer->Drain(); // every row on disk, or the error that stopped it
+    }
+    catch (const TraceError& e)
+    {
+        Abandon(e.what());
+        throw;
+    }
     m_summary = MakeGroup(m_file.Id(), "summary");
     for (const auto& [name, value] : figures)
     {
@@ -315,6 +344,10 @@ TraceRecorder::Abandon(const std::string& reason) noexcept
     catch (...)
     {
         // The reason below still says the trace is not whole; what did not flush is lost.
+    }
+    if (m_writer)
+    {
+        m_writer->DrainQuietly();
     }
     try
     {

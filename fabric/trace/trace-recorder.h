@@ -3,6 +3,7 @@
 
 #include "fabric/trace/hdf5-table.h"
 #include "fabric/trace/trace-rows.h"
+#include "fabric/trace/writer-thread.h"
 
 #include <functional>
 #include <map>
@@ -27,6 +28,10 @@ struct TraceEnums
 /**
  * Writes one run's HDF5 trace (layout and units in docs/trace-format.md) incrementally: rows are
  * buffered a chunk at a time, so memory stays bounded however long the run is.
+ *
+ * Once the file is open, every HDF5 call goes to one writer thread in program order (a full chunk
+ * of rows is compressed and written there while the simulation goes on); errors of those calls come
+ * back as TraceError from a later call on the recorder, or from Finish().
  *
  * The file says whether it is whole: /meta@status is "running" from the start (flushed to disk at
  * once), "complete" only after Finish(), and "incomplete: <reason>" after Abandon() or when the
@@ -73,6 +78,8 @@ class TraceRecorder
   private:
     void FlushAll();
     void CloseAll() noexcept;
+    /// Runs `write` on the writer thread (after everything queued before it).
+    void Later(std::function<void()> write);
 
     std::string m_path;
     std::size_t m_linkDirections;
@@ -90,6 +97,8 @@ class TraceRecorder
     std::unique_ptr<AppendableMatrix> m_throughput;
     std::function<void(const EventRow&)> m_eventTap;
     bool m_closed = false;
+    /// Last: destroyed first, so its queued writes finish while the datasets they use are open.
+    std::unique_ptr<WriterThread> m_writer;
 };
 
 } // namespace ofab
