@@ -209,14 +209,14 @@ OutputArbiter::Peek(int64_t nowTick, const TxCredits& credits)
     return nullptr;
 }
 
-TlMessage
-OutputArbiter::Pop()
+void
+OutputArbiter::PopInto(TlMessage& out)
 {
     Queue& q = m_queues[m_pickQueue];
     const uint32_t qc = q.qc;
     const uint32_t slot = q.slot;
     const uint32_t node = q.head;
-    TlMessage m = m_pool[node].m;
+    out = m_pool[node].m;
     q.head = m_pool[node].next;
     if (q.head == kNil)
     {
@@ -235,7 +235,6 @@ OutputArbiter::Pop()
     --m_total;
     m_rrInput[qc] = slot + 1;
     m_rrClass = (qc + 1) % ualink::kQueueClassCount;
-    return m;
 }
 
 void

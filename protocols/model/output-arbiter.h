@@ -46,8 +46,8 @@ class OutputArbiter
     /// The next eligible message, or nullptr. Does not remove it: Pop() does, so a message that does
     /// not fit the half-flit being built stays first in line.
     const TlMessage* Peek(int64_t nowTick, const TxCredits& credits);
-    /// Removes and returns the message the last Peek() returned.
-    TlMessage Pop();
+    /// Removes the message the last Peek() returned, copying it to `out`.
+    void PopInto(TlMessage& out);
 
     /// After a Peek() that returned nullptr: the earliest time a waiting message becomes ready
     /// (INT64_MAX when none).

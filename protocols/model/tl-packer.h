@@ -28,7 +28,11 @@ namespace ofab
 class TlPacker
 {
   public:
-    /// Where the packer takes messages from (the port: arbiter + credits + address cache).
+    /**
+     * Where the packer takes messages from. Fill() is a template over any type with these two
+     * members (the port: arbiter + credits + address cache, called directly on the per-flit path);
+     * this base class is a convenience for sources that would rather override virtuals (tests).
+     */
     class Source
     {
       public:
@@ -37,6 +41,8 @@ class TlPacker
         virtual bool PeekSlots(uint32_t& slots) = 0;
         /// Takes the message PeekSlots() described (credits consumed, compression decided).
         virtual TlMessage Take() = 0;
+        /// Take() into `out`, the packer's own slot for it.
+        void TakeInto(TlMessage& out) { out = Take(); }
     };
 
     struct Stats
@@ -52,8 +58,10 @@ class TlPacker
     /// Bytes of a started stream still to send (a straddling half-flit, data of packed headers).
     bool HasWork() const { return m_carryBytes > 0 || !m_pending.empty(); }
 
-    /// Builds the payload of one DL flit: `flit.messages`, `flit.tlBytes`.
-    void Fill(DlFlit& flit, Source& source);
+    /// Builds the payload of one DL flit: `flit.messages`, `flit.tlBytes`. `S` has PeekSlots() and
+    /// TakeInto() as Source describes them.
+    template <typename S>
+    void Fill(DlFlit& flit, S& source);
 
     /// Messages whose header was packed but which were not completely sent; empties the packer.
     void DrainAll(std::vector<TlMessage>& out);
@@ -75,6 +83,96 @@ class TlPacker
     bool m_tlFlitOpen = false;            ///< one half-flit of the current TL flit emitted
     Stats m_stats;
 };
+
+template <typename S>
+void
+TlPacker::Fill(DlFlit& flit, S& source)
+{
+    using namespace ualink;
+    flit.messages.clear();
+    flit.tlBytes = 0;
+    uint32_t budget = kDlPayloadBytes;
+    if (m_carryBytes > 0)
+    {
+        budget -= m_carryBytes;
+        flit.tlBytes += m_carryBytes;
+        m_carryBytes = 0;
+        flit.messages.insert(flit.messages.end(), m_carryDone.begin(), m_carryDone.end());
+        m_carryDone.clear();
+    }
+    while (budget > 0)
+    {
+        bool idle = false;
+        if (!m_pending.empty())
+        {
+            Pending& p = m_pending.front();
+            const uint32_t whole = budget / kHalfFlitBytes;
+            if (whole > 1 && p.halfFlitsLeft > 1)
+            {
+                // Several data half-flits of one message fit: take them in one step (all but the
+                // last one, which goes through the common path below and may complete it).
+                const uint32_t n = (p.halfFlitsLeft - 1 < whole - 1) ? p.halfFlitsLeft - 1 : whole - 1;
+                p.halfFlitsLeft -= n;
+                budget -= n * kHalfFlitBytes;
+                flit.tlBytes += n * kHalfFlitBytes;
+                m_stats.dataHalfFlits += n;
+                m_tlFlitOpen ^= (n & 1) != 0;
+            }
+            --p.halfFlitsLeft;
+            ++m_stats.dataHalfFlits;
+            // Completed messages go straight to the flit, or wait for the next one when this
+            // half-flit straddles the DL flit boundary.
+            PopCompleted(budget >= kHalfFlitBytes ? flit.messages : m_carryDone);
+        }
+        else
+        {
+            // A control half-flit: headers of the next messages, in arbitration order, while they fit.
+            uint32_t free = kSlotsPerControlHalfFlit;
+            uint32_t need = 0;
+            bool any = false;
+            while (free > 0 && source.PeekSlots(need) && need <= free)
+            {
+                // Taken straight into its queue slot: one copy of the message.
+                Pending& p = m_pending.append();
+                source.TakeInto(p.msg);
+                p.halfFlitsLeft = DataHalfFlits(p.msg);
+                free -= need;
+                any = true;
+            }
+            if (any)
+            {
+                PopCompleted(budget >= kHalfFlitBytes ? flit.messages : m_carryDone);
+                ++m_stats.controlHalfFlits;
+                m_stats.headerSlotsUsed += kSlotsPerControlHalfFlit - free;
+            }
+            else if (m_tlFlitOpen && flit.tlBytes > 0 && budget >= kHalfFlitBytes)
+            {
+                idle = true; // stream dry mid-TL-flit: close it
+                ++m_stats.idleHalfFlits;
+            }
+            else
+            {
+                break; // stream dry: the rest of the DL flit is padding
+            }
+        }
+        if (budget >= kHalfFlitBytes)
+        {
+            budget -= kHalfFlitBytes;
+            flit.tlBytes += kHalfFlitBytes;
+        }
+        else
+        {
+            m_carryBytes = kHalfFlitBytes - budget;
+            flit.tlBytes += budget;
+            budget = 0;
+        }
+        m_tlFlitOpen = !m_tlFlitOpen;
+        if (idle)
+        {
+            break;
+        }
+    }
+}
 
 } // namespace ofab
 

@@ -77,20 +77,19 @@ UalinkPort::PeekSlots(uint32_t& slots)
     return true;
 }
 
-TlMessage
-UalinkPort::Take()
+void
+UalinkPort::TakeInto(TlMessage& m)
 {
     m_peekValid = false;
-    TlMessage m = m_arbiter.Pop();
+    m_arbiter.PopInto(m);
     if (m.kind == MessageKind::Request)
     {
         m.compressed = m_cache.Compress(m.dst, m.address);
     }
     m_txCredits.Consume(m);
-    m_router->OnMessageLeft(m, m_nowTick); // Take() runs inside TrySend(m_nowTick)
+    m_router->OnMessageLeft(m, m_nowTick); // TakeInto() runs inside TrySend(m_nowTick)
     ++m_stats.messagesSent;
     m_stats.payloadBytesSent += ualink::PayloadBytes(m);
-    return m;
 }
 
 void

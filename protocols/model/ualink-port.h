@@ -62,7 +62,7 @@ const char* ToString(DlRxOutcome o);
  * fault): unacknowledged and queued TL messages go to the router's link-down policy; sequence
  * numbers, credits and the address cache restart when the channel is up again (+ LinkRetrainTime).
  */
-class UalinkPort : public ns3::Object, private TlPacker::Source
+class UalinkPort : public ns3::Object
 {
   public:
     struct Stats
@@ -163,9 +163,10 @@ class UalinkPort : public ns3::Object, private TlPacker::Source
         CreditCounters credits{};
     };
 
-    // TlPacker::Source
-    bool PeekSlots(uint32_t& slots) override;
-    TlMessage Take() override;
+    // The packer's source (TlPacker::Fill calls these directly).
+    friend class TlPacker;
+    bool PeekSlots(uint32_t& slots);
+    void TakeInto(TlMessage& out);
 
     static int64_t NowTick() { return ns3::Simulator::Now().GetTimeStep(); }
     void KickAt(int64_t nowTick);
@@ -217,7 +218,6 @@ class UalinkPort : public ns3::Object, private TlPacker::Source
     int64_t m_nowTick = 0;   ///< current time during one TrySend()
     int64_t m_txEndTick = 0; ///< end of the flit being serialized
     uint32_t m_linkGeneration = 0;
-    llr::LlrSender m_llrTx;
     llr::LlrReceiver m_llrRx;
     TlPacker m_packer;
     OutputArbiter m_arbiter;
@@ -259,6 +259,9 @@ class UalinkPort : public ns3::Object, private TlPacker::Source
     ns3::TracedCallback<bool> m_linkStateTrace;
     ns3::TracedCallback<const TlMessage&> m_messageReceivedTrace;
     ns3::TracedValue<uint32_t> m_queueDepth;
+    /// Last: its table of 512 flit pointers would otherwise push the state every flit touches
+    /// (credits, queues, packer) onto more cache lines.
+    llr::LlrSender m_llrTx;
 };
 
 } // namespace ofab
