@@ -29,9 +29,10 @@ struct TraceEnums
  * Writes one run's HDF5 trace (layout and units in docs/trace-format.md) incrementally: rows are
  * buffered a chunk at a time, so memory stays bounded however long the run is.
  *
- * Once the file is open, every HDF5 call goes to one writer thread in program order (a full chunk
- * of rows is compressed and written there while the simulation goes on); errors of those calls come
- * back as TraceError from a later call on the recorder, or from Finish().
+ * Once the file is open and until Finish() or Abandon(), every HDF5 call goes to one writer thread
+ * in program order (a full chunk of rows is compressed and written there while the simulation goes
+ * on); errors of those calls come back as TraceError from a later call on the recorder, or from
+ * Finish(). Finish() and Abandon() wait for the writer, then close the file from the caller's thread.
  *
  * The file says whether it is whole: /meta@status is "running" from the start (flushed to disk at
  * once), "complete" only after Finish(), and "incomplete: <reason>" after Abandon() or when the

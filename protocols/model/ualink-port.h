@@ -218,6 +218,7 @@ class UalinkPort : public ns3::Object
     int64_t m_nowTick = 0;   ///< current time during one TrySend()
     int64_t m_txEndTick = 0; ///< end of the flit being serialized
     uint32_t m_linkGeneration = 0;
+    llr::LlrSender m_llrTx;
     llr::LlrReceiver m_llrRx;
     TlPacker m_packer;
     OutputArbiter m_arbiter;
@@ -259,9 +260,6 @@ class UalinkPort : public ns3::Object
     ns3::TracedCallback<bool> m_linkStateTrace;
     ns3::TracedCallback<const TlMessage&> m_messageReceivedTrace;
     ns3::TracedValue<uint32_t> m_queueDepth;
-    /// Last: its table of 512 flit pointers would otherwise push the state every flit touches
-    /// (credits, queues, packer) onto more cache lines.
-    llr::LlrSender m_llrTx;
 };
 
 } // namespace ofab
