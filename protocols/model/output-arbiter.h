@@ -43,7 +43,7 @@ class OutputArbiter
     /// Adds a message that leaves no earlier than m.readyTick (`nowTick`: the current time).
     void Enqueue(const TlMessage& m, int64_t nowTick);
 
-    /// The next eligible message, or nullptr. Does not remove it: Pop() does, so a message that does
+    /// The next eligible message, or nullptr. Does not remove it: PopInto() does, so a message that does
     /// not fit the half-flit being built stays first in line.
     const TlMessage* Peek(int64_t nowTick, const TxCredits& credits);
     /// Removes the message the last Peek() returned, copying it to `out`.

@@ -29,9 +29,9 @@ class TlPacker
 {
   public:
     /**
-     * Where the packer takes messages from. Fill() is a template over any type with these two
-     * members (the port: arbiter + credits + address cache, called directly on the per-flit path);
-     * this base class is a convenience for sources that would rather override virtuals (tests).
+     * Where the packer takes messages from. Fill() is a template over any type with PeekSlots()
+     * and TakeInto() as below (the port: arbiter + credits + address cache, called directly on the
+     * per-flit path); this base class serves sources that would rather override virtuals (tests).
      */
     class Source
     {
