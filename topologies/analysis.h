@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "topologies/bisection.h"
-#include "topologies/connectivity.h"
-#include "topologies/graph.h"
-#include "topologies/spectral.h"
+#include "ofab/topologies/bisection.h"
+#include "ofab/topologies/connectivity.h"
+#include "ofab/topologies/graph.h"
+#include "ofab/topologies/spectral.h"
 
 namespace ofab::topo {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "topologies/graph.h"
+#include "ofab/topologies/graph.h"
 
 namespace ofab::topo {
 

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "topologies/graph.h"
+#include "ofab/topologies/graph.h"
 
 namespace ofab::topo {
 

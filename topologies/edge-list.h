@@ -12,7 +12,7 @@
 #include <ostream>
 #include <string>
 
-#include "topologies/graph.h"
+#include "ofab/topologies/graph.h"
 
 namespace ofab::topo {
 

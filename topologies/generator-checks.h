@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "topologies/topology-error.h"
+#include "ofab/topologies/topology-error.h"
 
 namespace ofab::topo::detail {
 

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "topologies/graph.h"
+#include "ofab/topologies/graph.h"
 
 namespace ofab::topo {
 

@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "topologies/topology-error.h"
+#include "ofab/topologies/topology-error.h"
 
 namespace ofab::topo {
 

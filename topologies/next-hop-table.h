@@ -10,7 +10,7 @@
 #include <limits>
 #include <vector>
 
-#include "topologies/shortest-paths.h"
+#include "ofab/topologies/shortest-paths.h"
 
 namespace ofab::topo {
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "topologies/shortest-paths.h"
+#include "ofab/topologies/shortest-paths.h"
 
 namespace ofab::topo {
 

@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "topologies/graph.h"
-#include "topologies/next-hop-table.h"
+#include "ofab/topologies/graph.h"
+#include "ofab/topologies/next-hop-table.h"
 
 namespace ofab::topo {
 

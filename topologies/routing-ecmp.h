@@ -1,7 +1,7 @@
 // Shortest-path routing with equal-cost multipath: every next hop on some shortest path.
 #pragma once
 
-#include "topologies/next-hop-table.h"
+#include "ofab/topologies/next-hop-table.h"
 
 namespace ofab::topo {
 

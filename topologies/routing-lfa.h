@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "topologies/next-hop-table.h"
+#include "ofab/topologies/next-hop-table.h"
 
 namespace ofab::topo {
 

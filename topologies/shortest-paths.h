@@ -7,7 +7,7 @@
 #include <limits>
 #include <vector>
 
-#include "topologies/graph.h"
+#include "ofab/topologies/graph.h"
 
 namespace ofab::topo {
 

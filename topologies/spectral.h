@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "topologies/graph.h"
+#include "ofab/topologies/graph.h"
 
 namespace ofab::topo {
 

@@ -1,7 +1,7 @@
-#include "fabric/app/compare-command.h"
+#include "ofab/fabric/app/compare-command.h"
 
-#include "fabric/app/compare-tolerance.h"
-#include "fabric/app/sweep-index.h"
+#include "ofab/fabric/app/compare-tolerance.h"
+#include "ofab/fabric/app/sweep-index.h"
 
 #include <nlohmann/json.hpp>
 

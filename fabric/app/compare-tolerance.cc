@@ -1,7 +1,7 @@
-#include "fabric/app/compare-tolerance.h"
+#include "ofab/fabric/app/compare-tolerance.h"
 
-#include "fabric/config/config-document.h"
-#include "fabric/config/config-values.h"
+#include "ofab/fabric/config/config-document.h"
+#include "ofab/fabric/config/config-values.h"
 
 #include <cmath>
 #include <fstream>

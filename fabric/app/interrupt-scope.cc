@@ -1,4 +1,4 @@
-#include "fabric/app/interrupt-scope.h"
+#include "ofab/fabric/app/interrupt-scope.h"
 
 namespace ofab
 {

@@ -1,7 +1,7 @@
-#include "fabric/app/link-budget-command.h"
+#include "ofab/fabric/app/link-budget-command.h"
 
-#include "fabric/config/config-document.h"
-#include "fabric/config/link-spec.h"
+#include "ofab/fabric/config/config-document.h"
+#include "ofab/fabric/experiment/link-spec.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,15 +1,15 @@
 // The `ofab` program: one entry point for every command, so users learn one tool.
 
-#include "fabric/app/compare-command.h"
-#include "fabric/app/link-budget-command.h"
-#include "fabric/app/run-command.h"
-#include "fabric/app/sweep-command.h"
-#include "fabric/app/serve-command.h"
-#include "fabric/config/attribute-binder.h"
-#include "fabric/config/config-error.h"
-#include "fabric/config/experiment.h"
-#include "fabric/trace/hdf5-table.h"
-#include "photonics/model/time-resolution.h"
+#include "ofab/fabric/app/compare-command.h"
+#include "ofab/fabric/app/link-budget-command.h"
+#include "ofab/fabric/app/run-command.h"
+#include "ofab/fabric/app/sweep-command.h"
+#include "ofab/fabric/app/serve-command.h"
+#include "ofab/fabric/config/attribute-binder.h"
+#include "ofab/fabric/config/config-error.h"
+#include "ofab/fabric/experiment/experiment.h"
+#include "ofab/fabric/trace/hdf5-table.h"
+#include "ofab/foundation/time-resolution.h"
 
 #include "ns3/type-id.h"
 

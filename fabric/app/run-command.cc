@@ -1,13 +1,13 @@
-#include "fabric/app/run-command.h"
+#include "ofab/fabric/app/run-command.h"
 
-#include "fabric/app/run-output.h"
+#include "ofab/fabric/app/run-output.h"
 
-#include "fabric/config/attribute-binder.h"
-#include "fabric/config/config-document.h"
-#include "fabric/config/experiment.h"
-#include "fabric/config/variants.h"
-#include "fabric/helper/experiment-runner.h"
-#include "fabric/trace/trace-recorder.h"
+#include "ofab/fabric/config/attribute-binder.h"
+#include "ofab/fabric/config/config-document.h"
+#include "ofab/fabric/experiment/experiment.h"
+#include "ofab/fabric/experiment/variants.h"
+#include "ofab/fabric/experiment/experiment-runner.h"
+#include "ofab/fabric/trace/trace-recorder.h"
 
 #include "ns3/simulator.h"
 

@@ -1,5 +1,5 @@
-#ifndef OFAB_FABRIC_RUN_COMMAND_H
-#define OFAB_FABRIC_RUN_COMMAND_H
+#ifndef OFAB_FABRIC_APP_RUN_COMMAND_H
+#define OFAB_FABRIC_APP_RUN_COMMAND_H
 
 #include <cstdint>
 #include <string>

@@ -1,6 +1,6 @@
-#include "fabric/app/run-output.h"
+#include "ofab/fabric/app/run-output.h"
 
-#include "fabric/config/attribute-binder.h"
+#include "ofab/fabric/config/attribute-binder.h"
 
 #include "ns3/simulator.h"
 

@@ -1,14 +1,14 @@
-#ifndef OFAB_FABRIC_RUN_OUTPUT_H
-#define OFAB_FABRIC_RUN_OUTPUT_H
+#ifndef OFAB_FABRIC_APP_RUN_OUTPUT_H
+#define OFAB_FABRIC_APP_RUN_OUTPUT_H
 
 // What `ofab run` and `ofab serve` both write: the trace's opening and closing, the summary JSON and
 // the summary table.
 
-#include "fabric/app/run-command.h"
-#include "fabric/config/config-document.h"
-#include "fabric/config/experiment.h"
-#include "fabric/helper/experiment-runner.h"
-#include "fabric/trace/trace-recorder.h"
+#include "ofab/fabric/app/run-command.h"
+#include "ofab/fabric/config/config-document.h"
+#include "ofab/fabric/experiment/experiment.h"
+#include "ofab/fabric/experiment/experiment-runner.h"
+#include "ofab/fabric/trace/trace-recorder.h"
 
 #include <nlohmann/json.hpp>
 

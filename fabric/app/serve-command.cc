@@ -1,13 +1,13 @@
-#include "fabric/app/serve-command.h"
+#include "ofab/fabric/app/serve-command.h"
 
-#include "fabric/app/run-output.h"
-#include "fabric/config/attribute-binder.h"
-#include "fabric/server/control-server.h"
-#include "fabric/server/external-controller-link.h"
-#include "fabric/server/listen-address.h"
-#include "fabric/server/live-pacer.h"
-#include "fabric/server/live-telemetry.h"
-#include "fabric/server/serve-commands.h"
+#include "ofab/fabric/app/run-output.h"
+#include "ofab/fabric/config/attribute-binder.h"
+#include "ofab/fabric/server/control-server.h"
+#include "ofab/fabric/server/external-controller-link.h"
+#include "ofab/fabric/server/listen-address.h"
+#include "ofab/fabric/server/live-pacer.h"
+#include "ofab/fabric/server/live-telemetry.h"
+#include "ofab/fabric/server/serve-commands.h"
 
 #include "ns3/simulator.h"
 

@@ -1,7 +1,7 @@
-#ifndef OFAB_FABRIC_SERVE_COMMAND_H
-#define OFAB_FABRIC_SERVE_COMMAND_H
+#ifndef OFAB_FABRIC_APP_SERVE_COMMAND_H
+#define OFAB_FABRIC_APP_SERVE_COMMAND_H
 
-#include "fabric/app/run-command.h"
+#include "ofab/fabric/app/run-command.h"
 
 #include <string>
 

@@ -1,9 +1,9 @@
-#include "fabric/app/sweep-command.h"
+#include "ofab/fabric/app/sweep-command.h"
 
-#include "fabric/app/interrupt-scope.h"
-#include "fabric/app/sweep-index.h"
-#include "fabric/config/config-document.h"
-#include "fabric/config/sweep-spec.h"
+#include "ofab/fabric/app/interrupt-scope.h"
+#include "ofab/fabric/app/sweep-index.h"
+#include "ofab/fabric/config/config-document.h"
+#include "ofab/fabric/experiment/sweep-spec.h"
 
 #include <nlohmann/json.hpp>
 

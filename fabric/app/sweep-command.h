@@ -1,5 +1,5 @@
-#ifndef OFAB_FABRIC_SWEEP_COMMAND_H
-#define OFAB_FABRIC_SWEEP_COMMAND_H
+#ifndef OFAB_FABRIC_APP_SWEEP_COMMAND_H
+#define OFAB_FABRIC_APP_SWEEP_COMMAND_H
 
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
-#include "fabric/app/sweep-index.h"
+#include "ofab/fabric/app/sweep-index.h"
 
-#include "fabric/trace/hdf5-table.h"
+#include "ofab/fabric/trace/hdf5-table.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
-#ifndef OFAB_FABRIC_SWEEP_INDEX_H
-#define OFAB_FABRIC_SWEEP_INDEX_H
+#ifndef OFAB_FABRIC_APP_SWEEP_INDEX_H
+#define OFAB_FABRIC_APP_SWEEP_INDEX_H
 
-#include "fabric/app/text-files.h"
+#include "ofab/fabric/app/text-files.h"
 
 #include <string>
 #include <utility>

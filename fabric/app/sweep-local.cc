@@ -1,8 +1,8 @@
 // The local backend of `ofab sweep`: a pool of `ofab run` processes, each started through its point's run.sh.
 
-#include "fabric/app/interrupt-scope.h"
-#include "fabric/app/sweep-command.h"
-#include "fabric/app/sweep-index.h"
+#include "ofab/fabric/app/interrupt-scope.h"
+#include "ofab/fabric/app/sweep-command.h"
+#include "ofab/fabric/app/sweep-index.h"
 
 #include <cerrno>
 #include <chrono>

@@ -1,9 +1,9 @@
 // The Slurm backend of `ofab sweep`: one job-array task per pending point, each running the point's
 // run.sh (the same command the local backend runs), so results land in the same folders.
 
-#include "fabric/app/interrupt-scope.h"
-#include "fabric/app/sweep-command.h"
-#include "fabric/app/sweep-index.h"
+#include "ofab/fabric/app/interrupt-scope.h"
+#include "ofab/fabric/app/sweep-command.h"
+#include "ofab/fabric/app/sweep-index.h"
 
 #include <cerrno>
 #include <chrono>

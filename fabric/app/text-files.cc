@@ -1,4 +1,4 @@
-#include "fabric/app/text-files.h"
+#include "ofab/fabric/app/text-files.h"
 
 #include <charconv>
 #include <cmath>

@@ -1,5 +1,5 @@
-#ifndef OFAB_FABRIC_TEXT_FILES_H
-#define OFAB_FABRIC_TEXT_FILES_H
+#ifndef OFAB_FABRIC_APP_TEXT_FILES_H
+#define OFAB_FABRIC_APP_TEXT_FILES_H
 
 #include <string>
 #include <vector>

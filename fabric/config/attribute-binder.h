@@ -1,9 +1,10 @@
-#ifndef OFAB_FABRIC_ATTRIBUTE_BINDER_H
-#define OFAB_FABRIC_ATTRIBUTE_BINDER_H
+#ifndef OFAB_FABRIC_CONFIG_ATTRIBUTE_BINDER_H
+#define OFAB_FABRIC_CONFIG_ATTRIBUTE_BINDER_H
 
-#include "fabric/config/config-document.h"
+#include "ofab/fabric/config/config-document.h"
 
-#include "photonics/model/parameter-error.h"
+#include "ofab/foundation/parameter-error.h"
+#include "ofab/foundation/unit-text.h"
 
 #include "ns3/attribute.h"
 #include "ns3/object-base.h"
@@ -27,15 +28,6 @@ namespace ofab
  * aborts on some malformed strings; a user's typo must be an error message, not a crash).
  */
 std::string AttributeKey(const std::string& attributeName);
-
-/// "150ns", "2.5 us", "10ms" -> Time; false for anything else (a unit is required).
-bool ParseTimeText(const std::string& text, ns3::Time& out);
-
-/// A time as ofab writes it back: "150ns", "6.4ns", "20000ns".
-std::string FormatTime(ns3::Time t);
-
-/// "4096", "64KiB", "1 MiB" -> bytes; false for anything else.
-bool ParseSizeText(const std::string& text, uint64_t& out);
 
 /// The settable attributes of a TypeId and its parents, in declaration order.
 std::vector<ns3::TypeId::AttributeInformation> SettableAttributes(ns3::TypeId tid);

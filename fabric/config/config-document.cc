@@ -1,4 +1,4 @@
-#include "fabric/config/config-document.h"
+#include "ofab/fabric/config/config-document.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,7 +1,7 @@
-#ifndef OFAB_FABRIC_CONFIG_DOCUMENT_H
-#define OFAB_FABRIC_CONFIG_DOCUMENT_H
+#ifndef OFAB_FABRIC_CONFIG_CONFIG_DOCUMENT_H
+#define OFAB_FABRIC_CONFIG_CONFIG_DOCUMENT_H
 
-#include "fabric/config/config-error.h"
+#include "ofab/fabric/config/config-error.h"
 
 #include <yaml-cpp/yaml.h>
 

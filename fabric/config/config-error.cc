@@ -1,4 +1,4 @@
-#include "fabric/config/config-error.h"
+#include "ofab/fabric/config/config-error.h"
 
 namespace ofab
 {

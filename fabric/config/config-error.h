@@ -1,5 +1,5 @@
-#ifndef OFAB_FABRIC_CONFIG_ERROR_H
-#define OFAB_FABRIC_CONFIG_ERROR_H
+#ifndef OFAB_FABRIC_CONFIG_CONFIG_ERROR_H
+#define OFAB_FABRIC_CONFIG_CONFIG_ERROR_H
 
 #include <stdexcept>
 #include <string>

@@ -1,6 +1,6 @@
-#include "fabric/config/config-values.h"
+#include "ofab/fabric/config/config-values.h"
 
-#include "fabric/config/attribute-binder.h"
+#include "ofab/fabric/config/attribute-binder.h"
 
 #include <algorithm>
 #include <cmath>

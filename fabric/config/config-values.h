@@ -1,7 +1,7 @@
-#ifndef OFAB_FABRIC_CONFIG_VALUES_H
-#define OFAB_FABRIC_CONFIG_VALUES_H
+#ifndef OFAB_FABRIC_CONFIG_CONFIG_VALUES_H
+#define OFAB_FABRIC_CONFIG_CONFIG_VALUES_H
 
-#include "fabric/config/config-document.h"
+#include "ofab/fabric/config/config-document.h"
 
 #include "ns3/nstime.h"
 

@@ -1,7 +1,7 @@
-#include "fabric/control/reroute-controller.h"
+#include "ofab/fabric/control/reroute-controller.h"
 
-#include "fabric/control/route-check.h"
-#include "topologies/connectivity.h"
+#include "ofab/fabric/routing/route-check.h"
+#include "ofab/topologies/connectivity.h"
 
 #include "ns3/simulator.h"
 

@@ -1,4 +1,4 @@
-#include "fabric/control/reroute-controller.h"
+#include "ofab/fabric/control/reroute-controller.h"
 
 #include <algorithm>
 

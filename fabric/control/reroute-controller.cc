@@ -1,6 +1,6 @@
-#include "fabric/control/reroute-controller.h"
+#include "ofab/fabric/control/reroute-controller.h"
 
-#include "fabric/control/route-check.h"
+#include "ofab/fabric/routing/route-check.h"
 
 #include "ns3/boolean.h"
 #include "ns3/enum.h"

@@ -1,10 +1,10 @@
-#ifndef OFAB_FABRIC_REROUTE_CONTROLLER_H
-#define OFAB_FABRIC_REROUTE_CONTROLLER_H
+#ifndef OFAB_FABRIC_CONTROL_REROUTE_CONTROLLER_H
+#define OFAB_FABRIC_CONTROL_REROUTE_CONTROLLER_H
 
-#include "fabric/control/external-route-source.h"
-#include "fabric/control/route-plan.h"
-#include "fabric/control/stall-detector.h"
-#include "fabric/helper/fabric-builder.h"
+#include "ofab/fabric/control/external-route-source.h"
+#include "ofab/fabric/routing/route-planner.h"
+#include "ofab/fabric/control/stall-detector.h"
+#include "ofab/fabric/assembly/fabric.h"
 
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"

@@ -1,4 +1,4 @@
-#include "fabric/control/stall-detector.h"
+#include "ofab/fabric/control/stall-detector.h"
 
 #include "ns3/simulator.h"
 

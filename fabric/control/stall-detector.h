@@ -1,8 +1,8 @@
-#ifndef OFAB_FABRIC_STALL_DETECTOR_H
-#define OFAB_FABRIC_STALL_DETECTOR_H
+#ifndef OFAB_FABRIC_CONTROL_STALL_DETECTOR_H
+#define OFAB_FABRIC_CONTROL_STALL_DETECTOR_H
 
-#include "fabric/helper/fabric-builder.h"
-#include "protocols/model/credit-state.h"
+#include "ofab/fabric/assembly/fabric.h"
+#include "ofab/protocols/model/credit-state.h"
 
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"

@@ -1,4 +1,4 @@
-#include "fabric/faults/fault-elements.h"
+#include "ofab/fabric/faults/fault-elements.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,9 +1,9 @@
-#ifndef OFAB_FABRIC_FAULT_ELEMENTS_H
-#define OFAB_FABRIC_FAULT_ELEMENTS_H
+#ifndef OFAB_FABRIC_FAULTS_FAULT_ELEMENTS_H
+#define OFAB_FABRIC_FAULTS_FAULT_ELEMENTS_H
 
-#include "fabric/config/config-document.h"
+#include "ofab/fabric/config/config-document.h"
 
-#include "topologies/graph.h"
+#include "ofab/topologies/graph.h"
 
 #include <yaml-cpp/yaml.h>
 

@@ -1,6 +1,6 @@
-#include "fabric/faults/fault-injector.h"
+#include "ofab/fabric/faults/fault-injector.h"
 
-#include "fabric/config/attribute-binder.h"
+#include "ofab/fabric/config/attribute-binder.h"
 
 #include "ns3/simulator.h"
 #include "ns3/trace-source-accessor.h"

@@ -1,11 +1,11 @@
-#ifndef OFAB_FABRIC_FAULT_INJECTOR_H
-#define OFAB_FABRIC_FAULT_INJECTOR_H
+#ifndef OFAB_FABRIC_FAULTS_FAULT_INJECTOR_H
+#define OFAB_FABRIC_FAULTS_FAULT_INJECTOR_H
 
-#include "fabric/faults/fault-resolve.h"
-#include "fabric/faults/fault-spec.h"
-#include "fabric/faults/fault-state.h"
-#include "fabric/faults/laser-map.h"
-#include "fabric/helper/fabric-builder.h"
+#include "ofab/fabric/faults/fault-resolve.h"
+#include "ofab/fabric/faults/fault-spec.h"
+#include "ofab/fabric/faults/fault-state.h"
+#include "ofab/fabric/faults/laser-map.h"
+#include "ofab/fabric/assembly/fabric.h"
 
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"

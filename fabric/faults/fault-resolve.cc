@@ -1,7 +1,7 @@
-#include "fabric/faults/fault-resolve.h"
+#include "ofab/fabric/faults/fault-resolve.h"
 
-#include "fabric/config/attribute-binder.h"
-#include "fabric/faults/fault-elements.h"
+#include "ofab/fabric/config/attribute-binder.h"
+#include "ofab/fabric/faults/fault-elements.h"
 
 #include <algorithm>
 #include <sstream>

@@ -1,9 +1,9 @@
-#ifndef OFAB_FABRIC_FAULT_RESOLVE_H
-#define OFAB_FABRIC_FAULT_RESOLVE_H
+#ifndef OFAB_FABRIC_FAULTS_FAULT_RESOLVE_H
+#define OFAB_FABRIC_FAULTS_FAULT_RESOLVE_H
 
-#include "fabric/faults/fault-spec.h"
-#include "fabric/faults/fault-state.h"
-#include "fabric/faults/laser-map.h"
+#include "ofab/fabric/faults/fault-spec.h"
+#include "ofab/fabric/faults/fault-state.h"
+#include "ofab/fabric/faults/laser-map.h"
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "fabric/faults/fault-spec.h"
+#include "ofab/fabric/faults/fault-spec.h"
 
 namespace ofab
 {

@@ -1,7 +1,7 @@
-#ifndef OFAB_FABRIC_FAULT_SPEC_H
-#define OFAB_FABRIC_FAULT_SPEC_H
+#ifndef OFAB_FABRIC_FAULTS_FAULT_SPEC_H
+#define OFAB_FABRIC_FAULTS_FAULT_SPEC_H
 
-#include "fabric/config/config-error.h"
+#include "ofab/fabric/config/config-error.h"
 
 #include "ns3/nstime.h"
 

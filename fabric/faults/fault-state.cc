@@ -1,4 +1,4 @@
-#include "fabric/faults/fault-state.h"
+#include "ofab/fabric/faults/fault-state.h"
 
 #include <algorithm>
 

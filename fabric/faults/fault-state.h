@@ -1,8 +1,8 @@
-#ifndef OFAB_FABRIC_FAULT_STATE_H
-#define OFAB_FABRIC_FAULT_STATE_H
+#ifndef OFAB_FABRIC_FAULTS_FAULT_STATE_H
+#define OFAB_FABRIC_FAULTS_FAULT_STATE_H
 
-#include "fabric/faults/laser-map.h"
-#include "fabric/helper/fabric-builder.h"
+#include "ofab/fabric/faults/laser-map.h"
+#include "ofab/fabric/assembly/fabric.h"
 
 #include "ns3/callback.h"
 

@@ -1,4 +1,4 @@
-#include "fabric/faults/laser-map.h"
+#include "ofab/fabric/faults/laser-map.h"
 
 #include <algorithm>
 #include <map>

@@ -1,7 +1,7 @@
-#ifndef OFAB_FABRIC_LASER_MAP_H
-#define OFAB_FABRIC_LASER_MAP_H
+#ifndef OFAB_FABRIC_FAULTS_LASER_MAP_H
+#define OFAB_FABRIC_FAULTS_LASER_MAP_H
 
-#include "fabric/helper/fabric-builder.h"
+#include "ofab/fabric/assembly/fabric.h"
 
 #include <cstdint>
 #include <string>

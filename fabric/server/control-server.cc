@@ -1,4 +1,4 @@
-#include "fabric/server/control-server.h"
+#include "ofab/fabric/server/control-server.h"
 
 #include <boost/asio/ip/address.hpp>
 

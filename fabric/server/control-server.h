@@ -1,8 +1,8 @@
 #ifndef OFAB_FABRIC_SERVER_CONTROL_SERVER_H
 #define OFAB_FABRIC_SERVER_CONTROL_SERVER_H
 
-#include "fabric/server/control-session.h"
-#include "fabric/server/session-limits.h"
+#include "ofab/fabric/server/control-session.h"
+#include "ofab/fabric/server/session-limits.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>

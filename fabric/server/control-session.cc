@@ -1,6 +1,6 @@
-#include "fabric/server/control-session.h"
+#include "ofab/fabric/server/control-session.h"
 
-#include "fabric/server/control-server.h"
+#include "ofab/fabric/server/control-server.h"
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/write.hpp>

@@ -1,7 +1,7 @@
 #ifndef OFAB_FABRIC_SERVER_CONTROL_SESSION_H
 #define OFAB_FABRIC_SERVER_CONTROL_SESSION_H
 
-#include "fabric/server/session-limits.h"
+#include "ofab/fabric/server/session-limits.h"
 
 #include <boost/asio/ip/tcp.hpp>
 

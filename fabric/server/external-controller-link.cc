@@ -1,7 +1,7 @@
-#include "fabric/server/external-controller-link.h"
+#include "ofab/fabric/server/external-controller-link.h"
 
-#include "fabric/config/attribute-binder.h"
-#include "fabric/helper/fabric-builder.h"
+#include "ofab/fabric/config/attribute-binder.h"
+#include "ofab/fabric/assembly/fabric.h"
 
 #include "ns3/simulator.h"
 

@@ -1,10 +1,10 @@
 #ifndef OFAB_FABRIC_SERVER_EXTERNAL_CONTROLLER_LINK_H
 #define OFAB_FABRIC_SERVER_EXTERNAL_CONTROLLER_LINK_H
 
-#include "fabric/control/external-route-source.h"
-#include "fabric/control/reroute-controller.h"
-#include "fabric/server/control-server.h"
-#include "fabric/server/live-pacer.h"
+#include "ofab/fabric/control/external-route-source.h"
+#include "ofab/fabric/control/reroute-controller.h"
+#include "ofab/fabric/server/control-server.h"
+#include "ofab/fabric/server/live-pacer.h"
 
 #include "ns3/ptr.h"
 

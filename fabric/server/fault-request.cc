@@ -1,8 +1,8 @@
-#include "fabric/server/fault-request.h"
+#include "ofab/fabric/server/fault-request.h"
 
-#include "fabric/config/attribute-binder.h"
-#include "fabric/config/config-document.h"
-#include "fabric/faults/fault-config.h"
+#include "ofab/fabric/config/attribute-binder.h"
+#include "ofab/fabric/config/config-document.h"
+#include "ofab/fabric/experiment/fault-config.h"
 
 #include <algorithm>
 

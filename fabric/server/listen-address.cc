@@ -1,4 +1,4 @@
-#include "fabric/server/listen-address.h"
+#include "ofab/fabric/server/listen-address.h"
 
 #include <boost/asio/ip/address.hpp>
 

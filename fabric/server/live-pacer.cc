@@ -1,4 +1,4 @@
-#include "fabric/server/live-pacer.h"
+#include "ofab/fabric/server/live-pacer.h"
 
 #include "ns3/simulator.h"
 

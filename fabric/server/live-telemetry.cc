@@ -1,7 +1,7 @@
-#include "fabric/server/live-telemetry.h"
+#include "ofab/fabric/server/live-telemetry.h"
 
-#include "fabric/helper/recovery-metrics.h"
-#include "fabric/helper/run-observer.h"
+#include "ofab/fabric/observe/recovery-metrics.h"
+#include "ofab/fabric/observe/run-observer.h"
 
 #include "ns3/callback.h"
 #include "ns3/simulator.h"

@@ -1,12 +1,12 @@
 #ifndef OFAB_FABRIC_SERVER_LIVE_TELEMETRY_H
 #define OFAB_FABRIC_SERVER_LIVE_TELEMETRY_H
 
-#include "fabric/faults/fault-injector.h"
-#include "fabric/helper/fabric-builder.h"
-#include "fabric/server/control-server.h"
-#include "fabric/trace/trace-rows.h"
+#include "ofab/fabric/faults/fault-injector.h"
+#include "ofab/fabric/assembly/fabric.h"
+#include "ofab/fabric/server/control-server.h"
+#include "ofab/fabric/trace/trace-rows.h"
 
-#include "protocols/model/transaction.h"
+#include "ofab/protocols/model/transaction.h"
 
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"

@@ -1,7 +1,7 @@
-#include "fabric/server/serve-commands.h"
+#include "ofab/fabric/server/serve-commands.h"
 
-#include "fabric/config/attribute-binder.h"
-#include "fabric/faults/fault-elements.h"
+#include "ofab/fabric/config/attribute-binder.h"
+#include "ofab/fabric/faults/fault-elements.h"
 
 #include "ns3/simulator.h"
 

@@ -1,13 +1,13 @@
 #ifndef OFAB_FABRIC_SERVER_SERVE_COMMANDS_H
 #define OFAB_FABRIC_SERVER_SERVE_COMMANDS_H
 
-#include "fabric/faults/fault-injector.h"
-#include "fabric/helper/fabric-builder.h"
-#include "fabric/server/control-server.h"
-#include "fabric/server/external-controller-link.h"
-#include "fabric/server/fault-request.h"
-#include "fabric/server/live-pacer.h"
-#include "fabric/server/live-telemetry.h"
+#include "ofab/fabric/faults/fault-injector.h"
+#include "ofab/fabric/assembly/fabric.h"
+#include "ofab/fabric/server/control-server.h"
+#include "ofab/fabric/server/external-controller-link.h"
+#include "ofab/fabric/server/fault-request.h"
+#include "ofab/fabric/server/live-pacer.h"
+#include "ofab/fabric/server/live-telemetry.h"
 
 #include "ns3/nstime.h"
 

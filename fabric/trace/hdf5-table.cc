@@ -1,6 +1,6 @@
-#include "fabric/trace/hdf5-table.h"
+#include "ofab/fabric/trace/hdf5-table.h"
 
-#include "fabric/trace/writer-thread.h"
+#include "ofab/fabric/trace/writer-thread.h"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "fabric/trace/trace-recorder.h"
+#include "ofab/fabric/trace/trace-recorder.h"
 
 #include <cerrno>
 #include <cstddef>

@@ -1,9 +1,9 @@
-#ifndef OFAB_FABRIC_TRACE_RECORDER_H
-#define OFAB_FABRIC_TRACE_RECORDER_H
+#ifndef OFAB_FABRIC_TRACE_TRACE_RECORDER_H
+#define OFAB_FABRIC_TRACE_TRACE_RECORDER_H
 
-#include "fabric/trace/hdf5-table.h"
-#include "fabric/trace/trace-rows.h"
-#include "fabric/trace/writer-thread.h"
+#include "ofab/fabric/trace/hdf5-table.h"
+#include "ofab/fabric/trace/trace-rows.h"
+#include "ofab/fabric/trace/writer-thread.h"
 
 #include <functional>
 #include <map>

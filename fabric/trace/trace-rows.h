@@ -1,5 +1,5 @@
-#ifndef OFAB_FABRIC_TRACE_ROWS_H
-#define OFAB_FABRIC_TRACE_ROWS_H
+#ifndef OFAB_FABRIC_TRACE_TRACE_ROWS_H
+#define OFAB_FABRIC_TRACE_TRACE_ROWS_H
 
 #include <cstdint>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "fabric/trace/writer-thread.h"
+#include "ofab/fabric/trace/writer-thread.h"
 
 #include <utility>
 

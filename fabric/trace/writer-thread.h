@@ -1,5 +1,5 @@
-#ifndef OFAB_FABRIC_WRITER_THREAD_H
-#define OFAB_FABRIC_WRITER_THREAD_H
+#ifndef OFAB_FABRIC_TRACE_WRITER_THREAD_H
+#define OFAB_FABRIC_TRACE_WRITER_THREAD_H
 
 #include <condition_variable>
 #include <cstddef>

@@ -1,8 +1,9 @@
-#include "photonics/helper/photonic-link-helper.h"
+#include "ofab/photonics/helper/photonic-link-helper.h"
 
-#include "photonics/model/parameter-error.h"
-#include "photonics/model/time-resolution.h"
+#include "ofab/foundation/parameter-error.h"
+#include "ofab/foundation/time-resolution.h"
 
+#include "ns3/double.h"
 #include "ns3/type-id.h"
 
 #include <string>
@@ -85,12 +86,18 @@ PhotonicLinkHelper::CreateLaserSource() const
 ns3::Ptr<PhotonicLink>
 PhotonicLinkHelper::CreateLink(ns3::Ptr<LaserSource> source) const
 {
+    return MakeLink(source, m_linkFactory);
+}
+
+ns3::Ptr<PhotonicLink>
+PhotonicLinkHelper::MakeLink(ns3::Ptr<LaserSource> source, const ns3::ObjectFactory& linkFactory)
+{
     if (!source)
     {
         throw ParameterError("LaserSource", "expected a laser source for the link, got none");
     }
     source->Validate();
-    ns3::Ptr<PhotonicLink> link = m_linkFactory.Create<PhotonicLink>();
+    ns3::Ptr<PhotonicLink> link = linkFactory.Create<PhotonicLink>();
     link->Validate();
     link->SetLaserSource(source);
     return link;
@@ -101,6 +108,23 @@ PhotonicLinkHelper::Install(ns3::Ptr<LaserSource> sourceAtEnd0, ns3::Ptr<LaserSo
 {
     ns3::Ptr<PhotonicLink> aToB = CreateLink(sourceAtEnd0);
     ns3::Ptr<PhotonicLink> bToA = CreateLink(sourceAtEnd1);
+    return Connect(aToB, bToA);
+}
+
+ns3::Ptr<OpticalChannel>
+PhotonicLinkHelper::Install(ns3::Ptr<LaserSource> sourceAtEnd0, ns3::Ptr<LaserSource> sourceAtEnd1,
+                            double fibreLengthM) const
+{
+    ns3::ObjectFactory linkFactory = m_linkFactory;
+    CheckedSet(linkFactory, "FibreLengthM", ns3::DoubleValue(fibreLengthM));
+    ns3::Ptr<PhotonicLink> aToB = MakeLink(sourceAtEnd0, linkFactory);
+    ns3::Ptr<PhotonicLink> bToA = MakeLink(sourceAtEnd1, linkFactory);
+    return Connect(aToB, bToA);
+}
+
+ns3::Ptr<OpticalChannel>
+PhotonicLinkHelper::Connect(ns3::Ptr<PhotonicLink> aToB, ns3::Ptr<PhotonicLink> bToA) const
+{
     ns3::Ptr<OpticalChannel> channel = m_channelFactory.Create<OpticalChannel>();
     channel->Connect(aToB, bToA);
     return channel;

@@ -1,9 +1,9 @@
-#ifndef OFAB_PHOTONICS_PHOTONIC_LINK_HELPER_H
-#define OFAB_PHOTONICS_PHOTONIC_LINK_HELPER_H
+#ifndef OFAB_PHOTONICS_HELPER_PHOTONIC_LINK_HELPER_H
+#define OFAB_PHOTONICS_HELPER_PHOTONIC_LINK_HELPER_H
 
-#include "photonics/model/laser-source.h"
-#include "photonics/model/optical-channel.h"
-#include "photonics/model/photonic-link.h"
+#include "ofab/photonics/model/laser-source.h"
+#include "ofab/photonics/model/optical-channel.h"
+#include "ofab/photonics/model/photonic-link.h"
 
 #include "ns3/attribute.h"
 #include "ns3/object-factory.h"
@@ -41,11 +41,18 @@ class PhotonicLinkHelper
     ns3::Ptr<LaserSource> CreateLaserSource() const;
     ns3::Ptr<PhotonicLink> CreateLink(ns3::Ptr<LaserSource> source) const;
     ns3::Ptr<OpticalChannel> Install(ns3::Ptr<LaserSource> sourceAtEnd0, ns3::Ptr<LaserSource> sourceAtEnd1) const;
+    /// Install() with both links `fibreLengthM` long, whatever FibreLengthM the helper holds: a
+    /// fabric's cable lengths belong to its topology graph.
+    ns3::Ptr<OpticalChannel> Install(ns3::Ptr<LaserSource> sourceAtEnd0, ns3::Ptr<LaserSource> sourceAtEnd1,
+                                     double fibreLengthM) const;
 
     /// Assigns fixed random streams to both links of a channel, from `stream` on; returns how many were used.
     static int64_t AssignStreams(ns3::Ptr<OpticalChannel> channel, int64_t stream);
 
   private:
+    static ns3::Ptr<PhotonicLink> MakeLink(ns3::Ptr<LaserSource> source, const ns3::ObjectFactory& linkFactory);
+    ns3::Ptr<OpticalChannel> Connect(ns3::Ptr<PhotonicLink> aToB, ns3::Ptr<PhotonicLink> bToA) const;
+
     ns3::ObjectFactory m_laserFactory;
     ns3::ObjectFactory m_linkFactory;
     ns3::ObjectFactory m_channelFactory;

@@ -1,6 +1,6 @@
-#include "photonics/model/crosstalk.h"
+#include "ofab/photonics/model/crosstalk.h"
 
-#include "photonics/model/optics-math.h"
+#include "ofab/photonics/model/optics-math.h"
 
 #include <stdexcept>
 

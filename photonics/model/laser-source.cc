@@ -1,7 +1,7 @@
-#include "photonics/model/laser-source.h"
+#include "ofab/photonics/model/laser-source.h"
 
-#include "photonics/model/optics-math.h"
-#include "photonics/model/parameter-error.h"
+#include "ofab/photonics/model/optics-math.h"
+#include "ofab/foundation/parameter-error.h"
 
 #include "ns3/double.h"
 #include "ns3/trace-source-accessor.h"

@@ -1,5 +1,5 @@
-#ifndef OFAB_PHOTONICS_LASER_SOURCE_H
-#define OFAB_PHOTONICS_LASER_SOURCE_H
+#ifndef OFAB_PHOTONICS_MODEL_LASER_SOURCE_H
+#define OFAB_PHOTONICS_MODEL_LASER_SOURCE_H
 
 #include "ns3/object.h"
 #include "ns3/traced-callback.h"

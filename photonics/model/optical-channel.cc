@@ -1,4 +1,4 @@
-#include "photonics/model/optical-channel.h"
+#include "ofab/photonics/model/optical-channel.h"
 
 #include "ns3/trace-source-accessor.h"
 

@@ -1,7 +1,7 @@
-#ifndef OFAB_PHOTONICS_OPTICAL_CHANNEL_H
-#define OFAB_PHOTONICS_OPTICAL_CHANNEL_H
+#ifndef OFAB_PHOTONICS_MODEL_OPTICAL_CHANNEL_H
+#define OFAB_PHOTONICS_MODEL_OPTICAL_CHANNEL_H
 
-#include "photonics/model/photonic-link.h"
+#include "ofab/photonics/model/photonic-link.h"
 
 #include "ns3/callback.h"
 #include "ns3/channel.h"

@@ -1,4 +1,4 @@
-#include "photonics/model/optics-math.h"
+#include "ofab/photonics/model/optics-math.h"
 
 #include <algorithm>
 #include <cmath>

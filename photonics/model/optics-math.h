@@ -1,5 +1,5 @@
-#ifndef OFAB_PHOTONICS_OPTICS_MATH_H
-#define OFAB_PHOTONICS_OPTICS_MATH_H
+#ifndef OFAB_PHOTONICS_MODEL_OPTICS_MATH_H
+#define OFAB_PHOTONICS_MODEL_OPTICS_MATH_H
 
 #include <cstdint>
 #include <vector>

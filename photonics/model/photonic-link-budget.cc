@@ -1,10 +1,10 @@
 // PhotonicLink's budget evaluation: the per-line chain, crosstalk, noise, BER/FEC and margins, and
 // the per-frame caches derived from them. The per-frame API lives in photonic-link.cc.
 
-#include "photonics/model/crosstalk.h"
-#include "photonics/model/optics-math.h"
-#include "photonics/model/photonic-link.h"
-#include "photonics/model/receiver-model.h"
+#include "ofab/photonics/model/crosstalk.h"
+#include "ofab/photonics/model/optics-math.h"
+#include "ofab/photonics/model/photonic-link.h"
+#include "ofab/photonics/model/receiver-model.h"
 
 #include <cmath>
 #include <limits>

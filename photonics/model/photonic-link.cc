@@ -1,7 +1,7 @@
-#include "photonics/model/photonic-link.h"
+#include "ofab/photonics/model/photonic-link.h"
 
-#include "photonics/model/optics-math.h"
-#include "photonics/model/parameter-error.h"
+#include "ofab/photonics/model/optics-math.h"
+#include "ofab/foundation/parameter-error.h"
 
 #include "ns3/boolean.h"
 #include "ns3/double.h"

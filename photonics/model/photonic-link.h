@@ -1,8 +1,8 @@
-#ifndef OFAB_PHOTONICS_PHOTONIC_LINK_H
-#define OFAB_PHOTONICS_PHOTONIC_LINK_H
+#ifndef OFAB_PHOTONICS_MODEL_PHOTONIC_LINK_H
+#define OFAB_PHOTONICS_MODEL_PHOTONIC_LINK_H
 
-#include "photonics/model/laser-source.h"
-#include "photonics/model/line-budget.h"
+#include "ofab/photonics/model/laser-source.h"
+#include "ofab/photonics/model/line-budget.h"
 
 #include "ns3/nstime.h"
 #include "ns3/object.h"

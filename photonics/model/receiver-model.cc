@@ -1,6 +1,6 @@
-#include "photonics/model/receiver-model.h"
+#include "ofab/photonics/model/receiver-model.h"
 
-#include "photonics/model/optics-math.h"
+#include "ofab/photonics/model/optics-math.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
-#include "protocols/helper/ualink-helper.h"
+#include "ofab/protocols/helper/ualink-helper.h"
 
-#include "photonics/model/parameter-error.h"
+#include "ofab/foundation/parameter-error.h"
 
 #include "ns3/double.h"
 #include "ns3/uinteger.h"
@@ -58,9 +58,10 @@ UalinkHelper::SetDestinationCount(uint32_t n)
 }
 
 ns3::Ptr<UalinkPort>
-UalinkHelper::CreatePort() const
+UalinkHelper::CreatePort(uint32_t routingGroup) const
 {
     ns3::Ptr<UalinkPort> p = m_portFactory.Create<UalinkPort>();
+    p->SetAttribute("RoutingGroup", ns3::UintegerValue(routingGroup));
     p->Validate();
     return p;
 }
@@ -93,12 +94,19 @@ UalinkHelper::CreateSwitch() const
 UalinkHelper::Link
 UalinkHelper::Connect(ns3::Ptr<UalinkRouter> a, ns3::Ptr<UalinkRouter> b)
 {
+    return Connect(a, b, m_photonics.Install(m_photonics.CreateLaserSource(), m_photonics.CreateLaserSource()));
+}
+
+UalinkHelper::Link
+UalinkHelper::Connect(ns3::Ptr<UalinkRouter> a, ns3::Ptr<UalinkRouter> b, ns3::Ptr<OpticalChannel> channel,
+                      uint32_t routingGroup)
+{
     Link l;
     l.a = a;
     l.b = b;
-    l.portA = CreatePort();
-    l.portB = CreatePort();
-    l.channel = m_photonics.Install(m_photonics.CreateLaserSource(), m_photonics.CreateLaserSource());
+    l.portA = CreatePort(routingGroup);
+    l.portB = CreatePort(routingGroup);
+    l.channel = channel;
     a->AddPort(l.portA);
     b->AddPort(l.portB);
     l.portA->Attach(l.channel, 0, l.portB);

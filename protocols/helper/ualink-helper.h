@@ -1,11 +1,11 @@
-#ifndef OFAB_PROTOCOLS_UALINK_HELPER_H
-#define OFAB_PROTOCOLS_UALINK_HELPER_H
+#ifndef OFAB_PROTOCOLS_HELPER_UALINK_HELPER_H
+#define OFAB_PROTOCOLS_HELPER_UALINK_HELPER_H
 
-#include "protocols/model/accelerator-endpoint.h"
-#include "protocols/model/ualink-port.h"
-#include "protocols/model/ualink-switch.h"
+#include "ofab/protocols/model/accelerator-endpoint.h"
+#include "ofab/protocols/model/ualink-port.h"
+#include "ofab/protocols/model/ualink-switch.h"
 
-#include "photonics/helper/photonic-link-helper.h"
+#include "ofab/photonics/helper/photonic-link-helper.h"
 
 #include "ns3/attribute.h"
 #include "ns3/object-factory.h"
@@ -28,9 +28,10 @@ namespace ofab
  *   auto pod = h.BuildSwitchedPod(8, 2);               // 8 accelerators, 2 switch planes
  *   pod.endpoints[0]->Read(5, 0x1000, 64);
  *
- * For direct topologies (mesh, torus) the fabric layer calls Connect() per graph link and fills
- * every node's forwarding table (UalinkRouter::SetRoute) from its routing algorithm, using
- * Link::portA / portB indices and the ports' "RoutingGroup" attribute for the dateline rule.
+ * It is the one place ofab creates protocol objects and wires two routers together: the fabric
+ * layer (ofab::Fabric) builds every topology through it, creating each link's optical channel
+ * itself (its laser sources are shared between ports, its fibre length comes from the topology
+ * graph) and filling the forwarding tables from its route plans.
  * Everything created is validated (ParameterError on a bad attribute).
  */
 class UalinkHelper
@@ -69,8 +70,13 @@ class UalinkHelper
     ns3::Ptr<AcceleratorEndpoint> CreateEndpoint(uint16_t acceleratorId) const;
     ns3::Ptr<UalinkSwitch> CreateSwitch() const;
 
-    /// A port on each node and a photonic channel between them. No routes are installed.
+    /// A port on each node and a photonic channel between them (Photonics(), a laser source per
+    /// end). No routes are installed.
     Link Connect(ns3::Ptr<UalinkRouter> a, ns3::Ptr<UalinkRouter> b);
+    /// A port on each node, attached over `channel` (a at end 0). `routingGroup` is both ports'
+    /// RoutingGroup (a torus dimension: changing group restarts the VC class, see ForwardingChoice).
+    Link Connect(ns3::Ptr<UalinkRouter> a, ns3::Ptr<UalinkRouter> b, ns3::Ptr<OpticalChannel> channel,
+                 uint32_t routingGroup = 0);
     /// Connect() plus the routes of a switched pod: the switch sends the endpoint's id to the new
     /// port, the endpoint adds the new port to its default route (one more plane to spread over).
     Link ConnectToSwitch(ns3::Ptr<AcceleratorEndpoint> endpoint, ns3::Ptr<UalinkSwitch> sw);
@@ -84,7 +90,7 @@ class UalinkHelper
     const std::vector<Link>& GetLinks() const { return m_links; }
 
   private:
-    ns3::Ptr<UalinkPort> CreatePort() const;
+    ns3::Ptr<UalinkPort> CreatePort(uint32_t routingGroup) const;
 
     PhotonicLinkHelper m_photonics;
     ns3::ObjectFactory m_portFactory;

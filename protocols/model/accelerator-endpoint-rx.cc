@@ -2,7 +2,7 @@
 // transit traffic in router mode), its link-down hooks and queries. Issue, tags and timeouts are
 // in accelerator-endpoint.cc.
 
-#include "protocols/model/accelerator-endpoint.h"
+#include "ofab/protocols/model/accelerator-endpoint.h"
 
 #include "ns3/simulator.h"
 

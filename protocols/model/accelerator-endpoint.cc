@@ -1,6 +1,6 @@
-#include "protocols/model/accelerator-endpoint.h"
+#include "ofab/protocols/model/accelerator-endpoint.h"
 
-#include "photonics/model/parameter-error.h"
+#include "ofab/foundation/parameter-error.h"
 
 #include "ns3/log.h"
 #include "ns3/simulator.h"

@@ -1,9 +1,9 @@
-#ifndef OFAB_PROTOCOLS_ACCELERATOR_ENDPOINT_H
-#define OFAB_PROTOCOLS_ACCELERATOR_ENDPOINT_H
+#ifndef OFAB_PROTOCOLS_MODEL_ACCELERATOR_ENDPOINT_H
+#define OFAB_PROTOCOLS_MODEL_ACCELERATOR_ENDPOINT_H
 
-#include "protocols/model/ring-queue.h"
-#include "protocols/model/transaction.h"
-#include "protocols/model/ualink-router.h"
+#include "ofab/foundation/ring-queue.h"
+#include "ofab/protocols/model/transaction.h"
+#include "ofab/protocols/model/ualink-router.h"
 
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"

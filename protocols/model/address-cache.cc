@@ -1,4 +1,4 @@
-#include "protocols/model/address-cache.h"
+#include "ofab/protocols/model/address-cache.h"
 
 namespace ofab
 {

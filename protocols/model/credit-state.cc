@@ -1,4 +1,4 @@
-#include "protocols/model/credit-state.h"
+#include "ofab/protocols/model/credit-state.h"
 
 namespace ofab
 {

@@ -1,5 +1,5 @@
-#ifndef OFAB_PROTOCOLS_CREDIT_STATE_H
-#define OFAB_PROTOCOLS_CREDIT_STATE_H
+#ifndef OFAB_PROTOCOLS_MODEL_CREDIT_STATE_H
+#define OFAB_PROTOCOLS_MODEL_CREDIT_STATE_H
 
 // TL credit flow control, per VC, in four credit classes.
 //
@@ -8,7 +8,7 @@
 // (its flit was lost and a later one carries a newer value) can never create or leak credit.
 // Counters are 32-bit and compared modulo 2^32, so they may wrap during long runs.
 
-#include "protocols/model/flit.h"
+#include "ofab/protocols/model/flit.h"
 
 #include <array>
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "protocols/model/data-link.h"
+#include "ofab/protocols/model/data-link.h"
 
 namespace ofab
 {

@@ -1,10 +1,10 @@
-#ifndef OFAB_PROTOCOLS_DATA_LINK_H
-#define OFAB_PROTOCOLS_DATA_LINK_H
+#ifndef OFAB_PROTOCOLS_MODEL_DATA_LINK_H
+#define OFAB_PROTOCOLS_MODEL_DATA_LINK_H
 
 // Link-level retry (LLR) bookkeeping of the data link layer, free of ns-3 so that sequence
 // arithmetic, windows and go-back-N can be tested on their own. UalinkPort drives it.
 
-#include "protocols/model/flit.h"
+#include "ofab/protocols/model/flit.h"
 
 #include <array>
 #include <cstdint>

@@ -1,5 +1,5 @@
-#ifndef OFAB_PROTOCOLS_FLIT_H
-#define OFAB_PROTOCOLS_FLIT_H
+#ifndef OFAB_PROTOCOLS_MODEL_FLIT_H
+#define OFAB_PROTOCOLS_MODEL_FLIT_H
 
 // Flit geometry, TL message kinds and the sizes they take in the TL flit stream.
 //

@@ -1,8 +1,8 @@
-#include "protocols/model/forwarding-table.h"
+#include "ofab/protocols/model/forwarding-table.h"
 
-#include "protocols/model/flit.h"
+#include "ofab/protocols/model/flit.h"
 
-#include "photonics/model/parameter-error.h"
+#include "ofab/foundation/parameter-error.h"
 
 #include <string>
 

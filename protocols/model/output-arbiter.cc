@@ -1,4 +1,4 @@
-#include "protocols/model/output-arbiter.h"
+#include "ofab/protocols/model/output-arbiter.h"
 
 #include <algorithm>
 #include <limits>

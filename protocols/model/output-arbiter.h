@@ -1,9 +1,9 @@
-#ifndef OFAB_PROTOCOLS_OUTPUT_ARBITER_H
-#define OFAB_PROTOCOLS_OUTPUT_ARBITER_H
+#ifndef OFAB_PROTOCOLS_MODEL_OUTPUT_ARBITER_H
+#define OFAB_PROTOCOLS_MODEL_OUTPUT_ARBITER_H
 
-#include "protocols/model/credit-state.h"
-#include "protocols/model/flit.h"
-#include "protocols/model/ring-queue.h"
+#include "ofab/protocols/model/credit-state.h"
+#include "ofab/protocols/model/flit.h"
+#include "ofab/foundation/ring-queue.h"
 
 #include <array>
 #include <cstdint>

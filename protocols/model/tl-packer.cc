@@ -1,4 +1,4 @@
-#include "protocols/model/tl-packer.h"
+#include "ofab/protocols/model/tl-packer.h"
 
 #include <utility>
 

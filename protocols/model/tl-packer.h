@@ -1,8 +1,8 @@
-#ifndef OFAB_PROTOCOLS_TL_PACKER_H
-#define OFAB_PROTOCOLS_TL_PACKER_H
+#ifndef OFAB_PROTOCOLS_MODEL_TL_PACKER_H
+#define OFAB_PROTOCOLS_MODEL_TL_PACKER_H
 
-#include "protocols/model/flit.h"
-#include "protocols/model/ring-queue.h"
+#include "ofab/protocols/model/flit.h"
+#include "ofab/foundation/ring-queue.h"
 
 #include <cstdint>
 #include <vector>

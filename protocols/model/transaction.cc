@@ -1,4 +1,4 @@
-#include "protocols/model/transaction.h"
+#include "ofab/protocols/model/transaction.h"
 
 namespace ofab
 {

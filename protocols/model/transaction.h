@@ -1,7 +1,7 @@
-#ifndef OFAB_PROTOCOLS_TRANSACTION_H
-#define OFAB_PROTOCOLS_TRANSACTION_H
+#ifndef OFAB_PROTOCOLS_MODEL_TRANSACTION_H
+#define OFAB_PROTOCOLS_MODEL_TRANSACTION_H
 
-#include "protocols/model/flit.h"
+#include "ofab/protocols/model/flit.h"
 
 #include "ns3/nstime.h"
 

@@ -1,9 +1,9 @@
 // UalinkPort's per-flit paths: transmit (queues, packing, LLR, credits out) and receive (LLR,
 // credits in, delivery to the router). Wiring, attributes and link state are in ualink-port.cc.
 
-#include "protocols/model/ualink-port.h"
+#include "ofab/protocols/model/ualink-port.h"
 
-#include "protocols/model/ualink-router.h"
+#include "ofab/protocols/model/ualink-router.h"
 
 #include "ns3/simulator.h"
 

@@ -1,9 +1,9 @@
-#include "protocols/model/ualink-port.h"
+#include "ofab/protocols/model/ualink-port.h"
 
-#include "protocols/model/ualink-router.h"
+#include "ofab/protocols/model/ualink-router.h"
 
-#include "photonics/model/parameter-error.h"
-#include "photonics/model/photonic-link.h"
+#include "ofab/foundation/parameter-error.h"
+#include "ofab/photonics/model/photonic-link.h"
 
 #include "ns3/boolean.h"
 #include "ns3/enum.h"

@@ -1,14 +1,14 @@
-#ifndef OFAB_PROTOCOLS_UALINK_PORT_H
-#define OFAB_PROTOCOLS_UALINK_PORT_H
+#ifndef OFAB_PROTOCOLS_MODEL_UALINK_PORT_H
+#define OFAB_PROTOCOLS_MODEL_UALINK_PORT_H
 
-#include "protocols/model/address-cache.h"
-#include "protocols/model/credit-state.h"
-#include "protocols/model/data-link.h"
-#include "protocols/model/output-arbiter.h"
-#include "protocols/model/reusable-event.h"
-#include "protocols/model/tl-packer.h"
+#include "ofab/protocols/model/address-cache.h"
+#include "ofab/protocols/model/credit-state.h"
+#include "ofab/protocols/model/data-link.h"
+#include "ofab/protocols/model/output-arbiter.h"
+#include "ofab/foundation/kernel/reusable-event.h"
+#include "ofab/protocols/model/tl-packer.h"
 
-#include "photonics/model/optical-channel.h"
+#include "ofab/photonics/model/optical-channel.h"
 
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"

@@ -1,6 +1,6 @@
-#include "protocols/model/ualink-router.h"
+#include "ofab/protocols/model/ualink-router.h"
 
-#include "photonics/model/parameter-error.h"
+#include "ofab/foundation/parameter-error.h"
 
 #include "ns3/log.h"
 #include "ns3/simulator.h"

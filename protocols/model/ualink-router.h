@@ -1,9 +1,9 @@
-#ifndef OFAB_PROTOCOLS_UALINK_ROUTER_H
-#define OFAB_PROTOCOLS_UALINK_ROUTER_H
+#ifndef OFAB_PROTOCOLS_MODEL_UALINK_ROUTER_H
+#define OFAB_PROTOCOLS_MODEL_UALINK_ROUTER_H
 
-#include "protocols/model/flit.h"
-#include "protocols/model/forwarding-table.h"
-#include "protocols/model/ualink-port.h"
+#include "ofab/protocols/model/flit.h"
+#include "ofab/protocols/model/forwarding-table.h"
+#include "ofab/protocols/model/ualink-port.h"
 
 #include "ns3/callback.h"
 #include "ns3/nstime.h"

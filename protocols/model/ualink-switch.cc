@@ -1,6 +1,6 @@
-#include "protocols/model/ualink-switch.h"
+#include "ofab/protocols/model/ualink-switch.h"
 
-#include "photonics/model/parameter-error.h"
+#include "ofab/foundation/parameter-error.h"
 
 #include "ns3/simulator.h"
 

@@ -1,7 +1,7 @@
-#ifndef OFAB_PROTOCOLS_UALINK_SWITCH_H
-#define OFAB_PROTOCOLS_UALINK_SWITCH_H
+#ifndef OFAB_PROTOCOLS_MODEL_UALINK_SWITCH_H
+#define OFAB_PROTOCOLS_MODEL_UALINK_SWITCH_H
 
-#include "protocols/model/ualink-router.h"
+#include "ofab/protocols/model/ualink-router.h"
 
 #include "ns3/nstime.h"
 

@@ -4,8 +4,8 @@
 // Small builders shared by the photonics tests. Closed forms the tests check against are written
 // out in each test, never taken from the model.
 
-#include "photonics/model/laser-source.h"
-#include "photonics/model/photonic-link.h"
+#include "ofab/photonics/model/laser-source.h"
+#include "ofab/photonics/model/photonic-link.h"
 
 #include "ns3/boolean.h"
 #include "ns3/double.h"

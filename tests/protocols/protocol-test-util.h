@@ -4,9 +4,9 @@
 // Shared set-up for the protocol tests: picosecond time (a 640 B DL flit at 800 Gb/s is 6.4 ns,
 // which nanosecond resolution would round to 6 ns) and small fabrics built with UalinkHelper.
 
-#include "protocols/helper/ualink-helper.h"
+#include "ofab/protocols/helper/ualink-helper.h"
 
-#include "photonics/model/time-resolution.h"
+#include "ofab/foundation/time-resolution.h"
 
 #include "ns3/nstime.h"
 #include "ns3/simulator.h"

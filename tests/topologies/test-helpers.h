@@ -5,8 +5,8 @@
 #include <cmath>
 #include <set>
 
-#include "topologies/graph.h"
-#include "topologies/shortest-paths.h"
+#include "ofab/topologies/graph.h"
+#include "ofab/topologies/shortest-paths.h"
 
 namespace ofab::topo::testing {
 

@@ -4,11 +4,11 @@
 // Shared by the validation suite: run an experiment written as YAML in-process (the way `ofab run`
 // does, through LoadExperiment + ExperimentRunner) and keep every transaction's end record.
 
-#include "fabric/config/config-document.h"
-#include "fabric/config/experiment.h"
-#include "fabric/helper/experiment-runner.h"
+#include "ofab/fabric/config/config-document.h"
+#include "ofab/fabric/experiment/experiment.h"
+#include "ofab/fabric/experiment/experiment-runner.h"
 
-#include "protocols/model/transaction.h"
+#include "ofab/protocols/model/transaction.h"
 
 #include "ns3/callback.h"
 #include "ns3/uinteger.h"

@@ -1,0 +1,60 @@
+#ifndef OFAB_FABRIC_EXPERIMENT_EXPERIMENT_RUNNER_H
+#define OFAB_FABRIC_EXPERIMENT_EXPERIMENT_RUNNER_H
+
+#include "ofab/fabric/config/config-document.h"
+#include "ofab/fabric/experiment/experiment.h"
+#include "ofab/fabric/control/reroute-controller.h"
+#include "ofab/fabric/faults/fault-injector.h"
+#include "ofab/fabric/assembly/fabric.h"
+#include "ofab/fabric/observe/run-observer.h"
+#include "ofab/fabric/trace/trace-recorder.h"
+
+#include <memory>
+
+namespace ofab
+{
+
+/// What a finished (or stopped) run measured.
+struct RunResult
+{
+    RunSummary summary;
+    uint64_t events = 0;   ///< simulator events executed
+    double wallS = 0;      ///< wall time of the simulation loop
+    double simTimeNs = 0;  ///< simulated time reached
+};
+
+/**
+ * Runs one loaded experiment: seeds ns-3, builds the fabric, installs the workloads and the fault
+ * injector with fixed random streams (channels first, then workloads in file order, then faults),
+ * runs for the experiment's duration and collects the summary. The ofab program, the tests and the
+ * benchmarks all run experiments through it. One runner per simulation: its destructor calls Simulator::Destroy().
+ */
+class ExperimentRunner
+{
+  public:
+    /// Builds everything; ConfigError (at the offending key of `doc`) when the fabric or a workload refuses.
+    ExperimentRunner(Experiment& experiment, const ConfigDocument& doc);
+    ~ExperimentRunner();
+    ExperimentRunner(const ExperimentRunner&) = delete;
+    ExperimentRunner& operator=(const ExperimentRunner&) = delete;
+
+    Fabric& GetFabric() { return *m_fabric; }
+    /// Always present (an empty plan injects nothing): a controller or a test connects to its traces.
+    ns3::Ptr<FaultInjector> GetFaultInjector() const { return m_faults; }
+    /// Null when the experiment has no `controller:` section.
+    ns3::Ptr<RerouteController> GetController() const { return m_controller; }
+    const Experiment& GetExperiment() const { return m_experiment; }
+
+    /// Simulates until the experiment's duration (or an earlier Simulator::Stop()); `trace` may be null.
+    RunResult Run(TraceRecorder* trace);
+
+  private:
+    Experiment& m_experiment;
+    std::unique_ptr<Fabric> m_fabric;
+    ns3::Ptr<FaultInjector> m_faults; ///< declared after the fabric: released before it
+    ns3::Ptr<RerouteController> m_controller;
+};
+
+} // namespace ofab
+
+#endif

@@ -1,0 +1,411 @@
+#include "ofab/fabric/experiment/experiment.h"
+
+#include "ofab/fabric/config/attribute-binder.h"
+#include "ofab/fabric/config/config-values.h"
+#include "ofab/fabric/control/reroute-controller.h"
+#include "ofab/fabric/experiment/fault-config.h"
+
+#include "ofab/foundation/parameter-error.h"
+#include "ofab/topologies/edge-list.h"
+#include "ofab/topologies/generators.h"
+#include "ofab/topologies/topology-error.h"
+
+#include "ns3/double.h"
+#include "ns3/object-factory.h"
+
+namespace ofab
+{
+
+namespace
+{
+
+const std::vector<std::string> kTopLevelKeys{"name",      "description", "seed",   "duration",
+                                             "topology",  "links",       "protocol", "workloads",
+                                             "faults",    "controller",  "outputs",  "variants"};
+
+/// Directory of a file path, with its trailing slash ("" for a bare file name).
+std::string
+DirectoryOf(const std::string& path)
+{
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? "" : path.substr(0, slash + 1);
+}
+
+struct TopologyShape
+{
+    std::string kind;
+    std::vector<std::string> keys; ///< shape keys besides kind, routing, link_length_m
+};
+
+const std::vector<TopologyShape>&
+TopologyShapes()
+{
+    static const std::vector<TopologyShape> shapes{
+        {"torus", {"dims"}},
+        {"mesh", {"dims"}},
+        {"ring", {"accelerators"}},
+        {"full_mesh", {"accelerators", "links_per_pair"}},
+        {"switched_pod", {"accelerators", "planes", "switch_radix"}},
+        {"fat_tree", {"leaves", "spines", "hosts_per_leaf"}},
+        {"dragonfly", {"routers_per_group", "accelerators_per_router", "global_links_per_router", "groups"}},
+        {"edge_list", {"file"}},
+    };
+    return shapes;
+}
+
+topo::Graph
+BuildGraph(const ConfigDocument& doc, const SectionReader& t, const std::string& kind, double lengthM,
+           YAML::Node& resolved)
+{
+    auto req = [&](const std::string& key, uint64_t min, uint64_t max) {
+        if (!t.Has(key))
+        {
+            throw t.Missing(key, "a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+        }
+        const auto v = static_cast<int>(t.Unsigned(key, 0, min, max));
+        resolved[key] = v;
+        return v;
+    };
+    try
+    {
+        if (kind == "torus" || kind == "mesh")
+        {
+            const auto dims = t.IntList("dims", 2, 1024);
+            for (int d : dims)
+            {
+                resolved["dims"].push_back(d);
+            }
+            return kind == "torus" ? topo::Torus(dims, lengthM) : topo::Mesh(dims, lengthM);
+        }
+        if (kind == "ring")
+        {
+            return topo::Ring(req("accelerators", 2, 1024), lengthM);
+        }
+        if (kind == "full_mesh")
+        {
+            const int n = req("accelerators", 2, 1024);
+            const int perPair = static_cast<int>(t.Unsigned("links_per_pair", 1, 1, 64));
+            resolved["links_per_pair"] = perPair;
+            return topo::FullMesh(n, perPair, lengthM);
+        }
+        if (kind == "switched_pod")
+        {
+            const int n = req("accelerators", 2, 1024);
+            const int planes = static_cast<int>(t.Unsigned("planes", 1, 1, 64));
+            const int radix = static_cast<int>(t.Unsigned("switch_radix", std::max(n, 64), 2, 4096));
+            resolved["planes"] = planes;
+            resolved["switch_radix"] = radix;
+            return topo::SwitchedPod(n, planes, radix, lengthM);
+        }
+        if (kind == "fat_tree")
+        {
+            return topo::FatTree(req("leaves", 1, 1024), req("spines", 1, 1024), req("hosts_per_leaf", 1, 1024),
+                                 lengthM, lengthM);
+        }
+        if (kind == "dragonfly")
+        {
+            const int a = req("routers_per_group", 1, 256);
+            const int p = req("accelerators_per_router", 1, 256);
+            const int h = req("global_links_per_router", 1, 256);
+            const int g = static_cast<int>(t.Unsigned("groups", 0, 0, 4096));
+            resolved["groups"] = g;
+            return topo::Dragonfly(a, p, h, g, lengthM, lengthM, lengthM);
+        }
+        // edge_list
+        if (!t.Has("file"))
+        {
+            throw t.Missing("file", "the path of an edge-list file (relative to the experiment file)");
+        }
+        const std::string file = t.Text("file", "");
+        resolved["file"] = file;
+        return topo::EdgeList(file.front() == '/' ? file : DirectoryOf(doc.Origin()) + file);
+    }
+    catch (const topo::TopologyError& e)
+    {
+        throw t.ErrorAt("kind", e.what());
+    }
+}
+
+void
+LoadTopology(const ConfigDocument& doc, Experiment& x, double defaultLengthM)
+{
+    const YAML::Node node = Child(doc.Root(), "topology");
+    SectionReader t(doc, node, "topology");
+    if (!t.Has("kind"))
+    {
+        throw t.Missing("kind", "a topology kind (torus, mesh, ring, full_mesh, switched_pod, fat_tree, dragonfly or "
+                                "edge_list)");
+    }
+    std::vector<std::string> kinds;
+    for (const auto& s : TopologyShapes())
+    {
+        kinds.push_back(s.kind);
+    }
+    const std::string kind = t.Choice("kind", "", kinds);
+    x.topologyMark = node.Mark();
+    const auto& shape = *std::find_if(TopologyShapes().begin(), TopologyShapes().end(),
+                                      [&](const TopologyShape& s) { return s.kind == kind; });
+    std::vector<std::string> valid{"kind", "routing", "link_length_m"};
+    valid.insert(valid.end(), shape.keys.begin(), shape.keys.end());
+    ExpectOnlyKeys(doc, node, "topology", valid);
+
+    const double lengthM = t.Number("link_length_m", defaultLengthM, 0.0, 1e6);
+    const std::string routing = t.Choice("routing", "auto", {"auto", "dimension_order", "shortest_path"});
+    x.fabric.routing = routing == "auto"              ? RoutingMode::Auto
+                       : routing == "dimension_order" ? RoutingMode::DimensionOrder
+                                                      : RoutingMode::ShortestPath;
+    YAML::Node resolved(YAML::NodeType::Map);
+    resolved["kind"] = kind;
+    x.graph = BuildGraph(doc, t, kind, lengthM, resolved);
+    resolved["link_length_m"] = lengthM;
+    resolved["routing"] = routing;
+    x.resolvedTopology = resolved;
+}
+
+/// Binds `section` (a map of attributes) onto `factory`, validating the created object if asked.
+BoundSection
+BindSection(const ConfigDocument& doc, const YAML::Node& parent, const std::string& key, const std::string& parentPath,
+            ns3::ObjectFactory& factory)
+{
+    return BindAttributes(factory, doc, Child(parent, key), JoinKey(parentPath, key));
+}
+
+void
+LoadProtocol(const ConfigDocument& doc, Experiment& x)
+{
+    const YAML::Node node = Child(doc.Root(), "protocol");
+    ExpectOnlyKeys(doc, node, "protocol", {"port", "endpoint", "switch"});
+    ns3::ObjectFactory portFactory(UalinkPort::GetTypeId().GetName());
+    ns3::ObjectFactory endpointFactory(AcceleratorEndpoint::GetTypeId().GetName());
+    ns3::ObjectFactory switchFactory(UalinkSwitch::GetTypeId().GetName());
+    const BoundSection port = BindSection(doc, node, "port", "protocol", portFactory);
+    const BoundSection endpoint = BindSection(doc, node, "endpoint", "protocol", endpointFactory);
+    const BoundSection sw = BindSection(doc, node, "switch", "protocol", switchFactory);
+    // The fabric sets these from the topology; a value in the file would be silently overwritten.
+    for (const auto& [section, attribute] : {std::pair<const BoundSection*, const char*>{&port, "RoutingGroup"},
+                                             {&endpoint, "AcceleratorId"}})
+    {
+        if (section->Sets(attribute))
+        {
+            throw section->ErrorFor(attribute, "is set by the fabric from the topology; remove it from the file");
+        }
+    }
+    // Build one of each now, so a bad value is reported before the fabric is assembled.
+    ns3::Ptr<UalinkPort> p = portFactory.Create<UalinkPort>();
+    port.Guard([&] { p->Validate(); });
+    ns3::Ptr<AcceleratorEndpoint> e = endpointFactory.Create<AcceleratorEndpoint>();
+    endpoint.Guard([&] { e->Validate(); });
+    ns3::Ptr<UalinkSwitch> s = switchFactory.Create<UalinkSwitch>();
+    sw.Guard([&] { s->Validate(); });
+    UalinkHelper& protocol = x.fabric.protocol;
+    port.ApplyTo([&](const std::string& a, const ns3::AttributeValue& v) { protocol.SetPortAttribute(a, v); });
+    endpoint.ApplyTo([&](const std::string& a, const ns3::AttributeValue& v) { protocol.SetEndpointAttribute(a, v); });
+    sw.ApplyTo([&](const std::string& a, const ns3::AttributeValue& v) { protocol.SetSwitchAttribute(a, v); });
+    x.resolvedProtocol = YAML::Node(YAML::NodeType::Map);
+    x.resolvedProtocol["port"] = ResolvedAttributes(*p);
+    x.resolvedProtocol["port"].remove(AttributeKey("RoutingGroup"));
+    x.resolvedProtocol["endpoint"] = ResolvedAttributes(*e);
+    x.resolvedProtocol["endpoint"].remove(AttributeKey("AcceleratorId"));
+    x.resolvedProtocol["switch"] = ResolvedAttributes(*s);
+}
+
+void
+LoadWorkloads(const ConfigDocument& doc, Experiment& x)
+{
+    const YAML::Node list = Child(doc.Root(), "workloads");
+    if (!list.IsDefined() || list.IsNull())
+    {
+        return;
+    }
+    if (!list.IsSequence())
+    {
+        throw doc.ErrorAt("workloads", list.Mark(), "expected a list of workloads, each with a `type`");
+    }
+    std::vector<std::string> types;
+    for (const auto& [type, tid] : WorkloadTypes())
+    {
+        types.push_back(type);
+    }
+    for (std::size_t i = 0; i < list.size(); ++i)
+    {
+        const std::string path = "workloads[" + std::to_string(i) + "]";
+        const YAML::Node item = list[i];
+        SectionReader r(doc, item, path);
+        if (!item.IsMap() || !r.Has("type"))
+        {
+            throw doc.ErrorAt(path, item.Mark(), "expected a workload with a `type` (" + ListNames(types) + ")");
+        }
+        const std::string type = r.Choice("type", "", types);
+        const auto& entry = *std::find_if(WorkloadTypes().begin(), WorkloadTypes().end(),
+                                          [&](const auto& w) { return w.first == type; });
+        ns3::ObjectFactory factory(entry.second);
+        const BoundSection bound = BindAttributes(factory, doc, item, path, {"type"});
+        ns3::Ptr<Workload> w = factory.Create<Workload>();
+        bound.Guard([&] { w->Validate(); }); // checks that need the fabric run at install
+        x.workloads.push_back(w);
+        x.workloadTypes.push_back(type);
+        x.workloadKeys.push_back(bound);
+    }
+}
+
+/// `links.classes`: per graph link class, a link that differs from the default (layered on top of it).
+void
+LoadLinkClasses(const ConfigDocument& doc, Experiment& x, const YAML::Node& classes)
+{
+    if (classes.IsNull())
+    {
+        return;
+    }
+    if (!classes.IsMap())
+    {
+        throw doc.ErrorAt("links.classes", classes.Mark(), "expected a section per link class, e.g. uplink: {file: ...}");
+    }
+    std::vector<std::string> present;
+    for (const topo::Link& l : x.graph.links())
+    {
+        if (std::find(present.begin(), present.end(), l.linkClass) == present.end())
+        {
+            present.push_back(l.linkClass);
+        }
+    }
+    for (auto it = classes.begin(); it != classes.end(); ++it)
+    {
+        const std::string name = it->first.Scalar();
+        const std::string path = "links.classes." + name;
+        if (std::find(present.begin(), present.end(), name) == present.end())
+        {
+            throw doc.ErrorAt(path, it->first.Mark(),
+                              "this topology has no links of class '" + name + "'; its classes are " + ListNames(present));
+        }
+        LinkSpec spec = BuildExperimentLinks(doc, it->second, path, DirectoryOf(doc.Origin()), &x.links);
+        spec.ApplyTo(x.fabric.photonicsByClass[name]);
+        x.linkClasses.emplace(name, std::move(spec));
+    }
+}
+
+void
+LoadOutputs(const ConfigDocument& doc, Experiment& x)
+{
+    const YAML::Node node = Child(doc.Root(), "outputs");
+    ExpectOnlyKeys(doc, node, "outputs",
+                   {"trace", "summary_json", "throughput_bin", "recovery_window", "recovery_reference"});
+    SectionReader o(doc, node, "outputs");
+    x.outputs.trace = o.Text("trace", "");
+    x.outputs.summaryJson = o.Text("summary_json", "");
+    x.outputs.throughputBin = o.Duration("throughput_bin", ns3::NanoSeconds(100), ns3::NanoSeconds(1));
+    x.outputs.recoveryWindow = o.Duration("recovery_window", ns3::MicroSeconds(1), x.outputs.throughputBin);
+    x.outputs.recoveryReference = o.Duration("recovery_reference", ns3::Time(0), ns3::Time(0));
+}
+
+} // namespace
+
+const std::vector<std::pair<std::string, std::string>>&
+WorkloadTypes()
+{
+    static const std::vector<std::pair<std::string, std::string>> types{
+        {"traffic", "ofab::TrafficPattern"},
+        {"collective", "ofab::CollectiveWorkload"},
+    };
+    return types;
+}
+
+void
+LoadController(const ConfigDocument& doc, Experiment& x)
+{
+    const YAML::Node node = Child(doc.Root(), "controller");
+    if (!node.IsDefined() || node.IsNull())
+    {
+        return;
+    }
+    ns3::ObjectFactory factory("ofab::RerouteController");
+    BindSection(doc, doc.Root(), "controller", "", factory);
+    x.controller = factory;
+    x.resolvedController = ResolvedAttributes(*factory.Create<RerouteController>());
+}
+
+Experiment
+LoadExperiment(const ConfigDocument& doc)
+{
+    ExpectOnlyKeys(doc, doc.Root(), "", kTopLevelKeys);
+    Experiment x;
+    x.file = doc.Origin();
+    SectionReader top(doc, doc.Root(), "");
+    x.name = top.Text("name", "experiment");
+    x.description = top.Text("description", "");
+    x.seed = top.Unsigned("seed", 1, 1, UINT32_MAX);
+    if (!top.Has("duration"))
+    {
+        throw top.Missing("duration", "the simulated time to run, e.g. 20us");
+    }
+    x.duration = top.Duration("duration", ns3::Time(), ns3::NanoSeconds(1));
+
+    const YAML::Node links = Child(doc.Root(), "links");
+    x.links = BuildExperimentLinks(doc, links, "links", DirectoryOf(doc.Origin()), nullptr, {"classes"});
+    x.links.ApplyTo(x.fabric.protocol.Photonics());
+    // A topology's cable length defaults to the link description's fibre length.
+    ns3::DoubleValue fibreLengthM;
+    x.links.link->GetAttribute("FibreLengthM", fibreLengthM);
+    LoadTopology(doc, x, fibreLengthM.Get());
+    LoadLinkClasses(doc, x, Child(links, "classes"));
+    LoadProtocol(doc, x);
+    LoadWorkloads(doc, x);
+    x.faults = LoadFaults(doc, Child(doc.Root(), "faults"), x.graph);
+    LoadController(doc, x);
+    LoadOutputs(doc, x);
+    return x;
+}
+
+YAML::Node
+Experiment::Resolved() const
+{
+    YAML::Node out(YAML::NodeType::Map);
+    out["name"] = name;
+    if (!description.empty())
+    {
+        out["description"] = description;
+    }
+    out["seed"] = seed;
+    out["duration"] = FormatTime(duration);
+    out["topology"] = resolvedTopology;
+    YAML::Node resolvedLinks = links.Resolved();
+    resolvedLinks.remove("name"); // the link file's label, not a key of an experiment's links section
+    for (const auto& [name, spec] : linkClasses)
+    {
+        YAML::Node c = spec.Resolved();
+        c.remove("name");
+        resolvedLinks["classes"][name] = c;
+    }
+    out["links"] = resolvedLinks;
+    out["protocol"] = resolvedProtocol;
+    YAML::Node wl(YAML::NodeType::Sequence);
+    for (std::size_t i = 0; i < workloads.size(); ++i)
+    {
+        YAML::Node w = ResolvedAttributes(*workloads[i]);
+        YAML::Node item(YAML::NodeType::Map);
+        item["type"] = workloadTypes[i];
+        for (auto it = w.begin(); it != w.end(); ++it)
+        {
+            item[it->first.Scalar()] = it->second;
+        }
+        wl.push_back(item);
+    }
+    out["workloads"] = wl;
+    if (!faults.Empty())
+    {
+        out["faults"] = faults.resolved;
+    }
+    if (controller)
+    {
+        out["controller"] = resolvedController;
+    }
+    YAML::Node o(YAML::NodeType::Map);
+    o["trace"] = outputs.trace;
+    o["summary_json"] = outputs.summaryJson;
+    o["throughput_bin"] = FormatTime(outputs.throughputBin);
+    o["recovery_window"] = FormatTime(outputs.recoveryWindow);
+    o["recovery_reference"] = FormatTime(outputs.recoveryReference);
+    out["outputs"] = o;
+    return out;
+}
+
+} // namespace ofab

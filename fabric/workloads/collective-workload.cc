@@ -1,0 +1,514 @@
+#include "ofab/fabric/workloads/collective-workload.h"
+
+#include "ofab/foundation/parameter-error.h"
+
+#include "ns3/enum.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+#include <string>
+
+namespace ofab
+{
+
+NS_OBJECT_ENSURE_REGISTERED(CollectiveWorkload);
+
+namespace
+{
+
+constexpr uint64_t kWriteBytes = 256;                 ///< UALink maximum request
+constexpr uint64_t kBeatBytes = 64;                   ///< WriteFull granularity
+constexpr uint64_t kWindowBytes = uint64_t{1} << 30;  ///< address window written in each partner
+
+bool
+IsPowerOfTwo(uint32_t n)
+{
+    return n != 0 && (n & (n - 1)) == 0;
+}
+
+uint32_t
+Log2(uint32_t n)
+{
+    uint32_t l = 0;
+    while ((1u << l) < n)
+    {
+        ++l;
+    }
+    return l;
+}
+
+uint64_t
+RoundUpToBeats(uint64_t b)
+{
+    return (b + kBeatBytes - 1) / kBeatBytes * kBeatBytes;
+}
+
+} // namespace
+
+ns3::TypeId
+CollectiveWorkload::GetTypeId()
+{
+    using namespace ns3;
+    static TypeId tid =
+        TypeId("ofab::CollectiveWorkload")
+            .SetParent<Workload>()
+            .SetGroupName("Ofab")
+            .AddConstructor<CollectiveWorkload>()
+            .AddAttribute("Algorithm",
+                          "ring_allreduce, halving_doubling_allreduce (power-of-two ranks), "
+                          "allgather, reduce_scatter.",
+                          EnumValue(RING_ALLREDUCE),
+                          MakeEnumAccessor(&CollectiveWorkload::m_algorithm),
+                          MakeEnumChecker(RING_ALLREDUCE, "ring_allreduce", HALVING_DOUBLING_ALLREDUCE,
+                                          "halving_doubling_allreduce", ALLGATHER, "allgather",
+                                          REDUCE_SCATTER, "reduce_scatter"))
+            .AddAttribute("Bytes",
+                          "S in bytes, the nccl-tests size: the buffer per rank for all-reduce, the "
+                          "total output (allgather) or input (reduce_scatter) size. Steps are rounded "
+                          "up to whole 64 B beats.",
+                          UintegerValue(1 << 20),
+                          MakeUintegerAccessor(&CollectiveWorkload::m_bytes),
+                          MakeUintegerChecker<uint64_t>())
+            .AddAttribute("Repetitions",
+                          "How many times the operation runs, one after the other (>= 1).",
+                          UintegerValue(1),
+                          MakeUintegerAccessor(&CollectiveWorkload::m_repetitions),
+                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute("Gap",
+                          "Time between the end of one repetition and the start of the next.",
+                          TimeValue(Seconds(0)),
+                          MakeTimeAccessor(&CollectiveWorkload::m_gap),
+                          MakeTimeChecker())
+            .AddAttribute("Ranks",
+                          "Ranks taking part: the accelerators 0..Ranks-1 (0 = all).",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&CollectiveWorkload::m_ranksAttr),
+                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute("TrafficClass",
+                          "UALink traffic class 0 or 1 of the writes (VC = 2 x class).",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&CollectiveWorkload::m_trafficClass),
+                          MakeUintegerChecker<uint8_t>())
+            .AddAttribute("Retries",
+                          "A write that fails (link down, completion timeout) is issued again up to this "
+                          "many times, after RetryBackoff x 2^(attempt-1), as an end-to-end retrying "
+                          "transport would; 0: the first failure fails the repetition.",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&CollectiveWorkload::m_retries),
+                          MakeUintegerChecker<uint32_t>(0, 16))
+            .AddAttribute("RetryBackoff",
+                          "Wait before the first retry of a failed write; doubles with each attempt.",
+                          TimeValue(MicroSeconds(1)),
+                          MakeTimeAccessor(&CollectiveWorkload::m_retryBackoff),
+                          MakeTimeChecker(Seconds(0)))
+            .AddTraceSource("StepStarted",
+                            "A rank started a step: repetition, rank, step.",
+                            MakeTraceSourceAccessor(&CollectiveWorkload::m_stepTrace),
+                            "ofab::CollectiveWorkload::StepTracedCallback")
+            .AddTraceSource("OperationFinished",
+                            "A repetition completed or failed (its CollectiveResult).",
+                            MakeTraceSourceAccessor(&CollectiveWorkload::m_operationTrace),
+                            "ofab::CollectiveWorkload::OperationTracedCallback");
+    return tid;
+}
+
+CollectiveWorkload::CollectiveWorkload()
+    : m_algorithm(RING_ALLREDUCE),
+      m_bytes(1 << 20),
+      m_repetitions(1),
+      m_gap(ns3::Seconds(0)),
+      m_ranksAttr(0),
+      m_trafficClass(0)
+{
+}
+
+void
+CollectiveWorkload::DoDispose()
+{
+    m_nextRepetition.Cancel();
+    for (const auto& e : m_endpoints)
+    {
+        e->TraceDisconnectWithoutContext("TransactionCompleted",
+                                         ns3::MakeCallback(&CollectiveWorkload::OnCompleted, this));
+        e->TraceDisconnectWithoutContext("TransactionFailed",
+                                         ns3::MakeCallback(&CollectiveWorkload::OnFailed, this));
+    }
+    m_endpoints.clear();
+    m_rank.clear();
+    Workload::DoDispose();
+}
+
+const char*
+CollectiveWorkload::AlgorithmName(Algorithm a)
+{
+    switch (a)
+    {
+    case RING_ALLREDUCE:
+        return "ring_allreduce";
+    case HALVING_DOUBLING_ALLREDUCE:
+        return "halving_doubling_allreduce";
+    case ALLGATHER:
+        return "allgather";
+    case REDUCE_SCATTER:
+        return "reduce_scatter";
+    }
+    return "?";
+}
+
+double
+CollectiveWorkload::BusFactor(Algorithm a, uint32_t n)
+{
+    // nccl-tests (doc/PERFORMANCE.md): all-reduce 2(n-1)/n, allgather and reduce-scatter (n-1)/n.
+    const double f = n == 0 ? 0.0 : double(n - 1) / n;
+    return a == RING_ALLREDUCE || a == HALVING_DOUBLING_ALLREDUCE ? 2 * f : f;
+}
+
+void
+CollectiveWorkload::Validate() const
+{
+    Workload::Validate();
+    if (m_algorithm < RING_ALLREDUCE || m_algorithm > REDUCE_SCATTER)
+    {
+        throw ParameterError("Algorithm", "unknown collective algorithm");
+    }
+    if (m_bytes == 0)
+    {
+        throw ParameterError("Bytes", "a collective moves at least 1 B");
+    }
+    if (m_repetitions == 0)
+    {
+        throw ParameterError("Repetitions", "at least 1");
+    }
+    if (m_gap.IsStrictlyNegative())
+    {
+        throw ParameterError("Gap", "must be a time >= 0");
+    }
+    if (m_ranksAttr == 1)
+    {
+        throw ParameterError("Ranks", "a collective needs at least 2 ranks (0 = all accelerators)");
+    }
+    if (m_algorithm == HALVING_DOUBLING_ALLREDUCE && m_ranksAttr != 0 && !IsPowerOfTwo(m_ranksAttr))
+    {
+        throw ParameterError("Ranks", "halving_doubling_allreduce needs a power-of-two rank count, got " +
+                                          std::to_string(m_ranksAttr));
+    }
+    if (m_trafficClass > 1)
+    {
+        throw ParameterError("TrafficClass", "0 or 1, got " + std::to_string(m_trafficClass));
+    }
+}
+
+void
+CollectiveWorkload::ValidateFor(const WorkloadContext& ctx) const
+{
+    Workload::ValidateFor(ctx);
+    const auto n = static_cast<uint32_t>(ctx.endpoints.size());
+    if (m_ranksAttr > n)
+    {
+        throw ParameterError("Ranks", std::to_string(m_ranksAttr) + " ranks on a fabric of " +
+                                          std::to_string(n) + " accelerators");
+    }
+    const uint32_t ranks = m_ranksAttr == 0 ? n : m_ranksAttr;
+    if (m_algorithm == HALVING_DOUBLING_ALLREDUCE && !IsPowerOfTwo(ranks))
+    {
+        throw ParameterError("Ranks", "halving_doubling_allreduce needs a power-of-two rank count, got " +
+                                          std::to_string(ranks) + " (all accelerators)");
+    }
+}
+
+void
+CollectiveWorkload::BuildSchedule()
+{
+    const uint32_t n = m_ranks;
+    m_stepBytes.clear();
+    const uint64_t chunk = RoundUpToBeats((m_bytes + n - 1) / n);
+    switch (m_algorithm)
+    {
+    case RING_ALLREDUCE:
+        m_stepBytes.assign(2 * (n - 1), chunk);
+        break;
+    case ALLGATHER:
+    case REDUCE_SCATTER:
+        m_stepBytes.assign(n - 1, chunk);
+        break;
+    case HALVING_DOUBLING_ALLREDUCE: {
+        const uint32_t l = Log2(n);
+        for (uint32_t k = 0; k < l; ++k) // halving: S/2, S/4, ..., S/N
+        {
+            m_stepBytes.push_back(RoundUpToBeats((m_bytes + (uint64_t{2} << k) - 1) >> (k + 1)));
+        }
+        for (uint32_t k = 0; k < l; ++k) // doubling: the same sizes in reverse
+        {
+            m_stepBytes.push_back(m_stepBytes[l - 1 - k]);
+        }
+        break;
+    }
+    }
+}
+
+uint32_t
+CollectiveWorkload::Partner(uint32_t rank, uint32_t step) const
+{
+    if (m_algorithm != HALVING_DOUBLING_ALLREDUCE)
+    {
+        return (rank + 1) % m_ranks;
+    }
+    const uint32_t l = Log2(m_ranks);
+    const uint32_t k = step < l ? step : 2 * l - 1 - step;
+    return rank ^ (1u << k);
+}
+
+uint32_t
+CollectiveWorkload::Writes(uint32_t step) const
+{
+    return static_cast<uint32_t>((m_stepBytes[step] + kWriteBytes - 1) / kWriteBytes);
+}
+
+void
+CollectiveWorkload::Install(const WorkloadContext& ctx)
+{
+    ValidateFor(ctx);
+    const auto n = static_cast<uint32_t>(ctx.endpoints.size());
+    m_ranks = m_ranksAttr == 0 ? n : m_ranksAttr;
+    m_stopTick = ctx.stopTime.IsStrictlyPositive() ? ctx.stopTime.GetTimeStep() : INT64_MAX;
+    BuildSchedule();
+    m_rank.assign(m_ranks, Rank{});
+    m_incomingDone.assign(static_cast<std::size_t>(m_ranks) * m_stepBytes.size(), 0);
+    for (uint32_t r = 0; r < m_ranks; ++r)
+    {
+        m_rank[r].endpoint = ns3::PeekPointer(ctx.endpoints[r]);
+        m_rank[r].step = GetStepCount();
+        m_endpoints.push_back(ctx.endpoints[r]);
+        // The rank is the originator's accelerator id (ranks are accelerators 0..n-1).
+        ctx.endpoints[r]->TraceConnectWithoutContext(
+            "TransactionCompleted", ns3::MakeCallback(&CollectiveWorkload::OnCompleted, this));
+        ctx.endpoints[r]->TraceConnectWithoutContext(
+            "TransactionFailed", ns3::MakeCallback(&CollectiveWorkload::OnFailed, this));
+    }
+    if (m_name.empty())
+    {
+        m_name = AlgorithmName(static_cast<Algorithm>(m_algorithm));
+    }
+    m_nextRepetition = ns3::Simulator::Schedule(DelayToStart(), &CollectiveWorkload::StartRepetition, this);
+}
+
+int64_t
+CollectiveWorkload::AssignStreams(int64_t /*stream*/)
+{
+    return 0; // deterministic
+}
+
+void
+CollectiveWorkload::StartRepetition()
+{
+    if (ns3::Simulator::Now().GetTimeStep() >= m_stopTick)
+    {
+        return; // no new work after the end of the run
+    }
+    m_running = true;
+    m_stopped = false;
+    m_repStart = ns3::Simulator::Now();
+    m_ranksDone = 0;
+    m_retried.clear();
+    m_retriesThisRep = 0;
+    std::fill(m_incomingDone.begin(), m_incomingDone.end(), 0);
+    for (Rank& r : m_rank)
+    {
+        r.step = 0;
+        r.firstId = 0;
+        r.lastId = 0;
+    }
+    for (uint32_t r = 0; r < m_ranks && m_running; ++r)
+    {
+        StartStep(r);
+    }
+}
+
+void
+CollectiveWorkload::StartStep(uint32_t rank)
+{
+    Rank& r = m_rank[rank];
+    const uint32_t step = r.step;
+    if (ns3::Simulator::Now().GetTimeStep() >= m_stopTick)
+    {
+        m_stopped = true; // no new work after the end of the run: the repetition stays unfinished
+        return;
+    }
+    m_stepTrace(m_repetition, rank, step);
+    const auto dst = static_cast<uint16_t>(Partner(rank, step));
+    const uint32_t writes = Writes(step);
+    uint64_t left = m_stepBytes[step];
+    r.ownLeft = writes;
+    r.issuing = true;
+    r.firstId = UINT64_MAX;
+    r.lastId = UINT64_MAX;
+    for (uint32_t i = 0; i < writes && m_running; ++i)
+    {
+        const auto bytes = static_cast<uint32_t>(left < kWriteBytes ? left : kWriteBytes);
+        left -= bytes;
+        const uint64_t address = r.nextAddress;
+        r.nextAddress = (r.nextAddress + kWriteBytes) % kWindowBytes;
+        r.issuedBytes += bytes;
+        const uint64_t id =
+            r.endpoint->Issue(TransactionSpec{TransactionKind::WriteFull, dst, address, bytes, m_trafficClass});
+        if (i == 0)
+        {
+            r.firstId = id;
+        }
+        r.lastId = id;
+    }
+    r.issuing = false;
+}
+
+bool
+CollectiveWorkload::IsOurs(const Rank& r, uint64_t txnId) const
+{
+    // Ids of one endpoint grow; nothing else issues on it inside our Issue() loop, so the writes
+    // of a rank's current step are exactly the ids in [firstId, lastId].
+    return m_running && (r.issuing || (txnId >= r.firstId && txnId <= r.lastId));
+}
+
+void
+CollectiveWorkload::OnCompleted(const TransactionRecord& rec)
+{
+    if (rec.src >= m_ranks)
+    {
+        return;
+    }
+    Rank& r = m_rank[rec.src];
+    const bool retry = m_running && m_retried.erase({rec.src, rec.id}) > 0;
+    if ((!retry && !IsOurs(r, rec.id)) || r.ownLeft == 0)
+    {
+        return;
+    }
+    --r.ownLeft;
+    const uint32_t step = r.step;
+    const uint32_t partner = Partner(rec.src, step);
+    ++m_incomingDone[static_cast<std::size_t>(partner) * m_stepBytes.size() + step];
+    TryAdvance(partner);
+    TryAdvance(rec.src);
+}
+
+void
+CollectiveWorkload::OnFailed(const TransactionRecord& rec)
+{
+    if (rec.src >= m_ranks || !m_running)
+    {
+        return;
+    }
+    Rank& r = m_rank[rec.src];
+    const auto retried = m_retried.find({rec.src, rec.id});
+    if (retried == m_retried.end() && !IsOurs(r, rec.id))
+    {
+        return;
+    }
+    // Attempts this write has had: recorded for a re-issued one, the one being issued for an
+    // immediate failure inside Reissue(), else none yet.
+    const uint32_t attempts = retried != m_retried.end() ? retried->second : (r.issuing ? m_reissueAttempt : 0);
+    if (retried != m_retried.end())
+    {
+        m_retried.erase(retried);
+    }
+    if (attempts < m_retries)
+    {
+        ++m_retriesThisRep;
+        m_retryTimesNs.push_back(ns3::Simulator::Now().ToDouble(ns3::Time::NS));
+        ns3::Simulator::Schedule(m_retryBackoff * static_cast<int64_t>(1u << attempts), &CollectiveWorkload::Reissue,
+                                 this, static_cast<uint32_t>(rec.src), rec.dst, rec.address, rec.bytes, attempts + 1,
+                                 m_repetition);
+        return;
+    }
+    FinishRepetition(CollectiveStatus::Failed, rec.status);
+}
+
+void
+CollectiveWorkload::Reissue(uint32_t rank, uint16_t dst, uint64_t address, uint32_t bytes, uint32_t attempt,
+                            uint32_t repetition)
+{
+    if (!m_running || repetition != m_repetition)
+    {
+        return; // the repetition ended meanwhile (another write ran out of retries)
+    }
+    Rank& r = m_rank[rank];
+    r.issuing = true;
+    m_reissueAttempt = attempt;
+    const uint64_t id = r.endpoint->Issue(TransactionSpec{TransactionKind::WriteFull, dst, address, bytes, m_trafficClass});
+    r.issuing = false;
+    m_reissueAttempt = 0;
+    if (m_running && repetition == m_repetition)
+    {
+        m_retried.emplace(std::make_pair(rank, id), attempt);
+    }
+}
+
+void
+CollectiveWorkload::TryAdvance(uint32_t rank)
+{
+    Rank& r = m_rank[rank];
+    const uint32_t steps = GetStepCount();
+    while (m_running && !m_stopped && r.step < steps && !r.issuing && r.ownLeft == 0 &&
+           m_incomingDone[static_cast<std::size_t>(rank) * steps + r.step] == Writes(r.step))
+    {
+        ++r.step;
+        if (r.step == steps)
+        {
+            if (++m_ranksDone == m_ranks)
+            {
+                FinishRepetition(CollectiveStatus::Completed, TransactionStatus::Okay);
+            }
+            return;
+        }
+        StartStep(rank);
+    }
+}
+
+void
+CollectiveWorkload::FinishRepetition(CollectiveStatus status, TransactionStatus failure)
+{
+    m_running = false;
+    CollectiveResult res = CurrentResult(status);
+    res.completed = status == CollectiveStatus::Completed;
+    res.failure = failure;
+    const double seconds = res.Duration().GetSeconds();
+    if (res.completed && seconds > 0)
+    {
+        res.algbwGbps = m_bytes * 8.0 / seconds / 1e9;
+        res.busbwGbps = res.algbwGbps * BusFactor(static_cast<Algorithm>(m_algorithm), m_ranks);
+    }
+    m_results.push_back(res);
+    m_operationTrace(res);
+    ++m_repetition;
+    if (m_repetition < m_repetitions)
+    {
+        m_nextRepetition = ns3::Simulator::Schedule(m_gap, &CollectiveWorkload::StartRepetition, this);
+    }
+}
+
+Workload::CollectiveResult
+CollectiveWorkload::CurrentResult(CollectiveStatus status) const
+{
+    CollectiveResult res;
+    res.name = m_name;
+    res.algorithm = AlgorithmName(static_cast<Algorithm>(m_algorithm));
+    res.ranks = m_ranks;
+    res.bytes = m_bytes;
+    res.start = m_repStart;
+    res.end = ns3::Simulator::Now();
+    res.status = status;
+    res.repetition = m_repetition;
+    res.retries = m_retriesThisRep;
+    return res;
+}
+
+std::vector<Workload::CollectiveResult>
+CollectiveWorkload::GetCollectiveResults() const
+{
+    std::vector<CollectiveResult> out = m_results;
+    if (m_running)
+    {
+        out.push_back(CurrentResult(CollectiveStatus::Unfinished));
+    }
+    return out;
+}
+
+} // namespace ofab

@@ -1,0 +1,242 @@
+// `ofab run` end to end: conservation, a complete trace, determinism, clean failures.
+
+#include "ofab/fabric/trace/hdf5-table.h"
+
+#include <nlohmann/json.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace
+{
+
+std::string
+Scratch(const std::string& name)
+{
+    return "/tmp/ofab-run-test-" + std::to_string(getpid()) + "-" + name;
+}
+
+int
+Run(const std::string& args, std::string* err = nullptr)
+{
+    const std::string errFile = Scratch("stderr");
+    const int status = std::system((std::string(OFAB_BINARY) + " " + args + " >/dev/null 2>" + errFile).c_str());
+    if (err)
+    {
+        std::ifstream in(errFile);
+        std::ostringstream s;
+        s << in.rdbuf();
+        *err = s.str();
+    }
+    std::remove(errFile.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+nlohmann::json
+ReadJson(const std::string& path)
+{
+    std::ifstream in(path);
+    return nlohmann::json::parse(in);
+}
+
+std::string
+Status(const std::string& trace)
+{
+    ofab::Hdf5Handle f(H5Fopen(trace.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+    ofab::Hdf5Handle meta(H5Gopen2(f.Id(), "meta", H5P_DEFAULT), H5Gclose, "open meta");
+    ofab::Hdf5Handle attr(H5Aopen(meta.Id(), "status", H5P_DEFAULT), H5Aclose, "open status");
+    ofab::Hdf5Handle type(H5Aget_type(attr.Id()), H5Tclose, "type");
+    std::string value(H5Tget_size(type.Id()), '\0');
+    H5Aread(attr.Id(), type.Id(), value.data());
+    return value.substr(0, value.find('\0'));
+}
+
+/// The raw bytes of a dataset, for bit-for-bit comparison of two runs.
+std::vector<char>
+DatasetBytes(const std::string& trace, const char* name)
+{
+    ofab::Hdf5Handle f(H5Fopen(trace.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+    ofab::Hdf5Handle d(H5Dopen2(f.Id(), name, H5P_DEFAULT), H5Dclose, "open dataset");
+    ofab::Hdf5Handle type(H5Dget_type(d.Id()), H5Tclose, "type");
+    ofab::Hdf5Handle space(H5Dget_space(d.Id()), H5Sclose, "space");
+    const auto n = H5Sget_simple_extent_npoints(space.Id());
+    std::vector<char> bytes(static_cast<std::size_t>(n) * H5Tget_size(type.Id()));
+    if (!bytes.empty())
+    {
+        H5Dread(d.Id(), type.Id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data());
+    }
+    return bytes;
+}
+
+uint64_t
+Rows(const std::string& trace, const char* name)
+{
+    ofab::Hdf5Handle f(H5Fopen(trace.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+    ofab::Hdf5Handle d(H5Dopen2(f.Id(), name, H5P_DEFAULT), H5Dclose, "open dataset");
+    ofab::Hdf5Handle space(H5Dget_space(d.Id()), H5Sclose, "space");
+    hsize_t dims[2] = {0, 0};
+    H5Sget_simple_extent_dims(space.Id(), dims, nullptr);
+    return dims[0];
+}
+
+} // namespace
+
+TEST_CASE("a run accounts for every transaction and leaves a complete trace", "[run]")
+{
+    const std::string trace = Scratch("ring4.h5");
+    const std::string json = Scratch("ring4.json");
+    REQUIRE(Run("run tests/fabric/app/data/ring4-run.yaml -q -o " + trace + " --summary-json " + json) == 0);
+    const auto j = ReadJson(json);
+    const auto& t = j["transactions"];
+    CHECK(t["issued"].get<uint64_t>() > 1000);
+    CHECK(t["issued"].get<uint64_t>() ==
+          t["completed"].get<uint64_t>() + t["failed"].get<uint64_t>() + t["in_flight"].get<uint64_t>());
+    CHECK(t["failed"].get<uint64_t>() == 0);
+    CHECK(j["latency_ns"]["p50"].get<double>() > 0);
+    CHECK(j["latency_ns"]["p50"].get<double>() <= j["latency_ns"]["p99"].get<double>());
+    CHECK(j["sim_time_ns"].get<double>() == Approx(5000));
+    CHECK(Status(trace) == "complete");
+    // One trace row per issued transaction (ended or still in flight).
+    CHECK(Rows(trace, "transactions") == t["issued"].get<uint64_t>());
+    CHECK(Rows(trace, "links/throughput") == 50); // 5 us in 100 ns bins
+    std::remove(trace.c_str());
+    std::remove(json.c_str());
+}
+
+TEST_CASE("the same config and seed give bit-identical datasets; another seed does not", "[run][determinism]")
+{
+    const std::string a = Scratch("a.h5"), b = Scratch("b.h5"), c = Scratch("c.h5");
+    REQUIRE(Run("run tests/fabric/app/data/ring4-run.yaml -q -o " + a) == 0);
+    REQUIRE(Run("run tests/fabric/app/data/ring4-run.yaml -q -o " + b) == 0);
+    REQUIRE(Run("run tests/fabric/app/data/ring4-run.yaml -q --seed 8 -o " + c) == 0);
+    for (const char* name : {"transactions", "links/throughput", "links/state", "topology/links"})
+    {
+        INFO(name);
+        CHECK(DatasetBytes(a, name) == DatasetBytes(b, name));
+    }
+    CHECK(DatasetBytes(a, "transactions") != DatasetBytes(c, "transactions"));
+    for (const auto& p : {a, b, c})
+    {
+        std::remove(p.c_str());
+    }
+}
+
+TEST_CASE("bad input stops the run before any trace exists", "[run]")
+{
+    const std::string trace = Scratch("never.h5");
+    std::string err;
+    CHECK(Run("run tests/fabric/app/data/ring4-run.yaml -q -o " + trace + " --set workloads.0.load=3", &err) == 2);
+    CHECK(Run("run tests/fabric/app/data/ring4-run.yaml -q -o " + trace + " --set topology.kind=cube", &err) == 2);
+    CHECK_THAT(err, Catch::StartsWith("ofab: error: --set topology.kind=cube: key 'topology.kind': expected one of"));
+    CHECK(access(trace.c_str(), F_OK) != 0);
+    CHECK(Run("run tests/fabric/app/data/ring4-run.yaml -q -o /proc/ofab-no-such-dir/t.h5", &err) == 1);
+    CHECK_THAT(err, Catch::Contains("cannot write the trace file /proc/ofab-no-such-dir/t.h5"));
+}
+
+TEST_CASE("an interrupted run leaves a trace marked incomplete", "[run]")
+{
+    const std::string trace = Scratch("interrupted.h5");
+    // Long enough that SIGINT after one second lands mid-run.
+    const int code = Run("run tests/fabric/app/data/ring4-run.yaml -q --set duration=10ms -o " + trace + " & pid=$!; sleep 1; "
+                         "kill -INT $pid; wait $pid; exit $?");
+    CHECK(code == 130);
+    CHECK_THAT(Status(trace), Catch::StartsWith("incomplete: interrupted (SIGINT)"));
+    std::remove(trace.c_str());
+}
+
+TEST_CASE("every experiment that ships loads, every variant included", "[run]")
+{
+    // Sweep files (a `base:` key) are checked by the sweeps suite; link files live in links/.
+    int checked = 0;
+    for (const char* dir : {"experiments", "experiments/bench"})
+    {
+        for (const auto& entry : std::filesystem::directory_iterator(dir))
+        {
+            if (entry.path().extension() != ".yaml")
+            {
+                continue;
+            }
+            const std::string path = entry.path().string();
+            std::ifstream in(path);
+            const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            if (text.find("\nbase:") != std::string::npos)
+            {
+                continue;
+            }
+            std::string err;
+            INFO(path);
+            CHECK(Run("run " + path + " --dry-run -q > /dev/null", &err) == 0);
+            CHECK(err.empty());
+            ++checked;
+        }
+    }
+    CHECK(checked >= 8);
+}
+
+TEST_CASE("a file with variants runs each one, names their outputs and compares them", "[run][variants]")
+{
+    const std::string json = Scratch("variants.json");
+    std::string err;
+    REQUIRE(Run("run tests/fabric/app/data/ring4-variants.yaml -q --summary-json " + json + " -o " + Scratch("v.h5"), &err) ==
+            0);
+    const auto all = ReadJson(json);
+    REQUIRE(all["variants"].size() == 2);
+    CHECK(all["experiment"] == "ring4-variants");
+    CHECK(all["variants"][0]["variant"] == "oracle");
+    CHECK(all["variants"][1]["variant"] == "local");
+    CHECK(all["variants"][0]["fault_recovery"][0]["t_reroute_ns"].get<double>() == 0);
+    CHECK(all["variants"][1]["fault_recovery"][0]["t_detect_ns"].get<double>() == 300);
+    // Each variant's own summary and trace, named after it.
+    CHECK(ReadJson(Scratch("variants-local.json"))["controller"]["policy"] == "local");
+    CHECK(Status(Scratch("v-oracle.h5")) == "complete");
+    CHECK(Status(Scratch("v-local.h5")) == "complete");
+
+    CHECK(Run("run tests/fabric/app/data/ring4-variants.yaml -q --variant lcoal", &err) == 2);
+    CHECK_THAT(err, Catch::Contains("no variant 'lcoal' (did you mean 'local'?)"));
+    CHECK(Run("run tests/fabric/app/data/ring4-run.yaml -q --variant local", &err) == 2);
+    CHECK_THAT(err, Catch::Contains("the file has no variants"));
+    for (const char* f : {"variants.json", "variants-oracle.json", "variants-local.json", "v-oracle.h5", "v-local.h5"})
+    {
+        std::remove(Scratch(f).c_str());
+    }
+}
+
+TEST_CASE("the quick start runs as the README says: the all-reduce completes, the cut heals, the trace is whole",
+          "[run]")
+{
+    const std::string trace = Scratch("quickstart.h5");
+    const std::string json = Scratch("quickstart.json");
+    REQUIRE(Run("run experiments/quickstart.yaml -q -o " + trace + " --summary-json " + json) == 0);
+    const auto j = ReadJson(json);
+    REQUIRE(j["collectives"].size() == 1);
+    CHECK(j["collectives"][0]["status"] == "completed");
+    CHECK(j["collectives"][0]["busbw_gbps"].get<double>() > 0);
+    CHECK(j["accelerators"].get<uint64_t>() == 16);
+    // The cut at 60 us: seen after the 500 ns detection delay, rerouted 100 ns later (hybrid's local
+    // switch-over), the central install 19 us after that; what failed meanwhile failed with a reason.
+    REQUIRE(j["fault_recovery"].size() == 1);
+    const auto& cut = j["fault_recovery"][0];
+    CHECK(cut["time_ns"].get<double>() == 60000);
+    CHECK(cut["t_detect_ns"].get<double>() == 500);
+    CHECK(cut["t_reroute_ns"].get<double>() == 600);
+    CHECK(cut["t_optimised_ns"].get<double>() == 19500);
+    CHECK(cut["t_recover95_ns"].get<double>() < 5000);
+    CHECK(j["controller"]["policy"] == "hybrid");
+    CHECK(j["controller"]["stalls"].get<uint64_t>() == 0);
+    const auto& t = j["transactions"];
+    CHECK(t["issued"].get<uint64_t>() ==
+          t["completed"].get<uint64_t>() + t["failed"].get<uint64_t>() + t["in_flight"].get<uint64_t>());
+    for (const auto& [reason, n] : t["failed_by_reason"].items())
+    {
+        CHECK((reason == "LinkDown" || reason == "CompletionTimeout"));
+    }
+    CHECK(Status(trace) == "complete");
+    std::remove(trace.c_str());
+    std::remove(json.c_str());
+}

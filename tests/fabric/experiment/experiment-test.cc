@@ -1,0 +1,126 @@
+// Experiment files: what loads, what is refused (with file:line:key), and what a run leaves behind.
+
+#include "ofab/fabric/config/config-document.h"
+#include "ofab/fabric/experiment/experiment.h"
+#include "ofab/fabric/assembly/fabric.h"
+
+#include "ns3/simulator.h"
+
+#include <catch2/catch.hpp>
+
+namespace
+{
+
+std::string
+ErrorOf(const std::string& yaml)
+{
+    try
+    {
+        const auto doc = ofab::ConfigDocument::Parse(yaml, "exp.yaml");
+        ofab::LoadExperiment(doc);
+    }
+    catch (const ofab::ConfigError& e)
+    {
+        return e.what();
+    }
+    return "no error";
+}
+
+const std::string kValid = "duration: 1us\ntopology:\n  kind: ring\n  accelerators: 4\n";
+
+} // namespace
+
+TEST_CASE("the quickstart experiment loads with every default resolved", "[experiment]")
+{
+    const auto doc = ofab::ConfigDocument::Load("experiments/quickstart.yaml");
+    const ofab::Experiment x = ofab::LoadExperiment(doc);
+    CHECK(x.graph.NumAccelerators() == 16);
+    CHECK(x.graph.NumLinks() == 32);
+    CHECK(x.workloads.size() == 2);
+    const YAML::Node r = x.Resolved();
+    CHECK(r["topology"]["kind"].Scalar() == "torus");
+    CHECK(r["links"]["link"]["line_rate_gbps"].Scalar() == "100");
+    CHECK(r["protocol"]["switch"]["switch_latency"].Scalar() == "150ns");
+    CHECK(r["workloads"][0]["algorithm"].Scalar() == "ring_allreduce");
+    CHECK(r["workloads"][0]["bytes"].Scalar() == "1048576");
+    // The resolved form is itself a valid experiment that resolves to the same thing.
+    YAML::Emitter e;
+    e << r;
+    const auto again = ofab::ConfigDocument::Parse(std::string(e.c_str()), "resolved.yaml");
+    YAML::Emitter e2;
+    e2 << ofab::LoadExperiment(again).Resolved();
+    CHECK(std::string(e.c_str()) == std::string(e2.c_str()));
+}
+
+TEST_CASE("link files are found relative to the experiment and layered with overrides", "[experiment]")
+{
+    auto doc = ofab::ConfigDocument::Load("experiments/quickstart.yaml");
+    doc.ApplyOverride("links.link.fec_latency=5ns");
+    const ofab::Experiment x = ofab::LoadExperiment(doc);
+    CHECK(x.links.link->GetFecLatency() == ns3::NanoSeconds(5));
+    CHECK(x.links.name == "co-packaged optical I/O, 8 lines x 100 Gb/s");
+    // Cables default to the link file's fibre length unless the topology says otherwise.
+    CHECK(x.graph.link(0).lengthM == 2.0);
+}
+
+TEST_CASE("bad experiments name file, line and key", "[experiment]")
+{
+    CHECK(ErrorOf(kValid) == "no error");
+    CHECK_THAT(ErrorOf(kValid + "sead: 3\n"), Catch::StartsWith("exp.yaml:5:1: key 'sead': unknown key; did you mean 'seed'?"));
+    CHECK_THAT(ErrorOf("topology:\n  kind: ring\n  accelerators: 4\n"), Catch::Contains("key 'duration': missing"));
+    CHECK_THAT(ErrorOf("duration: 10\n" + kValid.substr(kValid.find('\n') + 1)),
+               Catch::StartsWith("exp.yaml:1:11: key 'duration': expected a time with a unit"));
+    CHECK_THAT(ErrorOf("duration: 1us\ntopology:\n  kind: toroid\n"),
+               Catch::StartsWith("exp.yaml:3:9: key 'topology.kind': expected one of"));
+    CHECK_THAT(ErrorOf("duration: 1us\ntopology:\n  kind: toroid\n"), Catch::Contains("did you mean 'torus'"));
+    CHECK_THAT(ErrorOf("duration: 1us\ntopology:\n  kind: torus\n  dims: [4, 1]\n"),
+               Catch::Contains("key 'topology.dims': expected a list of whole numbers from 2"));
+    CHECK_THAT(ErrorOf("duration: 1us\ntopology:\n  kind: torus\n  dims: [4, 4]\n  accelerators: 3\n"),
+               Catch::Contains("key 'topology.accelerators': unknown key"));
+    CHECK_THAT(ErrorOf("duration: 1us\ntopology:\n  kind: switched_pod\n  accelerators: 8\n  switch_radix: 4\n"),
+               Catch::Contains("switch radix"));
+    CHECK_THAT(ErrorOf(kValid + "seed: -4\n"), Catch::Contains("key 'seed': expected a whole number"));
+    CHECK_THAT(ErrorOf(kValid + "workloads:\n  - type: trafic\n"),
+               Catch::Contains("key 'workloads[0].type': expected one of traffic or collective, got 'trafic'; did you mean 'traffic'?"));
+    CHECK_THAT(ErrorOf(kValid + "workloads:\n  - type: traffic\n    load: 2\n"),
+               Catch::StartsWith("exp.yaml:7:11: key 'workloads[0].load'"));
+    CHECK_THAT(ErrorOf(kValid + "workloads:\n  - type: traffic\n    lode: 0.2\n"), Catch::Contains("did you mean 'load'"));
+    CHECK_THAT(ErrorOf(kValid + "links:\n  file: nowhere.yaml\n"),
+               Catch::Contains("key 'links.file': nowhere.yaml: cannot open"));
+    CHECK_THAT(ErrorOf(kValid + "links:\n  link:\n    line_rate_gbps: 0\n"), Catch::Contains("links.link.line_rate_gbps"));
+    CHECK_THAT(ErrorOf(kValid + "protocol:\n  switch:\n    switch_latency: fast\n"),
+               Catch::Contains("key 'protocol.switch.switch_latency': expected a time with a unit"));
+    CHECK_THAT(ErrorOf(kValid + "outputs:\n  throughput_bin: 0ns\n"), Catch::Contains("outputs.throughput_bin"));
+    CHECK_THAT(ErrorOf(kValid + "protocol:\n  endpoint:\n    accelerator_id: 3\n"),
+               Catch::Contains("key 'protocol.endpoint.accelerator_id': is set by the fabric"));
+}
+
+TEST_CASE("a link class can use its own link, layered on the default", "[experiment]")
+{
+    const std::string yaml = "duration: 1us\n"
+                             "topology: {kind: fat_tree, leaves: 2, spines: 2, hosts_per_leaf: 2}\n"
+                             "links:\n"
+                             "  file: experiments/links/cpo-8lambda.yaml\n"
+                             "  classes:\n"
+                             "    uplink:\n"
+                             "      file: experiments/links/ext-laser-16lambda.yaml\n"
+                             "      link: {fec_latency: 120ns}\n";
+    // Link files are relative to the experiment: this one sits at the project root.
+    const auto doc = ofab::ConfigDocument::Parse(yaml, "classes.yaml");
+    ofab::Experiment x = ofab::LoadExperiment(doc);
+    REQUIRE(x.linkClasses.count("uplink") == 1);
+    CHECK(x.linkClasses.at("uplink").link->GetLineCount() == 16);
+    CHECK(x.linkClasses.at("uplink").link->GetFecLatency() == ns3::NanoSeconds(120));
+    CHECK(x.links.link->GetLineCount() == 8);
+    ofab::Fabric fabric(x.graph, x.fabric);
+    for (const auto& l : fabric.Links())
+    {
+        const bool uplink = x.graph.link(l.id).linkClass == "uplink";
+        CHECK(l.channel->GetLink(0)->GetLineCount() == (uplink ? 16u : 8u));
+        CHECK(l.channel->GetLink(0)->GetFecLatency() == ns3::NanoSeconds(uplink ? 120 : 100));
+    }
+    ns3::Simulator::Destroy();
+
+    CHECK_THAT(ErrorOf(kValid + "links:\n  classes:\n    uplink: {}\n"),
+               Catch::Contains("key 'links.classes.uplink': this topology has no links of class 'uplink'; its classes are ring"));
+}
