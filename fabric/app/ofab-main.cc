@@ -7,6 +7,7 @@
 #include "ofab/fabric/app/serve-command.h"
 #include "ofab/fabric/config/attribute-binder.h"
 #include "ofab/fabric/config/config-error.h"
+#include "ofab/fabric/control/reroute-policies.h"
 #include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/trace/hdf5-table.h"
 #include "ofab/foundation/time-resolution.h"
@@ -41,6 +42,10 @@ Sections()
         {
             s["workload:" + type] = tid;
         }
+        for (const auto& [policy, tid] : ofab::ReroutePolicyTypes())
+        {
+            s["controller:" + policy] = tid;
+        }
         return s;
     }();
     return sections;
@@ -55,7 +60,21 @@ RunKeys(const std::string& section)
         {
             continue;
         }
-        std::cout << name << ":   (" << typeName << ")\n" << ofab::DescribeKeys(ns3::TypeId::LookupByName(typeName)) << "\n";
+        std::cout << name << ":   (" << typeName << ")\n";
+        if (name == "controller")
+        {
+            // `policy` picks the model; the keys below are every policy's, `controller:<policy>` adds its own.
+            std::string policies;
+            for (const auto& [policy, tid] : ofab::ReroutePolicyTypes())
+            {
+                policies += (policies.empty() ? "" : ", ") + policy;
+            }
+            std::cout << "  policy: " << ofab::kDefaultReroutePolicy << "\n"
+                      << "      How the fabric heals (fabric/README.md, \"Reroute controller\"); each policy is a model "
+                         "of its own, `ofab keys controller:<policy>` lists its keys. [one of "
+                      << policies << "]\n";
+        }
+        std::cout << ofab::DescribeKeys(ns3::TypeId::LookupByName(typeName)) << "\n";
     }
     return 0;
 }

@@ -3,6 +3,7 @@
 #include "ofab/fabric/app/run-output.h"
 #include "ofab/fabric/config/attribute-binder.h"
 #include "ofab/fabric/server/control-server.h"
+#include "ofab/fabric/control/external-reroute.h"
 #include "ofab/fabric/server/external-controller-link.h"
 #include "ofab/fabric/server/listen-address.h"
 #include "ofab/fabric/server/live-pacer.h"
@@ -104,9 +105,12 @@ ServeExperiment(const ServeOptions& options)
     trace->SetEventTap([&telemetry](const EventRow& row) { telemetry.OnEventRow(row); });
     ExternalControllerLink external(*server, pacer, runner.GetFabric(), runner.GetController(),
                                     std::chrono::milliseconds(static_cast<int64_t>(options.controllerWait * 1000)));
-    if (runner.GetController())
+    // Only the external policy asks a controller outside; the link answers every other policy's
+    // clients with why it cannot register.
+    const ns3::Ptr<ExternalReroute> externalPolicy = ns3::DynamicCast<ExternalReroute>(runner.GetController());
+    if (externalPolicy)
     {
-        runner.GetController()->SetExternalRouteSource(&external);
+        externalPolicy->SetExternalRouteSource(&external);
     }
     ServeCommands commands(runner.GetFabric(), runner.GetFaultInjector(), pacer, telemetry, *server, external,
                            {x.name, x.outputs.trace, x.duration});
@@ -133,9 +137,9 @@ ServeExperiment(const ServeOptions& options)
 
     pacer.Start();
     const RunResult result = runner.Run(trace.get());
-    if (runner.GetController())
+    if (externalPolicy)
     {
-        runner.GetController()->SetExternalRouteSource(nullptr);
+        externalPolicy->SetExternalRouteSource(nullptr);
     }
     telemetry.Stop();
     trace->SetEventTap(nullptr);

@@ -4,6 +4,7 @@
 
 #include "ns3/simulator.h"
 
+#include <algorithm>
 
 // What RerouteController checks after every change of the tables, once per instant: whether the
 // reroute is complete (T_reroute) and whether the routes in force allow a credit loop.
@@ -26,7 +27,7 @@ void
 RerouteController::RunRerouteCheck()
 {
     m_checkPending = false;
-    CheckRerouted(ns3::Simulator::Now().ToDouble(ns3::Time::NS));
+    CheckRerouted();
     AuditDeadlockFreedom();
 }
 
@@ -82,7 +83,7 @@ RerouteController::CountBrokenEntries() const
 }
 
 void
-RerouteController::CheckRerouted(double nowNs)
+RerouteController::CheckRerouted()
 {
     if (m_openIncidents.empty())
     {
@@ -92,19 +93,16 @@ RerouteController::CheckRerouted(double nowNs)
     const bool clean = CountBrokenEntries() == 0;
     for (std::size_t i : m_openIncidents)
     {
-        Incident& inc = m_incidents[i];
-        bool cut = false;
-        for (uint32_t link : inc.links)
-        {
-            cut = cut || !m_physical[link].up;
-        }
-        if (inc.rerouteNs)
+        const Incident& inc = m_incidents[i];
+        if (inc.rerouted)
         {
             continue;
         }
+        const bool cut = std::any_of(inc.links.begin(), inc.links.end(),
+                                     [this](uint32_t link) { return !m_physical[link].up; });
         if (cut && clean)
         {
-            inc.rerouteNs = nowNs - inc.timeNs;
+            ReportRerouted(i, ns3::Simulator::Now());
             continue;
         }
         stillOpen.push_back(i);

@@ -1,5 +1,7 @@
 #include "ofab/fabric/control/reroute-controller.h"
 
+#include "ns3/simulator.h"
+
 #include <algorithm>
 
 // Local repair of RerouteController (see reroute-controller.h): the nodes at a dead link's ends
@@ -17,30 +19,35 @@ RerouteController::LocalSwitchOver(uint32_t link, std::size_t incident)
     }
     const FabricLink& l = m_fabric->Links()[link];
     const topo::Graph& g = m_fabric->Graph();
-    Incident& inc = m_incidents[incident];
+    const ns3::Time now = ns3::Simulator::Now();
     for (const uint32_t node : {l.a, l.b})
     {
         const uint16_t port = m_fabric->RouterPort(node, g.PortAt(link, node));
-        const uint32_t before = inc.unprotected;
-        const uint32_t changed = SwitchOverAt(node, port, link, inc);
+        uint32_t unprotected = 0;
+        const uint32_t changed = SwitchOverAt(node, port, link, unprotected);
         std::string detail = std::to_string(changed) + " entries on alternates";
-        if (inc.unprotected > before)
+        if (unprotected > 0)
         {
-            detail += ", " + std::to_string(inc.unprotected - before) + " destinations without one";
+            detail += ", " + std::to_string(unprotected) + " destinations without one";
             Record("unprotected", g.node(node).name,
-                   std::to_string(inc.unprotected - before) + " destinations have no loop-free alternate");
+                   std::to_string(unprotected) + " destinations have no loop-free alternate");
+            IncidentStep step{IncidentStep::Kind::Unprotected, incident, now};
+            step.count = unprotected;
+            ReportStep(step);
         }
         Record("switch_over", g.node(node).name, detail);
         if (changed > 0)
         {
-            ++inc.routersUpdated;
+            IncidentStep step{IncidentStep::Kind::RoutersUpdated, incident, now};
+            step.count = 1;
+            ReportStep(step);
         }
     }
     RequestRerouteCheck();
 }
 
 uint32_t
-RerouteController::SwitchOverAt(uint32_t node, uint16_t port, uint32_t link, Incident& inc)
+RerouteController::SwitchOverAt(uint32_t node, uint16_t port, uint32_t link, uint32_t& unprotected)
 {
     const topo::Graph& g = m_fabric->Graph();
     ns3::Ptr<UalinkRouter> router = m_fabric->Router(node);
@@ -91,7 +98,7 @@ RerouteController::SwitchOverAt(uint32_t node, uint16_t port, uint32_t link, Inc
         }
         if (replacement.empty())
         {
-            ++inc.unprotected;
+            ++unprotected;
             continue;
         }
         m_saved[link].push_back(SavedEntry{node, static_cast<uint16_t>(dst), entry});

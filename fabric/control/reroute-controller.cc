@@ -2,14 +2,11 @@
 
 #include "ofab/fabric/routing/route-check.h"
 
-#include "ns3/boolean.h"
-#include "ns3/enum.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/trace-source-accessor.h"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <sstream>
 
@@ -21,79 +18,19 @@ NS_OBJECT_ENSURE_REGISTERED(RerouteController);
 
 namespace
 {
-constexpr std::size_t kPartitionExamples = 16;
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
-
-double
-NowNs()
-{
-    return ns3::Simulator::Now().ToDouble(ns3::Time::NS);
-}
 } // namespace
-
-const char*
-ToString(ReroutePolicy p)
-{
-    switch (p)
-    {
-    case ReroutePolicy::Oracle:
-        return "oracle";
-    case ReroutePolicy::Local:
-        return "local";
-    case ReroutePolicy::Global:
-        return "global";
-    case ReroutePolicy::Hybrid:
-        return "hybrid";
-    case ReroutePolicy::External:
-        return "external";
-    }
-    return "?";
-}
 
 ns3::TypeId
 RerouteController::GetTypeId()
 {
     using namespace ns3;
+    // Abstract (no constructor): `controller.policy` picks a subclass (reroute-policies.h). Every
+    // timing lives here, so one controller section can be swept over every policy.
     static TypeId tid =
         TypeId("ofab::RerouteController")
             .SetParent<Object>()
             .SetGroupName("Ofab")
-            .AddConstructor<RerouteController>()
-            .AddAttribute("Policy",
-                          "How the fabric heals: oracle (instant global recompute at the change, the "
-                          "baseline), local (the detecting nodes switch to loop-free alternates), global "
-                          "(central recompute and consistent two-phase install), hybrid (local, then global), "
-                          "external (routes from a controller connected to `ofab serve`, validated; Fallback "
-                          "when there is none, it answers wrongly or too late).",
-                          EnumValue(static_cast<int>(ReroutePolicy::Hybrid)),
-                          MakeEnumAccessor(&RerouteController::m_policy),
-                          MakeEnumChecker(static_cast<int>(ReroutePolicy::Oracle), "oracle",
-                                          static_cast<int>(ReroutePolicy::Local), "local",
-                                          static_cast<int>(ReroutePolicy::Global), "global",
-                                          static_cast<int>(ReroutePolicy::Hybrid), "hybrid",
-                                          static_cast<int>(ReroutePolicy::External), "external"))
-            .AddAttribute("ExternalTimeout",
-                          "External policy: simulated time from an event reaching the controller to the "
-                          "latest modelled arrival of its reply; later, or never, and Fallback applies then.",
-                          TimeValue(MicroSeconds(50)),
-                          MakeTimeAccessor(&RerouteController::m_externalTimeout),
-                          MakeTimeChecker(Seconds(0)))
-            .AddAttribute("ExternalRefuseDeadlockRisk",
-                          "External policy: refuse a reply whose routes allow a credit loop (a cycle in the "
-                          "channel dependency graph, checked before install), naming the loop; Fallback "
-                          "handles the incident then. False: install such routes and report deadlock_risk.",
-                          BooleanValue(true),
-                          MakeBooleanAccessor(&RerouteController::m_externalRefuseDeadlockRisk),
-                          MakeBooleanChecker())
-            .AddAttribute("Fallback",
-                          "External policy: the policy that handles an incident the external controller did "
-                          "not answer validly in time (or when none is connected).",
-                          EnumValue(static_cast<int>(ReroutePolicy::Global)),
-                          MakeEnumAccessor(&RerouteController::m_fallback),
-                          MakeEnumChecker(static_cast<int>(ReroutePolicy::Oracle), "oracle",
-                                          static_cast<int>(ReroutePolicy::Local), "local",
-                                          static_cast<int>(ReroutePolicy::Global), "global",
-                                          static_cast<int>(ReroutePolicy::Hybrid), "hybrid"))
             .AddAttribute("DetectionDelay",
                           "Link change -> the nodes at its ends know (loss-of-lock debounce or data-link "
                           "timeout). Not used by the oracle.",
@@ -136,15 +73,15 @@ RerouteController::GetTypeId()
             .AddTraceSource("Action",
                             "A detection, switch-over, install, restore, partition or unprotected route.",
                             MakeTraceSourceAccessor(&RerouteController::m_actionTrace),
-                            "ofab::RerouteController::ActionTracedCallback");
+                            "ofab::RerouteController::ActionTracedCallback")
+            .AddTraceSource("Incident",
+                            "A step of an incident: opened, detected, rerouted, routers updated, ...",
+                            MakeTraceSourceAccessor(&RerouteController::m_incidentTrace),
+                            "ofab::RerouteController::IncidentTracedCallback");
     return tid;
 }
 
-RerouteController::RerouteController()
-    : m_policy(static_cast<int>(ReroutePolicy::Hybrid)),
-      m_fallback(static_cast<int>(ReroutePolicy::Global))
-{
-}
+RerouteController::RerouteController() = default;
 
 void
 RerouteController::DoDispose()
@@ -153,8 +90,6 @@ RerouteController::DoDispose()
     {
         e.Cancel();
     }
-    m_externalTimeoutEvent.Cancel();
-    m_external = nullptr;
     m_stalls.reset();
     m_fabric = nullptr;
     ns3::Object::DoDispose();
@@ -230,15 +165,16 @@ RerouteController::OnCapacity(RerouteController* self, uint32_t link, uint8_t, u
 std::size_t
 RerouteController::OpenIncident(uint32_t link, bool repair)
 {
-    const double now = NowNs();
+    const ns3::Time now = ns3::Simulator::Now();
     // Links that change at one instant (a laser source, a switch) are one incident.
-    if (!m_incidents.empty() && m_incidents.back().timeNs == now && m_incidents.back().repair == repair)
+    if (!m_incidents.empty() && m_incidents.back().time == now && m_incidents.back().repair == repair)
     {
         m_incidents.back().links.push_back(link);
+        ReportStep({IncidentStep::Kind::LinkJoined, m_incidents.size() - 1, now, link, repair});
         return m_incidents.size() - 1;
     }
     Incident i;
-    i.timeNs = now;
+    i.time = now;
     i.links.push_back(link);
     i.repair = repair;
     m_incidents.push_back(i);
@@ -246,6 +182,7 @@ RerouteController::OpenIncident(uint32_t link, bool repair)
     {
         m_openIncidents.push_back(m_incidents.size() - 1);
     }
+    ReportStep({IncidentStep::Kind::Opened, m_incidents.size() - 1, now, link, repair});
     return m_incidents.size() - 1;
 }
 
@@ -269,36 +206,24 @@ RerouteController::OnLinkChanged(uint32_t link)
     {
         RequestRerouteCheck(); // a link no route uses (any more) needs no reroute: T_reroute = 0
     }
-    const ns3::Time detection =
-        GetPolicy() == ReroutePolicy::Oracle ? ns3::Time(0) : m_detectionDelay;
     if (repair)
     {
-        m_restoreEvents[link] = ns3::Simulator::Schedule(detection + m_waitToRestore,
+        m_restoreEvents[link] = ns3::Simulator::Schedule(GetDetectionDelay() + m_waitToRestore,
                                                          &RerouteController::RestoreAfterWait, this, link, incident);
         return;
     }
-    if (GetPolicy() == ReroutePolicy::Oracle)
-    {
-        m_incidents[incident].detectNs = 0.0;
-        m_known[link] = now;
-        // The first change of an instant is installed at once (the link-down handler re-routes with
-        // it); the others of that instant (a switch's links, a laser source's) together, just after.
-        if (m_oracleInstallTick != ns3::Simulator::Now().GetTimeStep())
-        {
-            m_oracleInstallTick = ns3::Simulator::Now().GetTimeStep();
-            InstallNow(PlanRoutes(*m_fabric, KnownMask(), KnownWeights()), {incident}, "oracle");
-        }
-        else
-        {
-            m_oracleIncidents.push_back(incident);
-            if (m_oracleIncidents.size() == 1)
-            {
-                ns3::Simulator::ScheduleNow(&RerouteController::OracleCatchUp, this);
-            }
-        }
-        return;
-    }
-    ns3::Simulator::Schedule(detection, &RerouteController::Detect, this, link, now, incident);
+    OnChange(link, now, incident);
+}
+
+void
+RerouteController::OnChange(uint32_t link, LinkView now, std::size_t incident)
+{
+    ns3::Simulator::Schedule(GetDetectionDelay(), &RerouteController::Detect, this, link, now, incident);
+}
+
+void
+RerouteController::OnPortDown(uint32_t)
+{
 }
 
 void
@@ -309,11 +234,7 @@ RerouteController::Detect(uint32_t link, LinkView seen, std::size_t incident)
     {
         return; // undone before the nodes could see it (a short flap): nothing to tell
     }
-    Incident& inc = m_incidents[incident];
-    if (!inc.detectNs)
-    {
-        inc.detectNs = NowNs() - inc.timeNs;
-    }
+    ReportDetected(incident);
     std::ostringstream what;
     if (seen.up)
     {
@@ -325,53 +246,18 @@ RerouteController::Detect(uint32_t link, LinkView seen, std::size_t incident)
         what << "loss of signal";
     }
     Record("detect", LinkName(link), what.str());
-    const ReroutePolicy p = GetPolicy();
-    if ((p == ReroutePolicy::Local || p == ReroutePolicy::Hybrid) && !seen.up)
-    {
-        ns3::Simulator::Schedule(m_switchOverTime, &RerouteController::LocalSwitchOver, this, link, incident);
-    }
-    if (p == ReroutePolicy::Global || p == ReroutePolicy::Hybrid || p == ReroutePolicy::External)
-    {
-        ns3::Simulator::Schedule(m_controlLatency, &RerouteController::Notify, this, link, seen, incident);
-    }
+    OnDetected(link, seen, incident);
 }
 
 void
-RerouteController::Notify(uint32_t link, LinkView seen, std::size_t incident)
+RerouteController::RestoreAfterWait(uint32_t link, std::size_t incident)
 {
-    if (!m_restoreEvents[link].IsRunning() || !seen.up)
+    if (!m_physical[link].up)
     {
-        m_known[link] = seen;
+        return;
     }
-    m_pendingGlobal.push_back(incident);
-    if (!m_roundRunning)
-    {
-        // Starts after every notification of this instant arrived (the two ends of a link, the links
-        // of one laser source): one round answers them all.
-        m_roundRunning = true;
-        ns3::Simulator::ScheduleNow(&RerouteController::StartRound, this);
-    }
-}
-
-void
-RerouteController::StartRound()
-{
-    if (GetPolicy() == ReroutePolicy::External)
-    {
-        StartExternalRound();
-    }
-    else
-    {
-        StartGlobalRound();
-    }
-}
-
-void
-RerouteController::StartGlobalRound()
-{
-    m_roundIncidents = std::move(m_pendingGlobal);
-    m_pendingGlobal.clear();
-    PlanGlobalRound("global");
+    Record("restore", LinkName(link), "up for the wait-to-restore time: routes back over it");
+    OnRestoreDue(link, incident);
 }
 
 topo::LinkMask
@@ -396,47 +282,10 @@ RerouteController::KnownWeights() const
     return weights;
 }
 
-void
-RerouteController::PlanGlobalRound(const char* how)
+RoutePlan
+RerouteController::PlanKnownRoutes() const
 {
-    m_roundHow = how;
-    m_roundPlan = PlanRoutes(*m_fabric, KnownMask(), KnownWeights());
-    // Compute; prepare (changed entries out, written, acked); commit: every router flips at once.
-    const ns3::Time commit = m_computeTime + m_controlLatency + m_installTime + m_controlLatency + m_controlLatency;
-    ns3::Simulator::Schedule(commit, &RerouteController::CommitGlobalRound, this);
-}
-
-void
-RerouteController::CommitGlobalRound()
-{
-    InstallNow(m_roundPlan, m_roundIncidents, m_roundHow.c_str());
-    for (std::size_t i : m_roundIncidents)
-    {
-        Incident& inc = m_incidents[i];
-        inc.optimisedNs = NowNs() - inc.timeNs;
-    }
-    EndRound();
-}
-
-void
-RerouteController::EndRound()
-{
-    m_roundRunning = false;
-    m_roundPlan = RoutePlan{};
-    m_roundIncidents.clear();
-    if (!m_pendingGlobal.empty())
-    {
-        m_roundRunning = true;
-        StartRound();
-    }
-}
-
-void
-RerouteController::OracleCatchUp()
-{
-    std::vector<std::size_t> incidents;
-    incidents.swap(m_oracleIncidents);
-    InstallNow(PlanRoutes(*m_fabric, KnownMask(), KnownWeights()), incidents, "oracle");
+    return PlanRoutes(*m_fabric, KnownMask(), KnownWeights());
 }
 
 void
@@ -486,59 +335,25 @@ RerouteController::InstallNow(const RoutePlan& plan, std::vector<std::size_t> in
                std::to_string(plan.fallbackDestinations.size()) +
                    " destinations routed by shortest paths: not deadlock-free by construction");
     }
+    const ns3::Time now = ns3::Simulator::Now();
     for (std::size_t i : incidents)
     {
-        Incident& inc = m_incidents[i];
-        inc.routersUpdated += routers;
-        inc.partitionedPairs = plan.partitioned.size();
-        inc.partitionExamples.assign(plan.partitioned.begin(),
-                                     plan.partitioned.begin() +
-                                         static_cast<std::ptrdiff_t>(std::min(plan.partitioned.size(), kPartitionExamples)));
-        // A change that broke nothing (a degradation) is handled once its new routes are in.
-        if (!inc.repair && !inc.rerouteNs)
+        IncidentStep updated{IncidentStep::Kind::RoutersUpdated, i, now};
+        updated.count = routers;
+        ReportStep(updated);
+        IncidentStep partition{IncidentStep::Kind::Partitioned, i, now};
+        partition.partitioned = &plan.partitioned;
+        ReportStep(partition);
+        const Incident& inc = m_incidents[i];
+        // A repair, or a change that broke nothing (a degradation), is handled once its new routes are in.
+        const bool anyDown = std::any_of(inc.links.begin(), inc.links.end(),
+                                         [this](uint32_t link) { return !m_physical[link].up; });
+        if (!inc.rerouted && (inc.repair || !anyDown))
         {
-            bool anyDown = false;
-            for (uint32_t link : inc.links)
-            {
-                anyDown = anyDown || !m_physical[link].up;
-            }
-            if (!anyDown)
-            {
-                inc.rerouteNs = NowNs() - inc.timeNs;
-            }
-        }
-        if (inc.repair && !inc.rerouteNs)
-        {
-            inc.rerouteNs = NowNs() - inc.timeNs;
+            ReportRerouted(i, now);
         }
     }
     RequestRerouteCheck();
-}
-
-void
-RerouteController::RestoreAfterWait(uint32_t link, std::size_t incident)
-{
-    if (!m_physical[link].up)
-    {
-        return;
-    }
-    Record("restore", LinkName(link), "up for the wait-to-restore time: routes back over it");
-    const ReroutePolicy p = GetPolicy();
-    if (p == ReroutePolicy::Global || p == ReroutePolicy::Hybrid || p == ReroutePolicy::External)
-    {
-        ns3::Simulator::Schedule(m_controlLatency, &RerouteController::Notify, this, link, m_physical[link], incident);
-        return;
-    }
-    m_known[link] = m_physical[link];
-    if (p == ReroutePolicy::Oracle)
-    {
-        InstallNow(PlanRoutes(*m_fabric, KnownMask(), KnownWeights()), {incident}, "oracle");
-        return;
-    }
-    // Local: the two end nodes put back what their switch-over replaced (where it still works).
-    PutBackSaved(link);
-    RequestRerouteCheck();
-    m_incidents[incident].rerouteNs = NowNs() - m_incidents[incident].timeNs;
 }
 
 bool
@@ -559,10 +374,9 @@ RerouteController::HasLiveChoice(uint32_t node, uint16_t dst) const
 void
 RerouteController::OnLinkDown(uint32_t node, uint16_t port, std::vector<TlMessage>& messages)
 {
-    if (port != UalinkRouter::kNoPort && GetPolicy() == ReroutePolicy::Oracle)
+    if (port != UalinkRouter::kNoPort)
     {
-        // The port's own loss-of-signal sink may run before ours: the oracle learns it here.
-        OnLinkChanged(m_portLink[node][port]);
+        OnPortDown(m_portLink[node][port]);
     }
     std::vector<TlMessage> left;
     for (const TlMessage& m : messages)
@@ -577,6 +391,29 @@ RerouteController::OnLinkDown(uint32_t node, uint16_t port, std::vector<TlMessag
         }
     }
     messages.swap(left);
+}
+
+void
+RerouteController::ReportDetected(std::size_t incident)
+{
+    if (!m_incidents[incident].detected)
+    {
+        m_incidents[incident].detected = true;
+        ReportStep({IncidentStep::Kind::Detected, incident, ns3::Simulator::Now()});
+    }
+}
+
+void
+RerouteController::ReportRerouted(std::size_t incident, ns3::Time at)
+{
+    m_incidents[incident].rerouted = true;
+    ReportStep({IncidentStep::Kind::Rerouted, incident, at});
+}
+
+void
+RerouteController::ReportStep(IncidentStep step)
+{
+    m_incidentTrace(step);
 }
 
 std::string

@@ -46,6 +46,7 @@ ExperimentRunner::ExperimentRunner(Experiment& experiment, const ConfigDocument&
         {
             m_controller = experiment.controller->Create<RerouteController>();
             m_controller->Attach(*m_fabric);
+            m_incidents = std::make_unique<IncidentLog>(m_controller);
         }
     }
     catch (...)
@@ -65,13 +66,19 @@ ExperimentRunner::~ExperimentRunner()
     ns3::Simulator::Destroy();
 }
 
+std::vector<IncidentRecord>
+ExperimentRunner::GetIncidents() const
+{
+    return m_incidents ? m_incidents->Incidents() : std::vector<IncidentRecord>{};
+}
+
 RunResult
 ExperimentRunner::Run(TraceRecorder* trace)
 {
     RunObserver observer(*m_fabric, trace, m_experiment.outputs.throughputBin, m_experiment.duration);
     observer.Start();
     observer.WatchFaults(m_faults);
-    observer.WatchController(m_controller);
+    observer.WatchController(m_controller, m_incidents.get());
     observer.SetRecoveryWindow(m_experiment.outputs.recoveryWindow);
     observer.SetRecoveryReference(m_experiment.outputs.recoveryReference);
     const auto start = std::chrono::steady_clock::now();

@@ -1,11 +1,12 @@
 #ifndef OFAB_FABRIC_EXPERIMENT_EXPERIMENT_RUNNER_H
 #define OFAB_FABRIC_EXPERIMENT_EXPERIMENT_RUNNER_H
 
-#include "ofab/fabric/config/config-document.h"
-#include "ofab/fabric/experiment/experiment.h"
-#include "ofab/fabric/control/reroute-controller.h"
-#include "ofab/fabric/faults/fault-injector.h"
 #include "ofab/fabric/assembly/fabric.h"
+#include "ofab/fabric/config/config-document.h"
+#include "ofab/fabric/control/reroute-controller.h"
+#include "ofab/fabric/experiment/experiment.h"
+#include "ofab/fabric/faults/fault-injector.h"
+#include "ofab/fabric/observe/incident-log.h"
 #include "ofab/fabric/observe/run-observer.h"
 #include "ofab/fabric/trace/trace-recorder.h"
 
@@ -43,6 +44,8 @@ class ExperimentRunner
     ns3::Ptr<FaultInjector> GetFaultInjector() const { return m_faults; }
     /// Null when the experiment has no `controller:` section.
     ns3::Ptr<RerouteController> GetController() const { return m_controller; }
+    /// The controller's incidents so far, with their figures (none without a controller).
+    std::vector<IncidentRecord> GetIncidents() const;
     const Experiment& GetExperiment() const { return m_experiment; }
 
     /// Simulates until the experiment's duration (or an earlier Simulator::Stop()); `trace` may be null.
@@ -53,6 +56,7 @@ class ExperimentRunner
     std::unique_ptr<Fabric> m_fabric;
     ns3::Ptr<FaultInjector> m_faults; ///< declared after the fabric: released before it
     ns3::Ptr<RerouteController> m_controller;
+    std::unique_ptr<IncidentLog> m_incidents; ///< declared after the controller: disconnects before it goes
 };
 
 } // namespace ofab

@@ -3,6 +3,7 @@
 #include "ofab/fabric/config/attribute-binder.h"
 #include "ofab/fabric/config/config-values.h"
 #include "ofab/fabric/control/reroute-controller.h"
+#include "ofab/fabric/control/reroute-policies.h"
 #include "ofab/fabric/experiment/fault-config.h"
 
 #include "ofab/foundation/parameter-error.h"
@@ -317,10 +318,25 @@ LoadController(const ConfigDocument& doc, Experiment& x)
     {
         return;
     }
-    ns3::ObjectFactory factory("ofab::RerouteController");
-    BindSection(doc, doc.Root(), "controller", "", factory);
+    // `policy` picks the model (a RerouteController subclass); the other keys are its attributes.
+    std::vector<std::string> policies;
+    for (const auto& [name, tid] : ReroutePolicyTypes())
+    {
+        policies.push_back(name);
+    }
+    const std::string policy = SectionReader(doc, node, "controller").Choice("policy", kDefaultReroutePolicy, policies);
+    const auto& entry = *std::find_if(ReroutePolicyTypes().begin(), ReroutePolicyTypes().end(),
+                                      [&](const auto& p) { return p.first == policy; });
+    ns3::ObjectFactory factory(entry.second);
+    BindAttributes(factory, doc, node, "controller", {"policy"});
     x.controller = factory;
-    x.resolvedController = ResolvedAttributes(*factory.Create<RerouteController>());
+    x.resolvedController = YAML::Node(YAML::NodeType::Map);
+    x.resolvedController["policy"] = policy;
+    const YAML::Node attributes = ResolvedAttributes(*factory.Create<RerouteController>());
+    for (auto it = attributes.begin(); it != attributes.end(); ++it)
+    {
+        x.resolvedController[it->first.Scalar()] = it->second;
+    }
 }
 
 Experiment

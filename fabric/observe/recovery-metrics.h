@@ -48,7 +48,7 @@ struct FaultRecovery
     LatencyWindow before;
     LatencyWindow during;
     LatencyWindow after;
-    // From the reroute controller (absent without one; see RerouteController::Incident).
+    // From the reroute controller (absent without one; see IncidentRecord in incident-log.h).
     bool linkChange = false;             ///< the fault changed a link the controller watches
     std::optional<double> detectNs;      ///< T_detect
     std::optional<double> rerouteNs;     ///< T_reroute: forwarding state changed everywhere needed

@@ -156,9 +156,10 @@ RunObserver::WatchFaults(ns3::Ptr<FaultInjector> faults)
 }
 
 void
-RunObserver::WatchController(ns3::Ptr<RerouteController> controller)
+RunObserver::WatchController(ns3::Ptr<RerouteController> controller, const IncidentLog* incidents)
 {
     m_controller = controller;
+    m_incidents = incidents;
     if (m_controller)
     {
         m_controller->TraceConnectWithoutContext("Action", ns3::MakeCallback(&RunObserver::OnControllerAction, this));
@@ -320,7 +321,7 @@ RunObserver::AddControllerFigures(FaultRecovery& r) const
 {
     // The controller's incident for a fault is the link change at the fault's instant (none when
     // the fault changed no link, e.g. an isolated accelerator).
-    for (const auto& inc : m_controller->GetIncidents())
+    for (const IncidentRecord& inc : m_incidents->Incidents())
     {
         if (inc.timeNs == r.faultNs && !inc.repair)
         {
@@ -378,7 +379,7 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
     s.faultsInjected = m_faultsInjected;
     if (m_controller)
     {
-        s.controllerPolicy = ToString(m_controller->GetPolicy());
+        s.controllerPolicy = m_controller->GetPolicyName();
         s.stalls = m_controller->GetStallCount();
     }
     s.repairs = m_repairs;
@@ -410,7 +411,7 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
         {
             s.recovery[i].kind = m_faultLog[i].kind;
             s.recovery[i].element = m_faultLog[i].element;
-            if (m_controller)
+            if (m_incidents)
             {
                 AddControllerFigures(s.recovery[i]);
             }

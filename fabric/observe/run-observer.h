@@ -1,9 +1,10 @@
 #ifndef OFAB_FABRIC_OBSERVE_RUN_OBSERVER_H
 #define OFAB_FABRIC_OBSERVE_RUN_OBSERVER_H
 
+#include "ofab/fabric/assembly/fabric.h"
 #include "ofab/fabric/control/reroute-controller.h"
 #include "ofab/fabric/faults/fault-injector.h"
-#include "ofab/fabric/assembly/fabric.h"
+#include "ofab/fabric/observe/incident-log.h"
 #include "ofab/fabric/observe/recovery-metrics.h"
 #include "ofab/fabric/workloads/workload.h"
 #include "ofab/fabric/trace/trace-recorder.h"
@@ -64,8 +65,9 @@ class RunObserver
     void Start();
     /// Every fault and repair `faults` applies becomes an /events row (null: nothing to watch).
     void WatchFaults(ns3::Ptr<FaultInjector> faults);
-    /// The controller's actions become /events rows, its per-incident figures join the fault's recovery.
-    void WatchController(ns3::Ptr<RerouteController> controller);
+    /// The controller's actions become /events rows; the figures of its incidents (`incidents`,
+    /// which must outlive Finish()) join the recovery of the fault at their instant.
+    void WatchController(ns3::Ptr<RerouteController> controller, const IncidentLog* incidents);
     /// After the run: records transactions still in flight and completes the summary.
     RunSummary Finish(const std::vector<ns3::Ptr<Workload>>& workloads);
 
@@ -92,6 +94,7 @@ class RunObserver
     TraceRecorder* m_trace;
     ns3::Ptr<FaultInjector> m_faults;
     ns3::Ptr<RerouteController> m_controller;
+    const IncidentLog* m_incidents = nullptr;
     ns3::Time m_bin;
     ns3::Time m_duration;
     double m_ticksPerNs; ///< simulator ticks per nanosecond (1000 at picosecond resolution)

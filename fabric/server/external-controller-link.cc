@@ -65,6 +65,7 @@ ExternalControllerLink::ExternalControllerLink(ControlServer& server, LivePacer&
       m_pacer(pacer),
       m_fabric(fabric),
       m_controller(controller),
+      m_external(ns3::DynamicCast<ExternalReroute>(controller)),
       m_wallLimit(wallLimit)
 {
 }
@@ -160,9 +161,9 @@ ExternalControllerLink::RequireExternalPolicy() const
         throw RequestError("the experiment has no reroute controller: add `controller: {policy: external}` to its "
                            "file (or --set controller.policy=external when it has a controller: section)");
     }
-    if (m_controller->GetPolicy() != ReroutePolicy::External)
+    if (!m_external)
     {
-        throw RequestError(std::string("the experiment's controller policy is ") + ToString(m_controller->GetPolicy()) +
+        throw RequestError(std::string("the experiment's controller policy is ") + m_controller->GetPolicyName() +
                            ": an external controller needs `controller: {policy: external}` (or --set "
                            "controller.policy=external)");
     }
@@ -197,8 +198,8 @@ ExternalControllerLink::Register(ControlSession& session, const Json& request)
                  static_cast<unsigned long long>(m_session), m_peer.c_str());
     return Json{{"registered", true},
                 {"policy", "external"},
-                {"fallback", ToString(m_controller->GetFallback())},
-                {"timeout_ns", Ns(m_controller->GetExternalTimeout())},
+                {"fallback", ToString(m_external->GetFallback())},
+                {"timeout_ns", Ns(m_external->GetExternalTimeout())},
                 {"wall_limit_s", std::chrono::duration<double>(m_wallLimit).count()}};
 }
 
@@ -246,13 +247,13 @@ ExternalControllerLink::Routes(ControlSession& session, const Json& request)
         }
         more = request["more"].get<bool>();
     }
-    if (event != m_controller->PendingExternalEvent())
+    if (event != m_external->PendingExternalEvent())
     {
         m_partial.erase(event);
         throw RequestError("event " + std::to_string(event) + " does not await routes (" +
-                           (m_controller->PendingExternalEvent() == 0
+                           (m_external->PendingExternalEvent() == 0
                                 ? std::string("none does now")
-                                : "event " + std::to_string(m_controller->PendingExternalEvent()) + " does") +
+                                : "event " + std::to_string(m_external->PendingExternalEvent()) + " does") +
                            ")");
     }
     std::vector<ExternalRouteEntry>& entries = m_partial[event];
@@ -283,11 +284,11 @@ ExternalControllerLink::Routes(ControlSession& session, const Json& request)
     }
     const std::vector<ExternalRouteEntry> all = std::move(entries);
     m_partial.erase(event);
-    const std::string error = m_controller->DeliverExternalRoutes(event, all, compute);
+    const std::string error = m_external->DeliverExternalRoutes(event, all, compute);
     if (!error.empty())
     {
         throw RequestError("event " + std::to_string(event) + " refused: " + error + "; the fallback policy (" +
-                           ToString(m_controller->GetFallback()) + ") handles it");
+                           ToString(m_external->GetFallback()) + ") handles it");
     }
     return Json{{"event", event}, {"accepted", true}, {"entries", all.size()}};
 }
@@ -311,14 +312,14 @@ ExternalControllerLink::Status() const
     {
         return nullptr;
     }
-    Json s{{"policy", ToString(m_controller->GetPolicy())}};
-    if (m_controller->GetPolicy() == ReroutePolicy::External)
+    Json s{{"policy", m_controller->GetPolicyName()}};
+    if (m_external)
     {
         s["registered"] = Registered() ? Json(m_session) : Json(nullptr);
         s["events_sent"] = m_eventsSent;
-        const uint64_t awaiting = m_controller->PendingExternalEvent();
+        const uint64_t awaiting = m_external->PendingExternalEvent();
         s["awaiting"] = awaiting ? Json(awaiting) : Json(nullptr);
-        s["fallback"] = ToString(m_controller->GetFallback());
+        s["fallback"] = ToString(m_external->GetFallback());
     }
     return s;
 }

@@ -2,6 +2,7 @@
 #define OFAB_FABRIC_SERVER_EXTERNAL_CONTROLLER_LINK_H
 
 #include "ofab/fabric/control/external-route-source.h"
+#include "ofab/fabric/control/external-reroute.h"
 #include "ofab/fabric/control/reroute-controller.h"
 #include "ofab/fabric/server/control-server.h"
 #include "ofab/fabric/server/live-pacer.h"
@@ -20,7 +21,7 @@ namespace ofab
  * The external reroute policy's way out of the simulator in `ofab serve`: one client of the control
  * server registers as the controller ({"cmd": "controller", "register": true}); the fabric's events
  * are pushed to it as {"type": "controller_event", ...} lines and its {"cmd": "routes", ...} replies
- * are handed to RerouteController::DeliverExternalRoutes (docs/control-protocol.md).
+ * are handed to ExternalReroute::DeliverExternalRoutes (docs/control-protocol.md).
  *
  * While an event awaits its reply the simulator's thread serves the network here (Await), so
  * simulated time holds: the controller's wall-clock think time is invisible to the run, which is why
@@ -55,6 +56,7 @@ class ExternalControllerLink : public ExternalRouteSource
     LivePacer& m_pacer;
     const Fabric& m_fabric;
     ns3::Ptr<RerouteController> m_controller;
+    ns3::Ptr<ExternalReroute> m_external; ///< m_controller when its policy is external, else null
     std::chrono::milliseconds m_wallLimit;
     uint64_t m_session = 0; ///< the registered controller's session (0: none)
     std::string m_peer;

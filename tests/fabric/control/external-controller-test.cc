@@ -6,6 +6,7 @@
 
 #include "support/controller-test-util.h"
 
+#include "ofab/fabric/control/external-reroute.h"
 #include "ofab/fabric/routing/route-check.h"
 
 #include <catch2/catch.hpp>
@@ -65,7 +66,7 @@ EntriesOf(const Fabric& f, const RoutePlan& plan)
 struct FakeSource : ExternalRouteSource
 {
     bool connected = true;
-    RerouteController* controller = nullptr;
+    ExternalReroute* controller = nullptr;
     const Fabric* fabric = nullptr;
     std::function<std::vector<ExternalRouteEntry>(const ExternalEvent&)> answer;
     ns3::Time computeTime = ns3::Time(-1);
@@ -114,7 +115,7 @@ PlanAnswer(FakeSource& source)
 
 struct Outcome
 {
-    RerouteController::Incident cut;
+    IncidentRecord cut;
     ActionLog actions;
     RouteWalk walk;
     RunSummary summary;
@@ -128,15 +129,15 @@ RunWith(const std::string& yaml, FakeSource& source)
         yaml,
         [&](ExperimentRunner& runner) {
             o.actions.Attach(*runner.GetController());
-            source.controller = PeekPointer(runner.GetController());
+            source.controller = ns3::PeekPointer(ns3::DynamicCast<ExternalReroute>(runner.GetController()));
             source.fabric = &runner.GetFabric();
-            runner.GetController()->SetExternalRouteSource(&source);
+            source.controller->SetExternalRouteSource(&source);
         },
         [&](ExperimentRunner& runner, const RunResult&) {
-            REQUIRE(!runner.GetController()->GetIncidents().empty());
-            o.cut = runner.GetController()->GetIncidents().front();
+            REQUIRE(!runner.GetIncidents().empty());
+            o.cut = runner.GetIncidents().front();
             o.walk = WalkRoutes(runner.GetFabric(), runner.GetFaultInjector()->GetLinkMask());
-            runner.GetController()->SetExternalRouteSource(nullptr);
+            source.controller->SetExternalRouteSource(nullptr);
         });
     o.summary = r.summary;
     return o;
@@ -489,7 +490,7 @@ TEST_CASE("external policy in `ofab run` (no server): every incident falls back,
     double reroute = 0;
     RunYaml(
         TorusCut(""), [&](ExperimentRunner& runner) { actions.Attach(*runner.GetController()); },
-        [&](ExperimentRunner& runner, const RunResult&) { reroute = *runner.GetController()->GetIncidents()[0].rerouteNs; });
+        [&](ExperimentRunner& runner, const RunResult&) { reroute = *runner.GetIncidents()[0].rerouteNs; });
     CHECK(actions.Count("external_fallback") == 1);
     CHECK(reroute == Approx(kGlobal));
 }
@@ -502,7 +503,7 @@ TEST_CASE("external policy: a repair is an event too; one arriving during a roun
     // during round 1, so event 2 (up) leaves when round 1 commits (20.2 us) and installs at 28.7 us.
     FakeSource source;
     source.answer = PlanAnswer(source);
-    std::vector<RerouteController::Incident> incidents;
+    std::vector<IncidentRecord> incidents;
     ActionLog actions;
     RouteWalk walk;
     RunYaml(
@@ -515,14 +516,14 @@ TEST_CASE("external policy: a repair is an event too; one arriving during a roun
         "install_time: 500ns, wait_to_restore: 3us, external_timeout: 10us}\n",
         [&](ExperimentRunner& runner) {
             actions.Attach(*runner.GetController());
-            source.controller = PeekPointer(runner.GetController());
+            source.controller = ns3::PeekPointer(ns3::DynamicCast<ExternalReroute>(runner.GetController()));
             source.fabric = &runner.GetFabric();
-            runner.GetController()->SetExternalRouteSource(&source);
+            source.controller->SetExternalRouteSource(&source);
         },
         [&](ExperimentRunner& runner, const RunResult&) {
-            incidents = runner.GetController()->GetIncidents();
+            incidents = runner.GetIncidents();
             walk = WalkRoutes(runner.GetFabric(), runner.GetFaultInjector()->GetLinkMask());
-            runner.GetController()->SetExternalRouteSource(nullptr);
+            source.controller->SetExternalRouteSource(nullptr);
         });
     REQUIRE(source.events.size() == 2);
     CHECK(source.events[0].time.ToDouble(ns3::Time::NS) == Approx(11700));

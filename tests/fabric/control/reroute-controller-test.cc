@@ -36,8 +36,8 @@ constexpr double kGlobal = 700 + 1000 + 5000 + 1000 + 500 + 1000 + 1000; // dete
 struct Outcome
 {
     RunSummary summary;
-    RerouteController::Incident cut;
-    std::vector<RerouteController::Incident> incidents;
+    IncidentRecord cut;
+    std::vector<IncidentRecord> incidents;
     RouteWalk walk;
     ActionLog actions;
     uint32_t cutLink = 0;
@@ -50,7 +50,7 @@ Run(const std::string& yaml)
     const RunResult r = RunYaml(
         yaml, [&](ExperimentRunner& runner) { o.actions.Attach(*runner.GetController()); },
         [&](ExperimentRunner& runner, const RunResult&) {
-            const auto& incidents = runner.GetController()->GetIncidents();
+            const auto& incidents = runner.GetIncidents();
             REQUIRE(!incidents.empty());
             o.incidents = incidents;
             o.cut = incidents.front();
@@ -139,7 +139,7 @@ TEST_CASE("a ring cut twice is reported as a partition with its pairs, and the r
         REQUIRE_NOTHROW(r = RunYaml(
                             yaml, [&](ExperimentRunner& runner) { o.actions.Attach(*runner.GetController()); },
                             [&](ExperimentRunner& runner, const RunResult&) {
-                                o.incidents = runner.GetController()->GetIncidents();
+                                o.incidents = runner.GetIncidents();
                                 o.walk = WalkRoutes(runner.GetFabric(), runner.GetFaultInjector()->GetLinkMask());
                             }));
         CHECK(r.simTimeNs == 40000);
@@ -179,12 +179,12 @@ TEST_CASE("a repaired link carries traffic again after the wait-to-restore time,
             }
             return t;
         };
-        std::vector<RerouteController::Incident> incidents;
+        std::vector<IncidentRecord> incidents;
         RunYaml(
             TorusCut(p, repair, "50us"), [&](ExperimentRunner& runner) { initial = snapshot(runner.GetFabric()); },
             [&](ExperimentRunner& runner, const RunResult&) {
                 final = snapshot(runner.GetFabric());
-                incidents = runner.GetController()->GetIncidents();
+                incidents = runner.GetIncidents();
             });
         REQUIRE(incidents.size() == 2);
         REQUIRE(incidents[1].repair);
@@ -202,11 +202,11 @@ TEST_CASE("a flap shorter than the wait-to-restore keeps the detour", "[controll
 {
     // Down 10-12 us, up 12-13 us, down again from 13 us: the restore due at 12 + 3 us never happens.
     const std::string yaml = TorusCut("oracle", ", repair_at: 12us}\n    - {at: 13us, kind: fibre_cut, between: [\"a(1,1)\", \"a(2,1)\"]");
-    std::vector<RerouteController::Incident> incidents;
+    std::vector<IncidentRecord> incidents;
     ActionLog actions;
     RunYaml(
         yaml, [&](ExperimentRunner& runner) { actions.Attach(*runner.GetController()); },
-        [&](ExperimentRunner& runner, const RunResult&) { incidents = runner.GetController()->GetIncidents(); });
+        [&](ExperimentRunner& runner, const RunResult&) { incidents = runner.GetIncidents(); });
     REQUIRE(incidents.size() == 3);
     CHECK(incidents[1].repair);
     CHECK_FALSE(incidents[1].rerouteNs);
@@ -227,7 +227,7 @@ TEST_CASE("a lost laser line re-weights routes instead of cutting the link", "[c
         INFO(p);
         std::vector<ForwardingChoice> toA20, toA10, initialToA20;
         uint16_t plusX = 0;
-        std::vector<RerouteController::Incident> incidents;
+        std::vector<IncidentRecord> incidents;
         RunYaml(
             fault + "controller: {policy: " + p + "}\n",
             [&](ExperimentRunner& runner) { initialToA20 = runner.GetFabric().Router(0)->GetRoute(2); },
@@ -242,7 +242,7 @@ TEST_CASE("a lost laser line re-weights routes instead of cutting the link", "[c
                         plusX = f.RouterPort(0, a.port);
                     }
                 }
-                incidents = runner.GetController()->GetIncidents();
+                incidents = runner.GetIncidents();
             });
         REQUIRE(incidents.size() == 1);
         REQUIRE(initialToA20.size() == 1);

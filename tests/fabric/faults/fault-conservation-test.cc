@@ -130,11 +130,11 @@ TEST_CASE("under 100 random fault schedules every transaction is accounted for a
         RunResult r;
         REQUIRE_NOTHROW(r = RunYaml(yaml, nullptr, [&](ExperimentRunner& runner, const RunResult&) {
             faults = runner.GetFaultInjector()->GetFaultCount();
-            if (const auto c = runner.GetController())
+            if (runner.GetController())
             {
                 ++controlled;
-                incidents += c->GetIncidents().size();
-                for (const auto& i : c->GetIncidents())
+                incidents += runner.GetIncidents().size();
+                for (const auto& i : runner.GetIncidents())
                 {
                     // A reroute never precedes its detection, unless nothing needed rerouting (0).
                     CHECK((!i.rerouteNs || !i.detectNs || *i.rerouteNs >= *i.detectNs || *i.rerouteNs == 0 ||
