@@ -2,7 +2,7 @@
 
 #include "ofab/fabric/app/run-output.h"
 
-#include "ofab/fabric/config/attribute-binder.h"
+#include "ofab/foundation/unit-text.h"
 #include "ofab/fabric/config/config-document.h"
 #include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/experiment/variants.h"

@@ -1,7 +1,5 @@
 #include "ofab/fabric/app/run-output.h"
 
-#include "ofab/fabric/config/attribute-binder.h"
-
 #include "ns3/simulator.h"
 
 #include <cmath>

@@ -1,7 +1,7 @@
 #include "ofab/fabric/app/serve-command.h"
 
 #include "ofab/fabric/app/run-output.h"
-#include "ofab/fabric/config/attribute-binder.h"
+#include "ofab/foundation/unit-text.h"
 #include "ofab/fabric/server/control-server.h"
 #include "ofab/fabric/control/external-reroute.h"
 #include "ofab/fabric/server/external-controller-link.h"

@@ -1,6 +1,6 @@
 #include "ofab/fabric/experiment/fault-config.h"
 
-#include "ofab/fabric/config/attribute-binder.h"
+#include "ofab/foundation/unit-text.h"
 #include "ofab/fabric/config/config-values.h"
 #include "ofab/fabric/faults/fault-elements.h"
 #include "ofab/fabric/experiment/fault-event-config.h"

@@ -119,6 +119,8 @@ class FaultInjector : public ns3::Object
     void DoDispose() override;
 
   private:
+    /// How a repair finds its fault: the kind a repair matches and the element as a repair names it.
+    static std::string RepairKey(FaultKind kind, const std::string& identity);
     struct Status
     {
         bool active = false;  ///< a non-flap fault in effect, or a flap link down now

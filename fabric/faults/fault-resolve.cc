@@ -1,6 +1,6 @@
 #include "ofab/fabric/faults/fault-resolve.h"
 
-#include "ofab/fabric/config/attribute-binder.h"
+#include "ofab/foundation/unit-text.h"
 #include "ofab/fabric/faults/fault-elements.h"
 
 #include <algorithm>

@@ -36,4 +36,10 @@ FaultKindNames()
     return names;
 }
 
+FaultKind
+RepairFamily(FaultKind k)
+{
+    return k == FaultKind::LaserLineDegraded ? FaultKind::LaserLine : k;
+}
+
 } // namespace ofab

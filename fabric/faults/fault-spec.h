@@ -30,6 +30,9 @@ enum class FaultKind : uint8_t
 /// The trace / message name: fibre_cut, laser_line, laser_line_degraded, laser_source, switch, ...
 const char* ToString(FaultKind k);
 
+/// The kind a repair of `k` matches: a degraded line is repaired like a failed one.
+FaultKind RepairFamily(FaultKind k);
+
 /// What `kind:` accepts in a fault entry: the kinds a user writes, then "repair".
 const std::vector<std::string>& FaultKindNames();
 

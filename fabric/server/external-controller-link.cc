@@ -1,6 +1,6 @@
 #include "ofab/fabric/server/external-controller-link.h"
 
-#include "ofab/fabric/config/attribute-binder.h"
+#include "ofab/foundation/unit-text.h"
 #include "ofab/fabric/assembly/fabric.h"
 
 #include "ns3/simulator.h"

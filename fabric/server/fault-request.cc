@@ -1,6 +1,6 @@
 #include "ofab/fabric/server/fault-request.h"
 
-#include "ofab/fabric/config/attribute-binder.h"
+#include "ofab/foundation/unit-text.h"
 #include "ofab/fabric/config/config-document.h"
 #include "ofab/fabric/experiment/fault-config.h"
 

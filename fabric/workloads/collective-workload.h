@@ -71,6 +71,8 @@ class CollectiveWorkload : public Workload
     void DoDispose() override;
 
   private:
+    static constexpr uint64_t kWriteBytes = 256; ///< a write's size: the UALink maximum request
+
     struct Rank
     {
         AcceleratorEndpoint* endpoint = nullptr;
