@@ -36,10 +36,7 @@ class RingQueue
         ++m_size;
     }
 
-    void push_back(T&& v)
-    {
-        append() = std::move(v);
-    }
+    void push_back(T&& v) { append() = std::move(v); }
 
     /// Appends an element and returns it for the caller to fill in place (it holds whatever the
     /// slot held before: assign every field).

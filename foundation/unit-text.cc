@@ -20,9 +20,9 @@ ParseTimeText(const std::string& text, ns3::Time& out)
         return false;
     }
     // Parsed here rather than by ns-3, which aborts on a malformed time string.
-    static const std::map<std::string, double> seconds{{"fs", 1e-15}, {"ps", 1e-12}, {"ns", 1e-9}, {"us", 1e-6},
-                                                       {"ms", 1e-3},  {"s", 1.0},    {"min", 60.0}, {"h", 3600.0},
-                                                       {"d", 86400.0}};
+    static const std::map<std::string, double> seconds{{"fs", 1e-15}, {"ps", 1e-12}, {"ns", 1e-9},
+                                                       {"us", 1e-6},  {"ms", 1e-3},  {"s", 1.0},
+                                                       {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0}};
     const double value = std::strtod(m[1].str().c_str(), nullptr) * seconds.at(m[3].str());
     if (!std::isfinite(value) || std::fabs(value) > 9e6) // ~100 days in ps fits int64 comfortably
     {
@@ -50,7 +50,10 @@ ParseSizeText(const std::string& text, uint64_t& out)
     {
         return false;
     }
-    const uint64_t unit = m[2] == "KiB" ? 1024ULL : m[2] == "MiB" ? 1024ULL * 1024 : m[2] == "GiB" ? 1024ULL * 1024 * 1024 : 1;
+    const uint64_t unit = m[2] == "KiB"   ? 1024ULL
+                          : m[2] == "MiB" ? 1024ULL * 1024
+                          : m[2] == "GiB" ? 1024ULL * 1024 * 1024
+                                          : 1;
     out = std::stoull(m[1].str()) * unit;
     return true;
 }

@@ -9,31 +9,34 @@
 #include <cstdint>
 #include <vector>
 
-namespace ofab::topo {
+namespace ofab::topo
+{
 
-struct Channel {
-  uint32_t link = 0;
-  uint32_t from = 0;  // node the channel leaves (one direction of the link)
-  uint8_t vc = 0;
-  bool operator==(const Channel& o) const { return link == o.link && from == o.from && vc == o.vc; }
+struct Channel
+{
+    uint32_t link = 0;
+    uint32_t from = 0; // node the channel leaves (one direction of the link)
+    uint8_t vc = 0;
+    bool operator==(const Channel& o) const { return link == o.link && from == o.from && vc == o.vc; }
 };
 
-class ChannelDependencyGraph {
- public:
-  // Adds the dependencies of one route (its channels in travel order).
-  void AddRoute(const std::vector<Channel>& route);
-  std::size_t NumChannels() const { return ids_.size(); }
-  std::size_t NumDependencies() const;
-  // One dependency cycle (channels in order, first not repeated), or empty when the graph is acyclic.
-  std::vector<Channel> FindCycle() const;
+class ChannelDependencyGraph
+{
+  public:
+    // Adds the dependencies of one route (its channels in travel order).
+    void AddRoute(const std::vector<Channel>& route);
+    std::size_t NumChannels() const { return m_ids.size(); }
+    std::size_t NumDependencies() const;
+    // One dependency cycle (channels in order, first not repeated), or empty when the graph is acyclic.
+    std::vector<Channel> FindCycle() const;
 
- private:
-  uint32_t Id(const Channel& c);
-  std::vector<Channel> channels_;
-  std::vector<std::vector<uint32_t>> out_;
-  std::vector<std::pair<uint64_t, uint32_t>> ids_;  // sorted (key, id) for lookup
+  private:
+    uint32_t Id(const Channel& c);
+    std::vector<Channel> m_channels;
+    std::vector<std::vector<uint32_t>> m_out;
+    std::vector<std::pair<uint64_t, uint32_t>> m_ids; // sorted (key, id) for lookup
 };
 
-}  // namespace ofab::topo
+} // namespace ofab::topo
 
 #endif

@@ -1,5 +1,6 @@
 // Connectivity under a link mask: the questions a reroute controller asks after a failure.
-#pragma once
+#ifndef OFAB_TOPOLOGIES_CONNECTIVITY_H
+#define OFAB_TOPOLOGIES_CONNECTIVITY_H
 
 #include <cstdint>
 #include <optional>
@@ -8,11 +9,13 @@
 
 #include "ofab/topologies/graph.h"
 
-namespace ofab::topo {
+namespace ofab::topo
+{
 
-struct Components {
-  std::vector<uint32_t> componentOf;  // per node, 0 .. count-1 in order of lowest node id
-  uint32_t count = 0;
+struct Components
+{
+    std::vector<uint32_t> componentOf; // per node, 0 .. count-1 in order of lowest node id
+    uint32_t count = 0;
 };
 
 // Plain graph connectivity over the up links (transit flags ignored: cables, not routes).
@@ -28,4 +31,6 @@ std::vector<std::pair<uint32_t, uint32_t>> AffectedPairs(const Graph& g, const L
 // True when AffectedPairs would be empty (stops at the first affected pair).
 bool AllAcceleratorsReachable(const Graph& g, const LinkMask& mask = {});
 
-}  // namespace ofab::topo
+} // namespace ofab::topo
+
+#endif

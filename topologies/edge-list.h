@@ -6,7 +6,8 @@
 //
 // Nodes are declared before the links that use them; links take ports in file order. Accelerators
 // forward traffic (transit) by default only when the file declares no switch.
-#pragma once
+#ifndef OFAB_TOPOLOGIES_EDGE_LIST_H
+#define OFAB_TOPOLOGIES_EDGE_LIST_H
 
 #include <istream>
 #include <ostream>
@@ -14,7 +15,8 @@
 
 #include "ofab/topologies/graph.h"
 
-namespace ofab::topo {
+namespace ofab::topo
+{
 
 // Reads a file; errors carry "<path>:<line>: ..." and a disconnected graph is rejected.
 Graph EdgeList(const std::string& path);
@@ -25,4 +27,6 @@ Graph ParseEdgeList(std::istream& in, const std::string& nameForErrors);
 // generator's custom port layout (torus, dragonfly) and grid metadata are not preserved.
 void WriteEdgeList(const Graph& g, std::ostream& out);
 
-}  // namespace ofab::topo
+} // namespace ofab::topo
+
+#endif

@@ -1,12 +1,14 @@
 // Topology generators. Each returns a finalized Graph or throws TopologyError naming the bad
 // parameter. Lengths are metres of fibre per link (the photonics layer turns them into delay/loss).
-#pragma once
+#ifndef OFAB_TOPOLOGIES_GENERATORS_H
+#define OFAB_TOPOLOGIES_GENERATORS_H
 
 #include <vector>
 
 #include "ofab/topologies/graph.h"
 
-namespace ofab::topo {
+namespace ofab::topo
+{
 
 // Largest graph a generator will build; guards against typos like dims {1024, 1024, 1024}.
 inline constexpr long long kMaxGeneratedNodes = 1LL << 24;
@@ -37,13 +39,14 @@ Graph FullMesh(int n, int linksPerPair = 1, double linkLengthM = 1.0);
 Graph SwitchedPod(int accelerators, int planes, int switchRadix, double linkLengthM = 1.0);
 // Two-level leaf-spine: hostsPerLeaf accelerators per leaf ("access" links, leaf ports
 // 0..hostsPerLeaf-1), every leaf joined to every spine ("uplink" links).
-Graph FatTree(int leaves, int spines, int hostsPerLeaf, double accessLengthM = 1.0,
-              double uplinkLengthM = 1.0);
+Graph FatTree(int leaves, int spines, int hostsPerLeaf, double accessLengthM = 1.0, double uplinkLengthM = 1.0);
 // Dragonfly: g groups of a routers, all-to-all inside a group ("local"), p accelerators per
 // router ("access"), h "global" ports per router. groups <= 0 means the balanced maximum a*h+1,
 // where every pair of groups shares exactly one global link. With fewer groups each pair shares
 // floor(a*h / (g-1)) links and left-over global ports stay unused.
-Graph Dragonfly(int a, int p, int h, int groups = 0, double accessLengthM = 1.0,
-                double localLengthM = 1.0, double globalLengthM = 1.0);
+Graph Dragonfly(int a, int p, int h, int groups = 0, double accessLengthM = 1.0, double localLengthM = 1.0,
+                double globalLengthM = 1.0);
 
-}  // namespace ofab::topo
+} // namespace ofab::topo
+
+#endif

@@ -4,7 +4,8 @@
 // links between the same pair are two independent cables with their own ports). Ports are numbered
 // per node in the order links were added, 0 .. degree-1, so a generator fixes the port layout of
 // the hardware it models just by the order of its AddLink calls.
-#pragma once
+#ifndef OFAB_TOPOLOGIES_GRAPH_H
+#define OFAB_TOPOLOGIES_GRAPH_H
 
 #include <cstddef>
 #include <cstdint>
@@ -15,137 +16,153 @@
 
 #include "ofab/topologies/topology-error.h"
 
-namespace ofab::topo {
+namespace ofab::topo
+{
 
-enum class NodeRole : uint8_t { Accelerator, Switch };
+enum class NodeRole : uint8_t
+{
+    Accelerator,
+    Switch
+};
 
 const char* ToString(NodeRole role);
 
-struct Node {
-  uint32_t id = 0;
-  NodeRole role = NodeRole::Accelerator;
-  std::string name;       // unique within the graph, whitespace-free
-  std::vector<int> coord; // torus/mesh coordinates, {group, router[, slot]} for dragonfly, ...
-  int plane = -1;         // switch plane in switched pods, -1 otherwise
-  // May a path pass *through* this node? Switches always forward; accelerators of direct
-  // topologies (torus, mesh, ring, full mesh) forward too, accelerators hanging off switches do
-  // not (a UALink endpoint is not a router). Endpoints of a path are never constrained.
-  bool transit = true;
+struct Node
+{
+    uint32_t id = 0;
+    NodeRole role = NodeRole::Accelerator;
+    std::string name;       // unique within the graph, whitespace-free
+    std::vector<int> coord; // torus/mesh coordinates, {group, router[, slot]} for dragonfly, ...
+    int plane = -1;         // switch plane in switched pods, -1 otherwise
+    // May a path pass *through* this node? Switches always forward; accelerators of direct
+    // topologies (torus, mesh, ring, full mesh) forward too, accelerators hanging off switches do
+    // not (a UALink endpoint is not a router). Endpoints of a path are never constrained.
+    bool transit = true;
 };
 
-struct Link {
-  uint32_t id = 0;
-  uint32_t a = 0, b = 0;         // for grid links b is a's "+" neighbour in `dimension`
-  uint32_t portA = 0, portB = 0; // port index at each end, 0 .. degree-1 of that node
-  double lengthM = 1.0;
-  std::string linkClass;         // "torus", "mesh", "access", "uplink", "local", "global", ...
-  int dimension = -1;            // torus/mesh dimension, -1 otherwise
-  bool wrap = false;             // torus wrap-around link (k-1 -> 0): the dateline of its dimension
+struct Link
+{
+    uint32_t id = 0;
+    uint32_t a = 0, b = 0;         // for grid links b is a's "+" neighbour in `dimension`
+    uint32_t portA = 0, portB = 0; // port index at each end, 0 .. degree-1 of that node
+    double lengthM = 1.0;
+    std::string linkClass; // "torus", "mesh", "access", "uplink", "local", "global", ...
+    int dimension = -1;    // torus/mesh dimension, -1 otherwise
+    bool wrap = false;     // torus wrap-around link (k-1 -> 0): the dateline of its dimension
 };
 
 // Optional per-link attributes when adding a link.
-struct LinkAttrs {
-  double lengthM = 1.0;
-  std::string linkClass;
-  int dimension = -1;
-  bool wrap = false;
+struct LinkAttrs
+{
+    double lengthM = 1.0;
+    std::string linkClass;
+    int dimension = -1;
+    bool wrap = false;
 };
 
 // One entry of a node's adjacency: the link leaving local port `port` reaches `neighbour`.
-struct Adjacency {
-  uint32_t neighbour;
-  uint32_t link;
-  uint32_t port;
+struct Adjacency
+{
+    uint32_t neighbour;
+    uint32_t link;
+    uint32_t port;
 };
 
 // Minimal read-only view over contiguous memory (std::span is C++20).
 template <class T>
-class Span {
- public:
-  Span() = default;
-  Span(const T* data, std::size_t size) : data_(data), size_(size) {}
-  const T* begin() const { return data_; }
-  const T* end() const { return data_ + size_; }
-  const T& operator[](std::size_t i) const { return data_[i]; }
-  std::size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
+class Span
+{
+  public:
+    Span() = default;
+    Span(const T* data, std::size_t size)
+        : m_data(data),
+          m_size(size)
+    {
+    }
+    const T* begin() const { return m_data; }
+    const T* end() const { return m_data + m_size; }
+    const T& operator[](std::size_t i) const { return m_data[i]; }
+    std::size_t size() const { return m_size; }
+    bool empty() const { return m_size == 0; }
 
- private:
-  const T* data_ = nullptr;
-  std::size_t size_ = 0;
+  private:
+    const T* m_data = nullptr;
+    std::size_t m_size = 0;
 };
 
 // Shape of a torus or mesh, kept so dimension-order routing need not guess it back from the links.
 // Node id = sum_i coord[i] * stride[i] with dimension 0 varying fastest.
-struct GridShape {
-  std::vector<int> dims;
-  bool wrap = false;  // torus (true) or mesh (false)
+struct GridShape
+{
+    std::vector<int> dims;
+    bool wrap = false; // torus (true) or mesh (false)
 };
 
-class Graph {
- public:
-  // Adds a node; an empty name becomes "n<id>". Throws TopologyError on a duplicate name or a name
-  // containing whitespace or '#'. Accelerators get the next dense accelerator index.
-  uint32_t AddNode(NodeRole role, std::string name = "", std::vector<int> coord = {}, int plane = -1);
-  // Adds an undirected link; its port at each end is that node's current degree. Throws
-  // TopologyError on unknown endpoints, self-loops or a length that is negative or not finite.
-  uint32_t AddLink(uint32_t a, uint32_t b, LinkAttrs attrs = {});
-  void SetTransit(uint32_t node, bool transit);
-  // Renumbers node's ports: linksInPortOrder[p] becomes port p. Must list exactly the node's links.
-  // Lets a generator give every node the same port layout when AddLink order alone cannot.
-  void SetPortOrder(uint32_t node, const std::vector<uint32_t>& linksInPortOrder);
+class Graph
+{
+  public:
+    // Adds a node; an empty name becomes "n<id>". Throws TopologyError on a duplicate name or a name
+    // containing whitespace or '#'. Accelerators get the next dense accelerator index.
+    uint32_t AddNode(NodeRole role, std::string name = "", std::vector<int> coord = {}, int plane = -1);
+    // Adds an undirected link; its port at each end is that node's current degree. Throws
+    // TopologyError on unknown endpoints, self-loops or a length that is negative or not finite.
+    uint32_t AddLink(uint32_t a, uint32_t b, LinkAttrs attrs = {});
+    void SetTransit(uint32_t node, bool transit);
+    // Renumbers node's ports: linksInPortOrder[p] becomes port p. Must list exactly the node's links.
+    // Lets a generator give every node the same port layout when AddLink order alone cannot.
+    void SetPortOrder(uint32_t node, const std::vector<uint32_t>& linksInPortOrder);
 
-  std::size_t NumNodes() const { return nodes_.size(); }
-  std::size_t NumLinks() const { return links_.size(); }
-  const std::vector<Node>& nodes() const { return nodes_; }
-  const std::vector<Link>& links() const { return links_; }
-  const Node& node(uint32_t i) const { return nodes_.at(i); }
-  const Link& link(uint32_t i) const { return links_.at(i); }
-  uint32_t degree(uint32_t n) const { return degree_.at(n); }
+    std::size_t NumNodes() const { return m_nodes.size(); }
+    std::size_t NumLinks() const { return m_links.size(); }
+    const std::vector<Node>& GetNodes() const { return m_nodes; }
+    const std::vector<Link>& GetLinks() const { return m_links; }
+    const Node& GetNode(uint32_t i) const { return m_nodes.at(i); }
+    const Link& GetLink(uint32_t i) const { return m_links.at(i); }
+    uint32_t GetDegree(uint32_t n) const { return m_degree.at(n); }
 
-  // Neighbours of n ordered by local port (entry p is port p). Backed by one flat CSR array that
-  // is rebuilt on the first read after a mutation: call Finalize() (generators do) before sharing
-  // a hand-built graph between threads.
-  Span<Adjacency> neighbours(uint32_t n) const;
-  void Finalize() const;
+    // Neighbours of n ordered by local port (entry p is port p). Backed by one flat CSR array that
+    // is rebuilt on the first read after a mutation: call Finalize() (generators do) before sharing
+    // a hand-built graph between threads.
+    Span<Adjacency> GetNeighbours(uint32_t n) const;
+    void Finalize() const;
 
-  // The far end of link `l` seen from node `n`.
-  uint32_t Other(uint32_t l, uint32_t n) const;
-  // Local port of link `l` at node `n`.
-  uint32_t PortAt(uint32_t l, uint32_t n) const;
+    // The far end of link `l` seen from node `n`.
+    uint32_t Other(uint32_t l, uint32_t n) const;
+    // Local port of link `l` at node `n`.
+    uint32_t PortAt(uint32_t l, uint32_t n) const;
 
-  // Accelerators in id order; accelerator k (the protocol's address) is accelerators()[k].
-  const std::vector<uint32_t>& accelerators() const { return accelerators_; }
-  std::size_t NumAccelerators() const { return accelerators_.size(); }
-  std::size_t NumSwitches() const { return nodes_.size() - accelerators_.size(); }
-  // Dense accelerator index of a node, -1 for switches.
-  int32_t AcceleratorIndex(uint32_t node) const { return accelIndex_.at(node); }
-  uint32_t AcceleratorNode(uint32_t index) const { return accelerators_.at(index); }
+    // Accelerators in id order; accelerator k (the protocol's address) is GetAccelerators()[k].
+    const std::vector<uint32_t>& GetAccelerators() const { return m_accelerators; }
+    std::size_t NumAccelerators() const { return m_accelerators.size(); }
+    std::size_t NumSwitches() const { return m_nodes.size() - m_accelerators.size(); }
+    // Dense accelerator index of a node, -1 for switches.
+    int32_t AcceleratorIndex(uint32_t node) const { return m_accelIndex.at(node); }
+    uint32_t AcceleratorNode(uint32_t index) const { return m_accelerators.at(index); }
 
-  std::optional<uint32_t> FindNode(const std::string& name) const;
+    std::optional<uint32_t> FindNode(const std::string& name) const;
 
-  // What generated the graph ("torus", "dragonfly", "edge-list", ...), for traces and messages.
-  const std::string& kind() const { return kind_; }
-  void SetKind(std::string kind) { kind_ = std::move(kind); }
-  const std::optional<GridShape>& grid() const { return grid_; }
-  void SetGrid(GridShape shape) { grid_ = std::move(shape); }
+    // What generated the graph ("torus", "dragonfly", "edge-list", ...), for traces and messages.
+    const std::string& GetKind() const { return m_kind; }
+    void SetKind(std::string kind) { m_kind = std::move(kind); }
+    const std::optional<GridShape>& GetGrid() const { return m_grid; }
+    void SetGrid(GridShape shape) { m_grid = std::move(shape); }
 
- private:
-  void RebuildAdjacency() const;
+  private:
+    void RebuildAdjacency() const;
 
-  std::vector<Node> nodes_;
-  std::vector<Link> links_;
-  std::vector<uint32_t> degree_;
-  std::vector<uint32_t> accelerators_;
-  std::vector<int32_t> accelIndex_;
-  std::unordered_map<std::string, uint32_t> byName_;
-  std::string kind_ = "custom";
-  std::optional<GridShape> grid_;
+    std::vector<Node> m_nodes;
+    std::vector<Link> m_links;
+    std::vector<uint32_t> m_degree;
+    std::vector<uint32_t> m_accelerators;
+    std::vector<int32_t> m_accelIndex;
+    std::unordered_map<std::string, uint32_t> m_byName;
+    std::string m_kind = "custom";
+    std::optional<GridShape> m_grid;
 
-  // CSR adjacency: entries of node n are adj_[adjStart_[n] .. adjStart_[n+1]), ordered by port.
-  mutable std::vector<uint32_t> adjStart_;
-  mutable std::vector<Adjacency> adj_;
-  mutable bool adjValid_ = false;
+    // CSR adjacency: entries of node n are m_adj[m_adjStart[n] .. m_adjStart[n+1]), ordered by port.
+    mutable std::vector<uint32_t> m_adjStart;
+    mutable std::vector<Adjacency> m_adj;
+    mutable bool m_adjValid = false;
 };
 
 // One flag per link, true = up. An empty mask means "every link up".
@@ -161,7 +178,17 @@ LinkMask MaskWithDown(const Graph& g, const std::vector<uint32_t>& downLinks);
 // weight is not positive and finite. Every path algorithm calls this first.
 void ValidateLinkState(const Graph& g, const LinkMask& mask, const LinkWeights& weights);
 
-inline bool IsUp(const LinkMask& mask, uint32_t link) { return mask.empty() || mask[link]; }
-inline double WeightOf(const LinkWeights& w, uint32_t link) { return w.empty() ? 1.0 : w[link]; }
+inline bool
+IsUp(const LinkMask& mask, uint32_t link)
+{
+    return mask.empty() || mask[link];
+}
+inline double
+WeightOf(const LinkWeights& w, uint32_t link)
+{
+    return w.empty() ? 1.0 : w[link];
+}
 
-}  // namespace ofab::topo
+} // namespace ofab::topo
+
+#endif

@@ -1,5 +1,6 @@
 // Everything in ofab::topologies in one include, for tools and the fabric builder.
-#pragma once
+#ifndef OFAB_TOPOLOGIES_TOPOLOGIES_H
+#define OFAB_TOPOLOGIES_TOPOLOGIES_H
 
 #include "ofab/topologies/analysis.h"
 #include "ofab/topologies/channel-dependency.h"
@@ -12,3 +13,5 @@
 #include "ofab/topologies/routing-ecmp.h"
 #include "ofab/topologies/routing-lfa.h"
 #include "ofab/topologies/shortest-paths.h"
+
+#endif

@@ -41,8 +41,9 @@ IndexPath(const std::string& where, const char* role)
     const fs::path csv = fs::is_directory(p) ? p / "index.csv" : p;
     if (!fs::is_regular_file(csv))
     {
-        throw std::invalid_argument(std::string("the ") + role + " " + where + " has no index.csv" +
-                                    (fs::is_directory(p) ? " (run `ofab sweep` into it, or `ofab sweep --collect`)" : ""));
+        throw std::invalid_argument(
+            std::string("the ") + role + " " + where + " has no index.csv" +
+            (fs::is_directory(p) ? " (run `ofab sweep` into it, or `ofab sweep --collect`)" : ""));
     }
     return csv;
 }
@@ -92,11 +93,20 @@ XmlEscape(const std::string& s)
     {
         switch (c)
         {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -129,7 +139,8 @@ Shown(const std::string& cell)
 int
 RunCompare(const CompareOptions& o)
 {
-    const ToleranceTable tolerances = o.tolerance.empty() ? ToleranceTable::Defaults() : ToleranceTable::Load(o.tolerance);
+    const ToleranceTable tolerances =
+        o.tolerance.empty() ? ToleranceTable::Defaults() : ToleranceTable::Load(o.tolerance);
     const fs::path resultsIndex = IndexPath(o.results, "results folder");
     const fs::path baselineIndex = IndexPath(o.baseline, "baseline");
     CsvTable results;
@@ -273,8 +284,9 @@ RunCompare(const CompareOptions& o)
             }
             else
             {
-                xml << ">\n      <failure message=\"" << XmlEscape(k->failure) << "\">baseline " << XmlEscape(Shown(k->baseline))
-                    << ", result " << XmlEscape(Shown(k->result)) << "</failure>\n    </testcase>\n";
+                xml << ">\n      <failure message=\"" << XmlEscape(k->failure) << "\">baseline "
+                    << XmlEscape(Shown(k->baseline)) << ", result " << XmlEscape(Shown(k->result))
+                    << "</failure>\n    </testcase>\n";
             }
         }
         xml << "  </testsuite>\n";
@@ -301,8 +313,8 @@ RunCompare(const CompareOptions& o)
             double b = 0;
             double r = 0;
             const bool numbers = ParseNumber(k.baseline, b) && ParseNumber(k.result, r);
-            md << "| " << k.point << " | " << k.metric << " | " << Shown(k.baseline) << " | " << Shown(k.result) << " | "
-               << (numbers ? ChangeText(b, r) : "") << " | " << (k.tolerance.empty() ? k.failure : k.tolerance)
+            md << "| " << k.point << " | " << k.metric << " | " << Shown(k.baseline) << " | " << Shown(k.result)
+               << " | " << (numbers ? ChangeText(b, r) : "") << " | " << (k.tolerance.empty() ? k.failure : k.tolerance)
                << " |\n";
         }
     }

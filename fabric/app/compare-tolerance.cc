@@ -32,8 +32,9 @@ ReadTolerance(const ConfigDocument& doc, const YAML::Node& node, const std::stri
     }
     if (!node.IsMap())
     {
-        throw doc.ErrorAt(keyPath, node.Mark(), "expected {" + std::string(needsMatch ? "match: <metric>, " : "") +
-                                                    "relative: <fraction>, absolute: <value>, worse: both|lower|higher}");
+        throw doc.ErrorAt(keyPath, node.Mark(),
+                          "expected {" + std::string(needsMatch ? "match: <metric>, " : "") +
+                              "relative: <fraction>, absolute: <value>, worse: both|lower|higher}");
     }
     ExpectOnlyKeys(doc, node, keyPath, keys);
     SectionReader r(doc, node, keyPath);

@@ -10,13 +10,13 @@ namespace ofab
 /// How far a figure may move from its baseline before it is a regression.
 struct Tolerance
 {
-    std::string pattern;   ///< metric name, '*' matches any characters
-    double relative = 0;   ///< fraction of |baseline|
-    double absolute = 0;   ///< in the metric's unit
+    std::string pattern; ///< metric name, '*' matches any characters
+    double relative = 0; ///< fraction of |baseline|
+    double absolute = 0; ///< in the metric's unit
     /// Which direction counts: "both" (any change beyond the tolerance), "lower" (only a drop is a
     /// regression: rates such as events_per_wall_s), "higher" (only a rise: latencies, wall times).
     std::string worse = "both";
-    bool ignore = false;   ///< not compared (machine-dependent figures such as wall_s)
+    bool ignore = false; ///< not compared (machine-dependent figures such as wall_s)
 
     double Allowed(double baseline) const;
     /// True when `result` is a regression against `baseline` (NaN = null: equal only to NaN).

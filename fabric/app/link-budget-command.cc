@@ -78,8 +78,8 @@ PrintTable(const LinkSpec& spec, const std::string& file, std::ostream& out)
     out << "\n";
     out << "  capacity      " << Format("%g", link.GetCapacityBps() / 1e9) << " Gb/s (" << link.GetUsableLineCount()
         << " of " << link.GetLineCount() << " lines usable)\n";
-    out << "  frame error   " << Format("%.2e", link.GetFrameErrorProbability(kDlFlitBytes)) << " per "
-        << kDlFlitBytes << "-byte DL flit\n";
+    out << "  frame error   " << Format("%.2e", link.GetFrameErrorProbability(kDlFlitBytes)) << " per " << kDlFlitBytes
+        << "-byte DL flit\n";
     if (link.GetUsableLineCount() > 0)
     {
         out << "  DL flit time  " << Format("%.3f", link.GetSerializationTime(kDlFlitBytes).ToDouble(ns3::Time::NS))

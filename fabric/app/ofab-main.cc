@@ -3,8 +3,8 @@
 #include "ofab/fabric/app/compare-command.h"
 #include "ofab/fabric/app/link-budget-command.h"
 #include "ofab/fabric/app/run-command.h"
-#include "ofab/fabric/app/sweep-command.h"
 #include "ofab/fabric/app/serve-command.h"
+#include "ofab/fabric/app/sweep-command.h"
 #include "ofab/fabric/config/attribute-binder.h"
 #include "ofab/fabric/config/config-error.h"
 #include "ofab/fabric/control/reroute-policies.h"
@@ -34,9 +34,9 @@ Sections()
 {
     static const std::map<std::string, std::string> sections = [] {
         std::map<std::string, std::string> s{
-            {"laser", "ofab::LaserSource"},        {"link", "ofab::PhotonicLink"},
-            {"port", "ofab::UalinkPort"},          {"endpoint", "ofab::AcceleratorEndpoint"},
-            {"switch", "ofab::UalinkSwitch"},      {"controller", "ofab::RerouteController"},
+            {"laser", "ofab::LaserSource"},   {"link", "ofab::PhotonicLink"},
+            {"port", "ofab::UalinkPort"},     {"endpoint", "ofab::AcceleratorEndpoint"},
+            {"switch", "ofab::UalinkSwitch"}, {"controller", "ofab::RerouteController"},
         };
         for (const auto& [type, tid] : ofab::WorkloadTypes())
         {
@@ -69,10 +69,11 @@ RunKeys(const std::string& section)
             {
                 policies += (policies.empty() ? "" : ", ") + policy;
             }
-            std::cout << "  policy: " << ofab::kDefaultReroutePolicy << "\n"
-                      << "      How the fabric heals (fabric/README.md, \"Reroute controller\"); each policy is a model "
-                         "of its own, `ofab keys controller:<policy>` lists its keys. [one of "
-                      << policies << "]\n";
+            std::cout
+                << "  policy: " << ofab::kDefaultReroutePolicy << "\n"
+                << "      How the fabric heals (fabric/README.md, \"Reroute controller\"); each policy is a model "
+                   "of its own, `ofab keys controller:<policy>` lists its keys. [one of "
+                << policies << "]\n";
         }
         std::cout << ofab::DescribeKeys(ns3::TypeId::LookupByName(typeName)) << "\n";
     }
@@ -89,7 +90,8 @@ main(int argc, char** argv)
                  "Every model parameter is a YAML key; `ofab keys` lists them with units and defaults.",
                  "ofab"};
     app.require_subcommand(1);
-    app.footer("Exit codes: 0 success, 1 an output could not be written (sweep: a point failed; compare: a regression), 2 bad command line or configuration\n"
+    app.footer("Exit codes: 0 success, 1 an output could not be written (sweep: a point failed; compare: a "
+               "regression), 2 bad command line or configuration\n"
                "(one line naming file, line and key), 130 interrupted (the trace is marked incomplete).\n"
                "Documentation: README.md, fabric/README.md (experiment files), docs/trace-format.md.");
     app.set_help_all_flag("--help-all", "Show the help of every command");
@@ -101,8 +103,7 @@ main(int argc, char** argv)
     budgetCmd->add_option("file", budget.file, "Link file (YAML with `laser:` and `link:` sections)")->required();
     budgetCmd->add_flag("--json", budget.json, "Print JSON instead of a table");
     budgetCmd->add_flag("--resolved", budget.resolved, "Also print every key with its value (defaults filled in)");
-    budgetCmd
-        ->add_option("--set", budget.overrides, "Override a key: --set link.fibre_length_m=100 (repeatable)")
+    budgetCmd->add_option("--set", budget.overrides, "Override a key: --set link.fibre_length_m=100 (repeatable)")
         ->allow_extra_args(false);
 
     ofab::RunOptions run;
@@ -113,7 +114,8 @@ main(int argc, char** argv)
                "Example: ofab run experiments/cut-recovery.yaml --variant torus-hybrid");
     runCmd->add_option("file", run.file, "Experiment file (YAML)")->required();
     runCmd->add_option("-o,--output", run.trace, "HDF5 trace to write (overrides outputs.trace)");
-    runCmd->add_option("--summary-json", run.summaryJson, "Write the summary as JSON here (overrides outputs.summary_json)");
+    runCmd->add_option("--summary-json", run.summaryJson,
+                       "Write the summary as JSON here (overrides outputs.summary_json)");
     runCmd->add_option("--set", run.overrides, "Override a key: --set topology.dims=[8,8] (repeatable)")
         ->allow_extra_args(false);
     runCmd->add_option("--seed", run.seed, "Random seed (overrides seed:)")->check(CLI::Range(1ULL, 4294967295ULL));
@@ -124,8 +126,9 @@ main(int argc, char** argv)
 
     ofab::SweepOptions sweep;
     auto* sweepCmd = app.add_subcommand(
-        "sweep", "Run many experiments (grid and zipped axes, seeds) locally or as a Slurm job array; index the results.\n"
-                 "Example: ofab sweep experiments/compare-fabrics.yaml -j 2");
+        "sweep",
+        "Run many experiments (grid and zipped axes, seeds) locally or as a Slurm job array; index the results.\n"
+        "Example: ofab sweep experiments/compare-fabrics.yaml -j 2");
     sweepCmd->footer(
         "A sweep file names a base experiment and axes (a key with values, or keys zipped together) combined as\n"
         "a grid, and seeds. Each point is its own `ofab run` process with its own trace and summary in\n"
@@ -141,16 +144,19 @@ main(int argc, char** argv)
         "The sweep file format is in README.md (\"Sweeps\").");
     sweepCmd->add_option("file", sweep.file, "Sweep file (YAML)")->required();
     sweepCmd->add_option("-o,--output", sweep.output, "Results folder (default: out/sweeps/<sweep name>)");
-    sweepCmd->add_option("-j,--jobs", sweep.jobs,
-                         "Points run at once (local default: the number of cores; slurm: array throttle %N, default none)")
+    sweepCmd
+        ->add_option("-j,--jobs", sweep.jobs,
+                     "Points run at once (local default: the number of cores; slurm: array throttle %N, default none)")
         ->check(CLI::Range(1u, 100000u));
     sweepCmd->add_option("--backend", sweep.backend, "Where points run: local (a process pool) or slurm (a job array)")
         ->check(CLI::IsMember({"local", "slurm"}))
         ->capture_default_str();
     sweepCmd->add_flag("--force", sweep.force, "Run every point again, even finished ones");
-    sweepCmd->add_flag("--dry-run", sweep.dryRun,
-                       "Check every point; local: list the points and their commands; slurm: write the script, do not submit");
-    sweepCmd->add_flag("--collect", sweep.collect, "Run nothing: write the index from the point folders (after a Slurm run)");
+    sweepCmd->add_flag(
+        "--dry-run", sweep.dryRun,
+        "Check every point; local: list the points and their commands; slurm: write the script, do not submit");
+    sweepCmd->add_flag("--collect", sweep.collect,
+                       "Run nothing: write the index from the point folders (after a Slurm run)");
     sweepCmd->add_option("--set", sweep.overrides, "Override a key in every point, after the sweep's own (repeatable)")
         ->allow_extra_args(false);
     auto* slurmGroup = sweepCmd->add_option_group("slurm", "Resources of each Slurm array task (--backend slurm)");
@@ -160,7 +166,8 @@ main(int argc, char** argv)
     slurmGroup->add_option("--mem", sweep.slurm.mem, "Memory per point, sbatch --mem")->capture_default_str();
     slurmGroup->add_option("--cpus-per-task", sweep.slurm.cpusPerTask, "sbatch --cpus-per-task (a run uses one core)")
         ->capture_default_str();
-    slurmGroup->add_option("--sbatch", sweep.slurm.extra, "Another #SBATCH line, e.g. --sbatch=--qos=nightly (repeatable)")
+    slurmGroup
+        ->add_option("--sbatch", sweep.slurm.extra, "Another #SBATCH line, e.g. --sbatch=--qos=nightly (repeatable)")
         ->allow_extra_args(false);
     slurmGroup->add_flag("--no-wait", sweep.slurm.noWait, "Submit and return; write the index later with --collect");
     slurmGroup->add_option("--poll", sweep.slurm.pollSeconds, "Seconds between queue checks while waiting")
@@ -169,8 +176,9 @@ main(int argc, char** argv)
 
     ofab::CompareOptions compare;
     auto* compareCmd = app.add_subcommand(
-        "compare", "Compare a sweep's results with a baseline, figure by figure with tolerances; JUnit XML and markdown.\n"
-                   "Example: ofab compare out/nightly experiments/baselines/nightly");
+        "compare",
+        "Compare a sweep's results with a baseline, figure by figure with tolerances; JUnit XML and markdown.\n"
+        "Example: ofab compare out/nightly experiments/baselines/nightly");
     compareCmd->footer(
         "Every summary figure of every baseline point is compared with the results, each with its tolerance\n"
         "(relative and/or absolute; a direction for rates and times). Writes JUnit XML (one test case per point\n"
@@ -180,7 +188,8 @@ main(int argc, char** argv)
         "Examples:\n"
         "  ofab sweep experiments/baselines/nightly.yaml -o out/nightly\n"
         "  ofab compare out/nightly experiments/baselines/nightly --tolerance experiments/baselines/tolerances.yaml");
-    compareCmd->add_option("results", compare.results, "Results: a sweep folder (with index.csv) or an index.csv")->required();
+    compareCmd->add_option("results", compare.results, "Results: a sweep folder (with index.csv) or an index.csv")
+        ->required();
     compareCmd->add_option("baseline", compare.baseline, "Baseline: a sweep folder or an index.csv")->required();
     compareCmd->add_option("--tolerance", compare.tolerance, "Tolerance file (YAML, see README.md \"Regressions\")");
     compareCmd->add_option("--junit", compare.junit, "JUnit XML to write (default: <results>/compare.xml)");
@@ -202,20 +211,23 @@ main(int argc, char** argv)
         "The run ends at its duration or on a client's stop (trace complete), or on Ctrl-C (trace incomplete,\n"
         "exit 130). Clients then get {\"type\": \"end\"} and the server exits, unless --hold.");
     serveCmd->add_option("file", serve.run.file, "Experiment file (YAML)")->required();
-    serveCmd->add_option("--listen", serve.listen,
-                         "HOST:PORT to listen on (an IP address; port 0: any free port). Anything but loopback "
-                         "needs --token-file")
+    serveCmd
+        ->add_option("--listen", serve.listen,
+                     "HOST:PORT to listen on (an IP address; port 0: any free port). Anything but loopback "
+                     "needs --token-file")
         ->capture_default_str();
-    serveCmd->add_option("--realtime", serve.realtime,
-                         "Pace the run: 1 simulated us takes FACTOR wall us (1000: a simulated ms in a wall second).\n"
-                         "Default 0: as fast as possible. A simulator slower than the pace runs as fast as it can")
+    serveCmd
+        ->add_option("--realtime", serve.realtime,
+                     "Pace the run: 1 simulated us takes FACTOR wall us (1000: a simulated ms in a wall second).\n"
+                     "Default 0: as fast as possible. A simulator slower than the pace runs as fast as it can")
         ->check(CLI::Validator(
             [](std::string& v) {
                 char* end = nullptr;
                 const double f = std::strtod(v.c_str(), &end);
                 return (end != v.c_str() && *end == '\0' && f >= 0 && f < 1e12)
                            ? std::string()
-                           : "expected a factor >= 0 (wall us per simulated us; 0: as fast as possible), got '" + v + "'";
+                           : "expected a factor >= 0 (wall us per simulated us; 0: as fast as possible), got '" + v +
+                                 "'";
             },
             "FACTOR"));
     serveCmd->add_option("--token-file", serve.tokenFile,
@@ -224,17 +236,19 @@ main(int argc, char** argv)
     serveCmd->add_flag("--hold", serve.hold,
                        "After the run ends, keep serving (status with the summary) until a client sends stop");
     serveCmd->add_flag("--paused", serve.paused, "Start paused at time 0: the run begins at a client's resume");
-    serveCmd->add_option("--controller-wait", serve.controllerWait,
-                         "Wall seconds the simulation holds for the external controller's reply to an event\n"
-                         "(policy external); after that the controller counts as silent and the fallback applies\n"
-                         "at the simulated ExternalTimeout")
+    serveCmd
+        ->add_option("--controller-wait", serve.controllerWait,
+                     "Wall seconds the simulation holds for the external controller's reply to an event\n"
+                     "(policy external); after that the controller counts as silent and the fallback applies\n"
+                     "at the simulated ExternalTimeout")
         ->capture_default_str();
     serveCmd->add_option("-o,--output", serve.run.trace,
                          "HDF5 trace to write (overrides outputs.trace; default out/<name>.h5)");
     serveCmd->add_option("--summary-json", serve.run.summaryJson, "Write the summary as JSON here");
     serveCmd->add_option("--set", serve.run.overrides, "Override a key: --set duration=10ms (repeatable)")
         ->allow_extra_args(false);
-    serveCmd->add_option("--seed", serve.run.seed, "Random seed (overrides seed:)")->check(CLI::Range(1ULL, 4294967295ULL));
+    serveCmd->add_option("--seed", serve.run.seed, "Random seed (overrides seed:)")
+        ->check(CLI::Range(1ULL, 4294967295ULL));
     serveCmd->add_flag("-q,--quiet", serve.run.quiet, "No summary table at the end");
 
     std::string keysSection;

@@ -2,12 +2,12 @@
 
 #include "ofab/fabric/app/run-output.h"
 
-#include "ofab/foundation/unit-text.h"
 #include "ofab/fabric/config/config-document.h"
+#include "ofab/fabric/experiment/experiment-runner.h"
 #include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/experiment/variants.h"
-#include "ofab/fabric/experiment/experiment-runner.h"
 #include "ofab/fabric/trace/trace-recorder.h"
+#include "ofab/foundation/unit-text.h"
 
 #include "ns3/simulator.h"
 
@@ -81,7 +81,6 @@ class Progress
         }
     }
 
-
   private:
     void Print(Clock::time_point now, bool last)
     {
@@ -90,10 +89,9 @@ class Progress
         const int width = 30;
         const int filled = static_cast<int>(frac * width + 0.5);
         const double rate = wall > 0 ? static_cast<double>(ns3::Simulator::GetEventCount()) / wall : 0;
-        std::fprintf(stderr, "%s[%-*s] %5.1f%%  sim %.3f / %.3f us  wall %.1f s  %.2f M events/s%s",
-                     m_tty ? "\r" : "", width, std::string(filled, '#').c_str(), 100 * frac,
-                     ns3::Simulator::Now().ToDouble(ns3::Time::US), m_duration.ToDouble(ns3::Time::US), wall,
-                     rate / 1e6, (m_tty && !last) ? "" : "\n");
+        std::fprintf(stderr, "%s[%-*s] %5.1f%%  sim %.3f / %.3f us  wall %.1f s  %.2f M events/s%s", m_tty ? "\r" : "",
+                     width, std::string(filled, '#').c_str(), 100 * frac, ns3::Simulator::Now().ToDouble(ns3::Time::US),
+                     m_duration.ToDouble(ns3::Time::US), wall, rate / 1e6, (m_tty && !last) ? "" : "\n");
         std::fflush(stderr);
         m_printed = true;
     }
@@ -221,9 +219,9 @@ PrintComparison(const nlohmann::ordered_json& runs)
             const std::string fault = f["kind"].get<std::string>() + " " + f["element"].get<std::string>();
             const auto& during = f["latency_ns"]["during"];
             const bool watched = f.contains("link_changed") && f["link_changed"].get<bool>();
-            std::printf("  %-14s %-7s %-20.20s %9s %10s %12s %11.0f %7llu %11s  %s\n", r["variant"].get<std::string>().c_str(),
-                        policy.c_str(), fault.c_str(), watched ? ns(f["t_detect_ns"]).c_str() : "-",
-                        watched ? ns(f["t_reroute_ns"]).c_str() : "-",
+            std::printf("  %-14s %-7s %-20.20s %9s %10s %12s %11.0f %7llu %11s  %s\n",
+                        r["variant"].get<std::string>().c_str(), policy.c_str(), fault.c_str(),
+                        watched ? ns(f["t_detect_ns"]).c_str() : "-", watched ? ns(f["t_reroute_ns"]).c_str() : "-",
                         ns(f["t_recover95_ns"]).c_str(), f["loss_convergence_ns"].get<double>(),
                         (unsigned long long)f["failed_transactions"].get<uint64_t>(),
                         during["count"].get<uint64_t>() ? ns(during["p99"]).c_str() : "-", collective.c_str());
@@ -253,7 +251,8 @@ RunExperiment(const RunOptions& options)
     {
         if (!options.variant.empty())
         {
-            throw ConfigError(SourceLocation{options.file}, "variants", "--variant given, but the file has no variants");
+            throw ConfigError(SourceLocation{options.file}, "variants",
+                              "--variant given, but the file has no variants");
         }
         return RunDocument(options, "", json);
     }
@@ -264,8 +263,8 @@ RunExperiment(const RunOptions& options)
         {
             names.push_back(v.name);
         }
-        const auto it = std::find_if(variants.begin(), variants.end(),
-                                     [&](const Variant& v) { return v.name == options.variant; });
+        const auto it =
+            std::find_if(variants.begin(), variants.end(), [&](const Variant& v) { return v.name == options.variant; });
         if (it == variants.end())
         {
             const std::string near = NearestName(options.variant, names);

@@ -109,18 +109,18 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
     auto& recovery = j["fault_recovery"] = nlohmann::ordered_json::array();
     for (const auto& r : s.recovery)
     {
-        recovery.push_back({{"time_ns", r.faultNs},
-                            {"kind", r.kind},
-                            {"element", r.element},
-                            {"pre_fault_gbps", r.preFaultGbps},
-                            {"t_recover95_ns", r.recover95Ns ? nlohmann::ordered_json(*r.recover95Ns)
-                                                             : nlohmann::ordered_json(nullptr)},
-                            {"loss_convergence_ns", r.lossConvergenceNs},
-                            {"failed_transactions", r.failedTransactions},
-                            {"retried_transactions", r.retriedTransactions},
-                            {"latency_ns", {{"before", latency(r.before)},
-                                            {"during", latency(r.during)},
-                                            {"after", latency(r.after)}}}});
+        recovery.push_back(
+            {{"time_ns", r.faultNs},
+             {"kind", r.kind},
+             {"element", r.element},
+             {"pre_fault_gbps", r.preFaultGbps},
+             {"t_recover95_ns",
+              r.recover95Ns ? nlohmann::ordered_json(*r.recover95Ns) : nlohmann::ordered_json(nullptr)},
+             {"loss_convergence_ns", r.lossConvergenceNs},
+             {"failed_transactions", r.failedTransactions},
+             {"retried_transactions", r.retriedTransactions},
+             {"latency_ns",
+              {{"before", latency(r.before)}, {"during", latency(r.during)}, {"after", latency(r.after)}}}});
         if (!s.controllerPolicy.empty())
         {
             auto optional = [](const std::optional<double>& v) {
@@ -192,7 +192,9 @@ PrintTable(const RunResult& result, const std::string& trace)
     {
         const std::string recovered =
             r.recover95Ns ? std::to_string(static_cast<long long>(*r.recover95Ns)) + " ns" : "not by the end";
-        auto p99 = [](const LatencyWindow& w) { return w.count ? std::to_string(std::lround(w.p99)) : std::string("-"); };
+        auto p99 = [](const LatencyWindow& w) {
+            return w.count ? std::to_string(std::lround(w.p99)) : std::string("-");
+        };
         std::printf("  fault at %.0f ns  %s %s: T_recover95 %s, loss-derived %.0f ns, %llu failed (%llu retried); "
                     "p99 before/during/after %s/%s/%s ns\n",
                     r.faultNs, r.kind.c_str(), r.element.c_str(), recovered.c_str(), r.lossConvergenceNs,
@@ -227,8 +229,8 @@ PrintTable(const RunResult& result, const std::string& trace)
         std::printf("  STALLS        %llu ports stopped sending with messages queued (see the stall rows of /events)\n",
                     (unsigned long long)s.stalls);
     }
-    std::printf("  latency       p50 %.1f ns  p99 %.1f ns  p99.9 %.1f ns  max %.1f ns\n", s.latencyP50Ns, s.latencyP99Ns,
-                s.latencyP999Ns, s.latencyMaxNs);
+    std::printf("  latency       p50 %.1f ns  p99 %.1f ns  p99.9 %.1f ns  max %.1f ns\n", s.latencyP50Ns,
+                s.latencyP99Ns, s.latencyP999Ns, s.latencyMaxNs);
     std::printf("  throughput    %.1f Gb/s of completed payload, %.2f request hops on average\n", s.throughputGbps,
                 s.meanRequestHops);
     std::printf("  data link     %llu flit-hops, %llu replayed\n", (unsigned long long)s.flitHops,
@@ -240,9 +242,8 @@ PrintTable(const RunResult& result, const std::string& trace)
                     ToString(c.status), c.Duration().ToDouble(ns3::Time::NS), c.algbwGbps, c.busbwGbps,
                     c.retries ? (", " + std::to_string(c.retries) + " writes retried").c_str() : "");
     }
-    std::printf("  simulation    %.1f ns simulated, %llu events in %.2f s wall (%.2f M events/s)\n",
-                result.simTimeNs, (unsigned long long)events, wallS,
-                wallS > 0 ? events / wallS / 1e6 : 0.0);
+    std::printf("  simulation    %.1f ns simulated, %llu events in %.2f s wall (%.2f M events/s)\n", result.simTimeNs,
+                (unsigned long long)events, wallS, wallS > 0 ? events / wallS / 1e6 : 0.0);
     if (!trace.empty())
     {
         std::printf("  trace         %s\n", trace.c_str());

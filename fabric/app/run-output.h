@@ -6,8 +6,8 @@
 
 #include "ofab/fabric/app/run-command.h"
 #include "ofab/fabric/config/config-document.h"
-#include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/experiment/experiment-runner.h"
+#include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/trace/trace-recorder.h"
 
 #include <nlohmann/json.hpp>

@@ -1,14 +1,14 @@
 #include "ofab/fabric/app/serve-command.h"
 
 #include "ofab/fabric/app/run-output.h"
-#include "ofab/foundation/unit-text.h"
-#include "ofab/fabric/server/control-server.h"
 #include "ofab/fabric/control/external-reroute.h"
+#include "ofab/fabric/server/control-server.h"
 #include "ofab/fabric/server/external-controller-link.h"
 #include "ofab/fabric/server/listen-address.h"
 #include "ofab/fabric/server/live-pacer.h"
 #include "ofab/fabric/server/live-telemetry.h"
 #include "ofab/fabric/server/serve-commands.h"
+#include "ofab/foundation/unit-text.h"
 
 #include "ns3/simulator.h"
 
@@ -54,7 +54,8 @@ ServeExperiment(const ServeOptions& options)
     }
     if (!endpoint.address().is_loopback() && token.empty())
     {
-        return UsageError("--listen " + options.listen + " is reachable from other machines: give --token-file with a "
+        return UsageError("--listen " + options.listen +
+                          " is reachable from other machines: give --token-file with a "
                           "secret every client must send first ({\"cmd\": \"auth\", \"token\": ...}), or listen on "
                           "127.0.0.1");
     }
@@ -117,15 +118,15 @@ ServeExperiment(const ServeOptions& options)
     server->SetHandler(&commands);
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-    std::function<void(const boost::system::error_code&, int)> onSignal =
-        [&](const boost::system::error_code& ec, int signal) {
-            if (ec)
-            {
-                return;
-            }
-            pacer.Interrupt(signal == SIGINT ? "SIGINT" : "SIGTERM");
-            signals.async_wait(onSignal);
-        };
+    std::function<void(const boost::system::error_code&, int)> onSignal = [&](const boost::system::error_code& ec,
+                                                                              int signal) {
+        if (ec)
+        {
+            return;
+        }
+        pacer.Interrupt(signal == SIGINT ? "SIGINT" : "SIGTERM");
+        signals.async_wait(onSignal);
+    };
     signals.async_wait(onSignal);
 
     server->Start();
@@ -151,11 +152,13 @@ ServeExperiment(const ServeOptions& options)
 
     if (pacer.Interrupted())
     {
-        const std::string reason = "interrupted (" + pacer.InterruptReason() + ") at " + FormatTime(ns3::Simulator::Now());
+        const std::string reason =
+            "interrupted (" + pacer.InterruptReason() + ") at " + FormatTime(ns3::Simulator::Now());
         trace->Abandon(reason);
         commands.SetFinished("interrupted", nullptr);
-        server->Broadcast(Json{{"type", "end"}, {"status", "incomplete"}, {"reason", reason}, {"sim_time_ns", simNs}}.dump(),
-                          [](const ControlSession&) { return true; });
+        server->Broadcast(
+            Json{{"type", "end"}, {"status", "incomplete"}, {"reason", reason}, {"sim_time_ns", simNs}}.dump(),
+            [](const ControlSession&) { return true; });
         flushAndClose();
         std::fprintf(stderr, "ofab: interrupted; the trace is marked incomplete\n");
         return 130;

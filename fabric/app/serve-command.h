@@ -10,12 +10,12 @@ namespace ofab
 
 struct ServeOptions
 {
-    RunOptions run;                      ///< the experiment and the options `ofab run` shares
+    RunOptions run; ///< the experiment and the options `ofab run` shares
     std::string listen = "127.0.0.1:7700";
-    double realtime = 0;                 ///< wall us per simulated us; 0: as fast as possible
-    std::string tokenFile;               ///< required to bind anything but loopback
-    bool hold = false;                   ///< keep serving after the run ends, until `stop`
-    bool paused = false;                 ///< start paused: the run begins at the first `resume`
+    double realtime = 0;   ///< wall us per simulated us; 0: as fast as possible
+    std::string tokenFile; ///< required to bind anything but loopback
+    bool hold = false;     ///< keep serving after the run ends, until `stop`
+    bool paused = false;   ///< start paused: the run begins at the first `resume`
     /// Wall seconds the simulation holds for an external controller's reply (policy external).
     double controllerWait = 10;
 };

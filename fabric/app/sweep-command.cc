@@ -164,8 +164,8 @@ RunSweep(const SweepOptions& o)
         {
             p.arguments.insert(p.arguments.end(), {"--seed", std::to_string(sp.seed)});
         }
-        p.arguments.insert(p.arguments.end(), {"-o", (p.dir / "trace.h5").string(), "--summary-json",
-                                               (p.dir / "summary.json").string()});
+        p.arguments.insert(p.arguments.end(),
+                           {"-o", (p.dir / "trace.h5").string(), "--summary-json", (p.dir / "summary.json").string()});
         planned.push_back(std::move(p));
     }
 
@@ -187,8 +187,8 @@ RunSweep(const SweepOptions& o)
     const unsigned jobs = o.jobs != 0 ? o.jobs : cores;
     if (o.dryRun && o.backend == "local")
     {
-        std::cout << "sweep " << spec.name << ": " << planned.size() << " points (" << finished
-                  << " finished, " << pending.size() << " to run), results in " << out.string() << "\n";
+        std::cout << "sweep " << spec.name << ": " << planned.size() << " points (" << finished << " finished, "
+                  << pending.size() << " to run), results in " << out.string() << "\n";
         for (const auto& p : planned)
         {
             std::cout << "  " << p.point.name << (Finished(p) && !o.force ? "  (finished)" : "") << "\n    " << exe;
@@ -208,20 +208,21 @@ RunSweep(const SweepOptions& o)
     {
         for (const auto& p : planned)
         {
-            if (std::any_of(pending.begin(), pending.end(), [&](const PendingPoint& q) { return q.name == p.point.name; }))
+            if (std::any_of(pending.begin(), pending.end(),
+                            [&](const PendingPoint& q) { return q.name == p.point.name; }))
             {
                 PreparePoint(p, exe);
             }
         }
-        std::fprintf(stderr, "ofab sweep: %s: %zu points, %zu already finished, %zu to run (%s)\n", spec.name.c_str(),
-                     planned.size(), finished, pending.size(),
-                     o.backend == "local" ? (std::to_string(std::min<std::size_t>(jobs, pending.size())) +
-                                             " at a time on this machine").c_str()
-                                          : "Slurm job array");
+        std::fprintf(
+            stderr, "ofab sweep: %s: %zu points, %zu already finished, %zu to run (%s)\n", spec.name.c_str(),
+            planned.size(), finished, pending.size(),
+            o.backend == "local"
+                ? (std::to_string(std::min<std::size_t>(jobs, pending.size())) + " at a time on this machine").c_str()
+                : "Slurm job array");
         if (o.backend == "slurm")
         {
-            const std::string script =
-                WriteSlurmScript((out / "slurm").string(), spec.name, pending, o.slurm, o.jobs);
+            const std::string script = WriteSlurmScript((out / "slurm").string(), spec.name, pending, o.slurm, o.jobs);
             if (o.dryRun)
             {
                 std::printf("wrote %s (%zu tasks); submit it with: sbatch %s\n", script.c_str(), pending.size(),
@@ -231,8 +232,9 @@ RunSweep(const SweepOptions& o)
             interrupted = !SubmitSlurm(script, pending, o.slurm);
             if (o.slurm.noWait && !interrupted)
             {
-                std::fprintf(stderr, "ofab sweep: submitted; when the array has finished, write the index with:\n"
-                                     "  ofab sweep %s -o %s --collect\n",
+                std::fprintf(stderr,
+                             "ofab sweep: submitted; when the array has finished, write the index with:\n"
+                             "  ofab sweep %s -o %s --collect\n",
                              ShellQuote(o.file).c_str(), ShellQuote(out.string()).c_str());
                 return 0;
             }

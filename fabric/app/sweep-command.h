@@ -12,9 +12,9 @@ struct SlurmOptions
 {
     std::string partition;
     std::string account;
-    std::string time = "01:00:00"; ///< per point
-    std::string mem = "4G";        ///< per point
-    unsigned cpusPerTask = 1;      ///< a run is one process on one core
+    std::string time = "01:00:00";  ///< per point
+    std::string mem = "4G";         ///< per point
+    unsigned cpusPerTask = 1;       ///< a run is one process on one core
     std::vector<std::string> extra; ///< more `#SBATCH` lines, e.g. --qos=nightly
     bool noWait = false;            ///< submit and return; `--collect` indexes later
     double pollSeconds = 2.0;
@@ -52,8 +52,8 @@ struct PendingPoint
 bool RunLocalPool(const std::vector<PendingPoint>& points, unsigned jobs);
 
 /// Writes the job-array script (and its task list) to `dir`; returns the script's path.
-std::string WriteSlurmScript(const std::string& dir, const std::string& sweepName, const std::vector<PendingPoint>& points,
-                             const SlurmOptions& options, unsigned throttle);
+std::string WriteSlurmScript(const std::string& dir, const std::string& sweepName,
+                             const std::vector<PendingPoint>& points, const SlurmOptions& options, unsigned throttle);
 
 /// Submits the script with sbatch, then (unless noWait) waits until the array has left the queue.
 /// Returns false when the wait was interrupted; throws std::runtime_error when sbatch fails.

@@ -213,8 +213,8 @@ ReadPoint(const std::string& dir, const std::string& name,
     {
         // Started but never finished: killed (a batch time or memory limit), or still running.
         r.status = "failed";
-        r.error = "no summary and no exit code: the run was killed or is still running (" +
-                  (d / "run.log").string() + ")";
+        r.error =
+            "no summary and no exit code: the run was killed or is still running (" + (d / "run.log").string() + ")";
     }
     return r;
 }

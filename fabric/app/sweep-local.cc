@@ -99,8 +99,8 @@ RunLocalPool(const std::vector<PendingPoint>& points, unsigned jobs)
         const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         if (code == 0)
         {
-            std::fprintf(stderr, "ofab sweep: [%zu/%zu] ok %s (%.1f s)\n", done, points.size(),
-                         r.point->name.c_str(), seconds);
+            std::fprintf(stderr, "ofab sweep: [%zu/%zu] ok %s (%.1f s)\n", done, points.size(), r.point->name.c_str(),
+                         seconds);
         }
         else
         {

@@ -43,7 +43,7 @@ Fabric::Fabric(topo::Graph graph, const FabricSpec& spec)
         throw ParameterError("Topology", "UALink accelerator ids are 10 bits: at most 1024 accelerators, got " +
                                              std::to_string(accelerators));
     }
-    const bool grid = m_graph.grid().has_value();
+    const bool grid = m_graph.GetGrid().has_value();
     if (m_routing == RoutingMode::DimensionOrder && !grid)
     {
         throw ParameterError("Routing", "dimension_order routing needs a torus, mesh or ring topology");
@@ -62,7 +62,7 @@ Fabric::Build(const FabricSpec& spec)
     m_builder.SetDestinationCount(static_cast<uint32_t>(m_graph.NumAccelerators()));
     m_routers.resize(m_graph.NumNodes());
     m_routerPort.resize(m_graph.NumNodes());
-    for (const topo::Node& n : m_graph.nodes())
+    for (const topo::Node& n : m_graph.GetNodes())
     {
         ns3::Ptr<UalinkRouter> router;
         if (n.role == topo::NodeRole::Accelerator)
@@ -76,7 +76,7 @@ Fabric::Build(const FabricSpec& spec)
             router = m_builder.CreateSwitch();
         }
         m_routers[n.id] = router;
-        m_routerPort[n.id].assign(m_graph.degree(n.id), UalinkRouter::kNoPort);
+        m_routerPort[n.id].assign(m_graph.GetDegree(n.id), UalinkRouter::kNoPort);
     }
 
     // A node's transmitters take their lines from its own laser sources, PortCount ports per source,
@@ -104,7 +104,7 @@ Fabric::Build(const FabricSpec& spec)
     };
 
     m_links.reserve(m_graph.NumLinks());
-    for (const topo::Link& l : m_graph.links())
+    for (const topo::Link& l : m_graph.GetLinks())
     {
         const ns3::Ptr<OpticalChannel> channel =
             photonicsFor(l.linkClass).Install(sourceFor(l.a, l.linkClass), sourceFor(l.b, l.linkClass), l.lengthM);

@@ -88,10 +88,10 @@ class Fabric
 
     topo::Graph m_graph;
     RoutingMode m_routing;
-    std::vector<ns3::Ptr<UalinkRouter>> m_routers;           ///< by node id
-    std::vector<ns3::Ptr<AcceleratorEndpoint>> m_endpoints;  ///< by accelerator index
-    std::vector<std::vector<uint16_t>> m_routerPort;         ///< [node][graph port] -> router port
-    std::vector<FabricLink> m_links;                         ///< by graph link id
+    std::vector<ns3::Ptr<UalinkRouter>> m_routers;          ///< by node id
+    std::vector<ns3::Ptr<AcceleratorEndpoint>> m_endpoints; ///< by accelerator index
+    std::vector<std::vector<uint16_t>> m_routerPort;        ///< [node][graph port] -> router port
+    std::vector<FabricLink> m_links;                        ///< by graph link id
     std::vector<ns3::Ptr<LaserSource>> m_sources;
     UalinkHelper m_builder; ///< what built the ports and wired them (it assigns the channels' streams)
 };

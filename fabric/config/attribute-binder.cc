@@ -27,8 +27,8 @@ AttributeKey(const std::string& attributeName)
         if (std::isupper(static_cast<unsigned char>(c)) && i > 0)
         {
             const char prev = attributeName[i - 1];
-            const bool nextLower = i + 1 < attributeName.size() &&
-                                   std::islower(static_cast<unsigned char>(attributeName[i + 1]));
+            const bool nextLower =
+                i + 1 < attributeName.size() && std::islower(static_cast<unsigned char>(attributeName[i + 1]));
             if (std::islower(static_cast<unsigned char>(prev)) || std::isdigit(static_cast<unsigned char>(prev)) ||
                 (std::isupper(static_cast<unsigned char>(prev)) && nextLower))
             {
@@ -218,7 +218,8 @@ Normalise(const ns3::TypeId::AttributeInformation& info, std::string& text)
     {
     case Kind::Double:
         return ParsesAsDouble(text);
-    case Kind::Unsigned: {
+    case Kind::Unsigned:
+    {
         uint64_t v = 0;
         if (!ParseSizeText(text, v))
             return false;
@@ -227,14 +228,16 @@ Normalise(const ns3::TypeId::AttributeInformation& info, std::string& text)
     }
     case Kind::Signed:
         return ParsesAsInteger(text, true);
-    case Kind::Time: {
+    case Kind::Time:
+    {
         ns3::Time t;
         if (!ParseTimeText(text, t))
             return false;
         text = std::to_string(t.GetPicoSeconds()) + "ps";
         return true;
     }
-    case Kind::Boolean: {
+    case Kind::Boolean:
+    {
         std::string lower;
         for (char c : text)
             lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -246,7 +249,8 @@ Normalise(const ns3::TypeId::AttributeInformation& info, std::string& text)
             return false;
         return true;
     }
-    case Kind::Enum: {
+    case Kind::Enum:
+    {
         // ns-3 3.37 accepts unknown enum names silently: check the list ourselves.
         for (const auto& n : EnumNames(info.checker))
         {
@@ -350,8 +354,11 @@ BindAttributes(ns3::ObjectFactory& factory, const ConfigDocument& doc, const YAM
         const YAML::Node& node = it->second;
         if (!node.IsScalar())
         {
-            throw doc.ErrorAt(path, node.Mark(), "expected " + Expected(*info) + ", got a " +
-                                                     (node.IsMap() ? "section" : node.IsSequence() ? "list" : "null"));
+            throw doc.ErrorAt(path, node.Mark(),
+                              "expected " + Expected(*info) + ", got a " +
+                                  (node.IsMap()        ? "section"
+                                   : node.IsSequence() ? "list"
+                                                       : "null"));
         }
         std::string text = node.Scalar();
         const std::string original = text;
@@ -362,7 +369,8 @@ BindAttributes(ns3::ObjectFactory& factory, const ConfigDocument& doc, const YAM
         }
         if (!info->checker->Check(*value))
         {
-            throw doc.ErrorAt(path, node.Mark(), "out of range: expected " + Expected(*info) + ", got '" + original + "'");
+            throw doc.ErrorAt(path, node.Mark(),
+                              "out of range: expected " + Expected(*info) + ", got '" + original + "'");
         }
         factory.Set(info->name, *value);
         bound.Remember(info->name, path, node.Mark(), value);

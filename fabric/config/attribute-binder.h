@@ -7,8 +7,8 @@
 #include "ofab/foundation/unit-text.h"
 
 #include "ns3/attribute.h"
-#include "ns3/object-base.h"
 #include "ns3/nstime.h"
+#include "ns3/object-base.h"
 #include "ns3/object-factory.h"
 #include "ns3/type-id.h"
 

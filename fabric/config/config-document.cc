@@ -37,8 +37,7 @@ ConfigDocument::Parse(const std::string& text, const std::string& origin)
     }
     catch (const YAML::Exception& e)
     {
-        throw ConfigError({origin, e.mark.line + 1, e.mark.column + 1}, "",
-                          "YAML syntax error: " + e.msg);
+        throw ConfigError({origin, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg);
     }
     if (root.IsNull())
     {
@@ -84,7 +83,9 @@ ConfigDocument::ApplyOverride(const std::string& assignment)
     }
     // yaml-cpp nodes are handles: walking with operator[] on a copy edits the shared tree. A numeric
     // component indexes a list ("workloads.0.load"); errors and locations use "workloads[0].load".
-    auto isIndex = [](const std::string& p) { return !p.empty() && p.find_first_not_of("0123456789") == std::string::npos; };
+    auto isIndex = [](const std::string& p) {
+        return !p.empty() && p.find_first_not_of("0123456789") == std::string::npos;
+    };
     YAML::Node node = m_root;
     std::string walked;
     for (std::size_t i = 0; i < parts.size(); ++i)
@@ -94,9 +95,10 @@ ConfigDocument::ApplyOverride(const std::string& assignment)
         {
             if (!isIndex(parts[i]) || std::stoul(parts[i]) >= node.size())
             {
-                throw ConfigError(where, walked, "is a list of " + std::to_string(node.size()) +
-                                                     " items: expected an index from 0 to " +
-                                                     std::to_string(node.size() == 0 ? 0 : node.size() - 1));
+                throw ConfigError(where, walked,
+                                  "is a list of " + std::to_string(node.size()) +
+                                      " items: expected an index from 0 to " +
+                                      std::to_string(node.size() == 0 ? 0 : node.size() - 1));
             }
             walked += "[" + parts[i] + "]";
             if (last)

@@ -113,7 +113,8 @@ SectionReader::Text(const std::string& key, const std::string& fallback) const
 }
 
 std::string
-SectionReader::Choice(const std::string& key, const std::string& fallback, const std::vector<std::string>& choices) const
+SectionReader::Choice(const std::string& key, const std::string& fallback,
+                      const std::vector<std::string>& choices) const
 {
     if (!Has(key))
     {
@@ -132,8 +133,8 @@ SectionReader::Choice(const std::string& key, const std::string& fallback, const
 std::vector<int>
 SectionReader::IntList(const std::string& key, int min, int max) const
 {
-    const std::string expected = "a list of whole numbers from " + std::to_string(min) + " to " + std::to_string(max) +
-                                 ", e.g. [4, 4]";
+    const std::string expected =
+        "a list of whole numbers from " + std::to_string(min) + " to " + std::to_string(max) + ", e.g. [4, 4]";
     if (!Has(key))
     {
         throw Missing(key, expected);

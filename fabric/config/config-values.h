@@ -32,7 +32,8 @@ class SectionReader
     double Number(const std::string& key, double fallback, double min, double max) const;
     ns3::Time Duration(const std::string& key, ns3::Time fallback, ns3::Time min) const;
     std::string Text(const std::string& key, const std::string& fallback) const;
-    std::string Choice(const std::string& key, const std::string& fallback, const std::vector<std::string>& choices) const;
+    std::string Choice(const std::string& key, const std::string& fallback,
+                       const std::vector<std::string>& choices) const;
     /// A list of whole numbers, e.g. torus dims [4, 4].
     std::vector<int> IntList(const std::string& key, int min, int max) const;
 

@@ -61,15 +61,13 @@ ExternalReroute::GetTypeId()
             .AddAttribute("ExternalTimeout",
                           "Simulated time from an event reaching the controller to the latest modelled arrival "
                           "of its reply; later, or never, and Fallback applies then.",
-                          TimeValue(MicroSeconds(50)),
-                          MakeTimeAccessor(&ExternalReroute::m_timeout),
+                          TimeValue(MicroSeconds(50)), MakeTimeAccessor(&ExternalReroute::m_timeout),
                           MakeTimeChecker(Seconds(0)))
             .AddAttribute("ExternalRefuseDeadlockRisk",
                           "Refuse a reply whose routes allow a credit loop (a cycle in the channel dependency "
                           "graph, checked before install), naming the loop; Fallback handles the incident then. "
                           "False: install such routes and report deadlock_risk.",
-                          BooleanValue(true),
-                          MakeBooleanAccessor(&ExternalReroute::m_refuseDeadlockRisk),
+                          BooleanValue(true), MakeBooleanAccessor(&ExternalReroute::m_refuseDeadlockRisk),
                           MakeBooleanChecker())
             .AddAttribute("Fallback",
                           "The policy that handles an incident the external controller did not answer validly in "
@@ -173,7 +171,7 @@ ExternalReroute::Fallback(const std::string& why)
     if (f == FallbackPolicy::Local || f == FallbackPolicy::Hybrid)
     {
         const ns3::Time toNodes = m_controlLatency + m_switchOverTime; // the order reaches the detecting nodes
-        const bool putBack = f == FallbackPolicy::Local;                // hybrid's global round puts back
+        const bool putBack = f == FallbackPolicy::Local;               // hybrid's global round puts back
         for (std::size_t i : m_roundIncidents)
         {
             const Incident& inc = m_incidents[i];
@@ -215,7 +213,7 @@ ExternalReroute::Fallback(const std::string& why)
 
 std::string
 ExternalReroute::ApplyEntries(const std::vector<ExternalRouteEntry>& entries,
-                                std::vector<ForwardingTable>& tables) const
+                              std::vector<ForwardingTable>& tables) const
 {
     const topo::Graph& g = m_fabric->Graph();
     std::vector<std::vector<int>> given(g.NumNodes(), std::vector<int>(m_fabric->AcceleratorCount(), -1));
@@ -263,7 +261,7 @@ ExternalReroute::ApplyEntries(const std::vector<ExternalRouteEntry>& entries,
                 return where + "port " + std::to_string(port) + " of " + e.node + " has no link";
             }
             // Grid wrap links keep the dateline flag, as the built-in shortest-path routes do.
-            choices.push_back(ForwardingChoice{static_cast<uint16_t>(port), g.link(link).wrap});
+            choices.push_back(ForwardingChoice{static_cast<uint16_t>(port), g.GetLink(link).wrap});
         }
         tables[*node].SetEntry(static_cast<uint16_t>(dst), choices);
     }
@@ -277,8 +275,8 @@ ExternalReroute::CheckReply(const std::vector<ExternalRouteEntry>& entries, cons
     if (const auto problem = CheckTables(*m_fabric, tables, mask))
     {
         const topo::Graph& g = m_fabric->Graph();
-        const std::string& node = g.node(problem->node).name;
-        const std::string& dst = g.node(g.AcceleratorNode(problem->dst)).name;
+        const std::string& node = g.GetNode(problem->node).name;
+        const std::string& dst = g.GetNode(g.AcceleratorNode(problem->dst)).name;
         std::string which = "not in the reply: the entry in force";
         for (std::size_t i = 0; i < entries.size(); ++i)
         {

@@ -67,7 +67,8 @@ class ExternalReroute : public GlobalReroute
     /// Hands the round's incidents to the Fallback policy now, saying why.
     void Fallback(const std::string& why);
     /// The reply's entries onto a copy of the tables in force; "" or the first bad entry.
-    std::string ApplyEntries(const std::vector<ExternalRouteEntry>& entries, std::vector<ForwardingTable>& tables) const;
+    std::string ApplyEntries(const std::vector<ExternalRouteEntry>& entries,
+                             std::vector<ForwardingTable>& tables) const;
     /// Why a reply's tables may not be installed ("" when they may).
     std::string CheckReply(const std::vector<ExternalRouteEntry>& entries, const std::vector<ForwardingTable>& tables,
                            const topo::LinkMask& mask) const;
@@ -78,7 +79,7 @@ class ExternalReroute : public GlobalReroute
     int m_fallback; ///< FallbackPolicy (ns-3 3.37 enum attributes are int)
 
     ExternalRouteSource* m_external = nullptr;
-    uint64_t m_eventsSent = 0;  ///< events sent (ids 1..)
+    uint64_t m_eventsSent = 0;   ///< events sent (ids 1..)
     uint64_t m_pendingEvent = 0; ///< the event awaiting its reply (0: none)
     ns3::Time m_sentAt;          ///< when it reached the controller
     ns3::EventId m_timeoutEvent;

@@ -22,11 +22,11 @@ struct ExternalLinkState
 /// A link-state change the fabric asks an external controller to answer with routes.
 struct ExternalEvent
 {
-    uint64_t id = 0;                        ///< 1, 2, ... in the order sent
-    ns3::Time time;                         ///< when the controller has it (detection + ControlLatency)
-    ns3::Time respondBy;                    ///< time + ExternalTimeout: a reply modelled later is refused
-    ns3::Time defaultComputeTime;           ///< the controller's modelled think time unless it says otherwise
-    std::vector<ExternalLinkState> changes; ///< the links this event is about
+    uint64_t id = 0;                           ///< 1, 2, ... in the order sent
+    ns3::Time time;                            ///< when the controller has it (detection + ControlLatency)
+    ns3::Time respondBy;                       ///< time + ExternalTimeout: a reply modelled later is refused
+    ns3::Time defaultComputeTime;              ///< the controller's modelled think time unless it says otherwise
+    std::vector<ExternalLinkState> changes;    ///< the links this event is about
     std::vector<ExternalLinkState> notNominal; ///< every link known down or below full capacity
 };
 

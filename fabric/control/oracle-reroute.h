@@ -31,8 +31,8 @@ class OracleReroute : public RerouteController
     /// Installs the changes of this instant that came after its first.
     void CatchUp();
 
-    int64_t m_installTick = -1;            ///< when the oracle last installed
-    std::vector<std::size_t> m_catchUp;    ///< changes of that instant not installed yet
+    int64_t m_installTick = -1;         ///< when the oracle last installed
+    std::vector<std::size_t> m_catchUp; ///< changes of that instant not installed yet
 };
 
 } // namespace ofab

@@ -98,8 +98,8 @@ RerouteController::CheckRerouted()
         {
             continue;
         }
-        const bool cut = std::any_of(inc.links.begin(), inc.links.end(),
-                                     [this](uint32_t link) { return !m_physical[link].up; });
+        const bool cut =
+            std::any_of(inc.links.begin(), inc.links.end(), [this](uint32_t link) { return !m_physical[link].up; });
         if (cut && clean)
         {
             ReportRerouted(i, ns3::Simulator::Now());

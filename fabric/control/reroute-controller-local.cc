@@ -29,13 +29,13 @@ RerouteController::LocalSwitchOver(uint32_t link, std::size_t incident)
         if (unprotected > 0)
         {
             detail += ", " + std::to_string(unprotected) + " destinations without one";
-            Record("unprotected", g.node(node).name,
+            Record("unprotected", g.GetNode(node).name,
                    std::to_string(unprotected) + " destinations have no loop-free alternate");
             IncidentStep step{IncidentStep::Kind::Unprotected, incident, now};
             step.count = unprotected;
             ReportStep(step);
         }
-        Record("switch_over", g.node(node).name, detail);
+        Record("switch_over", g.GetNode(node).name, detail);
         if (changed > 0)
         {
             IncidentStep step{IncidentStep::Kind::RoutersUpdated, incident, now};
@@ -55,7 +55,8 @@ RerouteController::SwitchOverAt(uint32_t node, uint16_t port, uint32_t link, uin
     for (uint32_t dst = 0; dst < router->GetDestinationCount(); ++dst)
     {
         std::vector<ForwardingChoice> entry = router->GetRoute(static_cast<uint16_t>(dst));
-        const auto uses = std::find_if(entry.begin(), entry.end(), [&](const ForwardingChoice& c) { return c.port == port; });
+        const auto uses =
+            std::find_if(entry.begin(), entry.end(), [&](const ForwardingChoice& c) { return c.port == port; });
         if (uses == entry.end())
         {
             continue;
@@ -74,7 +75,7 @@ RerouteController::SwitchOverAt(uint32_t node, uint16_t port, uint32_t link, uin
             // destination without coming back through this node or the dead link.
             const uint32_t dstNode = g.AcceleratorNode(dst);
             int best = -1;
-            for (const topo::Adjacency& a : g.neighbours(node))
+            for (const topo::Adjacency& a : g.GetNeighbours(node))
             {
                 if (a.link == link || !m_physical[a.link].up)
                 {
@@ -85,14 +86,14 @@ RerouteController::SwitchOverAt(uint32_t node, uint16_t port, uint32_t link, uin
                 {
                     hops = 0;
                 }
-                else if (g.node(a.neighbour).transit)
+                else if (g.GetNode(a.neighbour).transit)
                 {
                     hops = WalkLength(a.neighbour, static_cast<uint16_t>(dst), node, link);
                 }
                 if (hops >= 0 && (best < 0 || hops < best))
                 {
                     best = hops;
-                    replacement = {ForwardingChoice{m_fabric->RouterPort(node, a.port), g.link(a.link).wrap}};
+                    replacement = {ForwardingChoice{m_fabric->RouterPort(node, a.port), g.GetLink(a.link).wrap}};
                 }
             }
         }

@@ -34,48 +34,37 @@ RerouteController::GetTypeId()
             .AddAttribute("DetectionDelay",
                           "Link change -> the nodes at its ends know (loss-of-lock debounce or data-link "
                           "timeout). Not used by the oracle.",
-                          TimeValue(NanoSeconds(500)),
-                          MakeTimeAccessor(&RerouteController::m_detectionDelay),
+                          TimeValue(NanoSeconds(500)), MakeTimeAccessor(&RerouteController::m_detectionDelay),
                           MakeTimeChecker(Seconds(0)))
-            .AddAttribute("ControlLatency",
-                          "One-way latency of the control channel between a node and the controller.",
-                          TimeValue(MicroSeconds(2)),
-                          MakeTimeAccessor(&RerouteController::m_controlLatency),
+            .AddAttribute("ControlLatency", "One-way latency of the control channel between a node and the controller.",
+                          TimeValue(MicroSeconds(2)), MakeTimeAccessor(&RerouteController::m_controlLatency),
                           MakeTimeChecker(Seconds(0)))
-            .AddAttribute("ComputeTime",
-                          "Time the controller takes to recompute every table (global and hybrid).",
-                          TimeValue(MicroSeconds(10)),
-                          MakeTimeAccessor(&RerouteController::m_computeTime),
+            .AddAttribute("ComputeTime", "Time the controller takes to recompute every table (global and hybrid).",
+                          TimeValue(MicroSeconds(10)), MakeTimeAccessor(&RerouteController::m_computeTime),
                           MakeTimeChecker(Seconds(0)))
             .AddAttribute("InstallTime",
                           "Time a router takes to write the entries it was sent (routers work in parallel).",
-                          TimeValue(MicroSeconds(1)),
-                          MakeTimeAccessor(&RerouteController::m_installTime),
+                          TimeValue(MicroSeconds(1)), MakeTimeAccessor(&RerouteController::m_installTime),
                           MakeTimeChecker(Seconds(0)))
             .AddAttribute("SwitchOverTime",
                           "Detection -> a node's precomputed alternates are in force (local and hybrid).",
-                          TimeValue(NanoSeconds(100)),
-                          MakeTimeAccessor(&RerouteController::m_switchOverTime),
+                          TimeValue(NanoSeconds(100)), MakeTimeAccessor(&RerouteController::m_switchOverTime),
                           MakeTimeChecker(Seconds(0)))
             .AddAttribute("WaitToRestore",
                           "A link that came back is used again only after it stayed up this long "
                           "(after detection), so a flapping link does not move traffic back and forth.",
-                          TimeValue(MicroSeconds(20)),
-                          MakeTimeAccessor(&RerouteController::m_waitToRestore),
+                          TimeValue(MicroSeconds(20)), MakeTimeAccessor(&RerouteController::m_waitToRestore),
                           MakeTimeChecker(Seconds(0)))
             .AddAttribute("StallTimeout",
                           "A port with messages queued on an up link whose credits of one kind are used up "
                           "and none come back for this long is reported stalled (a deadlock if several wait "
                           "on one another). 0 turns it off.",
-                          TimeValue(MicroSeconds(20)),
-                          MakeTimeAccessor(&RerouteController::m_stallTimeout),
+                          TimeValue(MicroSeconds(20)), MakeTimeAccessor(&RerouteController::m_stallTimeout),
                           MakeTimeChecker(Seconds(0)))
-            .AddTraceSource("Action",
-                            "A detection, switch-over, install, restore, partition or unprotected route.",
+            .AddTraceSource("Action", "A detection, switch-over, install, restore, partition or unprotected route.",
                             MakeTraceSourceAccessor(&RerouteController::m_actionTrace),
                             "ofab::RerouteController::ActionTracedCallback")
-            .AddTraceSource("Incident",
-                            "A step of an incident: opened, detected, rerouted, routers updated, ...",
+            .AddTraceSource("Incident", "A step of an incident: opened, detected, rerouted, routers updated, ...",
                             MakeTraceSourceAccessor(&RerouteController::m_incidentTrace),
                             "ofab::RerouteController::IncidentTracedCallback");
     return tid;
@@ -109,8 +98,7 @@ RerouteController::Attach(Fabric& fabric)
     m_noRoute.assign(g.NumNodes(), std::vector<uint8_t>(fabric.AcceleratorCount(), 0));
     for (const FabricLink& l : links)
     {
-        m_nominalBps[l.id] =
-            std::min(l.channel->GetLink(0)->GetCapacityBps(), l.channel->GetLink(1)->GetCapacityBps());
+        m_nominalBps[l.id] = std::min(l.channel->GetLink(0)->GetCapacityBps(), l.channel->GetLink(1)->GetCapacityBps());
         l.channel->TraceConnectWithoutContext("LossOfSignal",
                                               ns3::MakeBoundCallback(&RerouteController::OnSignal, this, l.id));
         l.channel->TraceConnectWithoutContext("SignalRestored",
@@ -134,8 +122,7 @@ RerouteController::Attach(Fabric& fabric)
     m_stalls->Start();
     for (uint32_t node = 0; node < g.NumNodes(); ++node)
     {
-        fabric.Router(node)->SetLinkDownHandler(
-            ns3::MakeCallback(&RerouteController::OnLinkDown, this).Bind(node));
+        fabric.Router(node)->SetLinkDownHandler(ns3::MakeCallback(&RerouteController::OnLinkDown, this).Bind(node));
     }
 }
 
@@ -324,8 +311,8 @@ RerouteController::InstallNow(const RoutePlan& plan, std::vector<std::size_t> in
         detail << plan.partitioned.size() << " accelerator pairs without a path, e.g.";
         for (std::size_t i = 0; i < plan.partitioned.size() && i < 3; ++i)
         {
-            detail << ' ' << g.node(g.AcceleratorNode(plan.partitioned[i].first)).name << "->"
-                   << g.node(g.AcceleratorNode(plan.partitioned[i].second)).name;
+            detail << ' ' << g.GetNode(g.AcceleratorNode(plan.partitioned[i].first)).name << "->"
+                   << g.GetNode(g.AcceleratorNode(plan.partitioned[i].second)).name;
         }
         Record("partition", how, detail.str());
     }
@@ -346,8 +333,8 @@ RerouteController::InstallNow(const RoutePlan& plan, std::vector<std::size_t> in
         ReportStep(partition);
         const Incident& inc = m_incidents[i];
         // A repair, or a change that broke nothing (a degradation), is handled once its new routes are in.
-        const bool anyDown = std::any_of(inc.links.begin(), inc.links.end(),
-                                         [this](uint32_t link) { return !m_physical[link].up; });
+        const bool anyDown =
+            std::any_of(inc.links.begin(), inc.links.end(), [this](uint32_t link) { return !m_physical[link].up; });
         if (!inc.rerouted && (inc.repair || !anyDown))
         {
             ReportRerouted(i, now);
@@ -420,8 +407,8 @@ std::string
 RerouteController::LinkName(uint32_t link) const
 {
     const topo::Graph& g = m_fabric->Graph();
-    const topo::Link& l = g.link(link);
-    return g.node(l.a).name + "-" + g.node(l.b).name;
+    const topo::Link& l = g.GetLink(link);
+    return g.GetNode(l.a).name + "-" + g.GetNode(l.b).name;
 }
 
 void

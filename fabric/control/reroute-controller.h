@@ -167,8 +167,8 @@ class RerouteController : public ns3::Object
     ns3::Time m_stallTimeout;
 
     Fabric* m_fabric = nullptr;
-    std::vector<LinkView> m_known;    ///< what the controller has been told (the oracle: the truth)
-    std::vector<LinkView> m_physical; ///< the truth, as last seen by the trace sinks
+    std::vector<LinkView> m_known;                 ///< what the controller has been told (the oracle: the truth)
+    std::vector<LinkView> m_physical;              ///< the truth, as last seen by the trace sinks
     std::vector<std::vector<uint32_t>> m_portLink; ///< [node][router port] -> graph link
     std::vector<ns3::EventId> m_restoreEvents;     ///< per link: pending wait-to-restore
     std::vector<Incident> m_incidents;
@@ -209,10 +209,10 @@ class RerouteController : public ns3::Object
     void AuditDeadlockFreedom();
 
     std::unique_ptr<StallDetector> m_stalls;
-    std::vector<double> m_nominalBps;              ///< per link: the smaller direction's capacity at the start
-    std::vector<std::vector<uint8_t>> m_noRoute;   ///< [node][dst]: the last plan has no path (not broken)
-    std::vector<std::vector<SavedEntry>> m_saved;  ///< per link: entries its local switch-overs replaced
-    std::vector<std::size_t> m_openIncidents;      ///< not yet rerouted
+    std::vector<double> m_nominalBps;             ///< per link: the smaller direction's capacity at the start
+    std::vector<std::vector<uint8_t>> m_noRoute;  ///< [node][dst]: the last plan has no path (not broken)
+    std::vector<std::vector<SavedEntry>> m_saved; ///< per link: entries its local switch-overs replaced
+    std::vector<std::size_t> m_openIncidents;     ///< not yet rerouted
     bool m_checkPending = false;
     bool m_deadlockRisk = false; ///< the last audit found a dependency cycle
     ns3::TracedCallback<ns3::Time, const std::string&, const std::string&, const std::string&> m_actionTrace;

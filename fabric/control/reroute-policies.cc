@@ -13,10 +13,8 @@ ReroutePolicyTypes()
 {
     // The TypeIds are looked up here, so every policy is registered before anyone asks ns-3 for one.
     static const std::vector<std::pair<std::string, std::string>> types{
-        {"oracle", OracleReroute::GetTypeId().GetName()},
-        {"local", LocalReroute::GetTypeId().GetName()},
-        {"global", GlobalReroute::GetTypeId().GetName()},
-        {"hybrid", HybridReroute::GetTypeId().GetName()},
+        {"oracle", OracleReroute::GetTypeId().GetName()},     {"local", LocalReroute::GetTypeId().GetName()},
+        {"global", GlobalReroute::GetTypeId().GetName()},     {"hybrid", HybridReroute::GetTypeId().GetName()},
         {"external", ExternalReroute::GetTypeId().GetName()},
     };
     return types;

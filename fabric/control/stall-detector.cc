@@ -79,9 +79,10 @@ StallDetector::Sample()
         if (stalled && !w.reported)
         {
             ++m_stalls;
-            m_report(m_fabric.Graph().node(w.node).name, w.port,
+            m_report(m_fabric.Graph().GetNode(w.node).name, w.port,
                      std::to_string(port->GetQueuedMessages()) + " messages queued, " + which +
-                         " used up and none returned for " + std::to_string(static_cast<int64_t>(m_timeout.ToDouble(ns3::Time::NS))) +
+                         " used up and none returned for " +
+                         std::to_string(static_cast<int64_t>(m_timeout.ToDouble(ns3::Time::NS))) +
                          " ns: the receiver is not draining (a deadlock if it persists)");
         }
         w.reported = stalled;

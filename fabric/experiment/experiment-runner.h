@@ -19,9 +19,9 @@ namespace ofab
 struct RunResult
 {
     RunSummary summary;
-    uint64_t events = 0;   ///< simulator events executed
-    double wallS = 0;      ///< wall time of the simulation loop
-    double simTimeNs = 0;  ///< simulated time reached
+    uint64_t events = 0;  ///< simulator events executed
+    double wallS = 0;     ///< wall time of the simulation loop
+    double simTimeNs = 0; ///< simulated time reached
 };
 
 /**

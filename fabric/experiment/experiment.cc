@@ -20,9 +20,8 @@ namespace ofab
 namespace
 {
 
-const std::vector<std::string> kTopLevelKeys{"name",      "description", "seed",   "duration",
-                                             "topology",  "links",       "protocol", "workloads",
-                                             "faults",    "controller",  "outputs",  "variants"};
+const std::vector<std::string> kTopLevelKeys{"name",     "description", "seed",   "duration",   "topology", "links",
+                                             "protocol", "workloads",   "faults", "controller", "outputs",  "variants"};
 
 /// Directory of a file path, with its trailing slash ("" for a bare file name).
 std::string
@@ -183,8 +182,8 @@ LoadProtocol(const ConfigDocument& doc, Experiment& x)
     const BoundSection endpoint = BindSection(doc, node, "endpoint", "protocol", endpointFactory);
     const BoundSection sw = BindSection(doc, node, "switch", "protocol", switchFactory);
     // The fabric sets these from the topology; a value in the file would be silently overwritten.
-    for (const auto& [section, attribute] : {std::pair<const BoundSection*, const char*>{&port, "RoutingGroup"},
-                                             {&endpoint, "AcceleratorId"}})
+    for (const auto& [section, attribute] :
+         {std::pair<const BoundSection*, const char*>{&port, "RoutingGroup"}, {&endpoint, "AcceleratorId"}})
     {
         if (section->Sets(attribute))
         {
@@ -259,10 +258,11 @@ LoadLinkClasses(const ConfigDocument& doc, Experiment& x, const YAML::Node& clas
     }
     if (!classes.IsMap())
     {
-        throw doc.ErrorAt("links.classes", classes.Mark(), "expected a section per link class, e.g. uplink: {file: ...}");
+        throw doc.ErrorAt("links.classes", classes.Mark(),
+                          "expected a section per link class, e.g. uplink: {file: ...}");
     }
     std::vector<std::string> present;
-    for (const topo::Link& l : x.graph.links())
+    for (const topo::Link& l : x.graph.GetLinks())
     {
         if (std::find(present.begin(), present.end(), l.linkClass) == present.end())
         {
@@ -276,7 +276,8 @@ LoadLinkClasses(const ConfigDocument& doc, Experiment& x, const YAML::Node& clas
         if (std::find(present.begin(), present.end(), name) == present.end())
         {
             throw doc.ErrorAt(path, it->first.Mark(),
-                              "this topology has no links of class '" + name + "'; its classes are " + ListNames(present));
+                              "this topology has no links of class '" + name + "'; its classes are " +
+                                  ListNames(present));
         }
         LinkSpec spec = BuildExperimentLinks(doc, it->second, path, DirectoryOf(doc.Origin()), &x.links);
         spec.ApplyTo(x.fabric.photonicsByClass[name]);

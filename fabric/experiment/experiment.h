@@ -1,11 +1,11 @@
 #ifndef OFAB_FABRIC_EXPERIMENT_EXPERIMENT_H
 #define OFAB_FABRIC_EXPERIMENT_EXPERIMENT_H
 
+#include "ofab/fabric/assembly/fabric.h"
 #include "ofab/fabric/config/attribute-binder.h"
 #include "ofab/fabric/config/config-document.h"
 #include "ofab/fabric/experiment/link-spec.h"
 #include "ofab/fabric/faults/fault-spec.h"
-#include "ofab/fabric/assembly/fabric.h"
 #include "ofab/fabric/workloads/workload.h"
 
 #include "ns3/nstime.h"
@@ -23,10 +23,10 @@ namespace ofab
 /// Where a run writes its results.
 struct OutputSpec
 {
-    std::string trace;          ///< HDF5 trace path ("" = none)
-    std::string summaryJson;    ///< summary JSON path ("" = none)
-    ns3::Time throughputBin;    ///< width of a /links/throughput time bin
-    ns3::Time recoveryWindow;   ///< averaging window of T_recover95 (whole bins)
+    std::string trace;           ///< HDF5 trace path ("" = none)
+    std::string summaryJson;     ///< summary JSON path ("" = none)
+    ns3::Time throughputBin;     ///< width of a /links/throughput time bin
+    ns3::Time recoveryWindow;    ///< averaging window of T_recover95 (whole bins)
     ns3::Time recoveryReference; ///< span before a fault its throughput is compared with (0: since the previous fault)
 };
 
@@ -52,14 +52,14 @@ struct Experiment
     ns3::Time duration;
     topo::Graph graph;
     FabricSpec fabric;
-    LinkSpec links;                            ///< the default link
+    LinkSpec links;                              ///< the default link
     std::map<std::string, LinkSpec> linkClasses; ///< links of a graph link class that differ from the default
     std::vector<ns3::Ptr<Workload>> workloads;
     std::vector<std::string> workloadTypes; ///< the `type` of each workload, for the resolved config
     std::vector<BoundSection> workloadKeys; ///< which key set which attribute, for errors at install
     YAML::Mark topologyMark;                ///< where the topology section starts, for fabric errors
     OutputSpec outputs;
-    FaultPlan faults;                       ///< nodes and links resolved; sources checked at run time
+    FaultPlan faults;                             ///< nodes and links resolved; sources checked at run time
     std::optional<ns3::ObjectFactory> controller; ///< a RerouteController, when the file has `controller:`
 
     /// The whole configuration with every default filled in (for --dry-run and the trace).

@@ -1,9 +1,9 @@
 #include "ofab/fabric/experiment/fault-config.h"
 
-#include "ofab/foundation/unit-text.h"
 #include "ofab/fabric/config/config-values.h"
-#include "ofab/fabric/faults/fault-elements.h"
 #include "ofab/fabric/experiment/fault-event-config.h"
+#include "ofab/fabric/faults/fault-elements.h"
+#include "ofab/foundation/unit-text.h"
 
 #include <algorithm>
 
@@ -71,19 +71,18 @@ ParseGroups(const FaultReader& r, const YAML::Node& section, YAML::Node& out)
             const std::string listPath = JoinKey(path, key);
             if (!list.IsSequence())
             {
-                throw r.doc.ErrorAt(listPath, list.Mark(), std::string("expected a list of ") +
-                                                               (key[0] == 'l' && key[1] == 'i'
-                                                                    ? "links: ids or [n0, n1] pairs"
-                                                                    : "laser sources: {node, index}"));
+                throw r.doc.ErrorAt(listPath, list.Mark(),
+                                    std::string("expected a list of ") + (key[0] == 'l' && key[1] == 'i'
+                                                                              ? "links: ids or [n0, n1] pairs"
+                                                                              : "laser sources: {node, index}"));
             }
             for (std::size_t i = 0; i < list.size(); ++i)
             {
                 const std::string itemPath = listPath + "[" + std::to_string(i) + "]";
                 if (std::string(key) == "links")
                 {
-                    const uint32_t l = list[i].IsSequence()
-                                           ? ResolveLinkBetween(r.doc, list[i], itemPath, r.graph)
-                                           : ResolveLinkId(r.doc, list[i], itemPath, r.graph);
+                    const uint32_t l = list[i].IsSequence() ? ResolveLinkBetween(r.doc, list[i], itemPath, r.graph)
+                                                            : ResolveLinkId(r.doc, list[i], itemPath, r.graph);
                     if (std::find(g.links.begin(), g.links.end(), l) == g.links.end())
                     {
                         g.links.push_back(l);
@@ -165,8 +164,9 @@ LoadFaults(const ConfigDocument& doc, const YAML::Node& section, const topo::Gra
     {
         if (!events.IsSequence())
         {
-            throw doc.ErrorAt(eventsPath, events.Mark(), "expected a list of faults, e.g. "
-                                                         "- {at: 20us, kind: fibre_cut, link: 3}");
+            throw doc.ErrorAt(eventsPath, events.Mark(),
+                              "expected a list of faults, e.g. "
+                              "- {at: 20us, kind: fibre_cut, link: 3}");
         }
         for (std::size_t i = 0; i < events.size(); ++i)
         {

@@ -1,8 +1,8 @@
 #include "ofab/fabric/experiment/fault-event-config.h"
 
-#include "ofab/foundation/unit-text.h"
 #include "ofab/fabric/config/config-values.h"
 #include "ofab/fabric/faults/fault-elements.h"
+#include "ofab/foundation/unit-text.h"
 
 #include <cctype>
 #include <map>
@@ -29,12 +29,12 @@ CheckSplitNames(const ConfigDocument& doc, const YAML::Node& item, const std::st
         if (key.find(')') != std::string::npos || (!key.empty() && std::isdigit(static_cast<unsigned char>(key[0]))))
         {
             throw doc.ErrorAt(JoinKey(path, key), it->first.Mark(),
-                              "unexpected key '" + key + "': a node name with commas inside {...} must be quoted, "
-                              "e.g. node: \"a(0,1)\", or given as coordinates [0, 1]");
+                              "unexpected key '" + key +
+                                  "': a node name with commas inside {...} must be quoted, "
+                                  "e.g. node: \"a(0,1)\", or given as coordinates [0, 1]");
         }
     }
 }
-
 
 /// `link: 3` or `between: [n0, n1]`; returns the first node named (end a for `link:`).
 uint32_t
@@ -51,7 +51,7 @@ ParseLink(const FaultReader& r, const SectionReader& sr, FaultSpec& s, YAML::Nod
     if (hasLink)
     {
         s.link = ResolveLinkId(r.doc, sr.Node()["link"], JoinKey(path, "link"), r.graph);
-        first = r.graph.link(s.link).a;
+        first = r.graph.GetLink(s.link).a;
     }
     else
     {
@@ -88,14 +88,14 @@ ParseLaserLine(const FaultReader& r, const SectionReader& sr, FaultSpec& s, YAML
         if (sr.Has("from"))
         {
             s.node = ResolveNode(r.doc, sr.Node()["from"], JoinKey(path, "from"), r.graph);
-            const topo::Link& l = r.graph.link(s.link);
+            const topo::Link& l = r.graph.GetLink(s.link);
             if (s.node != l.a && s.node != l.b)
             {
-                throw sr.ErrorAt("from", "'" + r.graph.node(s.node).name + "' is not an end of link " +
+                throw sr.ErrorAt("from", "'" + r.graph.GetNode(s.node).name + "' is not an end of link " +
                                              std::to_string(s.link) + " (" + LinkEnds(r.graph, s.link) + ")");
             }
         }
-        out["from"] = r.graph.node(s.node).name;
+        out["from"] = r.graph.GetNode(s.node).name;
     }
     if (!sr.Has("line"))
     {
@@ -122,8 +122,8 @@ ParseFlap(const SectionReader& sr, FaultSpec& s, YAML::Node& out)
     s.downFor = sr.Duration("down_for", ns3::PicoSeconds(s.period.GetPicoSeconds() / 2), ns3::PicoSeconds(1));
     if (s.downFor >= s.period)
     {
-        throw sr.ErrorAt("down_for", "expected less than the period (" + FormatTime(s.period) + "), got " +
-                                         FormatTime(s.downFor));
+        throw sr.ErrorAt("down_for",
+                         "expected less than the period (" + FormatTime(s.period) + "), got " + FormatTime(s.downFor));
     }
     out["period"] = FormatTime(s.period);
     out["down_for"] = FormatTime(s.downFor);
@@ -133,11 +133,13 @@ ParseFlap(const SectionReader& sr, FaultSpec& s, YAML::Node& out)
 const std::map<std::string, FaultKind>&
 KindsByName()
 {
-    static const std::map<std::string, FaultKind> kinds{
-        {"fibre_cut", FaultKind::FibreCut},     {"laser_line", FaultKind::LaserLine},
-        {"laser_source", FaultKind::LaserSource}, {"switch", FaultKind::Switch},
-        {"accelerator", FaultKind::Accelerator}, {"flap", FaultKind::Flap},
-        {"group", FaultKind::Group}};
+    static const std::map<std::string, FaultKind> kinds{{"fibre_cut", FaultKind::FibreCut},
+                                                        {"laser_line", FaultKind::LaserLine},
+                                                        {"laser_source", FaultKind::LaserSource},
+                                                        {"switch", FaultKind::Switch},
+                                                        {"accelerator", FaultKind::Accelerator},
+                                                        {"flap", FaultKind::Flap},
+                                                        {"group", FaultKind::Group}};
     return kinds;
 }
 
@@ -192,7 +194,7 @@ ParseSourceRef(const FaultReader& r, const YAML::Node& n, const std::string& pat
         s.key = r.Key(path, n);
     }
     out = YAML::Node(YAML::NodeType::Map);
-    out["node"] = r.graph.node(s.node).name;
+    out["node"] = r.graph.GetNode(s.node).name;
     if (s.index >= 0)
     {
         out["index"] = s.index;
@@ -271,7 +273,8 @@ ParseFaultEvent(const FaultReader& r, const YAML::Node& item, const std::string&
     case FaultKind::LaserLineDegraded:
         ParseLaserLine(r, sr, s, out);
         break;
-    case FaultKind::LaserSource: {
+    case FaultKind::LaserSource:
+    {
         if (!sr.Has("source"))
         {
             throw sr.Missing("source", "the laser source: `{node: <name>, index: <n>}`, or a node for all its sources");
@@ -282,17 +285,19 @@ ParseFaultEvent(const FaultReader& r, const YAML::Node& item, const std::string&
         break;
     }
     case FaultKind::Switch:
-    case FaultKind::Accelerator: {
+    case FaultKind::Accelerator:
+    {
         if (!sr.Has("node"))
         {
             throw sr.Missing("node", std::string("the ") + ToString(s.kind) + "'s name or id");
         }
         const auto role = s.kind == FaultKind::Switch ? topo::NodeRole::Switch : topo::NodeRole::Accelerator;
         s.node = ResolveNode(r.doc, item["node"], JoinKey(path, "node"), r.graph, role);
-        out["node"] = r.graph.node(s.node).name;
+        out["node"] = r.graph.GetNode(s.node).name;
         break;
     }
-    case FaultKind::Group: {
+    case FaultKind::Group:
+    {
         std::vector<std::string> names;
         for (const auto& g : groups)
         {
@@ -301,7 +306,7 @@ ParseFaultEvent(const FaultReader& r, const YAML::Node& item, const std::string&
         if (names.empty())
         {
             throw sr.ErrorAt("group", "no groups are declared: add them under faults.groups, e.g. "
-                                     "groups: {bundle-a: {links: [3, 4]}}");
+                                      "groups: {bundle-a: {links: [3, 4]}}");
         }
         s.group = sr.Choice("group", "", names);
         if (s.group.empty())
@@ -337,8 +342,8 @@ ParseFaultEvent(const FaultReader& r, const YAML::Node& item, const std::string&
         s.repairAt = sr.Duration("repair_at", ns3::Time(), ns3::Time());
         if (s.repairAt <= s.at)
         {
-            throw sr.ErrorAt("repair_at", "expected a time after `at` (" + FormatTime(s.at) + "), got " +
-                                              FormatTime(s.repairAt));
+            throw sr.ErrorAt("repair_at",
+                             "expected a time after `at` (" + FormatTime(s.at) + "), got " + FormatTime(s.repairAt));
         }
         out["repair_at"] = FormatTime(s.repairAt);
     }

@@ -38,7 +38,7 @@ struct LinkSpec
     ns3::Ptr<LaserSource> laser; ///< built and validated: one example of what the fabric will build
     ns3::Ptr<PhotonicLink> link;
     std::vector<std::shared_ptr<const ConfigDocument>> files; ///< link files the layers came from
-    std::vector<LinkLayer> layers;                             ///< in the order applied
+    std::vector<LinkLayer> layers;                            ///< in the order applied
     std::vector<BoundSection> laserLayers;
     std::vector<BoundSection> linkLayers;
 

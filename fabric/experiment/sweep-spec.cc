@@ -145,8 +145,9 @@ LoadAxis(const ConfigDocument& doc, const YAML::Node& node, const std::string& k
 {
     if (!node.IsMap())
     {
-        throw doc.ErrorAt(keyPath, node.Mark(),
-                          "expected an axis: {key: <experiment key>, values: [...]} or {name: <name>, zip: {<key>: [...], ...}}");
+        throw doc.ErrorAt(
+            keyPath, node.Mark(),
+            "expected an axis: {key: <experiment key>, values: [...]} or {name: <name>, zip: {<key>: [...], ...}}");
     }
     ExpectOnlyKeys(doc, node, keyPath, kAxisKeys);
     SweepAxis axis;
@@ -164,8 +165,8 @@ LoadAxis(const ConfigDocument& doc, const YAML::Node& node, const std::string& k
         axis.keyMarks.push_back(key.Mark());
         if (!Present(Child(node, "values")))
         {
-            throw doc.ErrorAt(JoinKey(keyPath, "values"), node.Mark(), "missing: expected the list of values of '" +
-                                                                           key.Scalar() + "'");
+            throw doc.ErrorAt(JoinKey(keyPath, "values"), node.Mark(),
+                              "missing: expected the list of values of '" + key.Scalar() + "'");
         }
         axis.values.push_back(ReadValues(doc, Child(node, "values"), JoinKey(keyPath, "values")));
         axis.name = LastName(key.Scalar());
@@ -318,7 +319,8 @@ LoadSweep(const ConfigDocument& doc)
     spec.name = top.Text("name", std::filesystem::path(doc.Origin()).stem().string());
     if (Sanitize(spec.name) != spec.name || spec.name.empty())
     {
-        throw top.ErrorAt("name", "expected a name of letters, digits, '.', '-', '+' or '_' (it names the output folder)");
+        throw top.ErrorAt("name",
+                          "expected a name of letters, digits, '.', '-', '+' or '_' (it names the output folder)");
     }
     spec.description = top.Text("description", "");
     if (!top.Has("base"))
@@ -326,7 +328,8 @@ LoadSweep(const ConfigDocument& doc)
         throw top.Missing("base", "the experiment file every point starts from (relative to the sweep file)");
     }
     const std::filesystem::path base = top.Text("base", "");
-    spec.base = base.is_absolute() ? base.string() : (std::filesystem::path(doc.Origin()).parent_path() / base).string();
+    spec.base =
+        base.is_absolute() ? base.string() : (std::filesystem::path(doc.Origin()).parent_path() / base).string();
     if (!std::filesystem::is_regular_file(spec.base))
     {
         throw top.ErrorAt("base", "no experiment file " + spec.base);

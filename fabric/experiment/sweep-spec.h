@@ -19,13 +19,13 @@ namespace ofab
  */
 struct SweepAxis
 {
-    std::string name;                             ///< column of the index, part of each point's name
-    std::vector<std::string> keys;                ///< dotted experiment keys (`workloads.0.load`)
-    std::vector<std::vector<YAML::Node>> values;  ///< values[key][setting]
-    std::vector<std::string> labels;              ///< one per setting, safe in a folder name
-    std::vector<YAML::Mark> keyMarks;             ///< where each key is written in the sweep file
-    std::string keyPath;                          ///< `axes[2]`, for errors
-    bool zipped = false;                          ///< written as `zip:` (else `key:` + `values:`)
+    std::string name;                            ///< column of the index, part of each point's name
+    std::vector<std::string> keys;               ///< dotted experiment keys (`workloads.0.load`)
+    std::vector<std::vector<YAML::Node>> values; ///< values[key][setting]
+    std::vector<std::string> labels;             ///< one per setting, safe in a folder name
+    std::vector<YAML::Mark> keyMarks;            ///< where each key is written in the sweep file
+    std::string keyPath;                         ///< `axes[2]`, for errors
+    bool zipped = false;                         ///< written as `zip:` (else `key:` + `values:`)
     std::size_t Size() const { return labels.size(); }
 };
 
@@ -54,10 +54,10 @@ struct SweepPoint
  */
 struct SweepSpec
 {
-    std::string file;        ///< the sweep file
+    std::string file; ///< the sweep file
     std::string name;
     std::string description;
-    std::string base;        ///< the base experiment, as a path usable from the current directory
+    std::string base; ///< the base experiment, as a path usable from the current directory
     std::vector<std::pair<std::string, YAML::Node>> fixed; ///< `set:`
     std::vector<YAML::Mark> fixedMarks;
     std::vector<SweepAxis> axes;

@@ -49,7 +49,7 @@ NodeExamples(const topo::Graph& graph, std::optional<topo::NodeRole> role)
 {
     std::vector<std::string> names;
     std::size_t total = 0;
-    for (const topo::Node& n : graph.nodes())
+    for (const topo::Node& n : graph.GetNodes())
     {
         if (role && n.role != *role)
         {
@@ -79,8 +79,8 @@ NodeExamples(const topo::Graph& graph, std::optional<topo::NodeRole> role)
 }
 
 uint32_t
-ResolveNode(const ConfigDocument& doc, const YAML::Node& value, const std::string& keyPath,
-            const topo::Graph& graph, std::optional<topo::NodeRole> role)
+ResolveNode(const ConfigDocument& doc, const YAML::Node& value, const std::string& keyPath, const topo::Graph& graph,
+            std::optional<topo::NodeRole> role)
 {
     const auto naming = [&] {
         const std::string examples = NodeExamples(graph, role);
@@ -103,7 +103,7 @@ ResolveNode(const ConfigDocument& doc, const YAML::Node& value, const std::strin
             coord.push_back(static_cast<int>(v));
             shown += (shown.empty() ? "" : ", ") + t;
         }
-        for (const topo::Node& n : graph.nodes())
+        for (const topo::Node& n : graph.GetNodes())
         {
             if (n.coord == coord && !id)
             {
@@ -112,8 +112,7 @@ ResolveNode(const ConfigDocument& doc, const YAML::Node& value, const std::strin
         }
         if (!id)
         {
-            throw doc.ErrorAt(keyPath, value.Mark(),
-                              "no node at coordinates [" + shown + "]; " + naming());
+            throw doc.ErrorAt(keyPath, value.Mark(), "no node at coordinates [" + shown + "]; " + naming());
         }
     }
     else if (value.IsScalar())
@@ -134,7 +133,7 @@ ResolveNode(const ConfigDocument& doc, const YAML::Node& value, const std::strin
         if (!id)
         {
             std::vector<std::string> names;
-            for (const topo::Node& n : graph.nodes())
+            for (const topo::Node& n : graph.GetNodes())
             {
                 names.push_back(n.name);
             }
@@ -150,7 +149,7 @@ ResolveNode(const ConfigDocument& doc, const YAML::Node& value, const std::strin
         throw doc.ErrorAt(keyPath, value.IsDefined() ? value.Mark() : YAML::Mark::null_mark(),
                           "expected a node: its name, id or coordinates; " + naming());
     }
-    const topo::Node& n = graph.node(*id);
+    const topo::Node& n = graph.GetNode(*id);
     if (role && n.role != *role)
     {
         throw doc.ErrorAt(keyPath, value.Mark(),
@@ -162,12 +161,10 @@ ResolveNode(const ConfigDocument& doc, const YAML::Node& value, const std::strin
 }
 
 uint32_t
-ResolveLinkId(const ConfigDocument& doc, const YAML::Node& value, const std::string& keyPath,
-              const topo::Graph& graph)
+ResolveLinkId(const ConfigDocument& doc, const YAML::Node& value, const std::string& keyPath, const topo::Graph& graph)
 {
     const std::string expected = "a link id from 0 to " + std::to_string(graph.NumLinks() - 1) +
-                                 " (this topology has " +
-                                 std::to_string(graph.NumLinks()) + " links)";
+                                 " (this topology has " + std::to_string(graph.NumLinks()) + " links)";
     const std::string text = value.IsScalar() ? value.Scalar() : "";
     if (!IsWholeNumber(text) || std::strtoul(text.c_str(), nullptr, 10) >= graph.NumLinks())
     {
@@ -200,7 +197,7 @@ ResolveLinkBetween(const ConfigDocument& doc, const YAML::Node& value, const std
     const uint32_t b = ResolveNode(doc, value[1], keyPath, graph);
     std::vector<uint32_t> links;
     std::vector<std::string> neighbours;
-    for (const topo::Adjacency& adj : graph.neighbours(a))
+    for (const topo::Adjacency& adj : graph.GetNeighbours(a))
     {
         if (adj.neighbour == b)
         {
@@ -208,18 +205,18 @@ ResolveLinkBetween(const ConfigDocument& doc, const YAML::Node& value, const std
         }
         if (neighbours.size() < 6)
         {
-            neighbours.push_back(graph.node(adj.neighbour).name);
+            neighbours.push_back(graph.GetNode(adj.neighbour).name);
         }
     }
-    if (graph.degree(a) > neighbours.size())
+    if (graph.GetDegree(a) > neighbours.size())
     {
-        neighbours.push_back(std::to_string(graph.degree(a) - neighbours.size()) + " more");
+        neighbours.push_back(std::to_string(graph.GetDegree(a) - neighbours.size()) + " more");
     }
     if (links.empty())
     {
         throw doc.ErrorAt(keyPath, value.Mark(),
-                          "no link joins " + graph.node(a).name + " and " + graph.node(b).name + "; " +
-                              graph.node(a).name + " is linked to " + ListNames(neighbours));
+                          "no link joins " + graph.GetNode(a).name + " and " + graph.GetNode(b).name + "; " +
+                              graph.GetNode(a).name + " is linked to " + ListNames(neighbours));
     }
     if (links.size() > 1)
     {
@@ -229,8 +226,8 @@ ResolveLinkBetween(const ConfigDocument& doc, const YAML::Node& value, const std
             ids.push_back(std::to_string(l));
         }
         throw doc.ErrorAt(keyPath, value.Mark(),
-                          graph.node(a).name + " and " + graph.node(b).name + " are joined by links " + ListNames(ids) +
-                              ": name one with `link:`");
+                          graph.GetNode(a).name + " and " + graph.GetNode(b).name + " are joined by links " +
+                              ListNames(ids) + ": name one with `link:`");
     }
     if (first)
     {
@@ -242,8 +239,8 @@ ResolveLinkBetween(const ConfigDocument& doc, const YAML::Node& value, const std
 std::string
 LinkEnds(const topo::Graph& graph, uint32_t link)
 {
-    const topo::Link& l = graph.link(link);
-    return graph.node(l.a).name + " - " + graph.node(l.b).name;
+    const topo::Link& l = graph.GetLink(link);
+    return graph.GetNode(l.a).name + " - " + graph.GetNode(l.b).name;
 }
 
 } // namespace ofab

@@ -43,9 +43,8 @@ FaultInjector::Inject(const FaultSpec& spec)
         {
             const FaultKind kind = f.kind;
             const std::string element = f.element;
-            m_events.push_back(ns3::Simulator::Schedule(spec.at - now, [this, key, kind, element] {
-                ExecuteRepair(key, kind, element);
-            }));
+            m_events.push_back(ns3::Simulator::Schedule(
+                spec.at - now, [this, key, kind, element] { ExecuteRepair(key, kind, element); }));
             return out;
         }
         if (!inEffect)

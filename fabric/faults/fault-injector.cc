@@ -34,16 +34,14 @@ FaultInjector::GetTypeId()
             .SetParent<ns3::Object>()
             .SetGroupName("Ofab")
             .AddConstructor<FaultInjector>()
-            .AddTraceSource("Fault",
-                            "A fault or repair was applied to the models: (time, kind, element, detail, isRepair).",
-                            ns3::MakeTraceSourceAccessor(&FaultInjector::m_faultTrace),
-                            "ofab::FaultInjector::FaultTracedCallback")
+            .AddTraceSource(
+                "Fault", "A fault or repair was applied to the models: (time, kind, element, detail, isRepair).",
+                ns3::MakeTraceSourceAccessor(&FaultInjector::m_faultTrace), "ofab::FaultInjector::FaultTracedCallback")
             .AddTraceSource("LinkFailed",
                             "A link entered (true) or left (false) the failed set: cut, or a direction without lines.",
                             ns3::MakeTraceSourceAccessor(&FaultInjector::m_linkFailedTrace),
                             "ofab::FaultInjector::LinkFailedTracedCallback")
-            .AddTraceSource("Refused",
-                            "An injected action came due with nothing to do: (time, kind, element, reason).",
+            .AddTraceSource("Refused", "An injected action came due with nothing to do: (time, kind, element, reason).",
                             ns3::MakeTraceSourceAccessor(&FaultInjector::m_refusedTrace),
                             "ofab::FaultInjector::RefusedTracedCallback");
     return tid;
@@ -202,8 +200,7 @@ FaultInjector::AssignStreams(int64_t stream)
 
 template <class Make>
 void
-FaultInjector::DrawElement(const FailureRates& rates, ns3::ExponentialRandomVariable& rv, ns3::Time until,
-                           Make&& make)
+FaultInjector::DrawElement(const FailureRates& rates, ns3::ExponentialRandomVariable& rv, ns3::Time until, Make&& make)
 {
     ns3::Time t = m_stochastic.start;
     int64_t fault = -1;
@@ -260,7 +257,7 @@ FaultInjector::DrawStochastic(ns3::Time until)
     {
         DrawElement(s.laserSources, *m_rv[2], until, [&] { return resolver.Source(src); });
     }
-    for (const topo::Node& n : g.nodes())
+    for (const topo::Node& n : g.GetNodes())
     {
         if (s.switches.Enabled() && n.role == topo::NodeRole::Switch)
         {

@@ -1,11 +1,11 @@
 #ifndef OFAB_FABRIC_FAULTS_FAULT_INJECTOR_H
 #define OFAB_FABRIC_FAULTS_FAULT_INJECTOR_H
 
+#include "ofab/fabric/assembly/fabric.h"
 #include "ofab/fabric/faults/fault-resolve.h"
 #include "ofab/fabric/faults/fault-spec.h"
 #include "ofab/fabric/faults/fault-state.h"
 #include "ofab/fabric/faults/laser-map.h"
-#include "ofab/fabric/assembly/fabric.h"
 
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"
@@ -65,10 +65,10 @@ class FaultInjector : public ns3::Object
     /// What Inject() did with one request.
     struct LiveOutcome
     {
-        bool applied = false;     ///< done now (the models already changed); false: scheduled for `at`
+        bool applied = false; ///< done now (the models already changed); false: scheduled for `at`
         ns3::Time at;
         uint32_t fault = UINT32_MAX; ///< index into GetFaults(): the fault made, or the fault a repair undid now
-        std::string element;      ///< as the trace names it: "link 3", "laser a(1,0)#0 line 2" ...
+        std::string element;         ///< as the trace names it: "link 3", "laser a(1,0)#0 line 2" ...
         std::string detail;
     };
 

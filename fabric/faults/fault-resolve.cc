@@ -1,7 +1,7 @@
 #include "ofab/fabric/faults/fault-resolve.h"
 
-#include "ofab/foundation/unit-text.h"
 #include "ofab/fabric/faults/fault-elements.h"
+#include "ofab/foundation/unit-text.h"
 
 #include <algorithm>
 #include <sstream>
@@ -37,7 +37,7 @@ std::vector<uint32_t>
 FaultResolver::SourcesOf(const SourceRef& ref) const
 {
     const auto& mine = m_lasers.OfNode(ref.node);
-    const std::string& name = m_graph.node(ref.node).name;
+    const std::string& name = m_graph.GetNode(ref.node).name;
     if (mine.empty())
     {
         throw ref.key.Error("'" + name + "' has no laser sources (it has no links)");
@@ -63,7 +63,7 @@ FaultResolver::SourcesName(const std::vector<uint32_t>& sources) const
     {
         return m_lasers.Name(sources.front());
     }
-    return "lasers of " + m_graph.node(m_lasers.Sources()[sources.front()].node).name;
+    return "lasers of " + m_graph.GetNode(m_lasers.Sources()[sources.front()].node).name;
 }
 
 std::string
@@ -122,8 +122,8 @@ FaultResolver::Switch(uint32_t node) const
 {
     InjectedFault f;
     f.kind = FaultKind::Switch;
-    f.element = "switch " + m_graph.node(node).name;
-    for (const topo::Adjacency& adj : m_graph.neighbours(node))
+    f.element = "switch " + m_graph.GetNode(node).name;
+    for (const topo::Adjacency& adj : m_graph.GetNeighbours(node))
     {
         f.target.links.push_back(adj.link);
     }
@@ -158,7 +158,8 @@ FaultResolver::Resolve(const FaultSpec& spec) const
     {
     case FaultKind::FibreCut:
         return Link(spec.link);
-    case FaultKind::Flap: {
+    case FaultKind::Flap:
+    {
         InjectedFault f = Link(spec.link);
         f.kind = FaultKind::Flap;
         f.cycles = spec.count;
@@ -170,7 +171,8 @@ FaultResolver::Resolve(const FaultSpec& spec) const
         return f;
     }
     case FaultKind::LaserLine:
-    case FaultKind::LaserLineDegraded: {
+    case FaultKind::LaserLineDegraded:
+    {
         std::vector<uint32_t> sources;
         if (spec.viaSource)
         {
@@ -178,7 +180,7 @@ FaultResolver::Resolve(const FaultSpec& spec) const
         }
         else
         {
-            const uint8_t end = m_graph.link(spec.link).a == spec.node ? 0 : 1;
+            const uint8_t end = m_graph.GetLink(spec.link).a == spec.node ? 0 : 1;
             sources = {m_lasers.Feeding(spec.link, end)};
         }
         InjectedFault f;
@@ -208,7 +210,8 @@ FaultResolver::Resolve(const FaultSpec& spec) const
         }
         return f;
     }
-    case FaultKind::LaserSource: {
+    case FaultKind::LaserSource:
+    {
         const auto sources = SourcesOf(spec.source);
         InjectedFault f;
         f.kind = FaultKind::LaserSource;
@@ -221,10 +224,11 @@ FaultResolver::Resolve(const FaultSpec& spec) const
     }
     case FaultKind::Switch:
         return Switch(spec.node);
-    case FaultKind::Accelerator: {
+    case FaultKind::Accelerator:
+    {
         InjectedFault f = Switch(spec.node);
         f.kind = FaultKind::Accelerator;
-        f.element = "accelerator " + m_graph.node(spec.node).name;
+        f.element = "accelerator " + m_graph.GetNode(spec.node).name;
         f.target.isolated = {static_cast<uint32_t>(m_graph.AcceleratorIndex(spec.node))};
         f.detail += "; endpoint isolated";
         return f;

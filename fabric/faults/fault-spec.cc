@@ -31,8 +31,8 @@ ToString(FaultKind k)
 const std::vector<std::string>&
 FaultKindNames()
 {
-    static const std::vector<std::string> names{"fibre_cut", "laser_line", "laser_source", "switch",
-                                                "accelerator", "flap",     "group",        "repair"};
+    static const std::vector<std::string> names{"fibre_cut",   "laser_line", "laser_source", "switch",
+                                                "accelerator", "flap",       "group",        "repair"};
     return names;
 }
 

@@ -60,22 +60,22 @@ struct SourceRef
 struct FaultSpec
 {
     FaultKind kind = FaultKind::FibreCut;
-    bool repair = false;         ///< `kind: repair, of: <kind>`: undoes the active fault on the same element
+    bool repair = false; ///< `kind: repair, of: <kind>`: undoes the active fault on the same element
     ns3::Time at;
-    bool hasRepairAt = false;    ///< `repair_at:` on a fault: shorthand for a repair entry
+    bool hasRepairAt = false; ///< `repair_at:` on a fault: shorthand for a repair entry
     ns3::Time repairAt;
-    uint32_t link = 0;           ///< fibre_cut, flap, and laser_line named by link
-    uint32_t node = 0;           ///< switch, accelerator; laser_line named by link: the transmitting node
-    bool viaSource = false;      ///< laser_line named by `source:` rather than by link
-    SourceRef source;            ///< laser_source, laser_line by source
+    uint32_t link = 0;      ///< fibre_cut, flap, and laser_line named by link
+    uint32_t node = 0;      ///< switch, accelerator; laser_line named by link: the transmitting node
+    bool viaSource = false; ///< laser_line named by `source:` rather than by link
+    SourceRef source;       ///< laser_source, laser_line by source
     uint32_t line = 0;
-    double powerDropDb = 0;      ///< LaserLineDegraded
-    ns3::Time period;            ///< flap: down at at + k period, ...
-    ns3::Time downFor;           ///< ... up again down_for later
-    uint32_t count = 0;          ///< ... for k = 0 .. count-1
+    double powerDropDb = 0; ///< LaserLineDegraded
+    ns3::Time period;       ///< flap: down at at + k period, ...
+    ns3::Time downFor;      ///< ... up again down_for later
+    uint32_t count = 0;     ///< ... for k = 0 .. count-1
     std::string group;
-    FaultKey key;                ///< the entry itself
-    FaultKey lineKey;            ///< `line`, checked against the source's line count
+    FaultKey key;     ///< the entry itself
+    FaultKey lineKey; ///< `line`, checked against the source's line count
 };
 
 /// A shared-risk group declared under `faults.groups`: one fibre bundle, one power feed ...

@@ -1,8 +1,8 @@
 #ifndef OFAB_FABRIC_FAULTS_FAULT_STATE_H
 #define OFAB_FABRIC_FAULTS_FAULT_STATE_H
 
-#include "ofab/fabric/faults/laser-map.h"
 #include "ofab/fabric/assembly/fabric.h"
+#include "ofab/fabric/faults/laser-map.h"
 
 #include "ns3/callback.h"
 
@@ -23,12 +23,12 @@ struct FaultTarget
         uint32_t line;
     };
 
-    std::vector<uint32_t> links;       ///< fibres cut, both directions
-    std::vector<uint32_t> sources;     ///< whole sources dark
-    std::vector<Line> lines;           ///< single lines dark
-    std::vector<Line> degradedLines;   ///< single lines weaker by dropDb
+    std::vector<uint32_t> links;     ///< fibres cut, both directions
+    std::vector<uint32_t> sources;   ///< whole sources dark
+    std::vector<Line> lines;         ///< single lines dark
+    std::vector<Line> degradedLines; ///< single lines weaker by dropDb
     double dropDb = 0;
-    std::vector<uint32_t> isolated;    ///< accelerator ids whose endpoint is isolated
+    std::vector<uint32_t> isolated; ///< accelerator ids whose endpoint is isolated
 
     void Append(const FaultTarget& other);
 };

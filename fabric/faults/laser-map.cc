@@ -17,9 +17,9 @@ LaserMap::LaserMap(const Fabric& fabric)
     }
     m_ofNode.resize(m_graph.NumNodes());
     m_feeding.resize(2 * fabric.Links().size(), 0);
-    for (const topo::Node& n : m_graph.nodes())
+    for (const topo::Node& n : m_graph.GetNodes())
     {
-        for (const topo::Adjacency& adj : m_graph.neighbours(n.id))
+        for (const topo::Adjacency& adj : m_graph.GetNeighbours(n.id))
         {
             const FabricLink& l = fabric.Links()[adj.link];
             const uint8_t end = l.a == n.id ? 0 : 1;
@@ -41,7 +41,7 @@ std::string
 LaserMap::Name(uint32_t source) const
 {
     const Source& s = m_sources.at(source);
-    return "laser " + m_graph.node(s.node).name + "#" + std::to_string(s.index);
+    return "laser " + m_graph.GetNode(s.node).name + "#" + std::to_string(s.index);
 }
 
 std::string
@@ -53,7 +53,7 @@ LaserMap::FeedText(uint32_t source) const
     {
         links += (links.empty() ? "" : ", ") + std::to_string(f.link);
     }
-    return (s.feeds.size() == 1 ? "link " : "links ") + links + " from " + m_graph.node(s.node).name;
+    return (s.feeds.size() == 1 ? "link " : "links ") + links + " from " + m_graph.GetNode(s.node).name;
 }
 
 } // namespace ofab

@@ -65,8 +65,8 @@ IncidentLog::OnStep(const IncidentStep& step)
     case Kind::Partitioned:
         r.partitionedPairs = step.partitioned->size();
         r.partitionExamples.assign(step.partitioned->begin(),
-                                   step.partitioned->begin() +
-                                       static_cast<std::ptrdiff_t>(std::min(step.partitioned->size(), kPartitionExamples)));
+                                   step.partitioned->begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                                   step.partitioned->size(), kPartitionExamples)));
         break;
     }
 }

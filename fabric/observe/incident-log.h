@@ -28,7 +28,7 @@ struct IncidentRecord
     uint32_t routersUpdated = 0;       ///< routers whose tables changed because of it
     uint64_t partitionedPairs = 0;     ///< accelerator pairs without any path after it
     std::vector<std::pair<uint32_t, uint32_t>> partitionExamples; ///< up to 16 of them
-    uint32_t unprotected = 0;          ///< (router, destination) entries local repair could not fix
+    uint32_t unprotected = 0; ///< (router, destination) entries local repair could not fix
 };
 
 /// Records every incident of a reroute controller from its "Incident" trace source, for as long as

@@ -40,39 +40,39 @@ struct FaultRecovery
     double faultNs = 0;
     std::string kind;
     std::string element;
-    double preFaultGbps = 0;             ///< mean delivered throughput before the fault
-    std::optional<double> recover95Ns;   ///< T_recover95, from the fault
+    double preFaultGbps = 0;           ///< mean delivered throughput before the fault
+    std::optional<double> recover95Ns; ///< T_recover95, from the fault
     double lossConvergenceNs = 0;
     uint64_t failedTransactions = 0;
-    uint64_t retriedTransactions = 0;    ///< failed ones a workload issued again (collective retries)
+    uint64_t retriedTransactions = 0; ///< failed ones a workload issued again (collective retries)
     LatencyWindow before;
     LatencyWindow during;
     LatencyWindow after;
     // From the reroute controller (absent without one; see IncidentRecord in incident-log.h).
-    bool linkChange = false;             ///< the fault changed a link the controller watches
-    std::optional<double> detectNs;      ///< T_detect
-    std::optional<double> rerouteNs;     ///< T_reroute: forwarding state changed everywhere needed
-    std::optional<double> optimisedNs;   ///< the global re-optimisation committed (global, hybrid)
+    bool linkChange = false;           ///< the fault changed a link the controller watches
+    std::optional<double> detectNs;    ///< T_detect
+    std::optional<double> rerouteNs;   ///< T_reroute: forwarding state changed everywhere needed
+    std::optional<double> optimisedNs; ///< the global re-optimisation committed (global, hybrid)
     uint32_t routersUpdated = 0;
     uint64_t partitionedPairs = 0;
     std::vector<std::string> partitionExamples;
-    uint32_t unprotected = 0;            ///< entries local repair found no alternate for
+    uint32_t unprotected = 0; ///< entries local repair found no alternate for
 };
 
 /// What a run recorded, for the computation.
 struct RecoveryInputs
 {
     double binNs = 0;
-    std::size_t windowBins = 1;           ///< the T_recover95 averaging window, in bins (>= 1)
-    std::size_t referenceBins = 0;        ///< pre-fault mean over this many bins before it (0: since the previous fault)
+    std::size_t windowBins = 1;    ///< the T_recover95 averaging window, in bins (>= 1)
+    std::size_t referenceBins = 0; ///< pre-fault mean over this many bins before it (0: since the previous fault)
     /// Per bin: payload delivered by the transactions completed in it. Delivered, not carried on the
     /// links: a detour carries the same traffic over more hops, which would look like extra throughput.
     std::vector<double> throughputGbps;
-    std::vector<double> completionNs;     ///< per completed transaction, in completion order
-    std::vector<double> latencyNs;        ///< same order
-    std::vector<double> failureNs;        ///< end time of every failed transaction
-    std::vector<double> retryNs;          ///< when each retried transaction failed (and was retried)
-    double endNs = 0;                     ///< end of the run
+    std::vector<double> completionNs; ///< per completed transaction, in completion order
+    std::vector<double> latencyNs;    ///< same order
+    std::vector<double> failureNs;    ///< end time of every failed transaction
+    std::vector<double> retryNs;      ///< when each retried transaction failed (and was retried)
+    double endNs = 0;                 ///< end of the run
 };
 
 /// One FaultRecovery per fault time (ascending); a fault's window ends at the next fault or the run's end.

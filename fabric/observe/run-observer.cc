@@ -24,15 +24,15 @@ enum EventKind : uint8_t
 };
 
 /// Fault event names, in FaultKind order (appended after the signal events: trace format 1.1).
-const std::vector<std::string> kFaultEventNames{"fibre_cut",       "laser_line_failed", "laser_line_degraded",
-                                                "laser_source_failed", "switch_failed", "accelerator_failed",
-                                                "link_flap_down",  "group_failed"};
+const std::vector<std::string> kFaultEventNames{"fibre_cut",           "laser_line_failed", "laser_line_degraded",
+                                                "laser_source_failed", "switch_failed",     "accelerator_failed",
+                                                "link_flap_down",      "group_failed"};
 const uint8_t kRepair = static_cast<uint8_t>(kFirstFaultEvent + kFaultEventNames.size());
 /// The reroute controller's actions (RerouteController "Action" kinds), after kRepair.
-const std::vector<std::string> kControllerEventNames{"detect",    "switch_over", "install", "restore",
-                                                     "partition", "unprotected", "fallback_routes", "stall",
-                                                     "external_event", "external_routes", "external_rejected",
-                                                     "external_fallback", "deadlock_risk"};
+const std::vector<std::string> kControllerEventNames{
+    "detect",          "switch_over", "install",        "restore",         "partition",         "unprotected",
+    "fallback_routes", "stall",       "external_event", "external_routes", "external_rejected", "external_fallback",
+    "deadlock_risk"};
 
 /// Nanoseconds from ticks by one division: Time::ToDouble goes through 128-bit fixed point (~90
 /// instructions), and this runs several times per transaction. `ticksPerNs` is 1000 at ofab's
@@ -68,8 +68,8 @@ RunObserver::Enums()
 {
     TraceEnums e;
     e.transactionKinds = {"read", "write", "write_full", "atomic_r", "atomic_nr"};
-    e.transactionStatuses = {"completed", "decode_error", "protection_violation", "completion_timeout",
-                             "isolate",   "link_down",    "in_flight"};
+    e.transactionStatuses = {"completed", "decode_error", "protection_violation", "completion_timeout", "isolate",
+                             "link_down", "in_flight"};
     e.eventKinds = {"loss_of_signal", "signal_restored"};
     e.eventKinds.insert(e.eventKinds.end(), kFaultEventNames.begin(), kFaultEventNames.end());
     e.eventKinds.push_back("repair");
@@ -95,7 +95,7 @@ RunObserver::Start()
     const topo::Graph& g = m_fabric.Graph();
     if (m_trace)
     {
-        for (const topo::Node& n : g.nodes())
+        for (const topo::Node& n : g.GetNodes())
         {
             NodeRow row{};
             row.id = n.id;
@@ -105,7 +105,7 @@ RunObserver::Start()
         }
         for (const FabricLink& l : m_fabric.Links())
         {
-            const topo::Link& gl = g.link(l.id);
+            const topo::Link& gl = g.GetLink(l.id);
             LinkRow row{};
             row.id = l.id;
             row.a = l.a;
@@ -335,8 +335,8 @@ RunObserver::AddControllerFigures(FaultRecovery& r) const
             const topo::Graph& g = m_fabric.Graph();
             for (const auto& [a, b] : inc.partitionExamples)
             {
-                r.partitionExamples.push_back(g.node(g.AcceleratorNode(a)).name + "->" +
-                                              g.node(g.AcceleratorNode(b)).name);
+                r.partitionExamples.push_back(g.GetNode(g.AcceleratorNode(a)).name + "->" +
+                                              g.GetNode(g.AcceleratorNode(b)).name);
             }
             return;
         }
@@ -389,7 +389,8 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
     {
         RecoveryInputs in;
         in.binNs = m_bin.ToDouble(ns3::Time::NS);
-        in.windowBins = static_cast<std::size_t>(std::max<int64_t>(1, m_recoveryWindow.GetTimeStep() / m_bin.GetTimeStep()));
+        in.windowBins =
+            static_cast<std::size_t>(std::max<int64_t>(1, m_recoveryWindow.GetTimeStep() / m_bin.GetTimeStep()));
         in.referenceBins = static_cast<std::size_t>(m_recoveryReference.GetTimeStep() / m_bin.GetTimeStep());
         in.throughputGbps = m_deliveredGbps;
         in.completionNs = m_completionNs;

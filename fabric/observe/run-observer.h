@@ -6,8 +6,8 @@
 #include "ofab/fabric/faults/fault-injector.h"
 #include "ofab/fabric/observe/incident-log.h"
 #include "ofab/fabric/observe/recovery-metrics.h"
-#include "ofab/fabric/workloads/workload.h"
 #include "ofab/fabric/trace/trace-recorder.h"
+#include "ofab/fabric/workloads/workload.h"
 
 #include "ns3/nstime.h"
 
@@ -38,8 +38,8 @@ struct RunSummary
     uint64_t flitsReplayed = 0; ///< link-level retransmissions
     double meanRequestHops = 0; ///< links crossed by the requests of completed transactions
     std::vector<Workload::CollectiveResult> collectives;
-    uint64_t faultsInjected = 0; ///< faults applied during the run (flap downs included)
-    uint64_t repairs = 0;        ///< repairs applied (flap ups included)
+    uint64_t faultsInjected = 0;         ///< faults applied during the run (flap downs included)
+    uint64_t repairs = 0;                ///< repairs applied (flap ups included)
     std::vector<FaultRecovery> recovery; ///< one per fault (not per repair), in time order
     std::string controllerPolicy;        ///< "" without a reroute controller
     uint64_t stalls = 0;                 ///< ports the controller's stall detector reported
@@ -102,12 +102,12 @@ class RunObserver
     ns3::Time m_recoveryReference;
     ns3::Time m_nextEdge; ///< end of the bin being accumulated
     std::vector<double> m_latencies;
-    std::vector<double> m_completionNs;  ///< end time of each completed transaction (same order)
-    std::vector<double> m_failureNs;     ///< end time of each failed transaction
-    std::vector<double> m_deliveredGbps; ///< per bin: payload of the transactions completed in it
-    uint64_t m_binDeliveredBytes = 0;    ///< payload completed in the bin being accumulated
+    std::vector<double> m_completionNs;    ///< end time of each completed transaction (same order)
+    std::vector<double> m_failureNs;       ///< end time of each failed transaction
+    std::vector<double> m_deliveredGbps;   ///< per bin: payload of the transactions completed in it
+    uint64_t m_binDeliveredBytes = 0;      ///< payload completed in the bin being accumulated
     std::vector<FaultRecovery> m_faultLog; ///< time, kind and element of each fault so far
-    std::vector<uint64_t> m_lastBytes; ///< per link direction, payload bytes sent at the last bin edge
+    std::vector<uint64_t> m_lastBytes;     ///< per link direction, payload bytes sent at the last bin edge
     std::vector<double> m_binGbps;
     uint64_t m_completed = 0;
     uint64_t m_faultsInjected = 0;

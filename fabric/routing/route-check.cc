@@ -14,10 +14,10 @@ RouterPortLinks(const Fabric& fabric)
 {
     const topo::Graph& g = fabric.Graph();
     std::vector<std::vector<uint32_t>> portLink(g.NumNodes());
-    for (const topo::Node& n : g.nodes())
+    for (const topo::Node& n : g.GetNodes())
     {
         portLink[n.id].assign(fabric.Router(n.id)->GetNPorts(), kNoLink);
-        for (const topo::Adjacency& a : g.neighbours(n.id))
+        for (const topo::Adjacency& a : g.GetNeighbours(n.id))
         {
             portLink[n.id][fabric.RouterPort(n.id, a.port)] = a.link;
         }
@@ -42,14 +42,14 @@ Reachability(const Fabric& fabric, const topo::LinkMask& mask)
         {
             const uint32_t v = frontier.back();
             frontier.pop_back();
-            for (const topo::Adjacency& a : g.neighbours(v))
+            for (const topo::Adjacency& a : g.GetNeighbours(v))
             {
                 if (!topo::IsUp(mask, a.link) || r[a.neighbour])
                 {
                     continue;
                 }
                 r[a.neighbour] = 1;
-                if (g.node(a.neighbour).transit)
+                if (g.GetNode(a.neighbour).transit)
                 {
                     frontier.push_back(a.neighbour);
                 }
@@ -97,9 +97,8 @@ class DestinationWalk
         {
             Frame& f = stack.back();
             const ForwardingChoice* choices = nullptr;
-            const uint32_t n = f.node < m_tables.size()
-                                   ? m_tables[f.node].Lookup(static_cast<uint16_t>(m_dst), choices)
-                                   : 0;
+            const uint32_t n =
+                f.node < m_tables.size() ? m_tables[f.node].Lookup(static_cast<uint16_t>(m_dst), choices) : 0;
             if (n == 0)
             {
                 return Problem(f.node, "no entry: traffic for it stops here");
@@ -120,17 +119,17 @@ class DestinationWalk
             if (!topo::IsUp(m_mask, link))
             {
                 return Problem(f.node, "port " + std::to_string(port) + " leads over link " + std::to_string(link) +
-                                           " (" + g.node(g.link(link).a).name + "-" + g.node(g.link(link).b).name +
-                                           "), which is down");
+                                           " (" + g.GetNode(g.GetLink(link).a).name + "-" +
+                                           g.GetNode(g.GetLink(link).b).name + "), which is down");
             }
             const uint32_t next = g.Other(link, f.node);
             if (next == m_dstNode || m_colour[next] == kBlack)
             {
                 continue;
             }
-            if (!g.node(next).transit)
+            if (!g.GetNode(next).transit)
             {
-                return Problem(f.node, "port " + std::to_string(port) + " leads to " + g.node(next).name +
+                return Problem(f.node, "port " + std::to_string(port) + " leads to " + g.GetNode(next).name +
                                            ", which does not forward");
             }
             if (m_colour[next] == kGrey)
@@ -142,10 +141,11 @@ class DestinationWalk
                     in = in || s.node == next;
                     if (in)
                     {
-                        loop += g.node(s.node).name + " -> ";
+                        loop += g.GetNode(s.node).name + " -> ";
                     }
                 }
-                return Problem(f.node, "port " + std::to_string(port) + " closes a loop: " + loop + g.node(next).name);
+                return Problem(f.node,
+                               "port " + std::to_string(port) + " closes a loop: " + loop + g.GetNode(next).name);
             }
             m_colour[next] = kGrey;
             stack.push_back({next, 0});
@@ -221,7 +221,7 @@ DescribeCycle(const topo::Graph& g, const std::vector<topo::Channel>& cycle)
     out << "a credit loop of " << cycle.size() << " channels is possible:";
     for (std::size_t i = 0; i < cycle.size() && i < 3; ++i)
     {
-        out << ' ' << g.node(cycle[i].from).name << "->" << g.node(g.Other(cycle[i].link, cycle[i].from)).name
+        out << ' ' << g.GetNode(cycle[i].from).name << "->" << g.GetNode(g.Other(cycle[i].link, cycle[i].from)).name
             << " vc" << int(cycle[i].vc);
     }
     out << (cycle.size() > 3 ? " ..." : "");
@@ -229,8 +229,7 @@ DescribeCycle(const topo::Graph& g, const std::vector<topo::Channel>& cycle)
 }
 
 std::vector<topo::Channel>
-FindDependencyCycle(const Fabric& fabric, const std::vector<const ForwardingTable*>& tables,
-                    const topo::LinkMask& mask)
+FindDependencyCycle(const Fabric& fabric, const std::vector<const ForwardingTable*>& tables, const topo::LinkMask& mask)
 {
     const topo::Graph& g = fabric.Graph();
     const auto portLink = RouterPortLinks(fabric);

@@ -53,8 +53,7 @@ std::vector<topo::Channel> FindDependencyCycle(const Fabric& fabric, const topo:
 std::vector<topo::Channel> FindDependencyCycle(const Fabric& fabric, const std::vector<ForwardingTable>& tables,
                                                const topo::LinkMask& mask);
 /// ... and for any tables by node (what the two above share).
-std::vector<topo::Channel> FindDependencyCycle(const Fabric& fabric,
-                                               const std::vector<const ForwardingTable*>& tables,
+std::vector<topo::Channel> FindDependencyCycle(const Fabric& fabric, const std::vector<const ForwardingTable*>& tables,
                                                const topo::LinkMask& mask);
 /// "a credit loop of N channels is possible: a->b vc0 ..." (the first three channels), for a person.
 std::string DescribeCycle(const topo::Graph& g, const std::vector<topo::Channel>& cycle);

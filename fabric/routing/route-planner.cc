@@ -16,22 +16,23 @@ namespace
 
 /// Shortest-path choices of `node` toward accelerator `dst`; grid wrap links keep the dateline flag
 /// so the VC classes still break the rings where they can.
-void SetShortestPathEntry(const Fabric& f, const topo::NextHopTable& sp, uint32_t node, uint32_t dst,
-                          ForwardingTable& table)
+void
+SetShortestPathEntry(const Fabric& f, const topo::NextHopTable& sp, uint32_t node, uint32_t dst, ForwardingTable& table)
 {
     uint32_t count = 0;
     const uint32_t* ports = sp.NextHops(node, dst, &count);
     std::vector<ForwardingChoice> choices;
     for (uint32_t i = 0; i < count && i < ForwardingTable::kMaxChoices; ++i)
     {
-        const uint32_t link = f.Graph().neighbours(node)[ports[i]].link;
-        choices.push_back(ForwardingChoice{f.RouterPort(node, ports[i]), f.Graph().link(link).wrap});
+        const uint32_t link = f.Graph().GetNeighbours(node)[ports[i]].link;
+        choices.push_back(ForwardingChoice{f.RouterPort(node, ports[i]), f.Graph().GetLink(link).wrap});
     }
     table.SetEntry(static_cast<uint16_t>(dst), choices);
 }
 
-void PlanDimensionOrder(const Fabric& f, const topo::LinkMask& mask, const topo::LinkWeights& weights,
-                        const std::vector<uint8_t>& partitionedDst, RoutePlan& plan)
+void
+PlanDimensionOrder(const Fabric& f, const topo::LinkMask& mask, const topo::LinkWeights& weights,
+                   const std::vector<uint8_t>& partitionedDst, RoutePlan& plan)
 {
     const topo::Graph& g = f.Graph();
     const topo::DimensionOrderRouter dor(g);
@@ -114,7 +115,7 @@ PlanRoutes(const Fabric& f, const topo::LinkMask& mask, const topo::LinkWeights&
         return plan;
     }
     const topo::NextHopTable sp = topo::BuildShortestPathTable(g, mask, weights);
-    for (const topo::Node& n : g.nodes())
+    for (const topo::Node& n : g.GetNodes())
     {
         const int32_t self = g.AcceleratorIndex(n.id);
         for (uint32_t dst = 0; dst < accelerators; ++dst)

@@ -5,8 +5,8 @@
 #include "ofab/fabric/server/session-limits.h"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <nlohmann/json.hpp>
 

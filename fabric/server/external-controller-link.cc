@@ -1,7 +1,7 @@
 #include "ofab/fabric/server/external-controller-link.h"
 
-#include "ofab/foundation/unit-text.h"
 #include "ofab/fabric/assembly/fabric.h"
+#include "ofab/foundation/unit-text.h"
 
 #include "ns3/simulator.h"
 
@@ -86,8 +86,10 @@ ExternalControllerLink::Send(const ExternalEvent& event)
     }
     const topo::Graph& g = m_fabric.Graph();
     auto state = [&](const ExternalLinkState& s) {
-        const topo::Link& l = g.link(s.link);
-        return Json{{"link", s.link}, {"ends", {g.node(l.a).name, g.node(l.b).name}}, {"up", s.up},
+        const topo::Link& l = g.GetLink(s.link);
+        return Json{{"link", s.link},
+                    {"ends", {g.GetNode(l.a).name, g.GetNode(l.b).name}},
+                    {"up", s.up},
                     {"capacity", s.capacityFraction}};
     };
     Json changes = Json::array();
@@ -108,15 +110,16 @@ ExternalControllerLink::Send(const ExternalEvent& event)
             degraded.push_back(state(c));
         }
     }
-    m_server.Find(m_session)->Send(Json{{"type", "controller_event"},
-                                        {"event", event.id},
-                                        {"time_ns", Ns(event.time)},
-                                        {"respond_by_ns", Ns(event.respondBy)},
-                                        {"compute_time_ns", Ns(event.defaultComputeTime)},
-                                        {"changes", std::move(changes)},
-                                        {"down", std::move(down)},
-                                        {"degraded", std::move(degraded)}}
-                                       .dump());
+    m_server.Find(m_session)->Send(Json{
+        {"type", "controller_event"},
+        {"event", event.id},
+        {"time_ns", Ns(event.time)},
+        {"respond_by_ns", Ns(event.respondBy)},
+        {"compute_time_ns", Ns(event.defaultComputeTime)},
+        {"changes", std::move(changes)},
+        {"down", std::move(down)},
+        {"degraded",
+         std::move(degraded)}}.dump());
     ++m_eventsSent;
     return true;
 }
@@ -125,9 +128,8 @@ std::string
 ExternalControllerLink::Await(uint64_t event, const std::function<bool()>& answered)
 {
     const auto start = std::chrono::steady_clock::now();
-    m_pacer.ServeFor(m_wallLimit, [&] {
-        return answered() || !Registered() || m_pacer.StopRequested() || m_pacer.Interrupted();
-    });
+    m_pacer.ServeFor(m_wallLimit,
+                     [&] { return answered() || !Registered() || m_pacer.StopRequested() || m_pacer.Interrupted(); });
     if (answered())
     {
         return "";
@@ -214,8 +216,7 @@ ExternalControllerLink::Routes(ControlSession& session, const Json& request)
     }
     for (const auto& [key, value] : request.items())
     {
-        if (key != "cmd" && key != "id" && key != "event" && key != "entries" && key != "compute_time" &&
-            key != "more")
+        if (key != "cmd" && key != "id" && key != "event" && key != "entries" && key != "compute_time" && key != "more")
         {
             throw RequestError("routes: unknown key '" + key + "' (event, entries, compute_time, more)");
         }

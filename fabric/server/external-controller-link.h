@@ -1,8 +1,8 @@
 #ifndef OFAB_FABRIC_SERVER_EXTERNAL_CONTROLLER_LINK_H
 #define OFAB_FABRIC_SERVER_EXTERNAL_CONTROLLER_LINK_H
 
-#include "ofab/fabric/control/external-route-source.h"
 #include "ofab/fabric/control/external-reroute.h"
+#include "ofab/fabric/control/external-route-source.h"
 #include "ofab/fabric/control/reroute-controller.h"
 #include "ofab/fabric/server/control-server.h"
 #include "ofab/fabric/server/live-pacer.h"

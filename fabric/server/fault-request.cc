@@ -1,8 +1,8 @@
 #include "ofab/fabric/server/fault-request.h"
 
-#include "ofab/foundation/unit-text.h"
 #include "ofab/fabric/config/config-document.h"
 #include "ofab/fabric/experiment/fault-config.h"
+#include "ofab/foundation/unit-text.h"
 
 #include <algorithm>
 
@@ -35,7 +35,7 @@ LinkByEnds(const std::string& text, const topo::Graph& graph)
     }
     throw RequestError("key 'link': no link '" + text + "': name a link by its id (0 to " +
                        std::to_string(graph.NumLinks() - 1) + ") or by its ends as \"n0-n1\", e.g. \"" +
-                       graph.node(graph.link(0).a).name + "-" + graph.node(graph.link(0).b).name + "\"");
+                       graph.GetNode(graph.GetLink(0).a).name + "-" + graph.GetNode(graph.GetLink(0).b).name + "\"");
 }
 
 /// The fault kind the element keys imply (see FaultSpecFromRequest).
@@ -59,12 +59,12 @@ ImpliedKind(const Json& entry, const topo::Graph& graph)
             id = static_cast<uint32_t>(n.get<uint64_t>());
         }
         bool hasSwitches = false;
-        for (const topo::Node& node : graph.nodes())
+        for (const topo::Node& node : graph.GetNodes())
         {
             hasSwitches = hasSwitches || node.role == topo::NodeRole::Switch;
         }
         // An unknown node: the parser's error then lists the names of the likelier role.
-        const bool isSwitch = id ? graph.node(*id).role == topo::NodeRole::Switch : hasSwitches;
+        const bool isSwitch = id ? graph.GetNode(*id).role == topo::NodeRole::Switch : hasSwitches;
         return isSwitch ? "switch" : "accelerator";
     }
     if (entry.contains("line"))

@@ -1,8 +1,8 @@
 #ifndef OFAB_FABRIC_SERVER_FAULT_REQUEST_H
 #define OFAB_FABRIC_SERVER_FAULT_REQUEST_H
 
-#include "ofab/fabric/faults/fault-spec.h"
 #include "ofab/fabric/assembly/fabric.h"
+#include "ofab/fabric/faults/fault-spec.h"
 #include "ofab/fabric/server/control-server.h"
 
 #include "ns3/nstime.h"

@@ -11,7 +11,8 @@ namespace ofab
 boost::asio::ip::tcp::endpoint
 ParseListenAddress(const std::string& text)
 {
-    const std::string usage = "--listen '" + text + "': expected HOST:PORT with HOST an IP address, e.g. "
+    const std::string usage = "--listen '" + text +
+                              "': expected HOST:PORT with HOST an IP address, e.g. "
                               "127.0.0.1:7700, [::1]:7700 or 0.0.0.0:7700 (port 0: any free port)";
     const auto colon = text.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
@@ -52,7 +53,8 @@ ReadToken(const std::string& path)
     const std::string token = first == std::string::npos ? "" : line.substr(first, last - first + 1);
     if (token.size() < 16)
     {
-        throw std::invalid_argument("--token-file " + path + ": the token (its first line) must have at least 16 "
+        throw std::invalid_argument("--token-file " + path +
+                                    ": the token (its first line) must have at least 16 "
                                     "characters, e.g. from `head -c 24 /dev/urandom | base64`");
     }
     return token;

@@ -82,8 +82,8 @@ LivePacer::Tick()
     if (m_factor > 0)
     {
         // Paced: never step further than one tick's worth of wall time, so the pace stays smooth.
-        const ns3::Time paced = ns3::PicoSeconds(static_cast<int64_t>(
-            std::chrono::duration<double, std::micro>(kTickWall).count() / m_factor * 1e6));
+        const ns3::Time paced = ns3::PicoSeconds(
+            static_cast<int64_t>(std::chrono::duration<double, std::micro>(kTickWall).count() / m_factor * 1e6));
         m_step = std::min(m_step, std::max(paced, ns3::PicoSeconds(1000)));
     }
     // A step grown over a quiet stretch must not make a busy one unresponsive for long.
@@ -125,8 +125,8 @@ void
 LivePacer::PaceTo(ns3::Time now)
 {
     const double dueUs = (now - m_originSim).ToDouble(ns3::Time::US) * m_factor;
-    const auto due = m_originWall + std::chrono::duration_cast<Clock::duration>(
-                                        std::chrono::duration<double, std::micro>(dueUs));
+    const auto due =
+        m_originWall + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::micro>(dueUs));
     auto wall = Clock::now();
     if (wall > due + kMaxLag)
     {

@@ -34,7 +34,8 @@ LiveTelemetry::Start()
 {
     for (const auto& e : m_fabric.Endpoints())
     {
-        e->TraceConnectWithoutContext("TransactionCompleted", ns3::MakeCallback(&LiveTelemetry::OnTransactionEnd, this));
+        e->TraceConnectWithoutContext("TransactionCompleted",
+                                      ns3::MakeCallback(&LiveTelemetry::OnTransactionEnd, this));
         e->TraceConnectWithoutContext("TransactionFailed", ns3::MakeCallback(&LiveTelemetry::OnTransactionEnd, this));
     }
     if (m_faults)

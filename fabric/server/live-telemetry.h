@@ -1,8 +1,8 @@
 #ifndef OFAB_FABRIC_SERVER_LIVE_TELEMETRY_H
 #define OFAB_FABRIC_SERVER_LIVE_TELEMETRY_H
 
-#include "ofab/fabric/faults/fault-injector.h"
 #include "ofab/fabric/assembly/fabric.h"
+#include "ofab/fabric/faults/fault-injector.h"
 #include "ofab/fabric/server/control-server.h"
 #include "ofab/fabric/trace/trace-rows.h"
 
@@ -23,11 +23,11 @@ namespace ofab
 /// What one client subscribed to.
 struct TelemetryOptions
 {
-    ns3::Time interval;          ///< simulated time between telemetry messages
-    bool links = true;           ///< per-link throughput and state
-    std::vector<uint32_t> only;  ///< ... of these links only (empty: every link)
-    bool latency = true;         ///< latency percentiles of the transactions completed in the interval
-    bool events = true;          ///< every /events row as it is written, and refused injections
+    ns3::Time interval;         ///< simulated time between telemetry messages
+    bool links = true;          ///< per-link throughput and state
+    std::vector<uint32_t> only; ///< ... of these links only (empty: every link)
+    bool latency = true;        ///< latency percentiles of the transactions completed in the interval
+    bool events = true;         ///< every /events row as it is written, and refused injections
 };
 
 /**

@@ -1,7 +1,7 @@
 #include "ofab/fabric/server/serve-commands.h"
 
-#include "ofab/foundation/unit-text.h"
 #include "ofab/fabric/faults/fault-elements.h"
+#include "ofab/foundation/unit-text.h"
 
 #include "ns3/simulator.h"
 
@@ -37,9 +37,8 @@ Flag(const Json& request, const char* key, bool fallback)
 
 } // namespace
 
-ServeCommands::ServeCommands(Fabric& fabric, ns3::Ptr<FaultInjector> faults, LivePacer& pacer,
-                             LiveTelemetry& telemetry, ControlServer& server, ExternalControllerLink& external,
-                             RunInfo info)
+ServeCommands::ServeCommands(Fabric& fabric, ns3::Ptr<FaultInjector> faults, LivePacer& pacer, LiveTelemetry& telemetry,
+                             ControlServer& server, ExternalControllerLink& external, RunInfo info)
     : m_fabric(fabric),
       m_faults(faults),
       m_pacer(pacer),
@@ -117,8 +116,9 @@ ServeCommands::RequireRunning(const std::string& cmd) const
 {
     if (!m_finished.empty())
     {
-        throw RequestError(cmd + ": the run has ended (" + m_finished + "); `status` has its results, `stop` "
-                                 "ends the server");
+        throw RequestError(cmd + ": the run has ended (" + m_finished +
+                           "); `status` has its results, `stop` "
+                           "ends the server");
     }
     if (m_pacer.StopRequested())
     {
@@ -172,7 +172,7 @@ ServeCommands::Topology() const
 {
     const topo::Graph& g = m_fabric.Graph();
     Json nodes = Json::array();
-    for (const topo::Node& n : g.nodes())
+    for (const topo::Node& n : g.GetNodes())
     {
         nodes.push_back({{"id", n.id},
                          {"name", n.name},
@@ -183,14 +183,14 @@ ServeCommands::Topology() const
     const auto& mask = m_faults->GetLinkMask();
     for (const FabricLink& l : m_fabric.Links())
     {
-        links.push_back({{"link", l.id},
-                         {"ends", {g.node(l.a).name, g.node(l.b).name}},
-                         // the router port at each end: what an external controller's route entries name
-                         {"ports",
-                          {m_fabric.RouterPort(l.a, g.PortAt(l.id, l.a)), m_fabric.RouterPort(l.b, g.PortAt(l.id, l.b))}},
-                         {"capacity_gbps",
-                          {l.channel->GetLink(0)->GetCapacityBps() / 1e9, l.channel->GetLink(1)->GetCapacityBps() / 1e9}},
-                         {"up", mask.empty() || mask[l.id]}});
+        links.push_back(
+            {{"link", l.id},
+             {"ends", {g.GetNode(l.a).name, g.GetNode(l.b).name}},
+             // the router port at each end: what an external controller's route entries name
+             {"ports", {m_fabric.RouterPort(l.a, g.PortAt(l.id, l.a)), m_fabric.RouterPort(l.b, g.PortAt(l.id, l.b))}},
+             {"capacity_gbps",
+              {l.channel->GetLink(0)->GetCapacityBps() / 1e9, l.channel->GetLink(1)->GetCapacityBps() / 1e9}},
+             {"up", mask.empty() || mask[l.id]}});
     }
     return Json{{"nodes", std::move(nodes)}, {"links", std::move(links)}};
 }

@@ -1,8 +1,8 @@
 #ifndef OFAB_FABRIC_SERVER_SERVE_COMMANDS_H
 #define OFAB_FABRIC_SERVER_SERVE_COMMANDS_H
 
-#include "ofab/fabric/faults/fault-injector.h"
 #include "ofab/fabric/assembly/fabric.h"
+#include "ofab/fabric/faults/fault-injector.h"
 #include "ofab/fabric/server/control-server.h"
 #include "ofab/fabric/server/external-controller-link.h"
 #include "ofab/fabric/server/fault-request.h"

@@ -116,8 +116,8 @@ ChunkedProperties(int rank, const hsize_t* chunk)
 }
 
 void
-ExtendAndWrite(hid_t dataset, hid_t memType, int rank, const hsize_t* start, const hsize_t* count,
-               const void* data, const std::string& name)
+ExtendAndWrite(hid_t dataset, hid_t memType, int rank, const hsize_t* start, const hsize_t* count, const void* data,
+               const std::string& name)
 {
     hsize_t newSize[2] = {start[0] + count[0], rank == 2 ? count[1] : 0};
     if (H5Dset_extent(dataset, newSize) < 0)
@@ -158,8 +158,8 @@ WriteRows(WriterThread* writer, hid_t dataset, hid_t memType, int rank, const hs
 
 } // namespace
 
-AppendableTable::AppendableTable(hid_t parent, const std::string& name, const CompoundType& type,
-                                 std::size_t chunkRows, WriterThread* writer)
+AppendableTable::AppendableTable(hid_t parent, const std::string& name, const CompoundType& type, std::size_t chunkRows,
+                                 WriterThread* writer)
     : m_memType(H5Tcopy(type.Id()), H5Tclose, "copy the row type of " + name),
       m_rowSize(type.RowSize()),
       m_chunkRows(chunkRows),
@@ -171,9 +171,9 @@ AppendableTable::AppendableTable(hid_t parent, const std::string& name, const Co
     const hsize_t chunk[1] = {chunkRows};
     Hdf5Handle space(H5Screate_simple(1, dims, maxDims), H5Sclose, "create a dataspace");
     Hdf5Handle props = ChunkedProperties(1, chunk);
-    m_dataset = Hdf5Handle(H5Dcreate2(parent, name.c_str(), m_memType.Id(), space.Id(), H5P_DEFAULT, props.Id(),
-                                      H5P_DEFAULT),
-                           H5Dclose, "create dataset " + name);
+    m_dataset =
+        Hdf5Handle(H5Dcreate2(parent, name.c_str(), m_memType.Id(), space.Id(), H5P_DEFAULT, props.Id(), H5P_DEFAULT),
+                   H5Dclose, "create dataset " + name);
     m_buffer.resize(m_rowSize * m_chunkRows);
 }
 
@@ -213,9 +213,9 @@ AppendableMatrix::AppendableMatrix(hid_t parent, const std::string& name, std::s
     const hsize_t chunk[2] = {chunkRows, std::max<hsize_t>(1, columns)};
     Hdf5Handle space(H5Screate_simple(2, dims, maxDims), H5Sclose, "create a dataspace");
     Hdf5Handle props = ChunkedProperties(2, chunk);
-    m_dataset = Hdf5Handle(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space.Id(), H5P_DEFAULT, props.Id(),
-                                      H5P_DEFAULT),
-                           H5Dclose, "create dataset " + name);
+    m_dataset =
+        Hdf5Handle(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space.Id(), H5P_DEFAULT, props.Id(), H5P_DEFAULT),
+                   H5Dclose, "create dataset " + name);
     m_buffer.resize(m_columns * m_chunkRows);
 }
 

@@ -147,7 +147,8 @@ TraceRecorder::TraceRecorder(const std::string& path, const TraceEnums& enums, s
 
         m_transactions =
             std::make_unique<AppendableTable>(m_file.Id(), "transactions", TransactionType(enums), 4096, w);
-        SetUnits(*m_transactions, "bytes: B, *_ns: ns of simulated time, NaN end for transactions in flight at the end");
+        SetUnits(*m_transactions,
+                 "bytes: B, *_ns: ns of simulated time, NaN end for transactions in flight at the end");
         m_events = std::make_unique<AppendableTable>(m_file.Id(), "events", EventType(enums), 1024, w);
         SetUnits(*m_events, "time_ns: ns of simulated time");
         m_collectives = std::make_unique<AppendableTable>(m_file.Id(), "collectives", CollectiveType(enums), 256, w);
@@ -157,7 +158,8 @@ TraceRecorder::TraceRecorder(const std::string& path, const TraceEnums& enums, s
         m_linkState = std::make_unique<AppendableTable>(m_links.Id(), "state", LinkStateType(enums), 1024, w);
         SetUnits(*m_linkState, "time_ns: ns, capacity_gbps: Gb/s");
         m_throughput = std::make_unique<AppendableMatrix>(m_links.Id(), "throughput", linkDirections, 256, w);
-        WriteAttribute(m_throughput->Id(), "units", std::string("Gb/s carried per link direction, averaged over the bin"));
+        WriteAttribute(m_throughput->Id(), "units",
+                       std::string("Gb/s carried per link direction, averaged over the bin"));
         WriteAttribute(m_throughput->Id(), "bin_width_ns", throughputBinNs);
         WriteAttribute(m_throughput->Id(), "columns",
                        std::string("column 2*link + direction (direction 0: a -> b, 1: b -> a)"));

@@ -44,8 +44,7 @@ class TraceRecorder
     static constexpr const char* kFormatVersion = "1.2";
 
     /// Creates (truncates) `path`; TraceError naming the path when it cannot be written.
-    TraceRecorder(const std::string& path, const TraceEnums& enums, std::size_t linkDirections,
-                  double throughputBinNs);
+    TraceRecorder(const std::string& path, const TraceEnums& enums, std::size_t linkDirections, double throughputBinNs);
     ~TraceRecorder();
     TraceRecorder(const TraceRecorder&) = delete;
     TraceRecorder& operator=(const TraceRecorder&) = delete;

@@ -21,14 +21,14 @@ SetText(char (&field)[N], const std::string& text)
 struct TransactionRow
 {
     uint64_t id;
-    uint32_t src;     ///< originator accelerator id
-    uint32_t dst;     ///< completer accelerator id
-    uint8_t kind;     ///< TraceEnums::transactionKinds
-    uint8_t status;   ///< TraceEnums::transactionStatuses
+    uint32_t src;   ///< originator accelerator id
+    uint32_t dst;   ///< completer accelerator id
+    uint8_t kind;   ///< TraceEnums::transactionKinds
+    uint8_t status; ///< TraceEnums::transactionStatuses
     uint8_t vc;
     uint8_t pad;
     uint32_t bytes;
-    uint32_t hops;    ///< links crossed by the request
+    uint32_t hops; ///< links crossed by the request
     double issueNs;
     double endNs;     ///< completion or failure time; NaN while in flight at the end of the run
     double latencyNs; ///< endNs - issueNs; NaN while in flight

@@ -107,8 +107,8 @@ CollectiveWorkload::ValidateFor(const WorkloadContext& ctx) const
     const auto n = static_cast<uint32_t>(ctx.endpoints.size());
     if (m_ranksAttr > n)
     {
-        throw ParameterError("Ranks", std::to_string(m_ranksAttr) + " ranks on a fabric of " +
-                                          std::to_string(n) + " accelerators");
+        throw ParameterError("Ranks", std::to_string(m_ranksAttr) + " ranks on a fabric of " + std::to_string(n) +
+                                          " accelerators");
     }
     const uint32_t ranks = m_ranksAttr == 0 ? n : m_ranksAttr;
     if (m_algorithm == HALVING_DOUBLING_ALLREDUCE && !IsPowerOfTwo(ranks))
@@ -133,7 +133,8 @@ CollectiveWorkload::BuildSchedule()
     case REDUCE_SCATTER:
         m_stepBytes.assign(n - 1, chunk);
         break;
-    case HALVING_DOUBLING_ALLREDUCE: {
+    case HALVING_DOUBLING_ALLREDUCE:
+    {
         const uint32_t l = Log2(n);
         for (uint32_t k = 0; k < l; ++k) // halving: S/2, S/4, ..., S/N
         {

@@ -30,56 +30,39 @@ CollectiveWorkload::GetTypeId()
             .AddAttribute("Algorithm",
                           "ring_allreduce, halving_doubling_allreduce (power-of-two ranks), "
                           "allgather, reduce_scatter.",
-                          EnumValue(RING_ALLREDUCE),
-                          MakeEnumAccessor(&CollectiveWorkload::m_algorithm),
+                          EnumValue(RING_ALLREDUCE), MakeEnumAccessor(&CollectiveWorkload::m_algorithm),
                           MakeEnumChecker(RING_ALLREDUCE, "ring_allreduce", HALVING_DOUBLING_ALLREDUCE,
-                                          "halving_doubling_allreduce", ALLGATHER, "allgather",
-                                          REDUCE_SCATTER, "reduce_scatter"))
+                                          "halving_doubling_allreduce", ALLGATHER, "allgather", REDUCE_SCATTER,
+                                          "reduce_scatter"))
             .AddAttribute("Bytes",
                           "S in bytes, the nccl-tests size: the buffer per rank for all-reduce, the "
                           "total output (allgather) or input (reduce_scatter) size. Steps are rounded "
                           "up to whole 64 B beats.",
-                          UintegerValue(1 << 20),
-                          MakeUintegerAccessor(&CollectiveWorkload::m_bytes),
+                          UintegerValue(1 << 20), MakeUintegerAccessor(&CollectiveWorkload::m_bytes),
                           MakeUintegerChecker<uint64_t>())
-            .AddAttribute("Repetitions",
-                          "How many times the operation runs, one after the other (>= 1).",
-                          UintegerValue(1),
-                          MakeUintegerAccessor(&CollectiveWorkload::m_repetitions),
+            .AddAttribute("Repetitions", "How many times the operation runs, one after the other (>= 1).",
+                          UintegerValue(1), MakeUintegerAccessor(&CollectiveWorkload::m_repetitions),
                           MakeUintegerChecker<uint32_t>())
-            .AddAttribute("Gap",
-                          "Time between the end of one repetition and the start of the next.",
-                          TimeValue(Seconds(0)),
-                          MakeTimeAccessor(&CollectiveWorkload::m_gap),
-                          MakeTimeChecker())
-            .AddAttribute("Ranks",
-                          "Ranks taking part: the accelerators 0..Ranks-1 (0 = all).",
-                          UintegerValue(0),
-                          MakeUintegerAccessor(&CollectiveWorkload::m_ranksAttr),
-                          MakeUintegerChecker<uint32_t>())
-            .AddAttribute("TrafficClass",
-                          "UALink traffic class 0 or 1 of the writes (VC = 2 x class).",
-                          UintegerValue(0),
-                          MakeUintegerAccessor(&CollectiveWorkload::m_trafficClass),
+            .AddAttribute("Gap", "Time between the end of one repetition and the start of the next.",
+                          TimeValue(Seconds(0)), MakeTimeAccessor(&CollectiveWorkload::m_gap), MakeTimeChecker())
+            .AddAttribute("Ranks", "Ranks taking part: the accelerators 0..Ranks-1 (0 = all).", UintegerValue(0),
+                          MakeUintegerAccessor(&CollectiveWorkload::m_ranksAttr), MakeUintegerChecker<uint32_t>())
+            .AddAttribute("TrafficClass", "UALink traffic class 0 or 1 of the writes (VC = 2 x class).",
+                          UintegerValue(0), MakeUintegerAccessor(&CollectiveWorkload::m_trafficClass),
                           MakeUintegerChecker<uint8_t>())
             .AddAttribute("Retries",
                           "A write that fails (link down, completion timeout) is issued again up to this "
                           "many times, after RetryBackoff x 2^(attempt-1), as an end-to-end retrying "
                           "transport would; 0: the first failure fails the repetition.",
-                          UintegerValue(0),
-                          MakeUintegerAccessor(&CollectiveWorkload::m_retries),
+                          UintegerValue(0), MakeUintegerAccessor(&CollectiveWorkload::m_retries),
                           MakeUintegerChecker<uint32_t>(0, 16))
-            .AddAttribute("RetryBackoff",
-                          "Wait before the first retry of a failed write; doubles with each attempt.",
-                          TimeValue(MicroSeconds(1)),
-                          MakeTimeAccessor(&CollectiveWorkload::m_retryBackoff),
+            .AddAttribute("RetryBackoff", "Wait before the first retry of a failed write; doubles with each attempt.",
+                          TimeValue(MicroSeconds(1)), MakeTimeAccessor(&CollectiveWorkload::m_retryBackoff),
                           MakeTimeChecker(Seconds(0)))
-            .AddTraceSource("StepStarted",
-                            "A rank started a step: repetition, rank, step.",
+            .AddTraceSource("StepStarted", "A rank started a step: repetition, rank, step.",
                             MakeTraceSourceAccessor(&CollectiveWorkload::m_stepTrace),
                             "ofab::CollectiveWorkload::StepTracedCallback")
-            .AddTraceSource("OperationFinished",
-                            "A repetition completed or failed (its CollectiveResult).",
+            .AddTraceSource("OperationFinished", "A repetition completed or failed (its CollectiveResult).",
                             MakeTraceSourceAccessor(&CollectiveWorkload::m_operationTrace),
                             "ofab::CollectiveWorkload::OperationTracedCallback");
     return tid;
@@ -103,8 +86,7 @@ CollectiveWorkload::DoDispose()
     {
         e->TraceDisconnectWithoutContext("TransactionCompleted",
                                          ns3::MakeCallback(&CollectiveWorkload::OnCompleted, this));
-        e->TraceDisconnectWithoutContext("TransactionFailed",
-                                         ns3::MakeCallback(&CollectiveWorkload::OnFailed, this));
+        e->TraceDisconnectWithoutContext("TransactionFailed", ns3::MakeCallback(&CollectiveWorkload::OnFailed, this));
     }
     m_endpoints.clear();
     m_rank.clear();
@@ -127,10 +109,10 @@ CollectiveWorkload::Install(const WorkloadContext& ctx)
         m_rank[r].step = GetStepCount();
         m_endpoints.push_back(ctx.endpoints[r]);
         // The rank is the originator's accelerator id (ranks are accelerators 0..n-1).
-        ctx.endpoints[r]->TraceConnectWithoutContext(
-            "TransactionCompleted", ns3::MakeCallback(&CollectiveWorkload::OnCompleted, this));
-        ctx.endpoints[r]->TraceConnectWithoutContext(
-            "TransactionFailed", ns3::MakeCallback(&CollectiveWorkload::OnFailed, this));
+        ctx.endpoints[r]->TraceConnectWithoutContext("TransactionCompleted",
+                                                     ns3::MakeCallback(&CollectiveWorkload::OnCompleted, this));
+        ctx.endpoints[r]->TraceConnectWithoutContext("TransactionFailed",
+                                                     ns3::MakeCallback(&CollectiveWorkload::OnFailed, this));
     }
     if (m_name.empty())
     {
@@ -279,7 +261,8 @@ CollectiveWorkload::Reissue(uint32_t rank, uint16_t dst, uint64_t address, uint3
     Rank& r = m_rank[rank];
     r.issuing = true;
     m_reissueAttempt = attempt;
-    const uint64_t id = r.endpoint->Issue(TransactionSpec{TransactionKind::WriteFull, dst, address, bytes, m_trafficClass});
+    const uint64_t id =
+        r.endpoint->Issue(TransactionSpec{TransactionKind::WriteFull, dst, address, bytes, m_trafficClass});
     r.issuing = false;
     m_reissueAttempt = 0;
     if (m_running && repetition == m_repetition)

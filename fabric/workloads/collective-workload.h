@@ -76,11 +76,11 @@ class CollectiveWorkload : public Workload
     struct Rank
     {
         AcceleratorEndpoint* endpoint = nullptr;
-        uint32_t step = 0;      ///< current step (== step count: done)
-        uint32_t ownLeft = 0;   ///< writes of the current step not completed yet
-        uint64_t firstId = 0;   ///< id range of the current step's writes
+        uint32_t step = 0;    ///< current step (== step count: done)
+        uint32_t ownLeft = 0; ///< writes of the current step not completed yet
+        uint64_t firstId = 0; ///< id range of the current step's writes
         uint64_t lastId = 0;
-        bool issuing = false;   ///< inside the Issue() loop (an immediate failure is ours)
+        bool issuing = false; ///< inside the Issue() loop (an immediate failure is ours)
         uint64_t nextAddress = 0;
         uint64_t issuedBytes = 0;
     };

@@ -1,7 +1,7 @@
 #include "ofab/fabric/workloads/traffic-pattern.h"
 
-#include "ofab/foundation/parameter-error.h"
 #include "ofab/foundation/kernel/fabric-simulator-impl.h"
+#include "ofab/foundation/parameter-error.h"
 
 #include "ns3/double.h"
 #include "ns3/enum.h"
@@ -43,34 +43,28 @@ TrafficPattern::GetTypeId()
                           "Destination rule: uniform, permutation (random derangement), transpose "
                           "(N = k x k, (x,y) -> (y,x)), hotspot, all_to_all (each source cycles "
                           "through every other accelerator).",
-                          EnumValue(UNIFORM),
-                          MakeEnumAccessor(&TrafficPattern::m_pattern),
-                          MakeEnumChecker(UNIFORM, "uniform", PERMUTATION, "permutation", TRANSPOSE,
-                                          "transpose", HOTSPOT, "hotspot", ALL_TO_ALL, "all_to_all"))
+                          EnumValue(UNIFORM), MakeEnumAccessor(&TrafficPattern::m_pattern),
+                          MakeEnumChecker(UNIFORM, "uniform", PERMUTATION, "permutation", TRANSPOSE, "transpose",
+                                          HOTSPOT, "hotspot", ALL_TO_ALL, "all_to_all"))
             .AddAttribute("Load",
                           "Offered load as a fraction (0, 1] of the accelerator's injection rate "
                           "(see LoadReference), counted in payload bytes (reads: requested bytes).",
-                          DoubleValue(0.5),
-                          MakeDoubleAccessor(&TrafficPattern::m_load),
-                          MakeDoubleChecker<double>())
+                          DoubleValue(0.5), MakeDoubleAccessor(&TrafficPattern::m_load), MakeDoubleChecker<double>())
             .AddAttribute("LoadReference",
                           "What Load is a fraction of: port (one port's rate, the injection channel "
                           "of BookSim-style studies; a torus node with 4 ports injects at most 1/4 of "
                           "its link capacity at Load 1) or all_ports (the sum of the accelerator's ports).",
-                          EnumValue(ONE_PORT),
-                          MakeEnumAccessor(&TrafficPattern::m_loadReference),
+                          EnumValue(ONE_PORT), MakeEnumAccessor(&TrafficPattern::m_loadReference),
                           MakeEnumChecker(ONE_PORT, "port", ALL_PORTS, "all_ports"))
             .AddAttribute("Arrival",
                           "Arrival process: poisson (exponential gaps), bernoulli (a message in each "
                           "slot of one message time with probability Load).",
-                          EnumValue(POISSON),
-                          MakeEnumAccessor(&TrafficPattern::m_arrival),
+                          EnumValue(POISSON), MakeEnumAccessor(&TrafficPattern::m_arrival),
                           MakeEnumChecker(POISSON, "poisson", BERNOULLI, "bernoulli"))
             .AddAttribute("Bytes",
                           "Bytes per transaction, 1..256 (write_full: 64..256 in 64 B beats; atomics: "
                           "4 or 8).",
-                          UintegerValue(256),
-                          MakeUintegerAccessor(&TrafficPattern::m_bytes),
+                          UintegerValue(256), MakeUintegerAccessor(&TrafficPattern::m_bytes),
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("Operation",
                           "Transaction kind: read, write (partial, with byte enables), write_full, "
@@ -82,28 +76,18 @@ TrafficPattern::GetTypeId()
                                           static_cast<int>(TransactionKind::WriteFull), "write_full",
                                           static_cast<int>(TransactionKind::AtomicR), "atomic_r",
                                           static_cast<int>(TransactionKind::AtomicNR), "atomic_nr"))
-            .AddAttribute("Stop",
-                          "Simulated time after which no message is issued (0 = the end of the run).",
-                          TimeValue(Seconds(0)),
-                          MakeTimeAccessor(&TrafficPattern::m_stop),
-                          MakeTimeChecker())
-            .AddAttribute("HotspotNode",
-                          "Accelerator id that receives HotspotFraction of the traffic (hotspot).",
-                          UintegerValue(0),
-                          MakeUintegerAccessor(&TrafficPattern::m_hotspotNode),
+            .AddAttribute("Stop", "Simulated time after which no message is issued (0 = the end of the run).",
+                          TimeValue(Seconds(0)), MakeTimeAccessor(&TrafficPattern::m_stop), MakeTimeChecker())
+            .AddAttribute("HotspotNode", "Accelerator id that receives HotspotFraction of the traffic (hotspot).",
+                          UintegerValue(0), MakeUintegerAccessor(&TrafficPattern::m_hotspotNode),
                           MakeUintegerChecker<uint32_t>())
-            .AddAttribute("HotspotFraction",
-                          "Share [0, 1] of each other source's messages sent to HotspotNode (hotspot).",
-                          DoubleValue(0.2),
-                          MakeDoubleAccessor(&TrafficPattern::m_hotspotFraction),
-                          MakeDoubleChecker<double>())
-            .AddAttribute("TrafficClass",
-                          "UALink traffic class 0 or 1 of the requests (VC = 2 x class).",
-                          UintegerValue(0),
-                          MakeUintegerAccessor(&TrafficPattern::m_trafficClass),
+            .AddAttribute(
+                "HotspotFraction", "Share [0, 1] of each other source's messages sent to HotspotNode (hotspot).",
+                DoubleValue(0.2), MakeDoubleAccessor(&TrafficPattern::m_hotspotFraction), MakeDoubleChecker<double>())
+            .AddAttribute("TrafficClass", "UALink traffic class 0 or 1 of the requests (VC = 2 x class).",
+                          UintegerValue(0), MakeUintegerAccessor(&TrafficPattern::m_trafficClass),
                           MakeUintegerChecker<uint8_t>())
-            .AddTraceSource("Send",
-                            "A message was issued: source, destination, transaction id.",
+            .AddTraceSource("Send", "A message was issued: source, destination, transaction id.",
                             MakeTraceSourceAccessor(&TrafficPattern::m_sendTrace),
                             "ofab::TrafficPattern::SendTracedCallback");
     return tid;
@@ -157,8 +141,7 @@ TrafficPattern::Validate() const
     Workload::Validate();
     if (!(m_load > 0.0 && m_load <= 1.0))
     {
-        throw ParameterError("Load", "a fraction of the injection rate in (0, 1], got " +
-                                         std::to_string(m_load));
+        throw ParameterError("Load", "a fraction of the injection rate in (0, 1], got " + std::to_string(m_load));
     }
     if (m_bytes == 0 || m_bytes > 256)
     {
@@ -167,8 +150,8 @@ TrafficPattern::Validate() const
     const TransactionKind k = Kind();
     if (k == TransactionKind::WriteFull && m_bytes % 64 != 0)
     {
-        throw ParameterError("Bytes", "write_full moves whole 64 B beats (64, 128, 192, 256), got " +
-                                          std::to_string(m_bytes));
+        throw ParameterError("Bytes",
+                             "write_full moves whole 64 B beats (64, 128, 192, 256), got " + std::to_string(m_bytes));
     }
     if ((k == TransactionKind::AtomicR || k == TransactionKind::AtomicNR) && m_bytes != 4 && m_bytes != 8)
     {
@@ -195,13 +178,13 @@ TrafficPattern::ValidateFor(const WorkloadContext& ctx) const
     const auto n = static_cast<uint32_t>(ctx.endpoints.size());
     if (m_pattern == TRANSPOSE && SquareRoot(n) == 0)
     {
-        throw ParameterError("Pattern", "transpose needs a square number of accelerators (k x k), got " +
-                                            std::to_string(n));
+        throw ParameterError("Pattern",
+                             "transpose needs a square number of accelerators (k x k), got " + std::to_string(n));
     }
     if (m_pattern == HOTSPOT && m_hotspotNode >= n)
     {
-        throw ParameterError("HotspotNode", "accelerator id 0.." + std::to_string(n - 1) + ", got " +
-                                                std::to_string(m_hotspotNode));
+        throw ParameterError("HotspotNode",
+                             "accelerator id 0.." + std::to_string(n - 1) + ", got " + std::to_string(m_hotspotNode));
     }
 }
 
@@ -314,7 +297,8 @@ TrafficPattern::Begin()
     {
         const Source& src = m_sources[s];
         const bool fixedPattern = m_pattern == PERMUTATION || m_pattern == TRANSPOSE;
-        if (src.intervalSeconds > 0 && (m_arrival == POISSON || src.slotTicks > 0) && !(fixedPattern && src.fixedDst == kNone))
+        if (src.intervalSeconds > 0 && (m_arrival == POISSON || src.slotTicks > 0) &&
+            !(fixedPattern && src.fixedDst == kNone))
         {
             ScheduleNext(static_cast<uint16_t>(s), ns3::Simulator::Now().GetTimeStep());
         }
@@ -364,7 +348,8 @@ TrafficPattern::PickDestination(uint16_t s)
     case PERMUTATION:
     case TRANSPOSE:
         return src.fixedDst;
-    case ALL_TO_ALL: {
+    case ALL_TO_ALL:
+    {
         const uint32_t d = (s + src.cursor) % m_n;
         src.cursor = src.cursor + 1 == m_n ? 1 : src.cursor + 1;
         return static_cast<int32_t>(d);
@@ -386,7 +371,8 @@ TrafficPattern::PickDestination(uint16_t s)
         }
         [[fallthrough]];
     case UNIFORM:
-    default: {
+    default:
+    {
         const uint32_t d = m_destRng->GetInteger(0, m_n - 2);
         return static_cast<int32_t>(d >= s ? d + 1 : d);
     }
@@ -402,8 +388,8 @@ TrafficPattern::Fire(uint16_t s)
     const uint64_t address = uint64_t{s} * kWindowBytes + (uint64_t{k} * 256) % kWindowBytes;
     ++k;
     ++src.issued;
-    const uint64_t id = src.endpoint->Issue(
-        TransactionSpec{Kind(), static_cast<uint16_t>(dst), address, m_bytes, m_trafficClass});
+    const uint64_t id =
+        src.endpoint->Issue(TransactionSpec{Kind(), static_cast<uint16_t>(dst), address, m_bytes, m_trafficClass});
     m_sendTrace(s, static_cast<uint16_t>(dst), id);
     ScheduleNext(s, m_sources[s].nextTick); // this event runs exactly at nextTick: no Now() call
 }

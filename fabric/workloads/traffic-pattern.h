@@ -118,8 +118,8 @@ class TrafficPattern : public Workload
         int32_t fixedDst = kNone;   ///< permutation / transpose partner
         uint32_t cursor = 0;        ///< all_to_all: next offset from src
         uint64_t issued = 0;
-        ns3::Ptr<FireEvent> next;   ///< the Fire event (detached on dispose)
-        int64_t nextTick = 0;       ///< when the pending Fire runs
+        ns3::Ptr<FireEvent> next; ///< the Fire event (detached on dispose)
+        int64_t nextTick = 0;     ///< when the pending Fire runs
     };
 
     void Begin();

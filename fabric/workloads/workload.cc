@@ -53,20 +53,16 @@ ns3::TypeId
 Workload::GetTypeId()
 {
     using namespace ns3;
-    static TypeId tid = TypeId("ofab::Workload")
-                            .SetParent<Object>()
-                            .SetGroupName("Ofab")
-                            .AddAttribute("Start",
-                                          "Simulated time at which the workload issues its first work.",
-                                          TimeValue(Seconds(0)),
-                                          MakeTimeAccessor(&Workload::m_start),
-                                          MakeTimeChecker())
-                            .AddAttribute("Name",
-                                          "Label in the run summary and the trace (empty: the "
-                                          "workload's kind).",
-                                          StringValue(""),
-                                          MakeStringAccessor(&Workload::m_name),
-                                          MakeStringChecker());
+    static TypeId tid =
+        TypeId("ofab::Workload")
+            .SetParent<Object>()
+            .SetGroupName("Ofab")
+            .AddAttribute("Start", "Simulated time at which the workload issues its first work.", TimeValue(Seconds(0)),
+                          MakeTimeAccessor(&Workload::m_start), MakeTimeChecker())
+            .AddAttribute("Name",
+                          "Label in the run summary and the trace (empty: the "
+                          "workload's kind).",
+                          StringValue(""), MakeStringAccessor(&Workload::m_name), MakeStringChecker());
     return tid;
 }
 
@@ -90,8 +86,8 @@ Workload::ValidateFor(const WorkloadContext& ctx) const
     Validate();
     if (ctx.endpoints.size() < 2)
     {
-        throw ParameterError("endpoints", "a workload needs at least 2 accelerators, got " +
-                                              std::to_string(ctx.endpoints.size()));
+        throw ParameterError("endpoints",
+                             "a workload needs at least 2 accelerators, got " + std::to_string(ctx.endpoints.size()));
     }
     if (ctx.injectionRateBps.size() != ctx.endpoints.size())
     {
@@ -101,8 +97,8 @@ Workload::ValidateFor(const WorkloadContext& ctx) const
     {
         if (!ctx.endpoints[i] || ctx.endpoints[i]->GetAcceleratorId() != i)
         {
-            throw ParameterError("endpoints", "endpoint " + std::to_string(i) +
-                                                  " is missing or has another accelerator id");
+            throw ParameterError("endpoints",
+                                 "endpoint " + std::to_string(i) + " is missing or has another accelerator id");
         }
     }
 }

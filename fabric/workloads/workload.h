@@ -24,8 +24,7 @@ struct WorkloadContext
 };
 
 /// Context for `endpoints` (index = accelerator id), injection rates read from their ports now.
-WorkloadContext MakeWorkloadContext(const std::vector<ns3::Ptr<AcceleratorEndpoint>>& endpoints,
-                                    ns3::Time stopTime);
+WorkloadContext MakeWorkloadContext(const std::vector<ns3::Ptr<AcceleratorEndpoint>>& endpoints, ns3::Time stopTime);
 
 /// How a collective operation (one repetition) ended.
 enum class CollectiveStatus : uint8_t
@@ -54,16 +53,16 @@ class Workload : public ns3::Object
         std::string name;
         std::string algorithm;
         uint32_t ranks = 0;
-        uint64_t bytes = 0;      ///< S, the nccl-tests "size"
+        uint64_t bytes = 0; ///< S, the nccl-tests "size"
         ns3::Time start;
-        ns3::Time end;           ///< completion, failure, or the time the result was read (unfinished)
+        ns3::Time end; ///< completion, failure, or the time the result was read (unfinished)
         bool completed = false;
         CollectiveStatus status = CollectiveStatus::Unfinished;
         TransactionStatus failure = TransactionStatus::Okay; ///< first failed transaction's status
-        double algbwGbps = 0;    ///< S / (end - start), decimal Gb/s; 0 unless completed
-        double busbwGbps = 0;    ///< algbw x the nccl-tests bus factor; 0 unless completed
+        double algbwGbps = 0;                                ///< S / (end - start), decimal Gb/s; 0 unless completed
+        double busbwGbps = 0;                                ///< algbw x the nccl-tests bus factor; 0 unless completed
         uint32_t repetition = 0;
-        uint32_t retries = 0;    ///< writes issued again after a failure (attribute Retries)
+        uint32_t retries = 0; ///< writes issued again after a failure (attribute Retries)
 
         ns3::Time Duration() const { return end - start; }
     };

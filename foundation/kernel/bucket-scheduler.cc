@@ -26,10 +26,7 @@ struct Earlier
 
 struct Later
 {
-    bool operator()(const ns3::Scheduler::Event& a, const ns3::Scheduler::Event& b) const
-    {
-        return Earlier()(b, a);
-    }
+    bool operator()(const ns3::Scheduler::Event& a, const ns3::Scheduler::Event& b) const { return Earlier()(b, a); }
 };
 
 } // namespace

@@ -64,11 +64,11 @@ class BucketScheduler : public ns3::Scheduler
     void PullFar();
     void Place(const Event& ev, uint64_t bucket);
 
-    std::vector<std::vector<Event>> m_ring; ///< index = bucket & kMask
+    std::vector<std::vector<Event>> m_ring;    ///< index = bucket & kMask
     std::array<uint64_t, kWords> m_nonEmpty{}; ///< bit = ring index holding events
-    uint64_t m_cursor = 0;     ///< absolute bucket being consumed (time stamps >= its start)
-    std::size_t m_head = 0;    ///< next event of the cursor's bucket (it is sorted)
-    std::vector<Event> m_far;  ///< min-heap (std::greater) of events beyond the ring
+    uint64_t m_cursor = 0;                     ///< absolute bucket being consumed (time stamps >= its start)
+    std::size_t m_head = 0;                    ///< next event of the cursor's bucket (it is sorted)
+    std::vector<Event> m_far;                  ///< min-heap (std::greater) of events beyond the ring
     std::size_t m_size = 0;
 };
 

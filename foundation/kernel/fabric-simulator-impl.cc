@@ -13,7 +13,6 @@ namespace ofab
 NS_LOG_COMPONENT_DEFINE("FabricSimulatorImpl");
 NS_OBJECT_ENSURE_REGISTERED(FabricSimulatorImpl);
 
-
 ns3::TypeId
 FabricSimulatorImpl::GetTypeId()
 {
@@ -278,8 +277,8 @@ FabricSimulatorImpl::IsExpired(const ns3::EventId& id) const
     }
     // Expired: ran already (earlier time, or this time and a uid not after the current event's),
     // or cancelled.
-    return impl == nullptr || id.GetTs() < m_currentTs ||
-           (id.GetTs() == m_currentTs && id.GetUid() <= m_currentUid) || impl->IsCancelled();
+    return impl == nullptr || id.GetTs() < m_currentTs || (id.GetTs() == m_currentTs && id.GetUid() <= m_currentUid) ||
+           impl->IsCancelled();
 }
 
 ns3::Time

@@ -107,13 +107,9 @@ class FabricSimulatorImpl : public ns3::SimulatorImpl
     {
         return m_bucket != nullptr ? m_bucket->BucketScheduler::RemoveNext() : m_events->RemoveNext();
     }
-    bool QueueEmpty() const
-    {
-        return m_bucket != nullptr ? m_bucket->BucketScheduler::IsEmpty() : m_events->IsEmpty();
-    }
+    bool QueueEmpty() const { return m_bucket != nullptr ? m_bucket->BucketScheduler::IsEmpty() : m_events->IsEmpty(); }
     uint64_t Enqueue(uint32_t context, uint64_t ts, ns3::EventImpl* event);
     void TakeForeignEvents();
-
 
     ns3::Ptr<ns3::Scheduler> m_events;
     BucketScheduler* m_bucket = nullptr; ///< m_events when it is a BucketScheduler

@@ -44,10 +44,7 @@ class ReusableEvent : public ns3::EventImpl
     }
 
   protected:
-    void Notify() override
-    {
-        (m_obj->*F)();
-    }
+    void Notify() override { (m_obj->*F)(); }
 
   private:
     T* m_obj;

@@ -8,8 +8,7 @@ namespace ofab
 {
 
 Eigen::MatrixXd
-CrosstalkMatrix::Build(const std::vector<double>& lineFrequenciesHz,
-                       const std::vector<double>& ringResonanceHz,
+CrosstalkMatrix::Build(const std::vector<double>& lineFrequenciesHz, const std::vector<double>& ringResonanceHz,
                        double ringQ)
 {
     const auto n = static_cast<Eigen::Index>(lineFrequenciesHz.size());

@@ -25,8 +25,7 @@ class CrosstalkMatrix
      * \param ringQ loaded quality factor of the drop rings
      */
     static Eigen::MatrixXd Build(const std::vector<double>& lineFrequenciesHz,
-                                 const std::vector<double>& ringResonanceHz,
-                                 double ringQ);
+                                 const std::vector<double>& ringResonanceHz, double ringQ);
 
     /// Crosstalk power reaching each detector: X * p (mW in, mW out).
     static Eigen::VectorXd LeakedPowerMw(const Eigen::MatrixXd& x, const Eigen::VectorXd& powerMw);

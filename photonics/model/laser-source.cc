@@ -1,7 +1,7 @@
 #include "ofab/photonics/model/laser-source.h"
 
-#include "ofab/photonics/model/optics-math.h"
 #include "ofab/foundation/parameter-error.h"
+#include "ofab/photonics/model/optics-math.h"
 
 #include "ns3/double.h"
 #include "ns3/trace-source-accessor.h"
@@ -92,14 +92,12 @@ LaserSource::GetTypeId()
             .AddAttribute("WallPlugEfficiency",
                           "Optical output power / electrical input power, a fraction in (0, 1]. Default 0.2, "
                           "between the PhoenixSim (10 %) and DSENT (25 %) assumptions.",
-                          DoubleValue(0.2),
-                          ns3::MakeDoubleAccessor(&LaserSource::m_wallPlugEfficiency),
+                          DoubleValue(0.2), ns3::MakeDoubleAccessor(&LaserSource::m_wallPlugEfficiency),
                           ns3::MakeDoubleChecker<double>(0.0, 1.0))
             .AddAttribute("PortCount",
                           "Number of output fibres each line is split to (links fed by this source); every port "
                           "gets LinePowerDbm per line. Default 1 (a 16 x 16 external source would be 16).",
-                          UintegerValue(1),
-                          ns3::MakeUintegerAccessor(&LaserSource::m_portCount),
+                          UintegerValue(1), ns3::MakeUintegerAccessor(&LaserSource::m_portCount),
                           ns3::MakeUintegerChecker<uint32_t>(0, 65536))
             .AddTraceSource("LineState",
                             "A line changed state or power: (line, old state, new state, line power dBm now).",
@@ -142,9 +140,9 @@ LaserSource::Validate() const
     const double lowestHz = m_centreThz * 1e12 - 0.5 * (m_lineCount - 1) * m_spacingGhz * 1e9;
     if (!(lowestHz > 0.0))
     {
-        throw ParameterError("SpacingGhz",
-                             "expected a grid of " + std::to_string(m_lineCount) + " lines that stays above 0 Hz around " +
-                                 Got(m_centreThz) + " THz, got " + Got(m_spacingGhz) + " GHz spacing");
+        throw ParameterError("SpacingGhz", "expected a grid of " + std::to_string(m_lineCount) +
+                                               " lines that stays above 0 Hz around " + Got(m_centreThz) +
+                                               " THz, got " + Got(m_spacingGhz) + " GHz spacing");
     }
     if (!std::isfinite(m_linePowerDbm))
     {
@@ -156,8 +154,7 @@ LaserSource::Validate() const
     }
     if (!(m_wallPlugEfficiency > 0.0 && m_wallPlugEfficiency <= 1.0))
     {
-        throw ParameterError("WallPlugEfficiency",
-                             "expected a fraction in (0, 1], got " + Got(m_wallPlugEfficiency));
+        throw ParameterError("WallPlugEfficiency", "expected a fraction in (0, 1], got " + Got(m_wallPlugEfficiency));
     }
 }
 
@@ -218,8 +215,7 @@ LaserSource::DegradeLine(uint32_t line, double powerDropDb)
     CheckLine(line);
     if (!(powerDropDb >= 0.0) || !std::isfinite(powerDropDb))
     {
-        throw std::invalid_argument("LaserSource::DegradeLine: expected a power drop >= 0 dB, got " +
-                                    Got(powerDropDb));
+        throw std::invalid_argument("LaserSource::DegradeLine: expected a power drop >= 0 dB, got " + Got(powerDropDb));
     }
     SetState(line, LineState::Degraded, powerDropDb);
 }

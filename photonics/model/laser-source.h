@@ -53,7 +53,7 @@ class LaserSource : public ns3::Object
     void FailLine(uint32_t line);
     void DegradeLine(uint32_t line, double powerDropDb);
     void RestoreLine(uint32_t line);
-    void FailAll();    ///< the whole source dies: every line dark on every port
+    void FailAll(); ///< the whole source dies: every line dark on every port
     void RestoreAll();
 
     /// Optical power of all lit lines into one port (mW).
@@ -61,8 +61,7 @@ class LaserSource : public ns3::Object
     /// Electrical power drawn by the source for all its ports: optical / wall-plug efficiency (W).
     double GetElectricalPowerW() const;
 
-    typedef void (*LineStateTracedCallback)(uint32_t line, LineState oldState, LineState newState,
-                                            double powerDbm);
+    typedef void (*LineStateTracedCallback)(uint32_t line, LineState oldState, LineState newState, double powerDbm);
 
   private:
     void SetLineCount(uint32_t n);

@@ -36,8 +36,7 @@ OpticalChannel::GetTypeId()
                             "(receiving end).",
                             ns3::MakeTraceSourceAccessor(&OpticalChannel::m_lossOfSignalTrace),
                             "ofab::OpticalChannel::SignalTracedCallback")
-            .AddTraceSource("SignalRestored",
-                            "The light arriving at an end came back: (receiving end).",
+            .AddTraceSource("SignalRestored", "The light arriving at an end came back: (receiving end).",
                             ns3::MakeTraceSourceAccessor(&OpticalChannel::m_signalRestoredTrace),
                             "ofab::OpticalChannel::SignalTracedCallback");
     return tid;
@@ -85,7 +84,7 @@ OpticalChannel::Connect(ns3::Ptr<PhotonicLink> aToB, ns3::Ptr<PhotonicLink> bToA
         m_link[d] = links[d];
         m_link[d]->TraceConnectWithoutContext("Capacity", ns3::MakeCallback(&OpticalChannel::OnCapacity, this, d));
         // The starting state is set silently: nothing was lost or restored by wiring the channel up.
-        m_state[d] = m_cut[d]                                ? DirectionState::Cut
+        m_state[d] = m_cut[d]                              ? DirectionState::Cut
                      : m_link[d]->GetUsableLineCount() > 0 ? DirectionState::Up
                                                            : DirectionState::Dark;
     }

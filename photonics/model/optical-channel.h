@@ -41,11 +41,12 @@ class OpticalChannel : public ns3::Channel
     /// What happens to one frame handed to Transmit().
     struct Transmission
     {
-        bool sent = false;        ///< false when the direction is down: nothing leaves the port
-        bool corrupted = false;   ///< the receiver's CRC will fail (drawn from the frame error probability)
-        ns3::Time serialization;  ///< time the port is busy sending the frame
-        ns3::Time arrivalDelay;   ///< serialization + propagation + FEC latency: send start -> frame usable at the receiver
-        uint32_t epoch = 0;       ///< pass back to IsDelivered() on arrival
+        bool sent = false;       ///< false when the direction is down: nothing leaves the port
+        bool corrupted = false;  ///< the receiver's CRC will fail (drawn from the frame error probability)
+        ns3::Time serialization; ///< time the port is busy sending the frame
+        ns3::Time
+            arrivalDelay;   ///< serialization + propagation + FEC latency: send start -> frame usable at the receiver
+        uint32_t epoch = 0; ///< pass back to IsDelivered() on arrival
     };
 
     static ns3::TypeId GetTypeId();
@@ -69,8 +70,8 @@ class OpticalChannel : public ns3::Channel
     /// True when a frame sent in `epoch` by `fromEnd` survives to its arrival (no loss of signal meanwhile).
     bool IsDelivered(uint8_t fromEnd, uint32_t epoch) const;
 
-    void Cut();                         ///< both directions: a fibre cut
-    void Restore();                     ///< both directions back (a direction with no usable line stays Dark)
+    void Cut();     ///< both directions: a fibre cut
+    void Restore(); ///< both directions back (a direction with no usable line stays Dark)
     void CutDirection(uint8_t fromEnd);
     void RestoreDirection(uint8_t fromEnd);
 

@@ -188,8 +188,7 @@ RsCodewordFailureProbability(double symbolErrorProb, unsigned n, unsigned t)
 
 double
 StripedCodewordFailureProbability(const std::vector<unsigned>& symbolsPerLine,
-                                  const std::vector<double>& symbolErrorProb,
-                                  unsigned t)
+                                  const std::vector<double>& symbolErrorProb, unsigned t)
 {
     // Poisson-binomial tail by convolving the lines one at a time. low[k] holds
     // log P(exactly k errors so far) for k <= t; logTail accumulates log P(more than t errors).

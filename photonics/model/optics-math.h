@@ -60,8 +60,7 @@ double RsCodewordFailureProbability(double symbolErrorProb, unsigned n, unsigned
  * probabilities: symbolsPerLine[i] symbols see symbolErrorProb[i] (exact Poisson-binomial tail).
  */
 double StripedCodewordFailureProbability(const std::vector<unsigned>& symbolsPerLine,
-                                         const std::vector<double>& symbolErrorProb,
-                                         unsigned t);
+                                         const std::vector<double>& symbolErrorProb, unsigned t);
 
 } // namespace ofab::optics
 

@@ -43,7 +43,7 @@ PhotonicLink::GetModulationValue() const
 }
 
 // The accessor pair for one member: a setter that marks the budget dirty and a plain getter.
-#define OFAB_LINK_PARAM(type, member)                                                                  \
+#define OFAB_LINK_PARAM(type, member) \
     &PhotonicLink::SetParam<type, &PhotonicLink::member>, &PhotonicLink::GetParam<type, &PhotonicLink::member>
 
 ns3::TypeId
@@ -107,8 +107,7 @@ PhotonicLink::GetTypeId()
                           "(edge coupler 1-2 dB; grating couplers 2-5 dB).",
                           DoubleValue(1.5), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_fibreCouplerLossDb)),
                           MakeDoubleChecker<double>(0.0))
-            .AddAttribute("ConnectorCount",
-                          "Number of mated connector pairs along the fibre. Default 2.",
+            .AddAttribute("ConnectorCount", "Number of mated connector pairs along the fibre. Default 2.",
                           UintegerValue(2), MakeUintegerAccessor(OFAB_LINK_PARAM(uint32_t, m_connectorCount)),
                           MakeUintegerChecker<uint32_t>(0, 1000))
             .AddAttribute("ConnectorLossDb",
@@ -116,12 +115,10 @@ PhotonicLink::GetTypeId()
                           "up to 0.5 dB).",
                           DoubleValue(0.2), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_connectorLossDb)),
                           MakeDoubleChecker<double>(0.0))
-            .AddAttribute("FibreLengthM",
-                          "Fibre length in metres. Default 2 m (in-rack scale-up link).",
+            .AddAttribute("FibreLengthM", "Fibre length in metres. Default 2 m (in-rack scale-up link).",
                           DoubleValue(2.0), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_fibreLengthM)),
                           MakeDoubleChecker<double>(0.0))
-            .AddAttribute("FibreLossDbPerKm",
-                          "Fibre attenuation in dB/km. Default 0.35 dB/km (G.652 in the O-band).",
+            .AddAttribute("FibreLossDbPerKm", "Fibre attenuation in dB/km. Default 0.35 dB/km (G.652 in the O-band).",
                           DoubleValue(0.35), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_fibreLossDbPerKm)),
                           MakeDoubleChecker<double>(0.0))
             .AddAttribute("PropagationDelayNsPerM",
@@ -151,13 +148,13 @@ PhotonicLink::GetTypeId()
                           "Default 0.5 (Nyquist).",
                           DoubleValue(0.5), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_noiseBandwidthRatio)),
                           MakeDoubleChecker<double>(0.0))
-            .AddAttribute("Modulation",
-                          "Line modulation: NRZ (1 bit per symbol) or PAM4 (2 bits per symbol, eyes 1/3 high). "
-                          "Default NRZ.",
-                          EnumValue(static_cast<int>(Modulation::Nrz)),
-                          MakeEnumAccessor(&PhotonicLink::SetModulationValue, &PhotonicLink::GetModulationValue),
-                          MakeEnumChecker(static_cast<int>(Modulation::Nrz), "NRZ",
-                                          static_cast<int>(Modulation::Pam4), "PAM4"))
+            .AddAttribute(
+                "Modulation",
+                "Line modulation: NRZ (1 bit per symbol) or PAM4 (2 bits per symbol, eyes 1/3 high). "
+                "Default NRZ.",
+                EnumValue(static_cast<int>(Modulation::Nrz)),
+                MakeEnumAccessor(&PhotonicLink::SetModulationValue, &PhotonicLink::GetModulationValue),
+                MakeEnumChecker(static_cast<int>(Modulation::Nrz), "NRZ", static_cast<int>(Modulation::Pam4), "PAM4"))
             .AddAttribute("LineRateGbps",
                           "Data rate of one line in Gb/s, FEC overhead excluded. Default 100 Gb/s: 8 lines make "
                           "800 Gb/s, one x4 UALink-style port.",
@@ -173,8 +170,7 @@ PhotonicLink::GetTypeId()
                           "lost. Default 100 GHz (about 9 K at 11 GHz/K, half the 200 GHz spacing).",
                           DoubleValue(100.0), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_ringLockRangeGhz)),
                           MakeDoubleChecker<double>(0.0))
-            .AddAttribute("FecEnabled",
-                          "Whether the link runs RS(544,514) FEC (t = 15 ten-bit symbols). Default true.",
+            .AddAttribute("FecEnabled", "Whether the link runs RS(544,514) FEC (t = 15 ten-bit symbols). Default true.",
                           BooleanValue(true), MakeBooleanAccessor(OFAB_LINK_PARAM(bool, m_fecEnabled)),
                           MakeBooleanChecker())
             .AddAttribute("FecLatency",
@@ -187,8 +183,7 @@ PhotonicLink::GetTypeId()
                           "(RS(544,514) gives post-FEC <= 1e-12 there).",
                           DoubleValue(2.4e-4), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_preFecBerThreshold)),
                           MakeDoubleChecker<double>(0.0, 0.5))
-            .AddAttribute("TargetBer",
-                          "Largest raw BER at which a line counts as usable without FEC. Default 1e-12.",
+            .AddAttribute("TargetBer", "Largest raw BER at which a line counts as usable without FEC. Default 1e-12.",
                           DoubleValue(1e-12), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_targetBer)),
                           MakeDoubleChecker<double>(0.0, 0.5))
             .AddAttribute("ElectronicsEnergyPjPerBit",
@@ -201,8 +196,7 @@ PhotonicLink::GetTypeId()
                           "drop). Default 0.5 mW (assumed; TiN heaters tune ~0.1 nm/mW).",
                           DoubleValue(0.5), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_ringTuningPowerMw)),
                           MakeDoubleChecker<double>(0.0))
-            .AddTraceSource("Capacity",
-                            "The usable line count or capacity changed: (usable lines, capacity in bit/s).",
+            .AddTraceSource("Capacity", "The usable line count or capacity changed: (usable lines, capacity in bit/s).",
                             MakeTraceSourceAccessor(&PhotonicLink::m_capacityTrace),
                             "ofab::PhotonicLink::CapacityTracedCallback");
     return tid;

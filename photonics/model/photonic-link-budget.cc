@@ -34,8 +34,8 @@ PhotonicLink::Recompute() const
 
     // Losses every line shares from the laser to the demultiplexer bus.
     const double busLossDb = m_laserCouplerLossDb + m_txWaveguideLengthCm * m_waveguideLossDbPerCm +
-                             m_modulatorInsertionLossDb + (n > 0 ? n - 1.0 : 0.0) * m_ringThroughLossDb +
-                             m_muxLossDb + 2.0 * m_fibreCouplerLossDb + m_connectorCount * m_connectorLossDb +
+                             m_modulatorInsertionLossDb + (n > 0 ? n - 1.0 : 0.0) * m_ringThroughLossDb + m_muxLossDb +
+                             2.0 * m_fibreCouplerLossDb + m_connectorCount * m_connectorLossDb +
                              m_fibreLengthM * 1e-3 * m_fibreLossDbPerKm + m_demuxLossDb +
                              m_rxWaveguideLengthCm * m_waveguideLossDbPerCm;
     const double erLinear = optics::DbToLinear(m_extinctionRatioDb);
@@ -112,10 +112,10 @@ PhotonicLink::Recompute() const
         const ReceiverModel::Result r = rx.Evaluate(in);
         b.q = r.q;
         b.preFecBer = r.ber;
-        b.codewordErrorProb =
-            m_fecEnabled ? optics::RsCodewordFailureProbability(optics::SymbolErrorProbability(r.ber, optics::kRsSymbolBits),
-                                                                kRsN, kRsT)
-                         : optics::SymbolErrorProbability(r.ber, optics::kRsPayloadBits);
+        b.codewordErrorProb = m_fecEnabled
+                                  ? optics::RsCodewordFailureProbability(
+                                        optics::SymbolErrorProbability(r.ber, optics::kRsSymbolBits), kRsN, kRsT)
+                                  : optics::SymbolErrorProbability(r.ber, optics::kRsPayloadBits);
         b.usable = b.lit && b.locked && r.ber <= berLimit;
         b.marginDb = (b.lit && b.locked) ? rx.MarginDb(in, berLimit) : -kInf;
         m_usable += b.usable ? 1 : 0;

@@ -1,7 +1,7 @@
 #include "ofab/photonics/model/photonic-link.h"
 
-#include "ofab/photonics/model/optics-math.h"
 #include "ofab/foundation/parameter-error.h"
+#include "ofab/photonics/model/optics-math.h"
 
 #include "ns3/boolean.h"
 #include "ns3/double.h"
@@ -36,7 +36,8 @@ RequireAtLeast(const char* attribute, double value, double min, const char* unit
 {
     if (!(value >= min) || !std::isfinite(value))
     {
-        throw ParameterError(attribute, std::string("expected a value >= ") + Got(min) + " " + unit + ", got " + Got(value));
+        throw ParameterError(attribute,
+                             std::string("expected a value >= ") + Got(min) + " " + unit + ", got " + Got(value));
     }
 }
 
@@ -185,8 +186,7 @@ PhotonicLink::DisconnectSource()
 {
     if (m_source)
     {
-        m_source->TraceDisconnectWithoutContext("LineState",
-                                                ns3::MakeCallback(&PhotonicLink::OnLaserLineState, this));
+        m_source->TraceDisconnectWithoutContext("LineState", ns3::MakeCallback(&PhotonicLink::OnLaserLineState, this));
     }
 }
 

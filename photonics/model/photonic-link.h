@@ -80,9 +80,10 @@ class PhotonicLink : public ns3::Object
     double GetCapacityBps() const;      ///< usable lines x line rate
     double GetCapacityFraction() const; ///< usable lines / lines
 
-    ns3::Time GetSerializationTime(uint32_t bytes) const; ///< bytes x 8 / capacity (infinite capacity loss: Time::Max())
-    ns3::Time GetPropagationDelay() const;                ///< FibreLengthM x PropagationDelayNsPerM
-    ns3::Time GetFecLatency() const;                      ///< FecLatency when FEC is on, else zero
+    ns3::Time GetSerializationTime(
+        uint32_t bytes) const;             ///< bytes x 8 / capacity (infinite capacity loss: Time::Max())
+    ns3::Time GetPropagationDelay() const; ///< FibreLengthM x PropagationDelayNsPerM
+    ns3::Time GetFecLatency() const;       ///< FecLatency when FEC is on, else zero
     bool IsFecEnabled() const;
     Modulation GetModulation() const;
 
@@ -110,9 +111,9 @@ class PhotonicLink : public ns3::Object
     void DoDispose() override;
 
   private:
-    void Invalidate();           ///< something changed: recompute at once when a source is attached, else lazily
-    void Recompute() const;      ///< evaluates every line's budget, fires "Capacity" when it changed
-    void EnsureFresh() const     ///< Recompute() when dirty (inline: every per-frame call starts here)
+    void Invalidate();       ///< something changed: recompute at once when a source is attached, else lazily
+    void Recompute() const;  ///< evaluates every line's budget, fires "Capacity" when it changed
+    void EnsureFresh() const ///< Recompute() when dirty (inline: every per-frame call starts here)
     {
         if (m_dirty)
         {
@@ -178,10 +179,10 @@ class PhotonicLink : public ns3::Object
     mutable double m_cachedFrameErrorProb;
     mutable double m_lastReportedCapacity;
     mutable double m_capacityBps;
-    mutable double m_ticksPerByte;        ///< serialization time per byte in simulator time steps
+    mutable double m_ticksPerByte; ///< serialization time per byte in simulator time steps
     mutable ns3::Time m_propagationDelay;
-    mutable double m_logCodewordOk;       ///< log P(one striped codeword decodes), FEC on
-    mutable double m_logBitOk;            ///< log P(one striped bit is right), FEC off
+    mutable double m_logCodewordOk; ///< log P(one striped codeword decodes), FEC on
+    mutable double m_logBitOk;      ///< log P(one striped bit is right), FEC off
     ns3::TracedCallback<uint32_t, double> m_capacityTrace;
 };
 

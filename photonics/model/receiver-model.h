@@ -26,8 +26,8 @@ struct ReceiverModel
     double responsivityAPerW = 0.8;
     double thermalNoiseA = 2e-6; ///< rms input-referred current, independent of the bandwidth
     double darkCurrentA = 10e-9;
-    double rinPerHz = 0;         ///< linear RIN density (1/Hz)
-    double bandwidthHz = 1;      ///< noise bandwidth for shot and RIN
+    double rinPerHz = 0;    ///< linear RIN density (1/Hz)
+    double bandwidthHz = 1; ///< noise bandwidth for shot and RIN
     bool pam4 = false;
 
     struct Result

@@ -131,8 +131,8 @@ UalinkHelper::BuildSwitchedPod(uint32_t accelerators, uint32_t planes, uint32_t 
 {
     if (accelerators < 2 || accelerators > m_destinations)
     {
-        throw ParameterError("Accelerators", "2.." + std::to_string(m_destinations) + ", got " +
-                                                 std::to_string(accelerators));
+        throw ParameterError("Accelerators",
+                             "2.." + std::to_string(m_destinations) + ", got " + std::to_string(accelerators));
     }
     if (planes < 1 || linksPerPlane < 1 || planes * linksPerPlane > ForwardingTable::kMaxChoices)
     {

@@ -26,48 +26,37 @@ AcceleratorEndpoint::GetTypeId()
             .SetParent<UalinkRouter>()
             .SetGroupName("Ofab")
             .AddConstructor<AcceleratorEndpoint>()
-            .AddAttribute("AcceleratorId",
-                          "10-bit accelerator id (0..1023), the src/dst of TL messages.",
-                          UintegerValue(0),
-                          MakeUintegerAccessor(&AcceleratorEndpoint::m_id),
+            .AddAttribute("AcceleratorId", "10-bit accelerator id (0..1023), the src/dst of TL messages.",
+                          UintegerValue(0), MakeUintegerAccessor(&AcceleratorEndpoint::m_id),
                           MakeUintegerChecker<uint16_t>())
             .AddAttribute("CompletionTimeout",
                           "A request without a response this long after its tag was assigned fails "
                           "with status CompletionTimeout (implementation-defined; assumption).",
-                          TimeValue(MicroSeconds(50)),
-                          MakeTimeAccessor(&AcceleratorEndpoint::m_completionTimeout),
+                          TimeValue(MicroSeconds(50)), MakeTimeAccessor(&AcceleratorEndpoint::m_completionTimeout),
                           MakeTimeChecker())
             .AddAttribute("CompleterLatency",
                           "Completer time from request arrival to its response being ready "
                           "(memory access; 0 = not modelled).",
-                          TimeValue(Seconds(0)),
-                          MakeTimeAccessor(&AcceleratorEndpoint::m_completerLatency),
+                          TimeValue(Seconds(0)), MakeTimeAccessor(&AcceleratorEndpoint::m_completerLatency),
                           MakeTimeChecker())
             .AddAttribute("RouterLatency",
                           "Forwarding latency of the accelerator's port logic for TL messages "
                           "addressed to other accelerators (direct topologies; assumption).",
-                          TimeValue(NanoSeconds(100)),
-                          MakeTimeAccessor(&AcceleratorEndpoint::m_routerLatency),
+                          TimeValue(NanoSeconds(100)), MakeTimeAccessor(&AcceleratorEndpoint::m_routerLatency),
                           MakeTimeChecker())
-            .AddAttribute("MemoryBytes",
-                          "Completer address space; a request beyond it gets DecodeError.",
-                          UintegerValue(1ULL << 40),
-                          MakeUintegerAccessor(&AcceleratorEndpoint::m_memoryBytes),
+            .AddAttribute("MemoryBytes", "Completer address space; a request beyond it gets DecodeError.",
+                          UintegerValue(1ULL << 40), MakeUintegerAccessor(&AcceleratorEndpoint::m_memoryBytes),
                           MakeUintegerChecker<uint64_t>())
-            .AddTraceSource("TransactionIssued",
-                            "Issue() accepted a transaction.",
+            .AddTraceSource("TransactionIssued", "Issue() accepted a transaction.",
                             MakeTraceSourceAccessor(&AcceleratorEndpoint::m_issuedTrace),
                             "ofab::AcceleratorEndpoint::TransactionTracedCallback")
-            .AddTraceSource("TransactionCompleted",
-                            "A transaction completed with status OKAY (record has latency).",
+            .AddTraceSource("TransactionCompleted", "A transaction completed with status OKAY (record has latency).",
                             MakeTraceSourceAccessor(&AcceleratorEndpoint::m_completedTrace),
                             "ofab::AcceleratorEndpoint::TransactionTracedCallback")
-            .AddTraceSource("TransactionFailed",
-                            "A transaction ended with a non-OKAY status (record has the reason).",
+            .AddTraceSource("TransactionFailed", "A transaction ended with a non-OKAY status (record has the reason).",
                             MakeTraceSourceAccessor(&AcceleratorEndpoint::m_failedTrace),
                             "ofab::AcceleratorEndpoint::TransactionTracedCallback")
-            .AddTraceSource("RequestServed",
-                            "The completer answered a request (in arrival order).",
+            .AddTraceSource("RequestServed", "The completer answered a request (in arrival order).",
                             MakeTraceSourceAccessor(&AcceleratorEndpoint::m_requestServedTrace),
                             "ofab::AcceleratorEndpoint::RequestTracedCallback");
     return tid;
@@ -121,8 +110,8 @@ Describe(const TransactionSpec& s)
 {
     char addr[32];
     std::snprintf(addr, sizeof addr, "0x%llx", static_cast<unsigned long long>(s.address));
-    return std::string(ToString(s.kind)) + " of " + std::to_string(s.bytes) + " B at " + addr +
-           " to accelerator " + std::to_string(s.dst);
+    return std::string(ToString(s.kind)) + " of " + std::to_string(s.bytes) + " B at " + addr + " to accelerator " +
+           std::to_string(s.dst);
 }
 
 } // namespace
@@ -386,8 +375,8 @@ AcceleratorEndpoint::ArmTimeout(uint16_t port)
     }
     op.timerArmed = true;
     const int64_t delay = op.deadlines.front().tick - ns3::Simulator::Now().GetTimeStep();
-    op.timer = ns3::Simulator::Schedule(ns3::TimeStep(delay > 0 ? delay : 0),
-                                        &AcceleratorEndpoint::OnTimeout, this, port);
+    op.timer =
+        ns3::Simulator::Schedule(ns3::TimeStep(delay > 0 ? delay : 0), &AcceleratorEndpoint::OnTimeout, this, port);
 }
 
 void

@@ -100,10 +100,10 @@ class AcceleratorEndpoint : public UalinkRouter
     /// Tag space and completion-timeout bookkeeping of one originator port.
     struct OriginatorPort
     {
-        std::vector<uint32_t> tagSlot;   ///< tag -> record slot, kNoSlot when free
-        std::vector<uint16_t> freeTags;  ///< stack of free tags
-        RingQueue<uint32_t> waiting;     ///< record slots waiting for a tag, issue order
-        RingQueue<Deadline> deadlines;   ///< in tag-assignment order = deadline order
+        std::vector<uint32_t> tagSlot;  ///< tag -> record slot, kNoSlot when free
+        std::vector<uint16_t> freeTags; ///< stack of free tags
+        RingQueue<uint32_t> waiting;    ///< record slots waiting for a tag, issue order
+        RingQueue<Deadline> deadlines;  ///< in tag-assignment order = deadline order
         ns3::EventId timer;
         bool timerArmed = false; ///< timer is pending (cheaper than EventId::IsRunning())
         uint32_t outstanding = 0;

@@ -45,10 +45,7 @@ class AddressCache
     }
     /// The entry holding `key`, or -1. An entry index is stable; recency is the list order.
     int Find(uint64_t key) const;
-    uint32_t Bucket(uint64_t key) const
-    {
-        return static_cast<uint32_t>((key * 0x9E3779B97F4A7C15ULL) >> m_hashShift);
-    }
+    uint32_t Bucket(uint64_t key) const { return static_cast<uint32_t>((key * 0x9E3779B97F4A7C15ULL) >> m_hashShift); }
     void HashInsert(uint64_t key, int32_t entry);
     void HashErase(uint64_t key);
     void MoveToFront(int32_t entry);

@@ -26,12 +26,14 @@ enum class CreditClass : uint8_t
 
 constexpr uint32_t kCreditClassCount = 4;
 
-inline CreditClass CommandClass(ChannelClass c)
+inline CreditClass
+CommandClass(ChannelClass c)
 {
     return c == ChannelClass::Request ? CreditClass::RequestCommand : CreditClass::ResponseCommand;
 }
 
-inline CreditClass DataClass(ChannelClass c)
+inline CreditClass
+DataClass(ChannelClass c)
 {
     return c == ChannelClass::Request ? CreditClass::RequestData : CreditClass::ResponseData;
 }
@@ -39,7 +41,8 @@ inline CreditClass DataClass(ChannelClass c)
 /// One cumulative counter per (VC, credit class): index vc * 4 + class.
 using CreditCounters = std::array<uint32_t, ualink::kVcCount * kCreditClassCount>;
 
-inline uint32_t CreditIndex(uint8_t vc, CreditClass c)
+inline uint32_t
+CreditIndex(uint8_t vc, CreditClass c)
 {
     return vc * kCreditClassCount + static_cast<uint32_t>(c);
 }
@@ -74,8 +77,7 @@ class TxCredits
     bool CanSend(const TlMessage& m) const
     {
         const ChannelClass cc = m.Class();
-        return Available(m.vc, CommandClass(cc)) >= 1 &&
-               Available(m.vc, DataClass(cc)) >= ualink::DataCredits(m);
+        return Available(m.vc, CommandClass(cc)) >= 1 && Available(m.vc, DataClass(cc)) >= ualink::DataCredits(m);
     }
 
     void Consume(const TlMessage& m)

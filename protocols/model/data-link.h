@@ -23,18 +23,21 @@ constexpr uint16_t kNoSeq = 0;
 constexpr uint32_t kMaxWindow = 256;
 
 /// The sequence number after `s`: 511 wraps to 1, never to the reserved 0.
-inline uint16_t Next(uint16_t s)
+inline uint16_t
+Next(uint16_t s)
 {
     return s >= kSeqCount ? 1 : static_cast<uint16_t>(s + 1);
 }
 
-inline uint16_t Prev(uint16_t s)
+inline uint16_t
+Prev(uint16_t s)
 {
     return s <= 1 ? kSeqCount : static_cast<uint16_t>(s - 1);
 }
 
 /// Steps from `from` forward to `to` on the 511-number ring (0..510).
-inline uint32_t Distance(uint16_t from, uint16_t to)
+inline uint32_t
+Distance(uint16_t from, uint16_t to)
 {
     return (static_cast<uint32_t>(to) + kSeqCount - from) % kSeqCount;
 }

@@ -15,9 +15,9 @@ namespace ualink
 {
 
 // --- Geometry (UALink 200G 1.0 public talks; see protocols/README.md) ---------------------------
-constexpr uint32_t kHalfFlitBytes = 32;   ///< TL half-flit: control, data, message
-constexpr uint32_t kTlFlitBytes = 64;     ///< TL flit = two half-flits
-constexpr uint32_t kDlFlitBytes = 640;    ///< what goes on the wire per DL flit (one FEC codeword)
+constexpr uint32_t kHalfFlitBytes = 32; ///< TL half-flit: control, data, message
+constexpr uint32_t kTlFlitBytes = 64;   ///< TL flit = two half-flits
+constexpr uint32_t kDlFlitBytes = 640;  ///< what goes on the wire per DL flit (one FEC codeword)
 constexpr uint32_t kDlHeaderBytes = 3;
 constexpr uint32_t kDlSegmentHeaderBytes = 5; ///< 5 segments x 1 B
 constexpr uint32_t kDlCrcBytes = 4;
@@ -35,14 +35,14 @@ constexpr uint32_t kUncompressedResponseSlots = 2; ///< assumption: 4 per contro
 
 constexpr uint32_t kDataCreditBytes = 64; ///< one data credit = one 64 B buffer
 constexpr uint32_t kMaxTransactionBytes = 256;
-constexpr uint32_t kRegionBytes = 256;    ///< ordering / interleave granularity
-constexpr uint32_t kTagCount = 2048;      ///< 11-bit tags per originator port
-constexpr uint32_t kVcCount = 4;          ///< 2-bit VC: (traffic class << 1) | dateline class
+constexpr uint32_t kRegionBytes = 256;     ///< ordering / interleave granularity
+constexpr uint32_t kTagCount = 2048;       ///< 11-bit tags per originator port
+constexpr uint32_t kVcCount = 4;           ///< 2-bit VC: (traffic class << 1) | dateline class
 constexpr uint32_t kChannelClassCount = 2; ///< request family, response family (see ChannelClass)
 constexpr uint32_t kQueueClassCount = kVcCount * kChannelClassCount;
 constexpr uint32_t kMaxAccelerators = 1024; ///< 10-bit accelerator ids
 
-constexpr uint16_t kLocalInput = 0xFFFF;  ///< TlMessage::inPort of a message injected by the node itself
+constexpr uint16_t kLocalInput = 0xFFFF; ///< TlMessage::inPort of a message injected by the node itself
 constexpr uint16_t kNoGroup = 0xFFFF;
 
 } // namespace ualink
@@ -84,8 +84,8 @@ enum class TransactionStatus : uint8_t
     DecodeError,         ///< address outside the completer's memory, or no route to the destination
     ProtectionViolation, ///< listed for completeness; the model never raises it
     CompletionTimeout,
-    Isolate,             ///< the completer (or originator) is isolated
-    LinkDown,            ///< a link on the path went down with the request on it
+    Isolate,  ///< the completer (or originator) is isolated
+    LinkDown, ///< a link on the path went down with the request on it
 };
 
 const char* ToString(TransactionKind k);
@@ -98,21 +98,21 @@ const char* ToString(TransactionStatus s);
  */
 struct TlMessage
 {
-    uint64_t txnId = 0;    ///< unique per run; tags are reused, this is not
+    uint64_t txnId = 0; ///< unique per run; tags are reused, this is not
     uint64_t address = 0;
     int64_t readyTick = 0; ///< earliest time (ns-3 ticks) this message may leave the current node
     uint16_t src = 0;      ///< originator accelerator id
     uint16_t dst = 0;      ///< accelerator id this message is addressed to
     uint16_t tag = 0;
-    uint16_t length = 0;   ///< transaction length in bytes
+    uint16_t length = 0;                   ///< transaction length in bytes
     uint16_t inPort = ualink::kLocalInput; ///< input port at the current node (credits to release)
-    uint8_t origPort = 0;  ///< originator port: the scope of the tag
+    uint8_t origPort = 0;                  ///< originator port: the scope of the tag
     MessageKind kind = MessageKind::Request;
     TransactionKind txnKind = TransactionKind::Read;
     TransactionStatus status = TransactionStatus::Okay;
-    uint8_t vc = 0;        ///< VC on the next link
-    uint8_t inVc = 0;      ///< VC it arrived on (whose credits it holds at this node)
-    uint8_t hops = 0;      ///< links traversed so far
+    uint8_t vc = 0;          ///< VC on the next link
+    uint8_t inVc = 0;        ///< VC it arrived on (whose credits it holds at this node)
+    uint8_t hops = 0;        ///< links traversed so far
     uint8_t requestHops = 0; ///< on a response: the links its request traversed
     bool compressed = false; ///< decided per hop when packed (address cache)
     /// Its receive buffers at this node were freed when it left: a message handed back by a link
@@ -122,10 +122,7 @@ struct TlMessage
     /// on every use). The hot path asks for it several times per hop.
     uint8_t dataHalfFlits = 0xFF;
 
-    ChannelClass Class() const
-    {
-        return kind == MessageKind::Request ? ChannelClass::Request : ChannelClass::Response;
-    }
+    ChannelClass Class() const { return kind == MessageKind::Request ? ChannelClass::Request : ChannelClass::Response; }
 };
 
 namespace ualink
@@ -135,7 +132,8 @@ constexpr uint8_t kUnsealed = 0xFF;
 
 /// Data half-flits that follow the header in the TL stream (byte-enable half-flit included),
 /// computed from the message fields.
-inline uint32_t ComputeDataHalfFlits(const TlMessage& m)
+inline uint32_t
+ComputeDataHalfFlits(const TlMessage& m)
 {
     const uint32_t beats = (m.length + kHalfFlitBytes - 1) / kHalfFlitBytes;
     switch (m.kind)
@@ -167,19 +165,22 @@ inline uint32_t ComputeDataHalfFlits(const TlMessage& m)
 }
 
 /// Data half-flits of `m`: the sealed value, or computed when the message was built by hand.
-inline uint32_t DataHalfFlits(const TlMessage& m)
+inline uint32_t
+DataHalfFlits(const TlMessage& m)
 {
     return m.dataHalfFlits != kUnsealed ? m.dataHalfFlits : ComputeDataHalfFlits(m);
 }
 
 /// Caches the derived sizes in a message whose kind, length and status are final.
-inline void Seal(TlMessage& m)
+inline void
+Seal(TlMessage& m)
 {
     m.dataHalfFlits = static_cast<uint8_t>(ComputeDataHalfFlits(m));
 }
 
 /// Header slots (4 B each) taken in a control half-flit.
-inline uint32_t HeaderSlots(const TlMessage& m, bool compressResponses)
+inline uint32_t
+HeaderSlots(const TlMessage& m, bool compressResponses)
 {
     if (m.kind == MessageKind::Request)
     {
@@ -189,13 +190,15 @@ inline uint32_t HeaderSlots(const TlMessage& m, bool compressResponses)
 }
 
 /// 64 B data credits a message needs at the receiver (data and byte-enable half-flits).
-inline uint32_t DataCredits(const TlMessage& m)
+inline uint32_t
+DataCredits(const TlMessage& m)
 {
     return (DataHalfFlits(m) + 1) / 2;
 }
 
 /// Payload bytes the transaction moves (what goodput counts): write data on requests, read data on responses.
-inline uint32_t PayloadBytes(const TlMessage& m)
+inline uint32_t
+PayloadBytes(const TlMessage& m)
 {
     if (m.kind == MessageKind::Request)
     {
@@ -208,7 +211,8 @@ inline uint32_t PayloadBytes(const TlMessage& m)
     return 0;
 }
 
-inline uint32_t QueueClass(uint8_t vc, ChannelClass c)
+inline uint32_t
+QueueClass(uint8_t vc, ChannelClass c)
 {
     return vc * kChannelClassCount + static_cast<uint32_t>(c);
 }

@@ -15,8 +15,7 @@ ForwardingTable::Resize(uint32_t destinations)
     if (destinations > ualink::kMaxAccelerators)
     {
         throw ParameterError("Destinations", "at most " + std::to_string(ualink::kMaxAccelerators) +
-                                                 " accelerators (10-bit ids), got " +
-                                                 std::to_string(destinations));
+                                                 " accelerators (10-bit ids), got " + std::to_string(destinations));
     }
     m_entries.resize(destinations);
 }
@@ -26,8 +25,7 @@ ForwardingTable::CheckDst(uint16_t dst) const
 {
     if (dst >= m_entries.size())
     {
-        throw ParameterError("Destination", "accelerator id " + std::to_string(dst) +
-                                                " is outside the table (size " +
+        throw ParameterError("Destination", "accelerator id " + std::to_string(dst) + " is outside the table (size " +
                                                 std::to_string(m_entries.size()) + ")");
     }
 }
@@ -64,8 +62,8 @@ ForwardingTable::AddChoice(uint16_t dst, ForwardingChoice choice)
     }
     if (e.count >= kMaxChoices)
     {
-        throw ParameterError("ForwardingChoices", "at most " + std::to_string(kMaxChoices) +
-                                                      " equal-cost choices per destination");
+        throw ParameterError("ForwardingChoices",
+                             "at most " + std::to_string(kMaxChoices) + " equal-cost choices per destination");
     }
     e.choices[e.count++] = choice;
 }

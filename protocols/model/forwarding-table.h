@@ -22,10 +22,7 @@ struct ForwardingChoice
     uint16_t port = 0;
     bool crossesDateline = false;
 
-    bool operator==(const ForwardingChoice& o) const
-    {
-        return port == o.port && crossesDateline == o.crossesDateline;
-    }
+    bool operator==(const ForwardingChoice& o) const { return port == o.port && crossesDateline == o.crossesDateline; }
 };
 
 /**

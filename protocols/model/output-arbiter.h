@@ -1,9 +1,9 @@
 #ifndef OFAB_PROTOCOLS_MODEL_OUTPUT_ARBITER_H
 #define OFAB_PROTOCOLS_MODEL_OUTPUT_ARBITER_H
 
+#include "ofab/foundation/ring-queue.h"
 #include "ofab/protocols/model/credit-state.h"
 #include "ofab/protocols/model/flit.h"
-#include "ofab/foundation/ring-queue.h"
 
 #include <array>
 #include <cstdint>
@@ -100,7 +100,7 @@ class OutputArbiter
     /// First slot with ready messages at or after `from` (wrapping); -1 when none.
     int NextReady(uint32_t qc, uint32_t from) const;
 
-    uint32_t m_slots = 0; ///< inputs known so far (grows as new inputs send)
+    uint32_t m_slots = 0;          ///< inputs known so far (grows as new inputs send)
     std::vector<uint32_t> m_index; ///< slot * kQueueClassCount + qc -> index into m_queues, or kNil
     std::vector<Queue> m_queues;   ///< only the (class, input) pairs that were ever used
     std::vector<Node> m_pool;      ///< queued messages of every queue

@@ -1,8 +1,8 @@
 #ifndef OFAB_PROTOCOLS_MODEL_TL_PACKER_H
 #define OFAB_PROTOCOLS_MODEL_TL_PACKER_H
 
-#include "ofab/protocols/model/flit.h"
 #include "ofab/foundation/ring-queue.h"
+#include "ofab/protocols/model/flit.h"
 
 #include <cstdint>
 #include <vector>
@@ -77,10 +77,10 @@ class TlPacker
 
     void PopCompleted(std::vector<TlMessage>& out); ///< moves fully sent head messages to `out`
 
-    RingQueue<Pending> m_pending;         ///< packed messages in header order, data half-flits to go
-    uint32_t m_carryBytes = 0;            ///< rest of a half-flit that straddles into the next DL flit
-    std::vector<TlMessage> m_carryDone;   ///< messages that straddling half-flit completes
-    bool m_tlFlitOpen = false;            ///< one half-flit of the current TL flit emitted
+    RingQueue<Pending> m_pending;       ///< packed messages in header order, data half-flits to go
+    uint32_t m_carryBytes = 0;          ///< rest of a half-flit that straddles into the next DL flit
+    std::vector<TlMessage> m_carryDone; ///< messages that straddling half-flit completes
+    bool m_tlFlitOpen = false;          ///< one half-flit of the current TL flit emitted
     Stats m_stats;
 };
 

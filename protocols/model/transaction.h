@@ -14,8 +14,8 @@ namespace ofab
 struct TransactionSpec
 {
     TransactionKind kind = TransactionKind::Read;
-    uint16_t dst = 0;      ///< completer accelerator id
-    uint64_t address = 0;  ///< in the completer's memory
+    uint16_t dst = 0;     ///< completer accelerator id
+    uint64_t address = 0; ///< in the completer's memory
     uint32_t bytes = 64;
     uint8_t trafficClass = 0; ///< 0 or 1: VC = trafficClass * 2 (+1 after a dateline)
 };
@@ -41,13 +41,13 @@ struct TransactionRecord
     uint32_t bytes = 0;
     uint64_t address = 0;
     uint8_t vc = 0;
-    uint8_t port = 0;      ///< originator port the request left on
+    uint8_t port = 0; ///< originator port the request left on
     uint16_t tag = 0;
     TransactionState state = TransactionState::WaitingForTag;
     TransactionStatus status = TransactionStatus::Okay;
-    ns3::Time issueTime;    ///< when Issue() was called
-    ns3::Time tagTime;      ///< when the tag was assigned (completion timeout starts here)
-    ns3::Time endTime;      ///< completion or failure
+    ns3::Time issueTime; ///< when Issue() was called
+    ns3::Time tagTime;   ///< when the tag was assigned (completion timeout starts here)
+    ns3::Time endTime;   ///< completion or failure
     uint8_t requestHops = 0;
     uint8_t responseHops = 0;
 

@@ -67,7 +67,7 @@ UalinkPort::PeekSlots(uint32_t& slots)
     if (m->kind == MessageKind::Request)
     {
         slots = m_cache.WouldCompress(m->dst, m->address) ? ualink::kCompressedRequestSlots
-                                                           : ualink::kUncompressedRequestSlots;
+                                                          : ualink::kUncompressedRequestSlots;
     }
     else
     {

@@ -20,7 +20,6 @@ namespace ofab
 NS_LOG_COMPONENT_DEFINE("UalinkPort");
 NS_OBJECT_ENSURE_REGISTERED(UalinkPort);
 
-
 const char*
 ToString(DlRxOutcome o)
 {
@@ -54,107 +53,82 @@ UalinkPort::GetTypeId()
             .AddAttribute("ReplayBufferDepth",
                           "Replay buffer depth in DL flits = most unacknowledged flits (1..256, the "
                           "window rule for 9-bit sequence numbers).",
-                          UintegerValue(256),
-                          MakeUintegerAccessor(&UalinkPort::m_replayDepth),
+                          UintegerValue(256), MakeUintegerAccessor(&UalinkPort::m_replayDepth),
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("ReplayTimeout",
                           "Time without acknowledgement progress after which every unacknowledged "
                           "flit is re-sent (covers lost ACK and replay-request flits).",
-                          TimeValue(MicroSeconds(1)),
-                          MakeTimeAccessor(&UalinkPort::m_replayTimeout),
-                          MakeTimeChecker())
+                          TimeValue(MicroSeconds(1)), MakeTimeAccessor(&UalinkPort::m_replayTimeout), MakeTimeChecker())
             .AddAttribute("AckEveryFlits",
                           "An idle reverse direction sends an ACK flit once this many flits were "
                           "accepted without one (ACK coalescing).",
-                          UintegerValue(8),
-                          MakeUintegerAccessor(&UalinkPort::m_ackEveryFlits),
+                          UintegerValue(8), MakeUintegerAccessor(&UalinkPort::m_ackEveryFlits),
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("AckDelay",
                           "An idle reverse direction sends an ACK flit at the latest this long after "
                           "the first unacknowledged accepted flit.",
-                          TimeValue(NanoSeconds(20)),
-                          MakeTimeAccessor(&UalinkPort::m_ackDelay),
-                          MakeTimeChecker())
+                          TimeValue(NanoSeconds(20)), MakeTimeAccessor(&UalinkPort::m_ackDelay), MakeTimeChecker())
             .AddAttribute("CreditReturnDelay",
                           "Released credits ride on the next DL flit; when none goes out within "
                           "this time a credit-only flit carries them.",
-                          TimeValue(NanoSeconds(20)),
-                          MakeTimeAccessor(&UalinkPort::m_creditReturnDelay),
+                          TimeValue(NanoSeconds(20)), MakeTimeAccessor(&UalinkPort::m_creditReturnDelay),
                           MakeTimeChecker())
             .AddAttribute("AddressCompression",
                           "Request header compression: Cache (compress on an address-cache hit), "
                           "Always, Never.",
                           EnumValue(static_cast<int>(AddressCache::Mode::Cache)),
                           MakeEnumAccessor(&UalinkPort::m_compressionMode),
-                          MakeEnumChecker(static_cast<int>(AddressCache::Mode::Cache),
-                                          "Cache",
-                                          static_cast<int>(AddressCache::Mode::Always),
-                                          "Always",
-                                          static_cast<int>(AddressCache::Mode::Never),
-                                          "Never"))
-            .AddAttribute("AddressCacheEntries",
-                          "Entries of the per-link address cache (LRU) used for request compression.",
-                          UintegerValue(16),
-                          MakeUintegerAccessor(&UalinkPort::m_cacheEntries),
-                          MakeUintegerChecker<uint32_t>())
+                          MakeEnumChecker(static_cast<int>(AddressCache::Mode::Cache), "Cache",
+                                          static_cast<int>(AddressCache::Mode::Always), "Always",
+                                          static_cast<int>(AddressCache::Mode::Never), "Never"))
+            .AddAttribute(
+                "AddressCacheEntries", "Entries of the per-link address cache (LRU) used for request compression.",
+                UintegerValue(16), MakeUintegerAccessor(&UalinkPort::m_cacheEntries), MakeUintegerChecker<uint32_t>())
             .AddAttribute("AddressCacheRegionBytes",
-                          "Bytes of address space one cache entry covers (power of two, >= 256).",
-                          UintegerValue(4096),
-                          MakeUintegerAccessor(&UalinkPort::m_cacheRegionBytes),
-                          MakeUintegerChecker<uint32_t>())
+                          "Bytes of address space one cache entry covers (power of two, >= 256).", UintegerValue(4096),
+                          MakeUintegerAccessor(&UalinkPort::m_cacheRegionBytes), MakeUintegerChecker<uint32_t>())
             .AddAttribute("CompressResponses",
                           "Responses in the compressed 4 B format (8 per control half-flit); "
                           "false: 8 B (4 per half-flit).",
-                          BooleanValue(true),
-                          MakeBooleanAccessor(&UalinkPort::m_compressResponses),
+                          BooleanValue(true), MakeBooleanAccessor(&UalinkPort::m_compressResponses),
                           MakeBooleanChecker())
             // Default sizes cover the credit loop of a switched hop at 800 Gb/s: a credit returns after
             // about 2 x (6.4 + 10 + 100) ns + 150 ns switch + a flit or two ~ 400 ns, i.e. ~40 KB in
             // flight. Half of these (the earlier defaults) capped a pod port at ~668 Gb/s.
             .AddAttribute("RequestCommandBuffers",
                           "Receive buffer per VC for request headers (entries = request-command credits).",
-                          UintegerValue(256),
-                          MakeUintegerAccessor(&UalinkPort::m_requestCommands),
+                          UintegerValue(256), MakeUintegerAccessor(&UalinkPort::m_requestCommands),
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("ResponseCommandBuffers",
                           "Receive buffer per VC for response headers (entries = response-command credits).",
-                          UintegerValue(256),
-                          MakeUintegerAccessor(&UalinkPort::m_responseCommands),
+                          UintegerValue(256), MakeUintegerAccessor(&UalinkPort::m_responseCommands),
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("RequestDataBuffers",
                           "Receive buffer per VC for request (originator) data, in 64-byte buffers "
                           "(one data credit each): 1024 = 64 KiB.",
-                          UintegerValue(1024),
-                          MakeUintegerAccessor(&UalinkPort::m_requestData),
+                          UintegerValue(1024), MakeUintegerAccessor(&UalinkPort::m_requestData),
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("ResponseDataBuffers",
                           "Receive buffer per VC for response (read) data, in 64-byte buffers "
                           "(one data credit each): 1024 = 64 KiB.",
-                          UintegerValue(1024),
-                          MakeUintegerAccessor(&UalinkPort::m_responseData),
+                          UintegerValue(1024), MakeUintegerAccessor(&UalinkPort::m_responseData),
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("LinkRetrainTime",
                           "After the channel is up again in both directions, time until the data "
                           "link is back up (link training and the DL up handshake).",
-                          TimeValue(MicroSeconds(1)),
-                          MakeTimeAccessor(&UalinkPort::m_retrainTime),
-                          MakeTimeChecker())
+                          TimeValue(MicroSeconds(1)), MakeTimeAccessor(&UalinkPort::m_retrainTime), MakeTimeChecker())
             .AddAttribute("RoutingGroup",
                           "Routing group of this port (e.g. torus dimension): a message changing "
                           "group restarts in VC class 0 (dateline rule).",
-                          UintegerValue(0),
-                          MakeUintegerAccessor(&UalinkPort::m_routingGroup),
+                          UintegerValue(0), MakeUintegerAccessor(&UalinkPort::m_routingGroup),
                           MakeUintegerChecker<uint32_t>())
-            .AddTraceSource("DlFlitSent",
-                            "A DL flit left (seq 0 = control flit; TL payload bytes).",
+            .AddTraceSource("DlFlitSent", "A DL flit left (seq 0 = control flit; TL payload bytes).",
                             MakeTraceSourceAccessor(&UalinkPort::m_flitSentTrace),
                             "ofab::UalinkPort::FlitSentTracedCallback")
-            .AddTraceSource("DlFlitReplayed",
-                            "A sequenced DL flit was re-sent by link-level retry.",
+            .AddTraceSource("DlFlitReplayed", "A sequenced DL flit was re-sent by link-level retry.",
                             MakeTraceSourceAccessor(&UalinkPort::m_flitReplayedTrace),
                             "ofab::UalinkPort::FlitSentTracedCallback")
-            .AddTraceSource("DlFlitReceived",
-                            "A DL flit arrived (sequence number, what the DL did with it).",
+            .AddTraceSource("DlFlitReceived", "A DL flit arrived (sequence number, what the DL did with it).",
                             MakeTraceSourceAccessor(&UalinkPort::m_flitReceivedTrace),
                             "ofab::UalinkPort::FlitReceivedTracedCallback")
             .AddTraceSource("CreditStall",
@@ -162,18 +136,14 @@ UalinkPort::GetTypeId()
                             "credits from the peer.",
                             MakeTraceSourceAccessor(&UalinkPort::m_creditStallTrace),
                             "ofab::UalinkPort::CreditStallTracedCallback")
-            .AddTraceSource("LinkState",
-                            "The data link went up (true) or down (false).",
+            .AddTraceSource("LinkState", "The data link went up (true) or down (false).",
                             MakeTraceSourceAccessor(&UalinkPort::m_linkStateTrace),
                             "ofab::UalinkPort::LinkStateTracedCallback")
-            .AddTraceSource("TlMessageReceived",
-                            "A TL message was delivered by an accepted DL flit.",
+            .AddTraceSource("TlMessageReceived", "A TL message was delivered by an accepted DL flit.",
                             MakeTraceSourceAccessor(&UalinkPort::m_messageReceivedTrace),
                             "ofab::UalinkPort::MessageTracedCallback")
-            .AddTraceSource("QueueDepth",
-                            "TL messages waiting in this port's output queues.",
-                            MakeTraceSourceAccessor(&UalinkPort::m_queueDepth),
-                            "ns3::TracedValueCallback::Uint32");
+            .AddTraceSource("QueueDepth", "TL messages waiting in this port's output queues.",
+                            MakeTraceSourceAccessor(&UalinkPort::m_queueDepth), "ns3::TracedValueCallback::Uint32");
     return tid;
 }
 
@@ -203,8 +173,8 @@ UalinkPort::Validate() const
 {
     if (m_replayDepth < 1 || m_replayDepth > llr::kMaxWindow)
     {
-        throw ParameterError("ReplayBufferDepth", "must be 1..256 DL flits (9-bit sequence window), got " +
-                                                      std::to_string(m_replayDepth));
+        throw ParameterError("ReplayBufferDepth",
+                             "must be 1..256 DL flits (9-bit sequence window), got " + std::to_string(m_replayDepth));
     }
     if (!m_replayTimeout.IsStrictlyPositive())
     {
@@ -212,10 +182,10 @@ UalinkPort::Validate() const
     }
     if (m_ackEveryFlits < 1 || m_ackEveryFlits >= m_replayDepth + 1)
     {
-        throw ParameterError("AckEveryFlits", "must be 1..ReplayBufferDepth, got " +
-                                                  std::to_string(m_ackEveryFlits));
+        throw ParameterError("AckEveryFlits", "must be 1..ReplayBufferDepth, got " + std::to_string(m_ackEveryFlits));
     }
-    if (m_ackDelay.IsStrictlyNegative() || m_creditReturnDelay.IsStrictlyNegative() || m_retrainTime.IsStrictlyNegative())
+    if (m_ackDelay.IsStrictlyNegative() || m_creditReturnDelay.IsStrictlyNegative() ||
+        m_retrainTime.IsStrictlyNegative())
     {
         throw ParameterError("AckDelay/CreditReturnDelay/LinkRetrainTime", "must be >= 0");
     }
@@ -225,8 +195,8 @@ UalinkPort::Validate() const
     }
     if (m_cacheRegionBytes < ualink::kRegionBytes || (m_cacheRegionBytes & (m_cacheRegionBytes - 1)) != 0)
     {
-        throw ParameterError("AddressCacheRegionBytes", "must be a power of two >= 256, got " +
-                                                            std::to_string(m_cacheRegionBytes));
+        throw ParameterError("AddressCacheRegionBytes",
+                             "must be a power of two >= 256, got " + std::to_string(m_cacheRegionBytes));
     }
     const uint32_t dataMin = ualink::kMaxTransactionBytes / ualink::kDataCreditBytes + 1;
     if (m_requestCommands < 1 || m_responseCommands < 1)
@@ -236,8 +206,8 @@ UalinkPort::Validate() const
     if (m_requestData < dataMin || m_responseData < dataMin)
     {
         throw ParameterError("RequestDataBuffers/ResponseDataBuffers",
-                             "must hold one 256 B transaction with byte enables (>= " +
-                                 std::to_string(dataMin) + " x 64 B per VC)");
+                             "must hold one 256 B transaction with byte enables (>= " + std::to_string(dataMin) +
+                                 " x 64 B per VC)");
     }
 }
 
@@ -250,8 +220,7 @@ UalinkPort::DoDispose()
     if (m_channel)
     {
         // The channel may outlive this port: it must not call back into it.
-        m_channel->TraceDisconnectWithoutContext("LossOfSignal",
-                                                 ns3::MakeCallback(&UalinkPort::OnLossOfSignal, this));
+        m_channel->TraceDisconnectWithoutContext("LossOfSignal", ns3::MakeCallback(&UalinkPort::OnLossOfSignal, this));
         m_channel->TraceDisconnectWithoutContext("SignalRestored",
                                                  ns3::MakeCallback(&UalinkPort::OnSignalRestored, this));
     }
@@ -283,8 +252,7 @@ UalinkPort::Attach(ns3::Ptr<OpticalChannel> channel, uint8_t end, ns3::Ptr<Ualin
     m_rxBuffers.SetSizes(BufferSizes{m_requestCommands, m_responseCommands, m_requestData, m_responseData});
     m_cache.Configure(static_cast<AddressCache::Mode>(m_compressionMode), m_cacheEntries, m_cacheRegionBytes);
     channel->TraceConnectWithoutContext("LossOfSignal", ns3::MakeCallback(&UalinkPort::OnLossOfSignal, this));
-    channel->TraceConnectWithoutContext("SignalRestored",
-                                        ns3::MakeCallback(&UalinkPort::OnSignalRestored, this));
+    channel->TraceConnectWithoutContext("SignalRestored", ns3::MakeCallback(&UalinkPort::OnSignalRestored, this));
     ns3::Simulator::ScheduleNow(&UalinkPort::BringUp, this);
 }
 

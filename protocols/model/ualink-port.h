@@ -1,11 +1,11 @@
 #ifndef OFAB_PROTOCOLS_MODEL_UALINK_PORT_H
 #define OFAB_PROTOCOLS_MODEL_UALINK_PORT_H
 
+#include "ofab/foundation/kernel/reusable-event.h"
 #include "ofab/protocols/model/address-cache.h"
 #include "ofab/protocols/model/credit-state.h"
 #include "ofab/protocols/model/data-link.h"
 #include "ofab/protocols/model/output-arbiter.h"
-#include "ofab/foundation/kernel/reusable-event.h"
 #include "ofab/protocols/model/tl-packer.h"
 
 #include "ofab/photonics/model/optical-channel.h"
@@ -67,9 +67,9 @@ class UalinkPort : public ns3::Object
   public:
     struct Stats
     {
-        uint64_t flitsSent = 0;           ///< new sequenced DL flits (first transmissions)
-        uint64_t flitsReplayed = 0;       ///< retransmissions of sequenced flits
-        uint64_t controlFlitsSent = 0;    ///< unsequenced ACK / replay-request flits
+        uint64_t flitsSent = 0;        ///< new sequenced DL flits (first transmissions)
+        uint64_t flitsReplayed = 0;    ///< retransmissions of sequenced flits
+        uint64_t controlFlitsSent = 0; ///< unsequenced ACK / replay-request flits
         uint64_t flitsAccepted = 0;
         uint64_t controlFlitsReceived = 0;
         uint64_t crcErrors = 0;
@@ -79,14 +79,14 @@ class UalinkPort : public ns3::Object
         uint64_t replayRequestsSent = 0;
         uint64_t replayRequestsHonoured = 0;
         uint64_t replayTimeouts = 0;
-        uint64_t creditStalls = 0;        ///< a (VC, family) became blocked on credits
-        uint64_t windowStalls = 0;        ///< TL data waited because the replay buffer was full
-        uint64_t bufferOverflows = 0;     ///< receive buffer over its size: must stay 0
+        uint64_t creditStalls = 0;    ///< a (VC, family) became blocked on credits
+        uint64_t windowStalls = 0;    ///< TL data waited because the replay buffer was full
+        uint64_t bufferOverflows = 0; ///< receive buffer over its size: must stay 0
         uint64_t messagesSent = 0;
         uint64_t messagesReceived = 0;
-        uint64_t payloadBytesSent = 0;    ///< transaction data bytes (goodput numerator)
+        uint64_t payloadBytesSent = 0; ///< transaction data bytes (goodput numerator)
         uint64_t payloadBytesReceived = 0;
-        uint64_t tlBytesSent = 0;         ///< DL payload bytes holding TL half-flits
+        uint64_t tlBytesSent = 0; ///< DL payload bytes holding TL half-flits
         uint64_t linkDowns = 0;
     };
 
@@ -214,7 +214,7 @@ class UalinkPort : public ns3::Object
 
     // state
     bool m_up = false;
-    bool m_busy = false;   ///< the transmitter is serializing a flit
+    bool m_busy = false;     ///< the transmitter is serializing a flit
     int64_t m_nowTick = 0;   ///< current time during one TrySend()
     int64_t m_txEndTick = 0; ///< end of the flit being serialized
     uint32_t m_linkGeneration = 0;
@@ -242,7 +242,7 @@ class UalinkPort : public ns3::Object
     /// m_staleWakes and its firing is ignored, at the same place in the event order where the
     /// cancelled event of a per-wake allocation would have been skipped.
     ns3::Ptr<ReusableEvent<UalinkPort, &UalinkPort::OnWakeEvent>> m_wakeEvent;
-    int64_t m_wakeTick = kNever; ///< the live wake; kNever when none is pending
+    int64_t m_wakeTick = kNever;       ///< the live wake; kNever when none is pending
     std::vector<int64_t> m_staleWakes; ///< ticks of superseded wakes still in the event queue
     ns3::EventId m_replayTimer;
     bool m_replayTimerArmed = false; ///< m_replayTimer is pending

@@ -174,8 +174,7 @@ UalinkRouter::EnqueueAt(TlMessage& m, const ForwardingChoice& choice, int64_t re
     UalinkPort* out = PeekPointer(m_ports[choice.port]);
     // Dateline rule: the class restarts at 0 when the message changes routing group (or is
     // injected here) and moves to 1 on a choice that crosses the dateline.
-    const uint32_t inGroup =
-        m.inPort == ualink::kLocalInput ? ualink::kNoGroup : m_ports[m.inPort]->GetRoutingGroup();
+    const uint32_t inGroup = m.inPort == ualink::kLocalInput ? ualink::kNoGroup : m_ports[m.inPort]->GetRoutingGroup();
     uint8_t vcClass = inGroup == out->GetRoutingGroup() ? (m.vc & 1) : 0;
     if (choice.crossesDateline)
     {

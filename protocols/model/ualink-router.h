@@ -48,9 +48,9 @@ class UalinkRouter : public ns3::Object
     struct Stats
     {
         uint64_t forwarded = 0;
-        uint64_t failedBack = 0;        ///< LinkDown / DecodeError responses generated here
+        uint64_t failedBack = 0; ///< LinkDown / DecodeError responses generated here
         uint64_t responsesDropped = 0;
-        uint64_t requestsDropped = 0;   ///< fail-back impossible (no route back either)
+        uint64_t requestsDropped = 0; ///< fail-back impossible (no route back either)
         uint64_t handedToHandler = 0;
     };
 

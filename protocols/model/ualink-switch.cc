@@ -21,8 +21,7 @@ UalinkSwitch::GetTypeId()
                           "Port-to-port latency: arrival of the DL flit completing a TL message to "
                           "the earliest start of its transmission on the output (UALink public "
                           "talks: <= 150 ns at 25.6 Tb/s, < 200 ns at 51.2 Tb/s).",
-                          ns3::TimeValue(ns3::NanoSeconds(150)),
-                          ns3::MakeTimeAccessor(&UalinkSwitch::m_latency),
+                          ns3::TimeValue(ns3::NanoSeconds(150)), ns3::MakeTimeAccessor(&UalinkSwitch::m_latency),
                           ns3::MakeTimeChecker());
     return tid;
 }

@@ -89,8 +89,7 @@ class Pair
 
 } // namespace
 
-TEST_CASE("bucket scheduler: same order as ns-3's map scheduler under a fabric-like event mix",
-          "[scheduler]")
+TEST_CASE("bucket scheduler: same order as ns-3's map scheduler under a fabric-like event mix", "[scheduler]")
 {
     Pair q;
     std::mt19937_64 rng(7);
@@ -151,8 +150,7 @@ TEST_CASE("bucket scheduler: same order as ns-3's map scheduler under a fabric-l
     CHECK(ties > 5000);
 }
 
-TEST_CASE("bucket scheduler: bucket edges, a clock that laps the ring, a jump to a far event",
-          "[scheduler]")
+TEST_CASE("bucket scheduler: bucket edges, a clock that laps the ring, a jump to a far event", "[scheduler]")
 {
     Pair q;
     const uint64_t width = 1ULL << BucketScheduler::kShift;

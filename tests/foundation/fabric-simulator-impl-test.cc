@@ -26,10 +26,7 @@ class Script
   public:
     std::ostringstream log;
 
-    void Note(const std::string& what)
-    {
-        log << ns3::Simulator::Now().GetTimeStep() << ":" << what << ";";
-    }
+    void Note(const std::string& what) { log << ns3::Simulator::Now().GetTimeStep() << ":" << what << ";"; }
 
     void Tick() { Note("tick" + std::to_string(++m_ticks)); }
 

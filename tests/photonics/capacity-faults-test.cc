@@ -27,9 +27,9 @@ struct CapacityLog
 
     void Attach(const ns3::Ptr<PhotonicLink>& link)
     {
-        link->TraceConnectWithoutContext(
-            "Capacity",
-            ns3::Callback<void, uint32_t, double>([this](uint32_t lines, double bps) { events.emplace_back(lines, bps); }));
+        link->TraceConnectWithoutContext("Capacity",
+                                         ns3::Callback<void, uint32_t, double>(
+                                             [this](uint32_t lines, double bps) { events.emplace_back(lines, bps); }));
     }
 };
 

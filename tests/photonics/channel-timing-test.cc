@@ -1,8 +1,8 @@
 // Optical channel: serialization, arrival delay, cuts and epochs, frame error draws.
 
 #include "ofab/photonics/helper/photonic-link-helper.h"
-#include "ofab/photonics/model/optics-math.h"
 #include "ofab/photonics/model/optical-channel.h"
+#include "ofab/photonics/model/optics-math.h"
 
 #include "photonics-test-util.h"
 
@@ -194,7 +194,7 @@ TEST_CASE("with FEC a frame fails when any of its striped codewords fails", "[ch
         ps.push_back(optics::SymbolErrorProbability(b.preFecBer, 10));
     const double cw = optics::StripedCodewordFailureProbability(symbols, ps, 15);
     REQUIRE(cw > 1e-4);
-    CHECK(link->GetFrameErrorProbability(640) == Approx(cw).epsilon(1e-9));               // 5120 bits: 1 codeword
+    CHECK(link->GetFrameErrorProbability(640) == Approx(cw).epsilon(1e-9)); // 5120 bits: 1 codeword
     CHECK(link->GetFrameErrorProbability(1300) == Approx(1 - std::pow(1 - cw, 3)).epsilon(1e-9)); // 10400 bits: 3
     CHECK(link->GetFrameErrorProbability(640) == Approx(cw).epsilon(1e-9)); // cache of the other size is not stale
 

@@ -1,8 +1,8 @@
 // Energy per bit by hand, and parameter validation (ParameterError naming the attribute).
 
+#include "ofab/foundation/parameter-error.h"
 #include "ofab/photonics/helper/photonic-link-helper.h"
 #include "ofab/photonics/model/laser-source.h"
-#include "ofab/foundation/parameter-error.h"
 #include "ofab/photonics/model/photonic-link.h"
 
 #include "photonics-test-util.h"
@@ -65,8 +65,8 @@ TEST_CASE("energy per bit: laser / wall-plug + ring heaters over capacity, plus 
     double opticalMw = 0;
     for (int i = 0; i < 8; ++i)
         opticalMw += std::pow(10.0, (3.0 + 0.5 - i / 7.0) / 10.0);
-    const double laserW = opticalMw * 1e-3 / 0.2;   // wall-plug efficiency 20 %
-    const double heatersW = 8 * 2 * 0.5e-3;          // two rings per line at 0.5 mW
+    const double laserW = opticalMw * 1e-3 / 0.2; // wall-plug efficiency 20 %
+    const double heatersW = 8 * 2 * 0.5e-3;       // two rings per line at 0.5 mW
     const double expected = (laserW + heatersW) / 800e9 * 1e12 + 4.5;
     CHECK(link->GetEnergyPerBitPj() == Approx(expected).epsilon(1e-12));
     // Near the ~5 pJ/bit of optical I/O chiplets, and the laser share is a fraction of a pJ.
@@ -77,7 +77,8 @@ TEST_CASE("energy per bit: laser / wall-plug + ring heaters over capacity, plus 
     source->FailLine(0);
     source->FailLine(7);
     const double opticalNowMw = opticalMw - std::pow(10.0, 3.5 / 10.0) - std::pow(10.0, 2.5 / 10.0);
-    CHECK(link->GetEnergyPerBitPj() == Approx((opticalNowMw * 1e-3 / 0.2 + heatersW) / 600e9 * 1e12 + 4.5).epsilon(1e-12));
+    CHECK(link->GetEnergyPerBitPj() ==
+          Approx((opticalNowMw * 1e-3 / 0.2 + heatersW) / 600e9 * 1e12 + 4.5).epsilon(1e-12));
 
     source->FailAll();
     CHECK(std::isinf(link->GetEnergyPerBitPj()));
@@ -89,7 +90,8 @@ TEST_CASE("a shared source bills each port its share", "[energy]")
     shared->SetAttribute("PortCount", UintegerValue(4));
     auto own = test::MakeSource(8);
     CHECK(shared->GetElectricalPowerW() == Approx(4 * own->GetElectricalPowerW()).epsilon(1e-12));
-    CHECK(test::MakeLink(shared)->GetEnergyPerBitPj() == Approx(test::MakeLink(own)->GetEnergyPerBitPj()).epsilon(1e-12));
+    CHECK(test::MakeLink(shared)->GetEnergyPerBitPj() ==
+          Approx(test::MakeLink(own)->GetEnergyPerBitPj()).epsilon(1e-12));
 }
 
 TEST_CASE("defaults validate", "[validation]")
@@ -115,7 +117,8 @@ TEST_CASE("Validate names the attribute holding an impossible value", "[validati
     CHECK(LinkValidateFails("RingQ", DoubleValue(0.0)) == "RingQ");
     CHECK(LinkValidateFails("LineRateGbps", DoubleValue(0.0)) == "LineRateGbps");
     CHECK(LinkValidateFails("NoiseBandwidthRatio", DoubleValue(0.0)) == "NoiseBandwidthRatio");
-    CHECK(LinkValidateFails("PropagationDelayNsPerM", DoubleValue(3.0)) == "PropagationDelayNsPerM"); // faster than light
+    CHECK(LinkValidateFails("PropagationDelayNsPerM", DoubleValue(3.0)) ==
+          "PropagationDelayNsPerM"); // faster than light
     CHECK(LinkValidateFails("PreFecBerThreshold", DoubleValue(0.0)) == "PreFecBerThreshold");
     CHECK(LinkValidateFails("TargetBer", DoubleValue(0.5)) == "TargetBer");
     CHECK(LinkValidateFails("RinDbPerHz", DoubleValue(0.0)) == "RinDbPerHz");
@@ -137,7 +140,8 @@ TEST_CASE("values outside an attribute's domain are refused, by the checker and 
 
     // ...and the helper turns the refusal into a ParameterError instead of ns-3's fatal error.
     PhotonicLinkHelper h;
-    CHECK(FailingAttribute([&] { h.SetLaserAttribute("WallPlugEfficiency", DoubleValue(1.5)); }) == "WallPlugEfficiency");
+    CHECK(FailingAttribute([&] { h.SetLaserAttribute("WallPlugEfficiency", DoubleValue(1.5)); }) ==
+          "WallPlugEfficiency");
     CHECK(FailingAttribute([&] { h.SetLaserAttribute("LinePowerDbm", DoubleValue(nan)); }) == "LinePowerDbm");
     CHECK(FailingAttribute([&] { h.SetLaserAttribute("SpacingGhz", DoubleValue(-200.0)); }) == "SpacingGhz");
     CHECK(FailingAttribute([&] { h.SetLinkAttribute("FibreLengthM", DoubleValue(-1.0)); }) == "FibreLengthM");

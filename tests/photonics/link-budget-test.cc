@@ -49,7 +49,7 @@ TEST_CASE("the whole chain summed by hand equals the link's received power and O
     const unsigned i = 3;
     const double laserDbm = 3.0 + 1.0 * (0.5 - 3.0 / 7.0); // +3 dBm mean, 1 dB tilt over 8 lines
     const double laserCoupler = 1.5;
-    const double txWaveguide = 0.25 * 2.0;   // 0.25 cm at 2 dB/cm
+    const double txWaveguide = 0.25 * 2.0; // 0.25 cm at 2 dB/cm
     const double modulatorIl = 2.0;
     const double passedModulators = 7 * 0.01; // the other 7 modulator rings on the bus
     const double mux = 0.0;
@@ -58,7 +58,7 @@ TEST_CASE("the whole chain summed by hand equals the link's received power and O
     const double fibre = 2.0 / 1000.0 * 0.35; // 2 m at 0.35 dB/km
     const double demux = 0.0;
     const double rxWaveguide = 0.25 * 2.0;
-    const double passedDropRings = 3 * 0.01;  // rings 0, 1, 2 come before ring 3
+    const double passedDropRings = 3 * 0.01; // rings 0, 1, 2 come before ring 3
     const double drop = 1.0;
     // Rings 0..2 each pull their Lorentzian share of line 3 off the bus (-20 dB notch floor).
     double kept = 1.0;
@@ -114,7 +114,8 @@ TEST_CASE("through losses grow with the line index and the power spread tilts th
         CHECK(link->GetLineBudgets()[i].laserPowerDbm == Approx(3.0 + 0.5 - i / 7.0).margin(1e-12));
     }
     CHECK(source->GetLinePowerDbm(0) - source->GetLinePowerDbm(7) == Approx(1.0).margin(1e-12));
-    CHECK(link->GetLineBudgets()[0].rxPowerDbm - link->GetLineBudgets()[7].rxPowerDbm == Approx(1.0 + 0.7).margin(1e-6));
+    CHECK(link->GetLineBudgets()[0].rxPowerDbm - link->GetLineBudgets()[7].rxPowerDbm ==
+          Approx(1.0 + 0.7).margin(1e-6));
 }
 
 TEST_CASE("thermal-limited NRZ sensitivity: OMA -14.5 dBm at 1e-12, -17.6 dBm at 2.4e-4", "[budget][sensitivity]")

@@ -45,8 +45,8 @@ MakeThermalLimitedLink(ns3::Ptr<LaserSource>& source, bool fec, bool pam4)
     l->SetAttribute("DarkCurrentNa", ns3::DoubleValue(0.0));
     l->SetAttribute("NoiseBandwidthRatio", ns3::DoubleValue(1e-12));
     l->SetAttribute("FecEnabled", ns3::BooleanValue(fec));
-    l->SetAttribute("Modulation", ns3::EnumValue(int(pam4 ? PhotonicLink::Modulation::Pam4
-                                                          : PhotonicLink::Modulation::Nrz)));
+    l->SetAttribute("Modulation",
+                    ns3::EnumValue(int(pam4 ? PhotonicLink::Modulation::Pam4 : PhotonicLink::Modulation::Nrz)));
     l->SetLaserSource(source);
     return l;
 }

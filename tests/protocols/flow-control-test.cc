@@ -19,8 +19,9 @@ TEST_CASE("a receiver that stops returning credits stalls its sender without los
     h.SetPortAttribute("RequestDataBuffers", UintegerValue(64));
     auto pp = test::MakePointToPoint(h);
     uint32_t stalls = 0;
-    pp.link.portA->TraceConnectWithoutContext(
-        "CreditStall", MakeBoundCallback(+[](uint32_t* n, uint8_t, uint8_t) { ++*n; }, &stalls));
+    pp.link.portA->TraceConnectWithoutContext("CreditStall",
+                                              MakeBoundCallback(
+                                                  +[](uint32_t* n, uint8_t, uint8_t) { ++*n; }, &stalls));
 
     const uint32_t count = 400;
     // Initial credits are released at link-up; after that B keeps its buffers to itself.
@@ -133,8 +134,7 @@ TEST_CASE("2048 tags per originator port: the 2049th request waits for a free ta
     Simulator::Destroy();
 }
 
-TEST_CASE("a completion timeout fails the transaction with its status; the late response is stale",
-          "[tags][timeout]")
+TEST_CASE("a completion timeout fails the transaction with its status; the late response is stale", "[tags][timeout]")
 {
     test::UsePicoseconds();
     UalinkHelper h;
@@ -143,8 +143,8 @@ TEST_CASE("a completion timeout fails the transaction with its status; the late 
     pp.b->SetAttribute("CompleterLatency", TimeValue(MicroSeconds(30)));
     TransactionRecord failed;
     pp.a->TraceConnectWithoutContext(
-        "TransactionFailed",
-        MakeBoundCallback(+[](TransactionRecord* out, const TransactionRecord& r) { *out = r; }, &failed));
+        "TransactionFailed", MakeBoundCallback(
+                                 +[](TransactionRecord* out, const TransactionRecord& r) { *out = r; }, &failed));
     Simulator::Schedule(MicroSeconds(1), [&] { pp.a->Read(1, 0x100, 64); });
     Simulator::Run();
     CHECK(failed.status == TransactionStatus::CompletionTimeout);

@@ -6,8 +6,8 @@
 #include "ofab/foundation/parameter-error.h"
 
 #include "ns3/enum.h"
-#include "ns3/string.h"
 #include "ns3/simulator.h"
+#include "ns3/string.h"
 #include "ns3/uinteger.h"
 
 #include <catch2/catch.hpp>
@@ -39,15 +39,15 @@ SaturatedGoodput(TransactionKind kind, const char* compression, uint32_t count)
     {
         p.a->TraceConnectWithoutContext(
             "TransactionCompleted",
-            MakeBoundCallback(+[](std::vector<Time>* v, const TransactionRecord&) { v->push_back(Simulator::Now()); },
-                              &arrivals));
+            MakeBoundCallback(
+                +[](std::vector<Time>* v, const TransactionRecord&) { v->push_back(Simulator::Now()); }, &arrivals));
     }
     else
     {
         p.b->TraceConnectWithoutContext(
             "RequestServed",
-            MakeBoundCallback(+[](std::vector<Time>* v, const TlMessage&) { v->push_back(Simulator::Now()); },
-                              &arrivals));
+            MakeBoundCallback(
+                +[](std::vector<Time>* v, const TlMessage&) { v->push_back(Simulator::Now()); }, &arrivals));
     }
     Simulator::Schedule(MicroSeconds(1), [&] {
         for (uint32_t i = 0; i < count; ++i)
@@ -105,8 +105,8 @@ TEST_CASE("zero-load 64 B read across one switch: closed-form latency to the nan
     auto pod = h.BuildSwitchedPod(2, 1);
     Time latency;
     pod.endpoints[0]->TraceConnectWithoutContext(
-        "TransactionCompleted",
-        MakeBoundCallback(+[](Time* out, const TransactionRecord& r) { *out = r.Latency(); }, &latency));
+        "TransactionCompleted", MakeBoundCallback(
+                                    +[](Time* out, const TransactionRecord& r) { *out = r.Latency(); }, &latency));
     Simulator::Schedule(MicroSeconds(2), [&] { pod.endpoints[0]->Read(1, 0x4000, 64); });
     Simulator::Run();
 
@@ -116,7 +116,7 @@ TEST_CASE("zero-load 64 B read across one switch: closed-form latency to the nan
     const Time ser = link->GetSerializationTime(ualink::kDlFlitBytes);
     const Time hop = ser + link->GetPropagationDelay() + link->GetFecLatency();
     const Time expected = 4 * hop + 2 * pod.switches[0]->GetSwitchLatency();
-    CHECK(ser == PicoSeconds(6400)); // x4 = 8 lines x 100 Gb/s
+    CHECK(ser == PicoSeconds(6400));                       // x4 = 8 lines x 100 Gb/s
     CHECK(link->GetPropagationDelay() == NanoSeconds(10)); // 2 m x 5 ns/m (photonics defaults)
     CHECK(latency == expected);
     CHECK(pod.endpoints[0]->GetCompletedCount() == 1);
@@ -134,8 +134,7 @@ TEST_CASE("port widths x1 / x2 / x4 come from the photonic capacity at 200 Gb/s 
         CHECK(p.link.portA->GetCapacityBps() == Approx(lanes * 200e9));
         CHECK(p.link.portA->GetLanes() == lanes);
         // DL flit time: 25.6 / 12.8 / 6.4 ns.
-        CHECK(p.link.channel->GetLink(0)->GetSerializationTime(ualink::kDlFlitBytes) ==
-              PicoSeconds(25600 / lanes));
+        CHECK(p.link.channel->GetLink(0)->GetSerializationTime(ualink::kDlFlitBytes) == PicoSeconds(25600 / lanes));
         Simulator::Destroy();
     }
     UalinkHelper h;

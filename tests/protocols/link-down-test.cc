@@ -52,8 +52,7 @@ CheckAccounting(Ptr<AcceleratorEndpoint> e)
 
 } // namespace
 
-TEST_CASE("a link cut mid-transfer: every transaction is completed, failed with a reason, or in flight",
-          "[linkdown]")
+TEST_CASE("a link cut mid-transfer: every transaction is completed, failed with a reason, or in flight", "[linkdown]")
 {
     test::UsePicoseconds();
     UalinkHelper h;
@@ -115,8 +114,8 @@ TEST_CASE("a link that comes back resumes with fresh sequence numbers and credit
     CHECK(upAgainAt8);
     CheckAccounting(pp.a);
     CHECK(pp.a->GetInFlightCount() == 0);
-    CHECK(pp.a->GetFailedCount() > 0);          // the cut cost some
-    CHECK(pp.a->GetCompletedCount() >= 500);    // and traffic flows again afterwards
+    CHECK(pp.a->GetFailedCount() > 0);       // the cut cost some
+    CHECK(pp.a->GetCompletedCount() >= 500); // and traffic flows again afterwards
     CHECK(pp.link.portA->GetStats().linkDowns == 1);
     CHECK(pp.link.portA->GetStats().bufferOverflows + pp.link.portB->GetStats().bufferOverflows == 0);
     Simulator::Destroy();

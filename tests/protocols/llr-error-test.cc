@@ -68,8 +68,8 @@ TEST_CASE("retransmitted / sent DL flits follows p / (1 - p) of the photonic lin
         const double expected = p / (1 - p);
         // Standard error of the mean of a geometric count over `sent` flits: sqrt(p) / (1 - p).
         const double sigma = std::sqrt(p / sent) / (1 - p);
-        INFO("p = " << p << " sent " << sent << " replayed " << replayed << " ratio " << ratio
-                    << " expected " << expected << " +- " << sigma);
+        INFO("p = " << p << " sent " << sent << " replayed " << replayed << " ratio " << ratio << " expected "
+                    << expected << " +- " << sigma);
         CHECK(std::fabs(ratio - expected) < 5 * sigma);
         CHECK(pp.a->GetCompletedCount() == transactions);
         CHECK(pp.a->GetFailedCount() == 0);
@@ -78,8 +78,7 @@ TEST_CASE("retransmitted / sent DL flits follows p / (1 - p) of the photonic lin
     }
 }
 
-TEST_CASE("under saturation with p = 0.05 every transaction completes and regions stay ordered",
-          "[llr][ordering]")
+TEST_CASE("under saturation with p = 0.05 every transaction completes and regions stay ordered", "[llr][ordering]")
 {
     test::UsePicoseconds();
     UalinkHelper h;
@@ -96,19 +95,17 @@ TEST_CASE("under saturation with p = 0.05 every transaction completes and region
         std::map<uint64_t, uint64_t>* last;
         uint64_t* bad;
     } check{&lastId, &outOfOrder};
-    pp.b->TraceConnectWithoutContext(
-        "RequestServed",
-        MakeBoundCallback(
-            +[](Check* c, const TlMessage& m) {
-                const uint64_t key = (m.address / 256) * 4 + (m.vc >> 1);
-                auto it = c->last->find(key);
-                if (it != c->last->end() && it->second > m.txnId)
-                {
-                    ++*c->bad;
-                }
-                (*c->last)[key] = m.txnId;
-            },
-            &check));
+    pp.b->TraceConnectWithoutContext("RequestServed", MakeBoundCallback(
+                                                          +[](Check* c, const TlMessage& m) {
+                                                              const uint64_t key = (m.address / 256) * 4 + (m.vc >> 1);
+                                                              auto it = c->last->find(key);
+                                                              if (it != c->last->end() && it->second > m.txnId)
+                                                              {
+                                                                  ++*c->bad;
+                                                              }
+                                                              (*c->last)[key] = m.txnId;
+                                                          },
+                                                          &check));
 
     const uint32_t count = 6000;
     Simulator::Schedule(MicroSeconds(1), [&] {
@@ -130,8 +127,8 @@ TEST_CASE("under saturation with p = 0.05 every transaction completes and region
     Simulator::Run();
 
     const auto& rx = pp.link.portB->GetStats();
-    const double arrivals = rx.flitsAccepted + rx.controlFlitsReceived + rx.crcErrors + rx.outOfSequence +
-                            rx.duplicates;
+    const double arrivals =
+        rx.flitsAccepted + rx.controlFlitsReceived + rx.crcErrors + rx.outOfSequence + rx.duplicates;
     INFO("p = " << p << " crc " << rx.crcErrors << " of " << arrivals << " replayed "
                 << pp.link.portA->GetStats().flitsReplayed << " sent " << pp.link.portA->GetStats().flitsSent);
     CHECK(pp.a->GetCompletedCount() == count);
@@ -160,9 +157,9 @@ TEST_CASE("a worse link budget shows up as retries and latency", "[llr][photonic
         auto pp = test::MakePointToPoint(h);
         h.AssignStreams(3);
         Time total;
-        pp.a->TraceConnectWithoutContext(
-            "TransactionCompleted",
-            MakeBoundCallback(+[](Time* t, const TransactionRecord& r) { *t += r.Latency(); }, &total));
+        pp.a->TraceConnectWithoutContext("TransactionCompleted",
+                                         MakeBoundCallback(
+                                             +[](Time* t, const TransactionRecord& r) { *t += r.Latency(); }, &total));
         Simulator::Schedule(MicroSeconds(1), [&] {
             for (uint32_t k = 0; k < 3000; ++k)
             {
@@ -189,14 +186,14 @@ TEST_CASE("sequence numbers wrap 511 -> 1 on a live link, with retries across th
     auto pp = test::MakePointToPoint(h);
     h.AssignStreams(5);
     std::vector<uint16_t> sent;
-    pp.link.portA->TraceConnectWithoutContext(
-        "DlFlitSent", MakeBoundCallback(+[](std::vector<uint16_t>* v, uint16_t seq, uint16_t) {
-            if (seq != 0)
-            {
-                v->push_back(seq);
-            }
-        },
-                                        &sent));
+    pp.link.portA->TraceConnectWithoutContext("DlFlitSent", MakeBoundCallback(
+                                                                +[](std::vector<uint16_t>* v, uint16_t seq, uint16_t) {
+                                                                    if (seq != 0)
+                                                                    {
+                                                                        v->push_back(seq);
+                                                                    }
+                                                                },
+                                                                &sent));
     Simulator::Schedule(MicroSeconds(1), [&] {
         for (uint32_t i = 0; i < 3000; ++i)
         {
@@ -229,8 +226,8 @@ TEST_CASE("laser lines failing mid-transfer slow the port down; it keeps working
     auto pp = test::MakePointToPoint(h);
     std::vector<Time> served;
     pp.b->TraceConnectWithoutContext(
-        "RequestServed",
-        MakeBoundCallback(+[](std::vector<Time>* v, const TlMessage&) { v->push_back(Simulator::Now()); }, &served));
+        "RequestServed", MakeBoundCallback(
+                             +[](std::vector<Time>* v, const TlMessage&) { v->push_back(Simulator::Now()); }, &served));
     const uint32_t count = 12000;
     Simulator::Schedule(MicroSeconds(1), [&] {
         for (uint32_t i = 0; i < count; ++i)

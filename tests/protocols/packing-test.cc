@@ -118,11 +118,9 @@ TEST_CASE("saturated packing efficiencies match the derived closed forms", "[pac
 {
     const double dl = 628.0 / 640.0;
     // WriteFull, compressed: 4 headers per control half-flit + 8 data half-flits each.
-    CHECK(Efficiency(Request(TransactionKind::WriteFull, 256, true)) ==
-          Approx(256.0 / 264.0 * dl).epsilon(0.002));
+    CHECK(Efficiency(Request(TransactionKind::WriteFull, 256, true)) == Approx(256.0 / 264.0 * dl).epsilon(0.002));
     // Partial Write, uncompressed: 16 B header + 32 B byte enables per 256 B.
-    CHECK(Efficiency(Request(TransactionKind::Write, 256, false)) ==
-          Approx(256.0 / 304.0 * dl).epsilon(0.002));
+    CHECK(Efficiency(Request(TransactionKind::Write, 256, false)) == Approx(256.0 / 304.0 * dl).epsilon(0.002));
     // Read responses, compressed: 4 B header per 256 B.
     TlMessage rsp;
     rsp.kind = MessageKind::ReadResponse;
@@ -130,8 +128,7 @@ TEST_CASE("saturated packing efficiencies match the derived closed forms", "[pac
     rsp.length = 256;
     CHECK(Efficiency(rsp) == Approx(256.0 / 260.0 * dl).epsilon(0.002));
     // 64 B WriteFull: header overhead is 4x larger per byte.
-    CHECK(Efficiency(Request(TransactionKind::WriteFull, 64, true)) ==
-          Approx(64.0 / 72.0 * dl).epsilon(0.003));
+    CHECK(Efficiency(Request(TransactionKind::WriteFull, 64, true)) == Approx(64.0 / 72.0 * dl).epsilon(0.003));
 }
 
 TEST_CASE("TL flits straddle DL flits: nothing is lost at a DL boundary", "[packing]")

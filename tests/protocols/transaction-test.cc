@@ -39,7 +39,7 @@ TEST_CASE("requests that break the size and boundary rules are rejected with a c
     CHECK_THROWS_AS(pp.a->Read(0, 0, 64), ParameterError);      // to itself
     CHECK_THROWS_AS(pp.a->Read(1024, 0, 64), ParameterError);   // beyond 10-bit ids
     CHECK_THROWS_AS(pp.a->Read(1, 0, 64, 2), ParameterError);   // traffic class 0 or 1
-    CHECK(pp.a->GetIssuedCount() == 0);                          // rejected requests never count
+    CHECK(pp.a->GetIssuedCount() == 0);                         // rejected requests never count
     // The largest legal requests pass (issued once the link is up).
     Simulator::Schedule(MicroSeconds(1), [&] {
         CHECK_NOTHROW(pp.a->Read(1, 0x100, 256));
@@ -82,8 +82,8 @@ TEST_CASE("completer status codes: decode error and isolate reach the originator
     std::vector<TransactionStatus> statuses;
     pp.a->TraceConnectWithoutContext(
         "TransactionFailed",
-        MakeBoundCallback(+[](std::vector<TransactionStatus>* v, const TransactionRecord& r) { v->push_back(r.status); },
-                          &statuses));
+        MakeBoundCallback(
+            +[](std::vector<TransactionStatus>* v, const TransactionRecord& r) { v->push_back(r.status); }, &statuses));
     Simulator::Schedule(MicroSeconds(1), [&] { pp.a->Read(1, 2 << 20, 64); }); // beyond 1 MiB
     Simulator::Schedule(MicroSeconds(3), [&] { pp.b->SetIsolated(true); });
     Simulator::Schedule(MicroSeconds(4), [&] { pp.a->Write(1, 0, 64); });
@@ -106,8 +106,8 @@ TEST_CASE("a destination without a route fails with DecodeError, not silently", 
     auto pod = h.BuildSwitchedPod(2, 1);
     TransactionStatus status = TransactionStatus::Okay;
     pod.endpoints[0]->TraceConnectWithoutContext(
-        "TransactionFailed",
-        MakeBoundCallback(+[](TransactionStatus* s, const TransactionRecord& r) { *s = r.status; }, &status));
+        "TransactionFailed", MakeBoundCallback(
+                                 +[](TransactionStatus* s, const TransactionRecord& r) { *s = r.status; }, &status));
     // Accelerator 9 does not exist: the switch has no entry and answers DecodeError.
     Simulator::Schedule(MicroSeconds(1), [&] { pod.endpoints[0]->Read(9, 0, 64); });
     Simulator::Run();

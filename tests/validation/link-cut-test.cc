@@ -96,8 +96,8 @@ TEST_CASE("a fibre cut mid-run: issued = completed + failed + in flight, every f
     WARN("link cut (link " << cutLink << " at " << kCutNs << " ns): issued " << s.issued << ", completed "
                            << s.completed << ", failed " << s.failed << " (LinkDown "
                            << (reasons.count("LinkDown") ? reasons["LinkDown"] : 0) << ", CompletionTimeout "
-                           << (reasons.count("CompletionTimeout") ? reasons["CompletionTimeout"] : 0)
-                           << "), in flight " << s.inFlight);
+                           << (reasons.count("CompletionTimeout") ? reasons["CompletionTimeout"] : 0) << "), in flight "
+                           << s.inFlight);
 
     // Conservation, from the summary and independently from the endpoints' trace sources.
     CHECK(s.issued == s.completed + s.failed + s.inFlight);

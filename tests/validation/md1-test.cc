@@ -75,7 +75,7 @@ struct Md1Result
     double rhoMeasured = 0;
     double wq = 0;
     double wq2 = 0;
-    double idleShare = 0;  ///< arrivals with W < one flit + 0.5 ns
+    double idleShare = 0; ///< arrivals with W < one flit + 0.5 ns
     uint64_t samples = 0;
     uint64_t notEnded = 0;
 };
@@ -91,9 +91,9 @@ RunMd1(double rho)
     const auto derive = [&](ExperimentRunner& runner) {
         const FabricLink& l = runner.GetFabric().Links().at(0);
         const auto link = l.channel->GetLink(0);
-        const double hop = (link->GetSerializationTime(ualink::kDlFlitBytes) + link->GetPropagationDelay() +
-                            link->GetFecLatency())
-                               .ToDouble(ns3::Time::NS);
+        const double hop =
+            (link->GetSerializationTime(ualink::kDlFlitBytes) + link->GetPropagationDelay() + link->GetFecLatency())
+                .ToDouble(ns3::Time::NS);
         ns3::TimeValue completer;
         runner.GetFabric().Endpoints().at(1)->GetAttribute("CompleterLatency", completer);
         REQUIRE(validation::UintAttribute(l.portB, {"RequestCommandBuffers"}) == 1); // the model's premise
@@ -105,8 +105,7 @@ RunMd1(double rho)
         REQUIRE(traffic);
         messageTimeS = traffic->GetMeanInterval(0).GetSeconds();
     };
-    validation::RunYaml(kMd1Yaml, "md1.yaml", {"duration=1us", "workloads.0.stop=0ns", "workloads.0.load=1"},
-                        derive);
+    validation::RunYaml(kMd1Yaml, "md1.yaml", {"duration=1us", "workloads.0.stop=0ns", "workloads.0.load=1"}, derive);
     REQUIRE(out.S > 0);
 
     // 2. The run at lambda = rho / S per source.
@@ -115,8 +114,8 @@ RunMd1(double rho)
     set.precision(12);
     set << "workloads.0.load=" << load;
     validation::TransactionLog log;
-    const RunResult r = validation::RunYaml(kMd1Yaml, "md1.yaml", {set.str()},
-                                            [&](ExperimentRunner& runner) { log.Attach(runner); });
+    const RunResult r =
+        validation::RunYaml(kMd1Yaml, "md1.yaml", {set.str()}, [&](ExperimentRunner& runner) { log.Attach(runner); });
     out.notEnded = r.summary.inFlight + r.summary.failed;
 
     // 3. W = latency - S for every transaction issued after a 10 us warm-up (the queue starts empty).
@@ -162,9 +161,9 @@ CheckMd1(double rho)
     WARN("M/D/1 rho=" << rho << " (drawn " << m.rhoMeasured << "): S=" << m.S << " ns (zero-load latency seen "
                       << m.minLatency << " ns), " << m.samples << " transactions; Wq measured " << m.wq
                       << " ns, predicted " << wq << " ns (" << (m.wq / wq - 1) * 100 << " %; at the drawn rho "
-                      << m.rhoMeasured * m.S / (2 * (1 - m.rhoMeasured)) << " ns); E[W^2] "
-                      << m.wq2 << " vs " << wq2 << " (" << (m.wq2 / wq2 - 1) * 100 << " %); P(W < 1 flit) "
-                      << m.idleShare << " vs 1 - rho = " << 1 - rho);
+                      << m.rhoMeasured * m.S / (2 * (1 - m.rhoMeasured)) << " ns); E[W^2] " << m.wq2 << " vs " << wq2
+                      << " (" << (m.wq2 / wq2 - 1) * 100 << " %); P(W < 1 flit) " << m.idleShare
+                      << " vs 1 - rho = " << 1 - rho);
     REQUIRE(m.notEnded == 0);
     REQUIRE(m.samples > 100000);
     // S is the zero-load latency of the same transaction: the first arrivals to an empty system show it.

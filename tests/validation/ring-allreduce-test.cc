@@ -87,9 +87,9 @@ Derive(ExperimentRunner& runner)
 
     Model m;
     m.alphaS = 2 * hop + completer.Get().GetSeconds();
-    const double header = ualink::kCompressedRequestSlots * ualink::kSlotBytes +
-                          (ualink::kUncompressedRequestSlots - ualink::kCompressedRequestSlots) * ualink::kSlotBytes *
-                              256.0 / region;
+    const double header =
+        ualink::kCompressedRequestSlots * ualink::kSlotBytes +
+        (ualink::kUncompressedRequestSlots - ualink::kCompressedRequestSlots) * ualink::kSlotBytes * 256.0 / region;
     m.linkBps = link->GetCapacityBps() * ualink::kDlPayloadBytes / ualink::kDlFlitBytes * 256.0 / (256.0 + header);
     const double window = std::min({data * 64.0, cmd * 256.0, rspCmd * 256.0});
     m.creditBps = window * 8.0 / (2 * hop + 1.5 * flit);
@@ -111,10 +111,10 @@ CheckRing(uint32_t n, uint64_t bytes)
     completed = c.completed;
     seconds = c.Duration().GetSeconds();
     const double predicted = m.Predict(n, static_cast<double>(bytes));
-    WARN("ring all-reduce N=" << n << " S=" << bytes << " B: alpha " << m.alphaS * 1e9 << " ns, B "
-                              << m.B() * 1e-9 << " Gb/s (link " << m.linkBps * 1e-9 << ", credit cap "
-                              << m.creditBps * 1e-9 << "): measured " << seconds * 1e6 << " us, predicted "
-                              << predicted * 1e6 << " us (" << (seconds / predicted - 1) * 100 << " %)");
+    WARN("ring all-reduce N=" << n << " S=" << bytes << " B: alpha " << m.alphaS * 1e9 << " ns, B " << m.B() * 1e-9
+                              << " Gb/s (link " << m.linkBps * 1e-9 << ", credit cap " << m.creditBps * 1e-9
+                              << "): measured " << seconds * 1e6 << " us, predicted " << predicted * 1e6 << " us ("
+                              << (seconds / predicted - 1) * 100 << " %)");
     REQUIRE(completed);
     CHECK(r.summary.failed == 0);
     CHECK(m.creditBps > m.linkBps); // default buffers cover the one-hop credit loop
@@ -131,22 +131,22 @@ TEST_CASE("ring all-reduce on a direct ring: alpha-beta time within 5 %", "[vali
     CheckRing(16, 1 << 20);
 }
 
-TEST_CASE("the alpha-beta check sees a wrong latency: longer fibre is predicted, not absorbed", "[validation][alphabeta]")
+TEST_CASE("the alpha-beta check sees a wrong latency: longer fibre is predicted, not absorbed",
+          "[validation][alphabeta]")
 {
     // 10 m of fibre adds 2 x 40 ns to alpha: the model, derived from the attributes, must follow
     // the run; an alpha taken from the 2 m defaults would be about 12 % short here. (Much longer
     // fibre would make the credit loop, not the link, set B: 32 KiB per round trip.)
     Model m;
-    const RunResult r = validation::RunYaml(kRingYaml, "ring-allreduce.yaml",
-                                            {"topology.accelerators=8", "workloads.0.bytes=262144",
-                                             "topology.link_length_m=10"},
-                                            [&](ExperimentRunner& runner) { m = Derive(runner); });
+    const RunResult r =
+        validation::RunYaml(kRingYaml, "ring-allreduce.yaml",
+                            {"topology.accelerators=8", "workloads.0.bytes=262144", "topology.link_length_m=10"},
+                            [&](ExperimentRunner& runner) { m = Derive(runner); });
     REQUIRE(r.summary.collectives.size() == 1);
     REQUIRE(r.summary.collectives[0].completed);
     const double t = r.summary.collectives[0].Duration().GetSeconds();
-    WARN("ring all-reduce N=8 S=256 KiB, 10 m links: alpha " << m.alphaS * 1e9 << " ns, measured " << t * 1e6
-                                                             << " us, predicted " << m.Predict(8, 262144) * 1e6
-                                                             << " us");
+    WARN("ring all-reduce N=8 S=256 KiB, 10 m links: alpha "
+         << m.alphaS * 1e9 << " ns, measured " << t * 1e6 << " us, predicted " << m.Predict(8, 262144) * 1e6 << " us");
     CHECK(m.alphaS == Approx(2 * (6.4e-9 + 50e-9 + 100e-9)).epsilon(1e-9));
     CHECK(m.creditBps > m.linkBps);
     CHECK(t == Approx(m.Predict(8, 262144)).epsilon(0.05));

@@ -141,11 +141,10 @@ TEST_CASE("8 x 8 torus, uniform random: request hops match the torus distance, a
         WARN("torus 8x8 load " << load << " of a port, " << stopNs / 1000 << " us of traffic: " << r.summary.issued
                                << " issued (expected " << offeredCount << "), mean request hops "
                                << r.summary.meanRequestHops << " vs " << analyticHops << " ("
-                               << (r.summary.meanRequestHops / analyticHops - 1) * 100
-                               << " %); accepted in window " << acceptedBps * 1e-9 << " Gb/s vs offered "
-                               << offeredBps * 1e-9 << " Gb/s (ratio " << acceptedBps / offeredBps << ", "
-                               << windowCount << " transactions); mean latency " << r.summary.latencyMeanNs
-                               << " ns; wall " << r.wallS << " s");
+                               << (r.summary.meanRequestHops / analyticHops - 1) * 100 << " %); accepted in window "
+                               << acceptedBps * 1e-9 << " Gb/s vs offered " << offeredBps * 1e-9 << " Gb/s (ratio "
+                               << acceptedBps / offeredBps << ", " << windowCount << " transactions); mean latency "
+                               << r.summary.latencyMeanNs << " ns; wall " << r.wallS << " s");
         CHECK(graphHops == Approx(analyticHops).epsilon(1e-9));
         CHECK(configuredBps == Approx(offeredBps).epsilon(1e-9)); // Load means what this test assumes
         // Below saturation everything issued ends, OKAY, within the drain.

@@ -5,8 +5,8 @@
 // does, through LoadExperiment + ExperimentRunner) and keep every transaction's end record.
 
 #include "ofab/fabric/config/config-document.h"
-#include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/experiment/experiment-runner.h"
+#include "ofab/fabric/experiment/experiment.h"
 
 #include "ofab/protocols/model/transaction.h"
 
@@ -82,11 +82,8 @@ using AfterRun = std::function<void(ExperimentRunner&, const RunResult&)>;
  * The runner, and with it the simulator, is gone when this returns.
  */
 inline RunResult
-RunYaml(const std::string& yaml,
-        const std::string& origin,
-        const std::vector<std::string>& overrides = {},
-        const BeforeRun& before = nullptr,
-        const AfterRun& after = nullptr)
+RunYaml(const std::string& yaml, const std::string& origin, const std::vector<std::string>& overrides = {},
+        const BeforeRun& before = nullptr, const AfterRun& after = nullptr)
 {
     ConfigDocument doc = ConfigDocument::Parse(yaml, origin);
     for (const auto& o : overrides)

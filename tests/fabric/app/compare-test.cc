@@ -62,9 +62,11 @@ TEST_CASE("a tolerance file is checked key by key", "[compare]")
     }
     catch (const ConfigError& e)
     {
-        CHECK_THAT(e.what(), Catch::StartsWith(path + ":3:29: key 'metrics[0].absolut': unknown key; did you mean 'absolute'?"));
+        CHECK_THAT(e.what(),
+                   Catch::StartsWith(path + ":3:29: key 'metrics[0].absolut': unknown key; did you mean 'absolute'?"));
     }
-    std::ofstream(path) << "metrics:\n  - {match: \"latency_ns.*\", absolute: 3, worse: higher}\n  - {match: \"*\", ignore: true}\n";
+    std::ofstream(path)
+        << "metrics:\n  - {match: \"latency_ns.*\", absolute: 3, worse: higher}\n  - {match: \"*\", ignore: true}\n";
     const ToleranceTable t = ToleranceTable::Load(path);
     CHECK(t.For("latency_ns.p50").absolute == 3);
     CHECK(t.For("latency_ns.p50").worse == "higher");

@@ -143,7 +143,8 @@ TEST_CASE("an interrupted run leaves a trace marked incomplete", "[run]")
 {
     const std::string trace = Scratch("interrupted.h5");
     // Long enough that SIGINT after one second lands mid-run.
-    const int code = Run("run tests/fabric/app/data/ring4-run.yaml -q --set duration=10ms -o " + trace + " & pid=$!; sleep 1; "
+    const int code = Run("run tests/fabric/app/data/ring4-run.yaml -q --set duration=10ms -o " + trace +
+                         " & pid=$!; sleep 1; "
                          "kill -INT $pid; wait $pid; exit $?");
     CHECK(code == 130);
     CHECK_THAT(Status(trace), Catch::StartsWith("incomplete: interrupted (SIGINT)"));
@@ -183,8 +184,8 @@ TEST_CASE("a file with variants runs each one, names their outputs and compares 
 {
     const std::string json = Scratch("variants.json");
     std::string err;
-    REQUIRE(Run("run tests/fabric/app/data/ring4-variants.yaml -q --summary-json " + json + " -o " + Scratch("v.h5"), &err) ==
-            0);
+    REQUIRE(Run("run tests/fabric/app/data/ring4-variants.yaml -q --summary-json " + json + " -o " + Scratch("v.h5"),
+                &err) == 0);
     const auto all = ReadJson(json);
     REQUIRE(all["variants"].size() == 2);
     CHECK(all["experiment"] == "ring4-variants");

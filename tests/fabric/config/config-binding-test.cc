@@ -28,13 +28,15 @@ class ProbeModel : public ns3::Object
                 .AddAttribute("FibreLengthM", "Fibre length (m)", ns3::DoubleValue(2.0),
                               ns3::MakeDoubleAccessor(&ProbeModel::m_length), ns3::MakeDoubleChecker<double>(0.0))
                 .AddAttribute("LineCount", "Lines", ns3::UintegerValue(8),
-                              ns3::MakeUintegerAccessor(&ProbeModel::m_lines), ns3::MakeUintegerChecker<uint32_t>(1, 64))
+                              ns3::MakeUintegerAccessor(&ProbeModel::m_lines),
+                              ns3::MakeUintegerChecker<uint32_t>(1, 64))
                 .AddAttribute("FecLatency", "FEC latency", ns3::TimeValue(ns3::NanoSeconds(100)),
                               ns3::MakeTimeAccessor(&ProbeModel::m_fec), ns3::MakeTimeChecker())
                 .AddAttribute("FecEnabled", "FEC on", ns3::BooleanValue(true),
                               ns3::MakeBooleanAccessor(&ProbeModel::m_fecOn), ns3::MakeBooleanChecker())
                 .AddAttribute("Modulation", "Format", ns3::EnumValue(0),
-                              ns3::MakeEnumAccessor(&ProbeModel::m_modulation), ns3::MakeEnumChecker(0, "NRZ", 1, "PAM4"));
+                              ns3::MakeEnumAccessor(&ProbeModel::m_modulation),
+                              ns3::MakeEnumChecker(0, "NRZ", 1, "PAM4"));
         return tid;
     }
 

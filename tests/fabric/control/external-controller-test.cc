@@ -28,11 +28,12 @@ TorusCut(const std::string& controllerExtra)
            "faults:\n  events:\n    - {at: 10us, kind: fibre_cut, between: [\"a(1,1)\", \"a(2,1)\"]}\n"
            "controller: {policy: external, detection_delay: 700ns, switch_over_time: 150ns, "
            "control_latency: 1us, compute_time: 5us, install_time: 500ns, wait_to_restore: 3us, "
-           "external_timeout: 10us" + controllerExtra + "}\n";
+           "external_timeout: 10us" +
+           controllerExtra + "}\n";
 }
 
-constexpr double kAtController = 700 + 1000;             // detection, then the notification
-constexpr double kRound = 1000 + 500 + 1000 + 1000;      // changed entries out + written, acks, commit
+constexpr double kAtController = 700 + 1000;              // detection, then the notification
+constexpr double kRound = 1000 + 500 + 1000 + 1000;       // changed entries out + written, acks, commit
 constexpr double kGlobal = kAtController + 5000 + kRound; // the built-in global policy on this cut
 
 /// Every entry of `plan` as an external controller would send it.
@@ -50,7 +51,7 @@ EntriesOf(const Fabric& f, const RoutePlan& plan)
             {
                 continue;
             }
-            ExternalRouteEntry e{g.node(node).name, g.node(g.AcceleratorNode(dst)).name, {}};
+            ExternalRouteEntry e{g.GetNode(node).name, g.GetNode(g.AcceleratorNode(dst)).name, {}};
             for (const auto& c : choices)
             {
                 e.ports.push_back(c.port);
@@ -182,8 +183,7 @@ TEST_CASE("external policy: a correct answer installs at the global round's time
     bool external = false;
     for (const auto& a : o.actions.entries)
     {
-        external = external || (a.kind == "install" && a.element == "external" &&
-                                a.timeNs == Approx(10000 + kGlobal));
+        external = external || (a.kind == "install" && a.element == "external" && a.timeNs == Approx(10000 + kGlobal));
     }
     CHECK(external);
 
@@ -209,9 +209,9 @@ TEST_CASE("external policy: a looping answer is refused, naming the entry, and t
             if (x.dst == "a(3,3)" && (x.node == "a(0,0)" || x.node == "a(1,0)"))
             {
                 const std::string other = x.node == "a(0,0)" ? "a(1,0)" : "a(0,0)";
-                for (const topo::Adjacency& a : f.Graph().neighbours(*f.Graph().FindNode(x.node)))
+                for (const topo::Adjacency& a : f.Graph().GetNeighbours(*f.Graph().FindNode(x.node)))
                 {
-                    if (f.Graph().node(a.neighbour).name == other)
+                    if (f.Graph().GetNode(a.neighbour).name == other)
                     {
                         x.ports = {f.RouterPort(*f.Graph().FindNode(x.node), a.port)};
                     }
@@ -251,9 +251,9 @@ TurnCycleAnswer(FakeSource& source)
         const Fabric& f = *source.fabric;
         const topo::Graph& g = f.Graph();
         auto portTo = [&](const std::string& from, const std::string& to) -> uint32_t {
-            for (const topo::Adjacency& a : g.neighbours(*g.FindNode(from)))
+            for (const topo::Adjacency& a : g.GetNeighbours(*g.FindNode(from)))
             {
-                if (g.node(a.neighbour).name == to)
+                if (g.GetNode(a.neighbour).name == to)
                 {
                     return f.RouterPort(*g.FindNode(from), a.port);
                 }
@@ -318,8 +318,10 @@ TEST_CASE("external policy: malformed entries are refused with the first bad one
         REQUIRE(source.verdicts.size() == 1);
         return source.verdicts[0];
     };
-    CHECK(verdict({{"a(0,0)", "a(1,0)", {0}}, {"a(9,9)", "a(1,0)", {0}}}) == "entry 1 (a(9,9) -> a(1,0)): no node 'a(9,9)'");
-    CHECK(verdict({{"a(0,0)", "a(1,0)", {99}}}).find("entry 0 (a(0,0) -> a(1,0)): port 99 does not exist on a(0,0)") == 0);
+    CHECK(verdict({{"a(0,0)", "a(1,0)", {0}}, {"a(9,9)", "a(1,0)", {0}}}) ==
+          "entry 1 (a(9,9) -> a(1,0)): no node 'a(9,9)'");
+    CHECK(verdict({{"a(0,0)", "a(1,0)", {99}}}).find("entry 0 (a(0,0) -> a(1,0)): port 99 does not exist on a(0,0)") ==
+          0);
     CHECK(verdict({{"a(0,0)", "a(1,0)", {-1}}}).find("port -1 does not exist") != std::string::npos);
     CHECK(verdict({{"a(0,0)", "a(1,0)", {}}}).find("expected 1 to 8 ports, got 0") != std::string::npos);
     CHECK(verdict({{"a(0,0)", "a(0,0)", {0}}}).find("the node is the destination itself") != std::string::npos);

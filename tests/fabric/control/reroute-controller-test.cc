@@ -19,19 +19,25 @@ namespace
 std::string
 TorusCut(const std::string& policy, const std::string& extraFaults = "", const std::string& duration = "40us")
 {
-    return "duration: " + duration + "\nseed: 3\n"
+    return "duration: " + duration +
+           "\nseed: 3\n"
            "topology: {kind: torus, dims: [4, 4]}\n"
            "links: {file: experiments/links/cpo-8lambda.yaml}\n"
            "protocol: {endpoint: {completion_timeout: 5us}}\n"
            "workloads:\n  - {type: traffic, pattern: uniform, operation: write, bytes: 256, load: 0.2}\n"
-           "faults:\n  events:\n    - {at: 10us, kind: fibre_cut, between: [\"a(1,1)\", \"a(2,1)\"]" + extraFaults + "}\n"
-           "controller: {policy: " + policy + ", detection_delay: 700ns, switch_over_time: 150ns, "
+           "faults:\n  events:\n    - {at: 10us, kind: fibre_cut, between: [\"a(1,1)\", \"a(2,1)\"]" +
+           extraFaults +
+           "}\n"
+           "controller: {policy: " +
+           policy +
+           ", detection_delay: 700ns, switch_over_time: 150ns, "
            "control_latency: 1us, compute_time: 5us, install_time: 500ns, wait_to_restore: 3us}\n";
 }
 
 constexpr double kDetect = 700;
 constexpr double kLocal = 700 + 150;
-constexpr double kGlobal = 700 + 1000 + 5000 + 1000 + 500 + 1000 + 1000; // detect, notify, compute, prepare+write, ack, commit
+constexpr double kGlobal =
+    700 + 1000 + 5000 + 1000 + 500 + 1000 + 1000; // detect, notify, compute, prepare+write, ack, commit
 
 struct Outcome
 {
@@ -88,8 +94,8 @@ TEST_CASE("policies on one cut: oracle <= local < global, each at its closed-for
     // What the timing costs: transactions lost to the cut grow with the time to reroute.
     const uint64_t oracle = out["oracle"].summary.failed, local = out["local"].summary.failed,
                    global = out["global"].summary.failed;
-    WARN("failed transactions: oracle " << oracle << ", local " << local << ", hybrid "
-                                        << out["hybrid"].summary.failed << ", global " << global);
+    WARN("failed transactions: oracle " << oracle << ", local " << local << ", hybrid " << out["hybrid"].summary.failed
+                                        << ", global " << global);
     CHECK(oracle <= local);
     CHECK(local < global);
     CHECK(global > 5 * local);
@@ -133,7 +139,8 @@ TEST_CASE("a ring cut twice is reported as a partition with its pairs, and the r
                         "workloads:\n  - {type: traffic, pattern: uniform, operation: write, bytes: 64, load: 0.2}\n"
                         "faults:\n  groups: {both: {links: [0, 3]}}\n"
                         "  events:\n    - {at: 5us, kind: group, group: both}\n"
-                        "controller: {policy: ") + policy + "}\n";
+                        "controller: {policy: ") +
+            policy + "}\n";
         Outcome o;
         RunResult r;
         REQUIRE_NOTHROW(r = RunYaml(
@@ -190,7 +197,7 @@ TEST_CASE("a repaired link carries traffic again after the wait-to-restore time,
         REQUIRE(incidents[1].repair);
         CHECK(incidents[1].timeNs == 25000);
         const double wait = 3000;
-        const double expected = std::string(p) == "oracle" ? wait
+        const double expected = std::string(p) == "oracle"  ? wait
                                 : std::string(p) == "local" ? kDetect + wait
                                                             : kDetect + wait + (kGlobal - kDetect);
         CHECK(*incidents[1].rerouteNs == Approx(expected));
@@ -201,7 +208,8 @@ TEST_CASE("a repaired link carries traffic again after the wait-to-restore time,
 TEST_CASE("a flap shorter than the wait-to-restore keeps the detour", "[controller]")
 {
     // Down 10-12 us, up 12-13 us, down again from 13 us: the restore due at 12 + 3 us never happens.
-    const std::string yaml = TorusCut("oracle", ", repair_at: 12us}\n    - {at: 13us, kind: fibre_cut, between: [\"a(1,1)\", \"a(2,1)\"]");
+    const std::string yaml =
+        TorusCut("oracle", ", repair_at: 12us}\n    - {at: 13us, kind: fibre_cut, between: [\"a(1,1)\", \"a(2,1)\"]");
     std::vector<IncidentRecord> incidents;
     ActionLog actions;
     RunYaml(
@@ -216,12 +224,13 @@ TEST_CASE("a flap shorter than the wait-to-restore keeps the detour", "[controll
 TEST_CASE("a lost laser line re-weights routes instead of cutting the link", "[controller]")
 {
     // Line 3 of the laser a(0,0) transmits with toward a(1,0): that link carries 7/8.
-    const std::string fault = "duration: 30us\n"
-                              "topology: {kind: torus, dims: [4, 4]}\n"
-                              "links: {file: experiments/links/cpo-8lambda.yaml}\n"
-                              "workloads:\n  - {type: traffic, pattern: uniform, operation: write, bytes: 64, load: 0.1}\n"
-                              "faults:\n  events:\n    - {at: 2us, kind: laser_line, between: [\"a(0,0)\", \"a(1,0)\"], "
-                              "from: \"a(0,0)\", line: 3}\n";
+    const std::string fault =
+        "duration: 30us\n"
+        "topology: {kind: torus, dims: [4, 4]}\n"
+        "links: {file: experiments/links/cpo-8lambda.yaml}\n"
+        "workloads:\n  - {type: traffic, pattern: uniform, operation: write, bytes: 64, load: 0.1}\n"
+        "faults:\n  events:\n    - {at: 2us, kind: laser_line, between: [\"a(0,0)\", \"a(1,0)\"], "
+        "from: \"a(0,0)\", line: 3}\n";
     for (const char* p : {"oracle", "global", "local"})
     {
         INFO(p);
@@ -235,7 +244,7 @@ TEST_CASE("a lost laser line re-weights routes instead of cutting the link", "[c
                 const Fabric& f = runner.GetFabric();
                 toA20 = f.Router(0)->GetRoute(2); // a(0,0) -> a(2,0): distance 2 both ways round
                 toA10 = f.Router(0)->GetRoute(1);
-                for (const topo::Adjacency& a : f.Graph().neighbours(0))
+                for (const topo::Adjacency& a : f.Graph().GetNeighbours(0))
                 {
                     if (a.neighbour == 1)
                     {
@@ -265,17 +274,18 @@ TEST_CASE("a lost laser line re-weights routes instead of cutting the link", "[c
 
 TEST_CASE("a receiver that stops returning credits is reported as a stall, not left to hang", "[controller]")
 {
-    const std::string yaml = "duration: 16us\n"
-                             "topology: {kind: ring, accelerators: 4}\n"
-                             "links: {file: experiments/links/cpo-8lambda.yaml}\n"
-                             "workloads:\n  - {type: traffic, pattern: uniform, operation: write, bytes: 256, load: 0.5}\n"
-                             "controller: {policy: global, stall_timeout: 2us}\n";
+    const std::string yaml =
+        "duration: 16us\n"
+        "topology: {kind: ring, accelerators: 4}\n"
+        "links: {file: experiments/links/cpo-8lambda.yaml}\n"
+        "workloads:\n  - {type: traffic, pattern: uniform, operation: write, bytes: 256, load: 0.5}\n"
+        "controller: {policy: global, stall_timeout: 2us}\n";
     ActionLog actions;
     std::string stalledNode;
     RunResult r = RunYaml(yaml, [&](ExperimentRunner& runner) {
         actions.Attach(*runner.GetController());
         const FabricLink& l = runner.GetFabric().Links().front();
-        stalledNode = runner.GetFabric().Graph().node(l.a).name; // a's sender starves when b stops
+        stalledNode = runner.GetFabric().Graph().GetNode(l.a).name; // a's sender starves when b stops
         ns3::Simulator::Schedule(ns3::MicroSeconds(4), [port = l.portB] { port->SetCreditReturnPaused(true); });
     });
     CHECK(r.summary.stalls >= 1);
@@ -300,10 +310,11 @@ TEST_CASE("the routes in force are audited for channel dependency cycles", "[con
 {
     // A ring of 4 routed all one way round: without the dateline's VC change the four channels wait
     // on one another (a credit loop); with it, the loop is broken.
-    const std::string yaml = "duration: 1us\n"
-                             "topology: {kind: ring, accelerators: 4}\n"
-                             "links: {file: experiments/links/cpo-8lambda.yaml}\n"
-                             "workloads:\n  - {type: traffic, pattern: uniform, operation: write, bytes: 64, load: 0.1}\n";
+    const std::string yaml =
+        "duration: 1us\n"
+        "topology: {kind: ring, accelerators: 4}\n"
+        "links: {file: experiments/links/cpo-8lambda.yaml}\n"
+        "workloads:\n  - {type: traffic, pattern: uniform, operation: write, bytes: 64, load: 0.1}\n";
     RunYaml(yaml, nullptr, [](ExperimentRunner& runner, const RunResult&) {
         Fabric& f = runner.GetFabric();
         CHECK(FindDependencyCycle(f, {}).empty()); // dimension order with the dateline
@@ -312,7 +323,7 @@ TEST_CASE("the routes in force are audited for channel dependency cycles", "[con
         {
             for (uint32_t n = 0; n < 4; ++n)
             {
-                for (const topo::Adjacency& a : g.neighbours(n))
+                for (const topo::Adjacency& a : g.GetNeighbours(n))
                 {
                     if (a.neighbour != (n + 1) % 4)
                     {
@@ -323,7 +334,7 @@ TEST_CASE("the routes in force are audited for channel dependency cycles", "[con
                         if (dst != n)
                         {
                             f.Router(n)->SetRoute(
-                                dst, {ForwardingChoice{f.RouterPort(n, a.port), dateline && g.link(a.link).wrap}});
+                                dst, {ForwardingChoice{f.RouterPort(n, a.port), dateline && g.GetLink(a.link).wrap}});
                         }
                     }
                 }

@@ -1,8 +1,8 @@
 // Experiment files: what loads, what is refused (with file:line:key), and what a run leaves behind.
 
+#include "ofab/fabric/assembly/fabric.h"
 #include "ofab/fabric/config/config-document.h"
 #include "ofab/fabric/experiment/experiment.h"
-#include "ofab/fabric/assembly/fabric.h"
 
 #include "ns3/simulator.h"
 
@@ -60,13 +60,14 @@ TEST_CASE("link files are found relative to the experiment and layered with over
     CHECK(x.links.link->GetFecLatency() == ns3::NanoSeconds(5));
     CHECK(x.links.name == "co-packaged optical I/O, 8 lines x 100 Gb/s");
     // Cables default to the link file's fibre length unless the topology says otherwise.
-    CHECK(x.graph.link(0).lengthM == 2.0);
+    CHECK(x.graph.GetLink(0).lengthM == 2.0);
 }
 
 TEST_CASE("bad experiments name file, line and key", "[experiment]")
 {
     CHECK(ErrorOf(kValid) == "no error");
-    CHECK_THAT(ErrorOf(kValid + "sead: 3\n"), Catch::StartsWith("exp.yaml:5:1: key 'sead': unknown key; did you mean 'seed'?"));
+    CHECK_THAT(ErrorOf(kValid + "sead: 3\n"),
+               Catch::StartsWith("exp.yaml:5:1: key 'sead': unknown key; did you mean 'seed'?"));
     CHECK_THAT(ErrorOf("topology:\n  kind: ring\n  accelerators: 4\n"), Catch::Contains("key 'duration': missing"));
     CHECK_THAT(ErrorOf("duration: 10\n" + kValid.substr(kValid.find('\n') + 1)),
                Catch::StartsWith("exp.yaml:1:11: key 'duration': expected a time with a unit"));
@@ -80,14 +81,18 @@ TEST_CASE("bad experiments name file, line and key", "[experiment]")
     CHECK_THAT(ErrorOf("duration: 1us\ntopology:\n  kind: switched_pod\n  accelerators: 8\n  switch_radix: 4\n"),
                Catch::Contains("switch radix"));
     CHECK_THAT(ErrorOf(kValid + "seed: -4\n"), Catch::Contains("key 'seed': expected a whole number"));
-    CHECK_THAT(ErrorOf(kValid + "workloads:\n  - type: trafic\n"),
-               Catch::Contains("key 'workloads[0].type': expected one of traffic or collective, got 'trafic'; did you mean 'traffic'?"));
+    CHECK_THAT(
+        ErrorOf(kValid + "workloads:\n  - type: trafic\n"),
+        Catch::Contains(
+            "key 'workloads[0].type': expected one of traffic or collective, got 'trafic'; did you mean 'traffic'?"));
     CHECK_THAT(ErrorOf(kValid + "workloads:\n  - type: traffic\n    load: 2\n"),
                Catch::StartsWith("exp.yaml:7:11: key 'workloads[0].load'"));
-    CHECK_THAT(ErrorOf(kValid + "workloads:\n  - type: traffic\n    lode: 0.2\n"), Catch::Contains("did you mean 'load'"));
+    CHECK_THAT(ErrorOf(kValid + "workloads:\n  - type: traffic\n    lode: 0.2\n"),
+               Catch::Contains("did you mean 'load'"));
     CHECK_THAT(ErrorOf(kValid + "links:\n  file: nowhere.yaml\n"),
                Catch::Contains("key 'links.file': nowhere.yaml: cannot open"));
-    CHECK_THAT(ErrorOf(kValid + "links:\n  link:\n    line_rate_gbps: 0\n"), Catch::Contains("links.link.line_rate_gbps"));
+    CHECK_THAT(ErrorOf(kValid + "links:\n  link:\n    line_rate_gbps: 0\n"),
+               Catch::Contains("links.link.line_rate_gbps"));
     CHECK_THAT(ErrorOf(kValid + "protocol:\n  switch:\n    switch_latency: fast\n"),
                Catch::Contains("key 'protocol.switch.switch_latency': expected a time with a unit"));
     CHECK_THAT(ErrorOf(kValid + "outputs:\n  throughput_bin: 0ns\n"), Catch::Contains("outputs.throughput_bin"));
@@ -115,12 +120,13 @@ TEST_CASE("a link class can use its own link, layered on the default", "[experim
     ofab::Fabric fabric(x.graph, x.fabric);
     for (const auto& l : fabric.Links())
     {
-        const bool uplink = x.graph.link(l.id).linkClass == "uplink";
+        const bool uplink = x.graph.GetLink(l.id).linkClass == "uplink";
         CHECK(l.channel->GetLink(0)->GetLineCount() == (uplink ? 16u : 8u));
         CHECK(l.channel->GetLink(0)->GetFecLatency() == ns3::NanoSeconds(uplink ? 120 : 100));
     }
     ns3::Simulator::Destroy();
 
     CHECK_THAT(ErrorOf(kValid + "links:\n  classes:\n    uplink: {}\n"),
-               Catch::Contains("key 'links.classes.uplink': this topology has no links of class 'uplink'; its classes are ring"));
+               Catch::Contains(
+                   "key 'links.classes.uplink': this topology has no links of class 'uplink'; its classes are ring"));
 }

@@ -83,7 +83,8 @@ TEST_CASE("bad link parameters name the key and the line", "[links]")
     CHECK_THAT(ErrorOf("laser:\n  line_count: 0\n"), Catch::StartsWith("bad-link.yaml:2:15: key 'laser.line_count'"));
     CHECK_THAT(ErrorOf("laser:\n  spacing_ghz: 0\n"), Catch::StartsWith("bad-link.yaml:2:16: key 'laser.spacing_ghz'"));
     CHECK_THAT(ErrorOf("laser:\n  spacing_ghz: -50\n"), Catch::Contains("laser.spacing_ghz"));
-    CHECK_THAT(ErrorOf("link:\n  fibre_length_m: -2\n"), Catch::StartsWith("bad-link.yaml:2:19: key 'link.fibre_length_m'"));
+    CHECK_THAT(ErrorOf("link:\n  fibre_length_m: -2\n"),
+               Catch::StartsWith("bad-link.yaml:2:19: key 'link.fibre_length_m'"));
     CHECK_THAT(ErrorOf("laser:\n  line_power_dbm: .nan\n"), Catch::Contains("laser.line_power_dbm"));
     CHECK_THAT(ErrorOf("laser:\n  wall_plug_efficiency: 1.5\n"), Catch::Contains("laser.wall_plug_efficiency"));
     CHECK_THAT(ErrorOf("lazer:\n  line_count: 8\n"), Catch::Contains("did you mean 'laser'"));

@@ -104,28 +104,36 @@ TEST_CASE("bad sweep files name the sweep file's line and key", "[sweep]")
 {
     // An unknown experiment key: found by loading the base with the override, reported at the axis.
     CHECK_THAT(ErrorOf("unknown", "base: ring4.yaml\naxes:\n  - {key: workloads.0.lod, values: [0.1]}\n"),
-               Catch::StartsWith(":3:11: key 'axes[0].key': in point lod=0.1: 'workloads[0].lod' unknown key; did you mean 'load'?"));
-    CHECK_THAT(ErrorOf("unknown-top", "base: ring4.yaml\naxes:\n  - {key: controler.policy, values: [oracle]}\n"),
-               Catch::Contains(":3:11: key 'axes[0].key': in point policy=oracle: 'controler' unknown key; did you mean 'controller'?"));
+               Catch::StartsWith(
+                   ":3:11: key 'axes[0].key': in point lod=0.1: 'workloads[0].lod' unknown key; did you mean 'load'?"));
+    CHECK_THAT(
+        ErrorOf("unknown-top", "base: ring4.yaml\naxes:\n  - {key: controler.policy, values: [oracle]}\n"),
+        Catch::Contains(
+            ":3:11: key 'axes[0].key': in point policy=oracle: 'controler' unknown key; did you mean 'controller'?"));
     CHECK_THAT(ErrorOf("empty", "base: ring4.yaml\naxes:\n  - {key: workloads.0.load, values: []}\n"),
                Catch::StartsWith(":3:37: key 'axes[0].values': empty axis: give at least one value"));
     CHECK_THAT(ErrorOf("index", "base: ring4.yaml\naxes:\n  - {key: workloads.3.load, values: [0.1]}\n"),
                Catch::Contains("key 'axes[0].key': in point load=0.1: 'workloads' is a list of 1 items"));
     CHECK_THAT(ErrorOf("range", "base: ring4.yaml\naxes:\n  - {key: workloads.0.load, values: [0.1, -1]}\n"),
                Catch::StartsWith(":3:11: key 'axes[0].key': in point load=-1:"));
-    CHECK_THAT(ErrorOf("zip-length", "base: ring4.yaml\naxes:\n  - name: d\n    zip: {duration: [1us, 2us], seed: [1]}\n"),
-               Catch::Contains("key 'axes[0].zip.seed': has 1 values but 'duration' has 2"));
-    CHECK_THAT(ErrorOf("section", "base: ring4.yaml\naxes:\n  - {key: topology, values: [{kind: ring, accelerators: 5}]}\n"),
-               Catch::Contains("is a section: give the axis `labels:`"));
+    CHECK_THAT(
+        ErrorOf("zip-length", "base: ring4.yaml\naxes:\n  - name: d\n    zip: {duration: [1us, 2us], seed: [1]}\n"),
+        Catch::Contains("key 'axes[0].zip.seed': has 1 values but 'duration' has 2"));
+    CHECK_THAT(
+        ErrorOf("section", "base: ring4.yaml\naxes:\n  - {key: topology, values: [{kind: ring, accelerators: 5}]}\n"),
+        Catch::Contains("is a section: give the axis `labels:`"));
     CHECK_THAT(ErrorOf("reserved", "base: ring4.yaml\naxes:\n  - {key: outputs.trace, values: [a.h5]}\n"),
                Catch::Contains("is set by the sweep"));
     CHECK_THAT(ErrorOf("nothing", "base: ring4.yaml\n"), Catch::Contains("nothing to sweep"));
     CHECK_THAT(ErrorOf("base", "base: nowhere.yaml\nseeds: [1]\n"), Catch::Contains("key 'base': no experiment file"));
-    CHECK_THAT(ErrorOf("seed0", "base: ring4.yaml\nseeds: [1, 0]\n"), Catch::StartsWith(":2:12: key 'seeds': expected a whole number"));
+    CHECK_THAT(ErrorOf("seed0", "base: ring4.yaml\nseeds: [1, 0]\n"),
+               Catch::StartsWith(":2:12: key 'seeds': expected a whole number"));
     CHECK_THAT(ErrorOf("typo", "base: ring4.yaml\nseds: [1]\n"), Catch::Contains("did you mean 'seeds'?"));
-    CHECK_THAT(ErrorOf("dup", "base: ring4.yaml\naxes:\n  - {key: a.load, values: [1]}\n  - {key: b.load, values: [2]}\n"),
-               Catch::Contains("axis name 'load' is used twice"));
+    CHECK_THAT(
+        ErrorOf("dup", "base: ring4.yaml\naxes:\n  - {key: a.load, values: [1]}\n  - {key: b.load, values: [2]}\n"),
+        Catch::Contains("axis name 'load' is used twice"));
     // A value the experiment accepts structurally but refuses inside a zipped section: the section's key.
-    CHECK_THAT(ErrorOf("inner", "base: ring4.yaml\naxes:\n  - name: t\n    labels: [x]\n    zip: {topology: [{kind: ring, acelerators: 4}]}\n"),
+    CHECK_THAT(ErrorOf("inner", "base: ring4.yaml\naxes:\n  - name: t\n    labels: [x]\n    zip: {topology: [{kind: "
+                                "ring, acelerators: 4}]}\n"),
                Catch::Contains("key 'axes[0].zip.topology': in point t=x:"));
 }

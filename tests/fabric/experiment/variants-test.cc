@@ -55,7 +55,8 @@ TEST_CASE("bad variants name the line and key", "[variants]")
     CHECK_THAT(ErrorOf("variants:\n  - {name: a, set: {seed: 1}}\n  - {name: a, set: {seed: 2}}\n"),
                Catch::Contains("key 'variants[1].name': variant 'a' appears twice"));
     CHECK_THAT(ErrorOf("variants:\n  - {name: a, sett: {seed: 1}}\n"), Catch::Contains("did you mean 'set'?"));
-    CHECK_THAT(ErrorOf("variants:\n  - {name: a, set: 3}\n"), Catch::Contains("key 'variants[0].set': expected a mapping"));
+    CHECK_THAT(ErrorOf("variants:\n  - {name: a, set: 3}\n"),
+               Catch::Contains("key 'variants[0].set': expected a mapping"));
 }
 
 TEST_CASE("a variant's outputs carry its name before the extension", "[variants]")

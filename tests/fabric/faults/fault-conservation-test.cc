@@ -129,43 +129,45 @@ TEST_CASE("under 100 random fault schedules every transaction is accounted for a
         uint64_t faults = 0, inFlightRecords = 0;
         RunResult r;
         REQUIRE_NOTHROW(r = RunYaml(yaml, nullptr, [&](ExperimentRunner& runner, const RunResult&) {
-            faults = runner.GetFaultInjector()->GetFaultCount();
-            if (runner.GetController())
-            {
-                ++controlled;
-                incidents += runner.GetIncidents().size();
-                for (const auto& i : runner.GetIncidents())
-                {
-                    // A reroute never precedes its detection, unless nothing needed rerouting (0).
-                    CHECK((!i.rerouteNs || !i.detectNs || *i.rerouteNs >= *i.detectNs || *i.rerouteNs == 0 ||
-                           i.repair));
-                }
-            }
-            for (const auto& e : runner.GetFabric().Endpoints())
-            {
-                inFlightRecords += e->GetInFlightTransactions().size();
-            }
-            // Receive buffers are released exactly once per message that took them, whatever went
-            // down meanwhile: no count below zero (it would wrap past the size), none over the size.
-            const Fabric& fabric = runner.GetFabric();
-            for (uint32_t node = 0; node < fabric.Graph().NumNodes(); ++node)
-            {
-                for (uint32_t p = 0; p < fabric.Router(node)->GetNPorts(); ++p)
-                {
-                    const auto port = fabric.Router(node)->GetPort(p);
-                    CHECK(port->GetStats().bufferOverflows == 0);
-                    for (uint8_t vc = 0; vc < ualink::kVcCount; ++vc)
-                    {
-                        for (uint32_t c = 0; c < kCreditClassCount; ++c)
-                        {
-                            const auto cls = static_cast<CreditClass>(c);
-                            INFO(fabric.Graph().node(node).name << " port " << p << " vc " << int(vc) << " class " << c);
-                            CHECK(port->GetRxBuffers().Occupied(vc, cls) <= port->GetRxBuffers().Sizes().Of(cls));
-                        }
-                    }
-                }
-            }
-        }));
+                            faults = runner.GetFaultInjector()->GetFaultCount();
+                            if (runner.GetController())
+                            {
+                                ++controlled;
+                                incidents += runner.GetIncidents().size();
+                                for (const auto& i : runner.GetIncidents())
+                                {
+                                    // A reroute never precedes its detection, unless nothing needed rerouting (0).
+                                    CHECK((!i.rerouteNs || !i.detectNs || *i.rerouteNs >= *i.detectNs ||
+                                           *i.rerouteNs == 0 || i.repair));
+                                }
+                            }
+                            for (const auto& e : runner.GetFabric().Endpoints())
+                            {
+                                inFlightRecords += e->GetInFlightTransactions().size();
+                            }
+                            // Receive buffers are released exactly once per message that took them, whatever went
+                            // down meanwhile: no count below zero (it would wrap past the size), none over the size.
+                            const Fabric& fabric = runner.GetFabric();
+                            for (uint32_t node = 0; node < fabric.Graph().NumNodes(); ++node)
+                            {
+                                for (uint32_t p = 0; p < fabric.Router(node)->GetNPorts(); ++p)
+                                {
+                                    const auto port = fabric.Router(node)->GetPort(p);
+                                    CHECK(port->GetStats().bufferOverflows == 0);
+                                    for (uint8_t vc = 0; vc < ualink::kVcCount; ++vc)
+                                    {
+                                        for (uint32_t c = 0; c < kCreditClassCount; ++c)
+                                        {
+                                            const auto cls = static_cast<CreditClass>(c);
+                                            INFO(fabric.Graph().GetNode(node).name << " port " << p << " vc " << int(vc)
+                                                                                   << " class " << c);
+                                            CHECK(port->GetRxBuffers().Occupied(vc, cls) <=
+                                                  port->GetRxBuffers().Sizes().Of(cls));
+                                        }
+                                    }
+                                }
+                            }
+                        }));
         const RunSummary& s = r.summary;
         CHECK(r.simTimeNs == 4000); // reached its end: nothing stalled the simulator
         CHECK(s.issued > 0);

@@ -3,7 +3,7 @@
 // sources and /events rows as planned faults.
 
 #include "support/faults-test-util.h"
-#include "support/trace-read.h"
+#include "support/trace-test-util.h"
 
 #include "ofab/fabric/experiment/fault-config.h"
 #include "ofab/photonics/model/optical-channel.h"
@@ -41,8 +41,8 @@ Inject(ExperimentRunner& runner, const std::string& entry)
     {
         node["at"] = "0ns";
     }
-    FaultSpec spec = ParseFaultEntry(doc, node, "request", runner.GetFabric().Graph(),
-                                     runner.GetFaultInjector()->GetGroups());
+    FaultSpec spec =
+        ParseFaultEntry(doc, node, "request", runner.GetFabric().Graph(), runner.GetFaultInjector()->GetGroups());
     if (now)
     {
         spec.at = ns3::Simulator::Now();
@@ -68,7 +68,7 @@ uint32_t
 LinkBetween(ExperimentRunner& runner, const char* a, const char* b)
 {
     const topo::Graph& g = runner.GetFabric().Graph();
-    for (const topo::Adjacency& adj : g.neighbours(*g.FindNode(a)))
+    for (const topo::Adjacency& adj : g.GetNeighbours(*g.FindNode(a)))
     {
         if (adj.neighbour == *g.FindNode(b))
         {

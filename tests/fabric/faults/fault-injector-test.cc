@@ -2,7 +2,7 @@
 // repair, switches, accelerators, flaps, groups, and faults that overlap on one element.
 
 #include "support/faults-test-util.h"
-#include "support/trace-read.h"
+#include "support/trace-test-util.h"
 
 #include "ofab/photonics/model/optical-channel.h"
 #include "ofab/topologies/generators.h"
@@ -43,27 +43,25 @@ using State = OpticalChannel::DirectionState;
 
 } // namespace
 
-TEST_CASE("a laser line loss costs a saturated link direction 1/8 of its throughput, not all of it",
-          "[faults][laser]")
+TEST_CASE("a laser line loss costs a saturated link direction 1/8 of its throughput, not all of it", "[faults][laser]")
 {
     std::map<double, uint64_t> sentAB, sentBA;
     uint32_t usableAfter = 0, usableReverse = 0;
-    const RunResult r = RunYaml(
-        PairYaml("  - {at: 5us, kind: laser_line, link: 0, from: a0, line: 4}\n"),
-        [&](ExperimentRunner& runner) {
-            const FabricLink l = runner.GetFabric().Links()[0];
-            for (double t : {2000.0, 5000.0, 6000.0, 10000.0})
-            {
-                At(t - 1, [&sentAB, &sentBA, l, t] {
-                    sentAB[t] = l.portA->GetStats().payloadBytesSent;
-                    sentBA[t] = l.portB->GetStats().payloadBytesSent;
-                });
-            }
-            At(7000, [&, l] {
-                usableAfter = l.channel->GetLink(0)->GetUsableLineCount();
-                usableReverse = l.channel->GetLink(1)->GetUsableLineCount();
-            });
-        });
+    const RunResult r = RunYaml(PairYaml("  - {at: 5us, kind: laser_line, link: 0, from: a0, line: 4}\n"),
+                                [&](ExperimentRunner& runner) {
+                                    const FabricLink l = runner.GetFabric().Links()[0];
+                                    for (double t : {2000.0, 5000.0, 6000.0, 10000.0})
+                                    {
+                                        At(t - 1, [&sentAB, &sentBA, l, t] {
+                                            sentAB[t] = l.portA->GetStats().payloadBytesSent;
+                                            sentBA[t] = l.portB->GetStats().payloadBytesSent;
+                                        });
+                                    }
+                                    At(7000, [&, l] {
+                                        usableAfter = l.channel->GetLink(0)->GetUsableLineCount();
+                                        usableReverse = l.channel->GetLink(1)->GetUsableLineCount();
+                                    });
+                                });
     auto rate = [](std::map<double, uint64_t>& m, double a, double b) { return double(m[b] - m[a]) / (b - a); };
     const double before = rate(sentAB, 2000, 5000);
     const double after = rate(sentAB, 6000, 10000);
@@ -82,8 +80,8 @@ TEST_CASE("the last laser line failing takes the direction down with loss of sig
     std::string faults;
     for (int line = 0; line < 8; ++line)
     {
-        faults += "  - {at: " + std::to_string(1000 + 200 * line) + "ns, kind: laser_line, link: 0, from: a0, line: " +
-                  std::to_string(line) + "}\n";
+        faults += "  - {at: " + std::to_string(1000 + 200 * line) +
+                  "ns, kind: laser_line, link: 0, from: a0, line: " + std::to_string(line) + "}\n";
     }
     faults += "  - {at: 4us, kind: repair, of: laser_line, link: 0, from: a0, line: 6}\n";
     SignalLog signals;
@@ -150,9 +148,9 @@ TEST_CASE("a laser source with port_count 4 takes the lines of exactly the 4 lin
     const uint32_t node = *g.FindNode("a(1,1)");
     std::set<std::pair<uint32_t, uint8_t>> fromNode; // every direction a(1,1) transmits on
     std::vector<std::pair<uint32_t, uint8_t>> byPort;
-    for (const topo::Adjacency& adj : g.neighbours(node))
+    for (const topo::Adjacency& adj : g.GetNeighbours(node))
     {
-        const uint8_t end = g.link(adj.link).a == node ? 0 : 1;
+        const uint8_t end = g.GetLink(adj.link).a == node ? 0 : 1;
         fromNode.emplace(adj.link, end);
         byPort.emplace_back(adj.link, end);
     }
@@ -177,7 +175,7 @@ TEST_CASE("a fibre cut fires loss of signal at both ends, its repair brings the 
                              "  - {at: 2us, kind: fibre_cut, between: [\"a(1,1)\", \"a(2,1)\"], repair_at: 4us}\n";
     const topo::Graph g = topo::Torus({4, 4}, 2);
     uint32_t link = 0;
-    for (const topo::Adjacency& adj : g.neighbours(*g.FindNode("a(1,1)")))
+    for (const topo::Adjacency& adj : g.GetNeighbours(*g.FindNode("a(1,1)")))
     {
         link = adj.neighbour == *g.FindNode("a(2,1)") ? adj.link : link;
     }
@@ -246,7 +244,7 @@ TEST_CASE("a switch failure downs all its links while the other plane carries on
     uint64_t completedMid = 0, completedLate = 0;
     const RunResult r = RunYaml(yaml, [&](ExperimentRunner& runner) {
         const topo::Graph& g = runner.GetFabric().Graph();
-        for (const topo::Adjacency& adj : g.neighbours(*g.FindNode("sw.p0")))
+        for (const topo::Adjacency& adj : g.GetNeighbours(*g.FindNode("sw.p0")))
         {
             switchLinks.push_back(adj.link);
         }
@@ -320,7 +318,7 @@ TEST_CASE("flaps, groups and overlapping faults: a repair gives back exactly wha
                              "line: 2}\n"
                              "  groups:\n    bundle: {links: [10, 11, 12]}\n";
     const topo::Graph g = topo::Torus({4, 4}, 2);
-    const uint8_t end20 = g.node(g.link(20).a).name == "a(2,2)" ? 0 : 1;
+    const uint8_t end20 = g.GetNode(g.GetLink(20).a).name == "a(2,2)" ? 0 : 1;
     SignalLog signals;
     FaultLog log;
     std::map<double, std::vector<uint32_t>> failed;
@@ -345,8 +343,8 @@ TEST_CASE("flaps, groups and overlapping faults: a repair gives back exactly wha
     CHECK(failed[1200] == std::vector<uint32_t>{0, 1, 10, 11, 12}); // cut, flap down, group
     CHECK(failed[2500] == std::vector<uint32_t>{0, 1, 6, 25});      // group repaired; the accelerator's links
     CHECK(failed[3200] == std::vector<uint32_t>{0, 1, 6, 13, 18, 20, 21, 25}); // + a(2,2)'s lasers dark
-    CHECK(failed[4500] == std::vector<uint32_t>{0, 13, 18, 20, 21}); // accelerator back: 0 stays cut, 1 is up
-    CHECK(failed[5200] == std::vector<uint32_t>{0, 1});             // lasers back; flap in its third cycle
+    CHECK(failed[4500] == std::vector<uint32_t>{0, 13, 18, 20, 21});           // accelerator back: 0 stays cut, 1 is up
+    CHECK(failed[5200] == std::vector<uint32_t>{0, 1});                        // lasers back; flap in its third cycle
     CHECK(failed[6500].empty());
     // Line 2 degraded, line 5 failed: the whole source going dark and coming back keeps both that way.
     CHECK(lines[2500] == std::make_pair(LS::Degraded, LS::Failed));

@@ -1,8 +1,8 @@
 // Per-fault recovery figures: exact on synthetic series, and sensible on a real cut and repair.
 
 #include "ofab/fabric/config/config-document.h"
-#include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/experiment/experiment-runner.h"
+#include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/observe/recovery-metrics.h"
 
 #include <catch2/catch.hpp>
@@ -46,14 +46,14 @@ TEST_CASE("recovery figures on a synthetic throughput series match their definit
     CHECK(never[0].lossConvergenceNs > 400);
 }
 
-TEST_CASE("retries count in their fault's window; a reference span judges against the time just before",
-          "[recovery]")
+TEST_CASE("retries count in their fault's window; a reference span judges against the time just before", "[recovery]")
 {
     ofab::RecoveryInputs in;
     in.binNs = 100;
     // A workload that ran at 200 Gb/s until 700 ns and at 100 after (a collective ending), then a
     // fault at 1000 ns from which it comes back to 100.
-    in.throughputGbps = {200, 200, 200, 200, 200, 200, 200, 100, 100, 100, 0, 0, 100, 100, 100, 100, 100, 100, 100, 100};
+    in.throughputGbps = {200, 200, 200, 200, 200, 200, 200, 100, 100, 100,
+                         0,   0,   100, 100, 100, 100, 100, 100, 100, 100};
     in.endNs = 2000;
     in.failureNs = {1010, 1020, 1500};
     in.retryNs = {990, 1010, 1020};
@@ -62,7 +62,7 @@ TEST_CASE("retries count in their fault's window; a reference span judges agains
     CHECK(r[0].retriedTransactions == 2); // the retry at 990 ns belongs before the fault
     CHECK(r[0].preFaultGbps == Approx(1700.0 / 10));
     CHECK_FALSE(r[0].recover95Ns); // 100 never reaches 95 % of 170
-    in.referenceBins = 3;            // the 300 ns before the fault: 100 Gb/s
+    in.referenceBins = 3;          // the 300 ns before the fault: 100 Gb/s
     r = ofab::ComputeRecovery(in, {1000});
     CHECK(r[0].preFaultGbps == Approx(100));
     REQUIRE(r[0].recover95Ns);
@@ -73,15 +73,16 @@ TEST_CASE("a cut repaired later recovers after the repair and the link's retrain
 {
     // Ring of 4: the cut link's traffic has no other route (no controller yet), so throughput stays
     // down until the repair at 4 us, then the data link retrains (1 us by default) and traffic resumes.
-    const std::string yaml = "duration: 12us\nseed: 3\n"
-                             "topology: {kind: ring, accelerators: 4}\n"
-                             "links: {file: experiments/links/cpo-8lambda.yaml}\n"
-                             "protocol: {endpoint: {completion_timeout: 1us}}\n"
-                             "workloads:\n  - {type: traffic, pattern: uniform, operation: write_full, bytes: 256, load: 0.5}\n"
-                             "faults:\n"
-                             "  - {at: 2us, kind: fibre_cut, link: 0}\n"
-                             "  - {at: 4us, kind: repair, of: fibre_cut, link: 0}\n"
-                             "outputs: {throughput_bin: 100ns, recovery_window: 2us}\n";
+    const std::string yaml =
+        "duration: 12us\nseed: 3\n"
+        "topology: {kind: ring, accelerators: 4}\n"
+        "links: {file: experiments/links/cpo-8lambda.yaml}\n"
+        "protocol: {endpoint: {completion_timeout: 1us}}\n"
+        "workloads:\n  - {type: traffic, pattern: uniform, operation: write_full, bytes: 256, load: 0.5}\n"
+        "faults:\n"
+        "  - {at: 2us, kind: fibre_cut, link: 0}\n"
+        "  - {at: 4us, kind: repair, of: fibre_cut, link: 0}\n"
+        "outputs: {throughput_bin: 100ns, recovery_window: 2us}\n";
     const auto doc = ofab::ConfigDocument::Parse(yaml, "cut.yaml");
     ofab::Experiment x = ofab::LoadExperiment(doc);
     ofab::ExperimentRunner runner(x, doc);

@@ -42,7 +42,7 @@ struct SmallFabric
     uint16_t Port(const std::string& from, const std::string& to) const
     {
         const topo::Graph& g = F().Graph();
-        for (const topo::Adjacency& a : g.neighbours(Node(from)))
+        for (const topo::Adjacency& a : g.GetNeighbours(Node(from)))
         {
             if (a.neighbour == Node(to))
             {
@@ -72,7 +72,8 @@ TEST_CASE("CheckTables: sound tables pass; a dead link, a loop, a missing entry,
     uint32_t cut = 0;
     for (const FabricLink& l : f.Links())
     {
-        if ((l.a == s.Node("a(1,1)") && l.b == s.Node("a(2,1)")) || (l.b == s.Node("a(1,1)") && l.a == s.Node("a(2,1)")))
+        if ((l.a == s.Node("a(1,1)") && l.b == s.Node("a(2,1)")) ||
+            (l.b == s.Node("a(1,1)") && l.a == s.Node("a(2,1)")))
         {
             cut = l.id;
         }
@@ -117,7 +118,7 @@ TEST_CASE("CheckTables: sound tables pass; a dead link, a loop, a missing entry,
     // both of a(0,0)'s vertical links and both horizontal ones and it is alone: nobody is checked
     // for it, and it is checked for nobody.
     topo::LinkMask isolated = allUp;
-    for (const topo::Adjacency& a : f.Graph().neighbours(s.Node("a(0,0)")))
+    for (const topo::Adjacency& a : f.Graph().GetNeighbours(s.Node("a(0,0)")))
     {
         isolated[a.link] = false;
     }

@@ -2,8 +2,8 @@
 // how cut / repair / degrade requests become fault entries (element names, implied kinds, times).
 
 #include "ofab/fabric/config/config-document.h"
-#include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/experiment/experiment-runner.h"
+#include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/server/fault-request.h"
 #include "ofab/fabric/server/listen-address.h"
 #include "ofab/fabric/server/session-limits.h"
@@ -26,7 +26,8 @@ class Requests
   public:
     explicit Requests(const std::string& topology)
         : m_doc(ConfigDocument::Parse("duration: 1us\nlinks: {file: experiments/links/cpo-8lambda.yaml}\n"
-                                      "topology: " + topology + "\n",
+                                      "topology: " +
+                                          topology + "\n",
                                       "serve-test.yaml")),
           m_x(LoadExperiment(m_doc)),
           m_runner(m_x, m_doc)
@@ -55,7 +56,7 @@ class Requests
     uint32_t Link(const char* a, const char* b)
     {
         const topo::Graph& g = m_runner.GetFabric().Graph();
-        for (const topo::Adjacency& adj : g.neighbours(*g.FindNode(a)))
+        for (const topo::Adjacency& adj : g.GetNeighbours(*g.FindNode(a)))
         {
             if (adj.neighbour == *g.FindNode(b))
             {
@@ -84,8 +85,8 @@ TEST_CASE("a listen address is an IP address and a port; loopback is told apart"
     CHECK(v6.address().is_loopback());
     CHECK_FALSE(ParseListenAddress("0.0.0.0:80").address().is_loopback());
     CHECK_FALSE(ParseListenAddress("192.168.1.20:7700").address().is_loopback());
-    for (const char* bad : {"localhost:7700", "127.0.0.1", "127.0.0.1:", ":7700", "127.0.0.1:65536",
-                            "127.0.0.1:http", "1.2.3:7700"})
+    for (const char* bad :
+         {"localhost:7700", "127.0.0.1", "127.0.0.1:", ":7700", "127.0.0.1:65536", "127.0.0.1:http", "1.2.3:7700"})
     {
         INFO(bad);
         CHECK_THROWS_AS(ParseListenAddress(bad), std::invalid_argument);
@@ -168,14 +169,16 @@ TEST_CASE("cut, repair and degrade requests name elements as the faults section 
     CHECK_THAT(torus.Error(FaultVerb::Cut, R"j({"link": "a(1,1)-a(3,3)"})j"),
                Catch::Contains("key 'link': no link joins a(1,1) and a(3,3)"));
     CHECK_THAT(torus.Error(FaultVerb::Cut, R"j({"link": "a(1,1)-a(9,9)"})j"),
-               Catch::Contains("key 'link': no link 'a(1,1)-a(9,9)'"));;
+               Catch::Contains("key 'link': no link 'a(1,1)-a(9,9)'"));
+    ;
     CHECK_THAT(torus.Error(FaultVerb::Cut, R"j({"link": 32})j"), Catch::Contains("key 'link'"));
     CHECK_THAT(torus.Error(FaultVerb::Cut, R"j({"at": "1us"})j"), Catch::Contains("name an element"));
     CHECK_THAT(torus.Error(FaultVerb::Cut, R"j({"link": 1, "at": "1us", "in": "1us"})j"), Catch::Contains("not both"));
     CHECK_THAT(torus.Error(FaultVerb::Cut, R"j({"link": 1, "in": "soon"})j"), Catch::Contains("key 'in'"));
     CHECK_THAT(torus.Error(FaultVerb::Cut, R"j({"link": 1, "at": 5})j"), Catch::Contains("key 'at'"));
     CHECK_THAT(torus.Error(FaultVerb::Cut, R"j({"link": 1, "speed": 5})j"), Catch::Contains("key 'speed'"));
-    CHECK_THAT(torus.Error(FaultVerb::Cut, R"j({"kind": "repair", "link": 1})j"), Catch::Contains("send {\"cmd\": \"repair\""));
+    CHECK_THAT(torus.Error(FaultVerb::Cut, R"j({"kind": "repair", "link": 1})j"),
+               Catch::Contains("send {\"cmd\": \"repair\""));
     CHECK_THAT(torus.Error(FaultVerb::Repair, R"j({"kind": "fibre_cut", "link": 1})j"), Catch::Contains("`of`"));
     CHECK_THAT(torus.Error(FaultVerb::Degrade, R"j({"link": 2, "line": 3})j"), Catch::Contains("power_drop_db"));
     CHECK_THAT(torus.Error(FaultVerb::Cut, R"j({"node": "a(1,1)", "in": "2us", "repair_at": "1us"})j"),

@@ -53,7 +53,7 @@ struct ActionLog
 struct RouteWalk
 {
     uint64_t routes = 0;
-    uint64_t unreached = 0;  ///< routes that met no live choice, looped, or used a down link
+    uint64_t unreached = 0; ///< routes that met no live choice, looped, or used a down link
     uint64_t hops = 0;
     topo::ChannelDependencyGraph cdg;
 };
@@ -96,8 +96,8 @@ WalkRoutes(const Fabric& f, const topo::LinkMask& mask)
                     break;
                 }
                 const uint32_t link = portLink[node][live->port];
-                const int linkGroup = g.link(link).dimension; // the port's RoutingGroup on grids
-                vc = linkGroup == group ? vc : 0;             // the router's dateline rule
+                const int linkGroup = g.GetLink(link).dimension; // the port's RoutingGroup on grids
+                vc = linkGroup == group ? vc : 0;                // the router's dateline rule
                 vc = live->crossesDateline ? 1 : vc;
                 group = linkGroup;
                 route.push_back(topo::Channel{link, node, vc});

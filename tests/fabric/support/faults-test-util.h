@@ -5,9 +5,9 @@
 // ExperimentRunner, as `ofab run` does) and record what the fault injector and the channels report.
 
 #include "ofab/fabric/config/config-document.h"
+#include "ofab/fabric/experiment/experiment-runner.h"
 #include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/faults/fault-injector.h"
-#include "ofab/fabric/experiment/experiment-runner.h"
 
 #include "ns3/callback.h"
 #include "ns3/simulator.h"

@@ -14,7 +14,8 @@ namespace
 ofab::TraceEnums
 Enums()
 {
-    return {{"read", "write"}, {"completed", "failed", "in_flight"}, {"cut", "repair"}, {"up", "down"},
+    return {{"read", "write"},       {"completed", "failed", "in_flight"},
+            {"cut", "repair"},       {"up", "down"},
             {"completed", "failed"}, {"accelerator", "switch"}};
 }
 

@@ -75,10 +75,7 @@ struct AlphaBeta
     double alpha = 0;
 
     double B() const { return std::min(linkBps, creditBps); }
-    double Predict(uint32_t n, uint64_t s) const
-    {
-        return 2.0 * (n - 1) / n * s * 8.0 / B() + 2.0 * (n - 1) * alpha;
-    }
+    double Predict(uint32_t n, uint64_t s) const { return 2.0 * (n - 1) / n * s * 8.0 / B() + 2.0 * (n - 1) * alpha; }
 };
 
 AlphaBeta
@@ -110,8 +107,8 @@ Model(const test::TestFabric& f, bool switched)
 }
 
 void
-CheckAlphaBeta(const char* label, const std::function<test::TestFabric(uint32_t)>& build, bool switched,
-               uint32_t n, uint64_t s)
+CheckAlphaBeta(const char* label, const std::function<test::TestFabric(uint32_t)>& build, bool switched, uint32_t n,
+               uint64_t s)
 {
     auto f = build(n);
     const AlphaBeta m = Model(f, switched);
@@ -120,10 +117,9 @@ CheckAlphaBeta(const char* label, const std::function<test::TestFabric(uint32_t)
     REQUIRE(res[0].completed);
     const double t = res[0].Duration().GetSeconds();
     const double predicted = m.Predict(n, s);
-    WARN(label << " N=" << n << " S=" << s << " B/s: " << m.B() * 1e-9 << " Gb/s (link "
-               << m.linkBps * 1e-9 << ", credits " << m.creditBps * 1e-9 << "), alpha " << m.alpha * 1e9
-               << " ns: measured " << t * 1e6 << " us, predicted " << predicted * 1e6 << " us ("
-               << (t / predicted - 1) * 100 << " %)");
+    WARN(label << " N=" << n << " S=" << s << " B/s: " << m.B() * 1e-9 << " Gb/s (link " << m.linkBps * 1e-9
+               << ", credits " << m.creditBps * 1e-9 << "), alpha " << m.alpha * 1e9 << " ns: measured " << t * 1e6
+               << " us, predicted " << predicted * 1e6 << " us (" << (t / predicted - 1) * 100 << " %)");
     CHECK(t == Approx(predicted).epsilon(0.05));
     for (const auto& l : f.links)
     {
@@ -224,8 +220,7 @@ TEST_CASE("algbw = S / t and busbw = algbw x the nccl-tests factor", "[collectiv
     CHECK(CollectiveWorkload::BusFactor(CollectiveWorkload::ALLGATHER, 4) == Approx(0.75));
 }
 
-TEST_CASE("halving-doubling all-reduce on 8 ranks moves 2 S (N-1)/N per rank to the xor partners",
-          "[collective]")
+TEST_CASE("halving-doubling all-reduce on 8 ranks moves 2 S (N-1)/N per rank to the xor partners", "[collective]")
 {
     const uint32_t n = 8;
     const uint64_t s = 512 << 10;
@@ -235,13 +230,13 @@ TEST_CASE("halving-doubling all-reduce on 8 ranks moves 2 S (N-1)/N per rank to 
     for (uint32_t r = 0; r < n; ++r)
     {
         f.endpoints[r]->TraceConnectWithoutContext(
-            "TransactionIssued",
-            MakeBoundCallback(+[](std::vector<std::vector<uint64_t>>* b, const TransactionRecord& rec) {
-                CHECK(rec.kind == TransactionKind::WriteFull);
-                CHECK(rec.address % 256 == 0);
-                (*b)[rec.src][rec.dst] += rec.bytes;
-            },
-                              &bytes));
+            "TransactionIssued", MakeBoundCallback(
+                                     +[](std::vector<std::vector<uint64_t>>* b, const TransactionRecord& rec) {
+                                         CHECK(rec.kind == TransactionKind::WriteFull);
+                                         CHECK(rec.address % 256 == 0);
+                                         (*b)[rec.src][rec.dst] += rec.bytes;
+                                     },
+                                     &bytes));
     }
     auto w = MakeCollective(CollectiveWorkload::HALVING_DOUBLING_ALLREDUCE, s);
     auto res = Run(f, w);
@@ -321,8 +316,9 @@ TEST_CASE("a failed write fails the operation, the next repetition still runs", 
     std::vector<Time> finished;
     w->TraceConnectWithoutContext(
         "OperationFinished",
-        MakeBoundCallback(+[](std::vector<Time>* v, const Workload::CollectiveResult&) { v->push_back(Simulator::Now()); },
-                          &finished));
+        MakeBoundCallback(
+            +[](std::vector<Time>* v, const Workload::CollectiveResult&) { v->push_back(Simulator::Now()); },
+            &finished));
     auto res = Run(f, w);
     REQUIRE(res.size() == 2);
     CHECK_FALSE(res[0].completed);
@@ -416,30 +412,31 @@ TEST_CASE("a rank starts its next step only when its own and its incoming writes
     } c;
     for (auto& e : f.endpoints)
     {
-        e->TraceConnectWithoutContext(
-            "TransactionCompleted", MakeBoundCallback(+[](Counts* k, const TransactionRecord& r) {
-                k->own[r.src]++;
-                k->into[r.dst]++;
-                if (k->own[r.src] % k->perStep == 0)
-                {
-                    k->ownDone[r.src] = Simulator::Now();
-                }
-            },
-                                                      &c));
+        e->TraceConnectWithoutContext("TransactionCompleted", MakeBoundCallback(
+                                                                  +[](Counts* k, const TransactionRecord& r) {
+                                                                      k->own[r.src]++;
+                                                                      k->into[r.dst]++;
+                                                                      if (k->own[r.src] % k->perStep == 0)
+                                                                      {
+                                                                          k->ownDone[r.src] = Simulator::Now();
+                                                                      }
+                                                                  },
+                                                                  &c));
     }
     auto w = MakeCollective(CollectiveWorkload::RING_ALLREDUCE, s);
     c.perStep = s / n / 256;
     w->TraceConnectWithoutContext(
-        "StepStarted", MakeBoundCallback(+[](Counts* k, uint32_t, uint32_t rank, uint32_t step) {
-            const uint64_t before = step * k->perStep;
-            CHECK(k->own[rank] == before);   // all of its previous writes, none of this step yet
-            CHECK(k->into[rank] >= before);  // everything it needs has arrived
-            if (step > 0 && Simulator::Now() > k->ownDone[rank])
-            {
-                k->waited++;
-            }
-        },
-                                        &c));
+        "StepStarted", MakeBoundCallback(
+                           +[](Counts* k, uint32_t, uint32_t rank, uint32_t step) {
+                               const uint64_t before = step * k->perStep;
+                               CHECK(k->own[rank] == before);  // all of its previous writes, none of this step yet
+                               CHECK(k->into[rank] >= before); // everything it needs has arrived
+                               if (step > 0 && Simulator::Now() > k->ownDone[rank])
+                               {
+                                   k->waited++;
+                               }
+                           },
+                           &c));
     auto res = Run(f, w);
     REQUIRE(res.size() == 1);
     CHECK(res[0].completed);

@@ -49,11 +49,11 @@ std::vector<Send>
 Run(const test::TestFabric& f, Ptr<TrafficPattern> w, Time stop, int64_t stream = 1)
 {
     std::vector<Send> sends;
-    w->TraceConnectWithoutContext(
-        "Send", MakeBoundCallback(+[](std::vector<Send>* v, uint16_t s, uint16_t d, uint64_t) {
-            v->push_back(Send{Simulator::Now(), s, d});
-        },
-                                  &sends));
+    w->TraceConnectWithoutContext("Send", MakeBoundCallback(
+                                              +[](std::vector<Send>* v, uint16_t s, uint16_t d, uint64_t) {
+                                                  v->push_back(Send{Simulator::Now(), s, d});
+                                              },
+                                              &sends));
     w->Install(MakeWorkloadContext(f.endpoints, stop));
     w->AssignStreams(stream);
     Simulator::Run(); // the pattern stops issuing at `stop`; the run ends when the fabric drains
@@ -134,15 +134,15 @@ TEST_CASE("uniform at load 0.3: accepted = offered, destinations uniform, never 
     const std::array<Time, 2> window{t0, t1};
     for (auto& e : f.endpoints)
     {
-        e->TraceConnectWithoutContext(
-            "TransactionCompleted",
-            MakeBoundCallback(+[](std::vector<uint64_t>* a, const Time* w, const TransactionRecord& r) {
-                if (r.endTime >= w[0] && r.endTime < w[1])
-                {
-                    (*a)[r.src] += r.bytes;
-                }
-            },
-                              &accepted, window.data()));
+        e->TraceConnectWithoutContext("TransactionCompleted",
+                                      MakeBoundCallback(
+                                          +[](std::vector<uint64_t>* a, const Time* w, const TransactionRecord& r) {
+                                              if (r.endTime >= w[0] && r.endTime < w[1])
+                                              {
+                                                  (*a)[r.src] += r.bytes;
+                                              }
+                                          },
+                                          &accepted, window.data()));
     }
     auto w = MakePattern(TrafficPattern::UNIFORM, load);
     w->SetAttribute("LoadReference", EnumValue(TrafficPattern::ALL_PORTS));
@@ -359,8 +359,8 @@ TEST_CASE("Poisson gaps: mean = message time / Load and CV ~ 1, Bernoulli: whole
         for (uint16_t s = 0; s < n; ++s)
         {
             auto [mean, cv] = GapStats(sends, s);
-            WARN("poisson source " << s << ": mean gap " << mean * 1e9 << " ns (expected "
-                                   << expectedMean * 1e9 << "), CV " << cv);
+            WARN("poisson source " << s << ": mean gap " << mean * 1e9 << " ns (expected " << expectedMean * 1e9
+                                   << "), CV " << cv);
             CHECK(mean == Approx(expectedMean).epsilon(0.05));
             CHECK(cv == Approx(1.0).margin(0.06));
         }

@@ -1,4 +1,4 @@
-// bare-scheduler: events per wall second of the bare ns-3 scheduler, the ceiling that ofab
+// ofab-bench-scheduler: events per wall second of the bare ns-3 scheduler, the ceiling that ofab
 // compares its own events/s against.
 //
 // --pending K chains of self-rescheduling events are started at time 0; each event does nothing
@@ -60,7 +60,7 @@ main(int argc, char* argv[])
 
     if (pending == 0 || events < pending || delayNs == 0)
     {
-        std::cerr << "bare-scheduler: need pending >= 1, events >= pending, delayNs >= 1\n";
+        std::cerr << "ofab-bench-scheduler: need pending >= 1, events >= pending, delayNs >= 1\n";
         return 2;
     }
 
@@ -85,10 +85,9 @@ main(int argc, char* argv[])
 
     std::ostringstream json;
     json << std::setprecision(6);
-    json << "{\"program\":\"bare-scheduler\",\"scheduler\":\"" << scheduler
-         << "\",\"pending\":" << pending << ",\"delay_ns\":" << delayNs << ",\"events\":" << ran
-         << ",\"wall_s\":" << wall << ",\"events_per_s\":" << (wall > 0 ? ran / wall : 0.0)
-         << "}";
+    json << "{\"program\":\"ofab-bench-scheduler\",\"scheduler\":\"" << scheduler << "\",\"pending\":" << pending
+         << ",\"delay_ns\":" << delayNs << ",\"events\":" << ran << ",\"wall_s\":" << wall
+         << ",\"events_per_s\":" << (wall > 0 ? ran / wall : 0.0) << "}";
     std::cout << json.str() << std::endl;
     if (!jsonPath.empty())
     {
@@ -96,7 +95,7 @@ main(int argc, char* argv[])
         out << json.str() << "\n";
         if (!out)
         {
-            std::cerr << "bare-scheduler: cannot write " << jsonPath << "\n";
+            std::cerr << "ofab-bench-scheduler: cannot write " << jsonPath << "\n";
             return 1;
         }
     }

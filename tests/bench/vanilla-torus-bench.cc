@@ -1,4 +1,4 @@
-// vanilla-ns3-torus: the "vanilla ns-3" baseline that ofab's benchmark compares itself against.
+// ofab-bench-vanilla-torus: the "vanilla ns-3" baseline that ofab's benchmark compares itself against.
 //
 // An R x C 2-D torus of nodes built only from stock ns-3 models: PointToPointNetDevice links
 // (800 Gbps, 10 ns, small DropTail device queue), the IPv4 stack with one /30 subnet per link,
@@ -39,6 +39,7 @@
 #include "ns3/command-line.h"
 #include "ns3/config.h"
 #include "ns3/data-rate.h"
+#include "ns3/double.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
@@ -49,14 +50,13 @@
 #include "ns3/nstime.h"
 #include "ns3/packet.h"
 #include "ns3/point-to-point-helper.h"
+#include "ns3/queue-disc.h"
 #include "ns3/queue-size.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
 #include "ns3/string.h"
-#include "ns3/double.h"
-#include "ns3/queue-disc.h"
 #include "ns3/traffic-control-layer.h"
 #include "ns3/udp-socket-factory.h"
 
@@ -125,11 +125,8 @@ OnQdiscDrop(Ptr<const QueueDiscItem>)
 class RandomUdpSender : public Application
 {
   public:
-    void Setup(uint32_t self,
-               const std::vector<Ipv4Address>* destinations,
-               uint32_t payloadBytes,
-               double meanGapSeconds,
-               int64_t streamBase)
+    void Setup(uint32_t self, const std::vector<Ipv4Address>* destinations, uint32_t payloadBytes,
+               double meanGapSeconds, int64_t streamBase)
     {
         m_self = self;
         m_destinations = destinations;
@@ -158,10 +155,7 @@ class RandomUdpSender : public Application
         }
     }
 
-    void ScheduleNext()
-    {
-        m_next = Simulator::Schedule(Seconds(m_gap->GetValue()), &RandomUdpSender::SendOne, this);
-    }
+    void ScheduleNext() { m_next = Simulator::Schedule(Seconds(m_gap->GetValue()), &RandomUdpSender::SendOne, this); }
 
     void SendOne()
     {
@@ -230,8 +224,7 @@ class CountingUdpSink : public Application
             {
                 const uint32_t hops = 65u - ttl.GetTtl();
                 g_deliveredHops += hops;
-                const uint32_t src =
-                    g_nodeOfAddress.at(InetSocketAddress::ConvertFrom(from).GetIpv4().Get());
+                const uint32_t src = g_nodeOfAddress.at(InetSocketAddress::ConvertFrom(from).GetIpv4().Get());
                 if (hops > TorusDistance(src, m_self))
                 {
                     ++g_nonminimalDeliveries;
@@ -304,16 +297,16 @@ main(int argc, char* argv[])
     cmd.AddValue("json", "also write the JSON result to this path", jsonPath);
     cmd.Parse(argc, argv);
 
-    if (rows < 3 || cols < 3 || payload == 0 || load <= 0 || simTimeUs <= 0 || drainUs < 0 ||
-        seed == 0 || queuePackets == 0)
+    if (rows < 3 || cols < 3 || payload == 0 || load <= 0 || simTimeUs <= 0 || drainUs < 0 || seed == 0 ||
+        queuePackets == 0)
     {
-        std::cerr << "vanilla-ns3-torus: need rows, cols >= 3, payload > 0, load > 0, "
+        std::cerr << "ofab-bench-vanilla-torus: need rows, cols >= 3, payload > 0, load > 0, "
                      "simTimeUs > 0, drainUs >= 0, seed > 0, queuePackets > 0\n";
         return 2;
     }
     if (static_cast<uint64_t>(rows) * cols * 2 > (1u << 22))
     {
-        std::cerr << "vanilla-ns3-torus: too many links for 10.0.0.0/8 in /30 subnets\n";
+        std::cerr << "ofab-bench-vanilla-torus: too many links for 10.0.0.0/8 in /30 subnets\n";
         return 2;
     }
 
@@ -333,8 +326,7 @@ main(int argc, char* argv[])
     PointToPointHelper p2p;
     p2p.SetDeviceAttribute("DataRate", StringValue(dataRate));
     p2p.SetChannelAttribute("Delay", StringValue(delay));
-    p2p.SetQueue("ns3::DropTailQueue<Packet>",
-                 "MaxSize",
+    p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize",
                  QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, queuePackets)));
     // No flow control: the devices get no NetDeviceQueueInterface, so Ipv4AddressHelper::Assign
     // installs no queue disc (FqCoDel otherwise) and the small DropTail device queue is the only
@@ -371,25 +363,22 @@ main(int argc, char* argv[])
     for (uint32_t i = 0; i < allDevices.GetN(); ++i)
     {
         Ptr<NetDevice> dev = allDevices.Get(i);
-        Ptr<QueueDisc> qdisc =
-            dev->GetNode()->GetObject<TrafficControlLayer>()->GetRootQueueDiscOnDevice(dev);
+        Ptr<QueueDisc> qdisc = dev->GetNode()->GetObject<TrafficControlLayer>()->GetRootQueueDiscOnDevice(dev);
         if (static_cast<bool>(qdisc) != stockQdisc)
         {
-            std::cerr << "vanilla-ns3-torus: queue disc on a link device is "
-                      << (qdisc ? "present" : "missing") << ", not as configured\n";
+            std::cerr << "ofab-bench-vanilla-torus: queue disc on a link device is " << (qdisc ? "present" : "missing")
+                      << ", not as configured\n";
             return 1;
         }
-        bool connected =
-            dev->TraceConnectWithoutContext("PhyTxEnd", MakeCallback(&OnPhyTxEnd)) &&
-            dev->TraceConnectWithoutContext("MacTxDrop", MakeCallback(&OnMacTxDrop));
+        bool connected = dev->TraceConnectWithoutContext("PhyTxEnd", MakeCallback(&OnPhyTxEnd)) &&
+                         dev->TraceConnectWithoutContext("MacTxDrop", MakeCallback(&OnMacTxDrop));
         if (qdisc)
         {
-            connected = connected &&
-                        qdisc->TraceConnectWithoutContext("Drop", MakeCallback(&OnQdiscDrop));
+            connected = connected && qdisc->TraceConnectWithoutContext("Drop", MakeCallback(&OnQdiscDrop));
         }
         if (!connected)
         {
-            std::cerr << "vanilla-ns3-torus: cannot connect a trace source\n";
+            std::cerr << "ofab-bench-vanilla-torus: cannot connect a trace source\n";
             return 1;
         }
     }
@@ -436,23 +425,20 @@ main(int argc, char* argv[])
     const double wall = std::chrono::duration<double>(runEnd - runStart).count();
     Simulator::Destroy();
 
-    const double avgHops =
-        g_packetsDelivered ? static_cast<double>(g_deliveredHops) / g_packetsDelivered : 0.0;
+    const double avgHops = g_packetsDelivered ? static_cast<double>(g_deliveredHops) / g_packetsDelivered : 0.0;
     std::ostringstream json;
     json << std::setprecision(6);
-    json << "{\"program\":\"vanilla-ns3-torus\",\"rows\":" << rows << ",\"cols\":" << cols
-         << ",\"load\":" << load << ",\"payload_bytes\":" << payload << ",\"data_rate\":\""
-         << dataRate << "\",\"delay\":\"" << delay << "\",\"queue_packets\":" << queuePackets
-         << ",\"qdisc\":\"" << (stockQdisc ? "FqCoDel" : "none") << "\""
-         << ",\"ecmp\":" << (ecmp ? "true" : "false") << ",\"seed\":" << seed
-         << ",\"sim_time_us\":" << simTimeUs << ",\"drain_us\":" << drainUs
-         << ",\"packets_sent\":" << g_packetsSent << ",\"send_failures\":" << g_sendFailures
-         << ",\"packets_delivered\":" << g_packetsDelivered << ",\"queue_drops\":" << g_queueDrops
-         << ",\"qdisc_drops\":" << g_qdiscDrops << ",\"in_flight_at_end\":"
-         << (g_packetsSent - g_packetsDelivered - g_queueDrops - g_qdiscDrops)
-         << ",\"packet_hops\":" << g_packetHops
-         << ",\"delivered_hops\":" << g_deliveredHops << ",\"avg_hops\":" << avgHops
-         << ",\"nonminimal_deliveries\":" << g_nonminimalDeliveries
+    json << "{\"program\":\"ofab-bench-vanilla-torus\",\"rows\":" << rows << ",\"cols\":" << cols
+         << ",\"load\":" << load << ",\"payload_bytes\":" << payload << ",\"data_rate\":\"" << dataRate
+         << "\",\"delay\":\"" << delay << "\",\"queue_packets\":" << queuePackets << ",\"qdisc\":\""
+         << (stockQdisc ? "FqCoDel" : "none") << "\""
+         << ",\"ecmp\":" << (ecmp ? "true" : "false") << ",\"seed\":" << seed << ",\"sim_time_us\":" << simTimeUs
+         << ",\"drain_us\":" << drainUs << ",\"packets_sent\":" << g_packetsSent
+         << ",\"send_failures\":" << g_sendFailures << ",\"packets_delivered\":" << g_packetsDelivered
+         << ",\"queue_drops\":" << g_queueDrops << ",\"qdisc_drops\":" << g_qdiscDrops
+         << ",\"in_flight_at_end\":" << (g_packetsSent - g_packetsDelivered - g_queueDrops - g_qdiscDrops)
+         << ",\"packet_hops\":" << g_packetHops << ",\"delivered_hops\":" << g_deliveredHops
+         << ",\"avg_hops\":" << avgHops << ",\"nonminimal_deliveries\":" << g_nonminimalDeliveries
          << ",\"expected_avg_hops\":" << ExpectedAvgHops(rows, cols) << ",\"events\":" << events
          << ",\"setup_wall_s\":" << setupWall << ",\"wall_s\":" << wall
          << ",\"packet_hops_per_s\":" << (wall > 0 ? g_packetHops / wall : 0.0)
@@ -465,7 +451,7 @@ main(int argc, char* argv[])
         out << json.str() << "\n";
         if (!out)
         {
-            std::cerr << "vanilla-ns3-torus: cannot write " << jsonPath << "\n";
+            std::cerr << "ofab-bench-vanilla-torus: cannot write " << jsonPath << "\n";
             return 1;
         }
     }

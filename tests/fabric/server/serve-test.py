@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""`ofab serve` over real TCP: usage: serve_test.py CASE OFAB WORKDIR.
+"""`ofab serve` over real TCP: usage: serve-test.py CASE OFAB WORKDIR.
 
 Cases:
   session    subscribe, cut a link, see the fault and the throughput change in telemetry, repair it,
