@@ -14,7 +14,9 @@ Count(const Graph& g)
     c.switches = g.NumSwitches();
     c.links = g.NumLinks();
     for (const Link& l : g.GetLinks())
+    {
         ++c.linksByClass[l.linkClass];
+    }
     return c;
 }
 
@@ -41,7 +43,9 @@ HopStatsBetween(const Graph& g, const std::vector<uint32_t>& endpoints, const Li
         for (uint32_t dst : endpoints)
         {
             if (dst == src)
+            {
                 continue;
+            }
             if (dist[dst] == kUnreachableHops)
             {
                 ++s.unreachablePairs;
@@ -50,7 +54,9 @@ HopStatsBetween(const Graph& g, const std::vector<uint32_t>& endpoints, const Li
             ++s.reachablePairs;
             sum += dist[dst];
             if (dist[dst] > s.diameter)
+            {
                 s.diameter = dist[dst];
+            }
         }
     }
     s.averageHops = s.reachablePairs ? static_cast<double>(sum / s.reachablePairs) : 0.0;

@@ -27,7 +27,9 @@ class Refiner
     {
         uint64_t cut = 0;
         for (const Link& l : m_g.GetLinks())
+        {
             cut += IsUp(m_mask, l.id) && side[l.a] != side[l.b];
+        }
         return cut;
     }
 
@@ -39,7 +41,9 @@ class Refiner
         {
             const uint64_t after = Pass(side, cut);
             if (after >= cut)
+            {
                 break;
+            }
             cut = after;
         }
         return cut;
@@ -57,19 +61,25 @@ class Refiner
             for (const Adjacency& e : m_g.GetNeighbours(v))
             {
                 if (IsUp(m_mask, e.link))
+                {
                     gain[v] += side[e.neighbour] != side[v] ? 1 : -1;
+                }
             }
         }
         long acc0 = 0;
         for (uint32_t a : m_g.GetAccelerators())
+        {
             acc0 += side[a] == 0;
+        }
         const long lo = m_total / 2, hi = (m_total + 1) / 2; // balanced: acc0 in [lo, hi]
 
         // Lazy max-heaps per (side, role): stale entries are skipped when their gain changed.
         using Item = std::pair<long, uint32_t>;
         std::priority_queue<Item> heap[2][2];
         for (uint32_t v = 0; v < n; ++v)
+        {
             heap[side[v]][IsAcc(v)].emplace(gain[v], v);
+        }
         std::vector<bool> locked(n, false);
         std::vector<uint32_t> moves;
         long cut = static_cast<long>(startCut), bestCut = cut;
@@ -89,13 +99,17 @@ class Refiner
                         h.pop();
                     }
                     if (h.empty())
+                    {
                         continue;
+                    }
                     // Accelerator moves may stray one step outside the balanced band, never further.
                     if (r == 1)
                     {
                         const long after = acc0 + (s == 0 ? -1 : 1);
                         if (after < lo - 1 || after > hi + 1)
+                        {
                             continue;
+                        }
                     }
                     if (bestS < 0 || h.top().first > heap[bestS][bestR].top().first)
                     {
@@ -105,20 +119,26 @@ class Refiner
                 }
             }
             if (bestS < 0)
+            {
                 break;
+            }
             const uint32_t v = heap[bestS][bestR].top().second;
             heap[bestS][bestR].pop();
             locked[v] = true;
             cut -= gain[v];
             side[v] = static_cast<uint8_t>(1 - side[v]);
             if (bestR == 1)
+            {
                 acc0 += bestS == 0 ? -1 : 1;
+            }
             gain[v] = -gain[v];
             for (const Adjacency& e : m_g.GetNeighbours(v))
             {
                 const uint32_t u = e.neighbour;
                 if (!IsUp(m_mask, e.link) || locked[u])
+                {
                     continue;
+                }
                 gain[u] += side[u] == side[v] ? -2 : 2;
                 heap[side[u]][IsAcc(u)].emplace(gain[u], u);
             }
@@ -151,12 +171,16 @@ MedianSplit(const Graph& g, const Eigen::VectorXd& x)
     std::vector<uint8_t> side(g.NumNodes(), 1);
     const std::size_t half = acc.size() / 2;
     for (std::size_t i = 0; i < half; ++i)
+    {
         side[acc[i]] = 0;
+    }
     const double threshold = 0.5 * (x[acc[half - 1]] + x[acc[half]]);
     for (uint32_t v = 0; v < g.NumNodes(); ++v)
     {
         if (g.GetNode(v).role == NodeRole::Switch)
+        {
             side[v] = x[v] < threshold ? 0 : 1;
+        }
     }
     return side;
 }
@@ -174,7 +198,9 @@ uint64_t
 StraightCut(const char* kind, const std::vector<int>& dims, uint64_t perRing)
 {
     if (dims.empty())
+    {
         throw TopologyError(std::string(kind) + " bisection: dims must not be empty");
+    }
     uint64_t n = 1;
     int kmax = 0;
     for (std::size_t i = 0; i < dims.size(); ++i)
@@ -221,7 +247,9 @@ EstimateBisection(const Graph& g, const LinkMask& mask, const BisectionOptions& 
             ++cluster;
         }
         for (Eigen::Index i = 0; i < vecs.cols(); ++i)
+        {
             candidates.push_back(vecs.col(i));
+        }
         uint64_t s = 0x2545F4914F6CDD1Dull;
         for (int mix = 0; mix < (cluster > 1 ? 8 : 0); ++mix)
         {
@@ -248,7 +276,9 @@ EstimateBisection(const Graph& g, const LinkMask& mask, const BisectionOptions& 
         {
             Eigen::VectorXd x(static_cast<Eigen::Index>(g.NumNodes()));
             for (const Node& v : g.GetNodes())
+            {
                 x[v.id] = v.coord.size() > d ? v.coord[d] : 0;
+            }
             candidates.push_back(x);
         }
     }

@@ -20,7 +20,9 @@ ChannelDependencyGraph::Id(const Channel& c)
     const uint64_t key = Key(c);
     auto it = std::lower_bound(m_ids.begin(), m_ids.end(), std::make_pair(key, 0u));
     if (it != m_ids.end() && it->first == key)
+    {
         return it->second;
+    }
     const auto id = static_cast<uint32_t>(m_channels.size());
     m_channels.push_back(c);
     m_out.emplace_back();
@@ -36,10 +38,14 @@ ChannelDependencyGraph::AddRoute(const std::vector<Channel>& route)
         const uint32_t a = Id(route[i]), b = Id(route[i + 1]);
         auto& edges = m_out[a];
         if (std::find(edges.begin(), edges.end(), b) == edges.end())
+        {
             edges.push_back(b);
+        }
     }
     if (route.size() == 1)
+    {
         Id(route[0]);
+    }
 }
 
 std::size_t
@@ -47,7 +53,9 @@ ChannelDependencyGraph::NumDependencies() const
 {
     std::size_t n = 0;
     for (const auto& e : m_out)
+    {
         n += e.size();
+    }
     return n;
 }
 
@@ -66,7 +74,9 @@ ChannelDependencyGraph::FindCycle() const
     for (uint32_t root = 0; root < m_channels.size(); ++root)
     {
         if (colour[root] != kWhite)
+        {
             continue;
+        }
         stack.push_back({root, 0});
         colour[root] = kGrey;
         while (!stack.empty())
@@ -84,7 +94,9 @@ ChannelDependencyGraph::FindCycle() const
                 std::vector<Channel> cycle;
                 auto it = std::find_if(stack.begin(), stack.end(), [w](const auto& f) { return f.first == w; });
                 for (; it != stack.end(); ++it)
+                {
                     cycle.push_back(m_channels[it->first]);
+                }
                 return cycle;
             }
             if (colour[w] == kWhite)

@@ -18,7 +18,9 @@ struct UnionFind
     uint32_t Find(uint32_t x)
     {
         while (parent[x] != x)
+        {
             x = parent[x] = parent[parent[x]];
+        }
         return x;
     }
     void Unite(uint32_t a, uint32_t b)
@@ -26,7 +28,9 @@ struct UnionFind
         a = Find(a);
         b = Find(b);
         if (a != b)
+        {
             parent[std::max(a, b)] = std::min(a, b);
+        }
     }
     std::vector<uint32_t> parent;
 };
@@ -46,11 +50,17 @@ Intersects(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b)
     while (i != a.end() && j != b.end())
     {
         if (*i == *j)
+        {
             return true;
+        }
         if (*i < *j)
+        {
             ++i;
+        }
         else
+        {
             ++j;
+        }
     }
     return false;
 }
@@ -65,7 +75,9 @@ ForEachAffectedPair(const Graph& g, const LinkMask& mask, F onAffected)
     for (const Link& l : g.GetLinks())
     {
         if (IsUp(mask, l.id) && g.GetNode(l.a).transit && g.GetNode(l.b).transit)
+        {
             uf.Unite(l.a, l.b);
+        }
     }
     const auto& acc = g.GetAccelerators();
     std::vector<Reach> reach(acc.size());
@@ -80,11 +92,17 @@ ForEachAffectedPair(const Graph& g, const LinkMask& mask, F onAffected)
         for (const Adjacency& e : g.GetNeighbours(x))
         {
             if (!IsUp(mask, e.link))
+            {
                 continue;
+            }
             if (g.GetNode(e.neighbour).transit)
+            {
                 reach[i].components.push_back(uf.Find(e.neighbour));
+            }
             else
+            {
                 reach[i].direct.push_back(e.neighbour);
+            }
         }
         for (auto* v : {&reach[i].components, &reach[i].direct})
         {
@@ -97,11 +115,17 @@ ForEachAffectedPair(const Graph& g, const LinkMask& mask, F onAffected)
         for (uint32_t j = i + 1; j < acc.size(); ++j)
         {
             if (Intersects(reach[i].components, reach[j].components))
+            {
                 continue;
+            }
             if (std::binary_search(reach[i].direct.begin(), reach[i].direct.end(), acc[j]))
+            {
                 continue;
+            }
             if (!onAffected(i, j))
+            {
                 return;
+            }
         }
     }
 }
@@ -116,7 +140,9 @@ ConnectedComponents(const Graph& g, const LinkMask& mask)
     for (const Link& l : g.GetLinks())
     {
         if (IsUp(mask, l.id))
+        {
             uf.Unite(l.a, l.b);
+        }
     }
     // Roots are the lowest id of each set, so numbering roots in id order numbers components by
     // their lowest node.
@@ -127,7 +153,9 @@ ConnectedComponents(const Graph& g, const LinkMask& mask)
     {
         const uint32_t r = uf.Find(n);
         if (idOfRoot[r] == UINT32_MAX)
+        {
             idOfRoot[r] = c.count++;
+        }
         c.componentOf[n] = idOfRoot[r];
     }
     return c;
@@ -146,7 +174,9 @@ FirstUnreachableNode(const Graph& g, const LinkMask& mask)
     for (uint32_t n = 0; n < g.NumNodes(); ++n)
     {
         if (c.componentOf[n] != 0)
+        {
             return n;
+        }
     }
     return std::nullopt;
 }

@@ -33,7 +33,9 @@ SplitOption(const std::string& tok, std::string* key, std::string* value)
 {
     const auto eq = tok.find('=');
     if (eq == std::string::npos)
+    {
         return false;
+    }
     *key = tok.substr(0, eq);
     *value = tok.substr(eq + 1);
     return true;
@@ -90,15 +92,21 @@ ParseEdgeList(std::istream& in, const std::string& file)
         std::istringstream line(hash == std::string::npos ? raw : raw.substr(0, hash));
         std::vector<std::string> tok;
         for (std::string t; line >> t;)
+        {
             tok.push_back(t);
+        }
         if (tok.empty())
+        {
             continue;
+        }
         std::string key, value;
 
         if (tok[0] == "node")
         {
             if (tok.size() < 3)
+            {
                 err.Fail("expected 'node <name> accelerator|switch [options]'");
+            }
             NodeRole role;
             if (tok[2] == "accelerator")
             {
@@ -114,18 +122,24 @@ ParseEdgeList(std::istream& in, const std::string& file)
                 err.Fail("node role must be 'accelerator' or 'switch', got '" + tok[2] + "'");
             }
             if (g.FindNode(tok[1]))
+            {
                 err.Fail("duplicate node '" + tok[1] + "'");
+            }
             PendingNode pn{0, false, true};
             int plane = -1;
             std::vector<int> coord;
             for (std::size_t i = 3; i < tok.size(); ++i)
             {
                 if (!SplitOption(tok[i], &key, &value))
+                {
                     err.Fail("expected key=value, got '" + tok[i] + "'");
+                }
                 if (key == "transit")
                 {
                     if (value != "yes" && value != "no")
+                    {
                         err.Fail("transit expects yes or no, got '" + value + "'");
+                    }
                     pn.explicitTransit = true;
                     pn.transit = value == "yes";
                 }
@@ -137,7 +151,9 @@ ParseEdgeList(std::istream& in, const std::string& file)
                 {
                     std::istringstream parts(value);
                     for (std::string part; std::getline(parts, part, ',');)
+                    {
                         coord.push_back(ParseInt(err, key, part));
+                    }
                 }
                 else
                 {
@@ -157,20 +173,30 @@ ParseEdgeList(std::istream& in, const std::string& file)
         else if (tok[0] == "link")
         {
             if (tok.size() < 3)
+            {
                 err.Fail("expected 'link <nameA> <nameB> [length_m=<x>] [class=<c>]'");
+            }
             const auto a = g.FindNode(tok[1]);
             if (!a)
+            {
                 err.Fail("unknown node '" + tok[1] + "'");
+            }
             const auto b = g.FindNode(tok[2]);
             if (!b)
+            {
                 err.Fail("unknown node '" + tok[2] + "'");
+            }
             if (*a == *b)
+            {
                 err.Fail("link from '" + tok[1] + "' to itself");
+            }
             LinkAttrs attrs;
             for (std::size_t i = 3; i < tok.size(); ++i)
             {
                 if (!SplitOption(tok[i], &key, &value))
+                {
                     err.Fail("expected key=value, got '" + tok[i] + "'");
+                }
                 if (key == "length_m")
                 {
                     attrs.lengthM = ParseMetres(err, value);
@@ -178,7 +204,9 @@ ParseEdgeList(std::istream& in, const std::string& file)
                 else if (key == "class")
                 {
                     if (value.empty())
+                    {
                         err.Fail("class expects a word, got nothing");
+                    }
                     attrs.linkClass = value;
                 }
                 else
@@ -194,13 +222,19 @@ ParseEdgeList(std::istream& in, const std::string& file)
         }
     }
     if (g.NumNodes() == 0)
+    {
         throw TopologyError(file + ": declares no nodes");
+    }
     if (g.NumAccelerators() == 0)
+    {
         throw TopologyError(file + ": declares no accelerator");
+    }
     for (const PendingNode& pn : pending)
     {
         if (g.GetNode(pn.id).role == NodeRole::Switch)
+        {
             continue;
+        }
         g.SetTransit(pn.id, pn.explicitTransit ? pn.transit : !anySwitch);
     }
     const auto unreachable = FirstUnreachableNode(g);
@@ -218,7 +252,9 @@ EdgeList(const std::string& path)
 {
     std::ifstream in(path);
     if (!in)
+    {
         throw TopologyError("edge list: cannot open '" + path + "'");
+    }
     return ParseEdgeList(in, path);
 }
 
@@ -230,14 +266,20 @@ WriteEdgeList(const Graph& g, std::ostream& out)
     {
         out << "node " << n.name << ' ' << ToString(n.role);
         if (n.role == NodeRole::Accelerator)
+        {
             out << " transit=" << (n.transit ? "yes" : "no");
+        }
         if (n.plane >= 0)
+        {
             out << " plane=" << n.plane;
+        }
         if (!n.coord.empty())
         {
             out << " coord=";
             for (std::size_t i = 0; i < n.coord.size(); ++i)
+            {
                 out << (i ? "," : "") << n.coord[i];
+            }
         }
         out << '\n';
     }
@@ -251,7 +293,9 @@ WriteEdgeList(const Graph& g, std::ostream& out)
         len << l.lengthM;
         out << "link " << g.GetNode(l.a).name << ' ' << g.GetNode(l.b).name << " length_m=" << len.str();
         if (!l.linkClass.empty())
+        {
             out << " class=" << l.linkClass;
+        }
         out << "  # ports " << l.portA << ' ' << l.portB << '\n';
     }
 }

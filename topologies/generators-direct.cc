@@ -19,7 +19,9 @@ CoordName(const std::vector<int>& c)
     for (std::size_t i = 0; i < c.size(); ++i)
     {
         if (i)
+        {
             s += ',';
+        }
         s += std::to_string(c[i]);
     }
     return s + ")";
@@ -29,7 +31,9 @@ Graph
 BuildGrid(const char* kind, const std::vector<int>& dims, bool wrap, double lengthM)
 {
     if (dims.empty())
+    {
         throw TopologyError(std::string(kind) + ": dims must list at least one dimension");
+    }
     long long total = 1;
     for (std::size_t i = 0; i < dims.size(); ++i)
     {
@@ -47,7 +51,9 @@ BuildGrid(const char* kind, const std::vector<int>& dims, bool wrap, double leng
     const auto N = static_cast<uint32_t>(total);
     std::vector<uint32_t> stride(n, 1);
     for (std::size_t d = 1; d < n; ++d)
+    {
         stride[d] = stride[d - 1] * static_cast<uint32_t>(dims[d - 1]);
+    }
 
     Graph g;
     g.SetKind(kind);
@@ -57,7 +63,9 @@ BuildGrid(const char* kind, const std::vector<int>& dims, bool wrap, double leng
     {
         g.AddNode(NodeRole::Accelerator, CoordName(coord), coord);
         for (std::size_t d = 0; d < n && ++coord[d] == dims[d]; ++d)
+        {
             coord[d] = 0; // odometer
+        }
     }
 
     // Each node adds its "+" link per dimension; wrap links close the rings of a torus.
@@ -95,9 +103,13 @@ BuildGrid(const char* kind, const std::vector<int>& dims, bool wrap, double leng
         for (std::size_t d = 0; d < n; ++d)
         {
             if (plus[id * n + d] != kNone)
+            {
                 order.push_back(plus[id * n + d]);
+            }
             if (minus[id * n + d] != kNone)
+            {
                 order.push_back(minus[id * n + d]);
+            }
         }
         g.SetPortOrder(id, order);
     }
@@ -123,7 +135,9 @@ Graph
 Ring(int n, double linkLengthM)
 {
     if (n < 2)
+    {
         throw TopologyError("ring: n must be >= 2, got " + std::to_string(n));
+    }
     return BuildGrid("ring", {n}, true, linkLengthM);
 }
 
@@ -138,7 +152,9 @@ FullMesh(int n, int linksPerPair, double linkLengthM)
     Graph g;
     g.SetKind("full-mesh");
     for (int i = 0; i < n; ++i)
+    {
         g.AddNode(NodeRole::Accelerator, "a" + std::to_string(i), {i});
+    }
     // Adding pairs in (i, j) order gives node i its ports towards j in ascending j:
     // port = linksPerPair * (j - (j > i)) + r.
     for (int i = 0; i < n; ++i)

@@ -27,7 +27,9 @@ Dragonfly(int a, int p, int h, int groups, double accessLengthM, double localLen
     detail::RequireLength(kind, "localLengthM", localLengthM);
     detail::RequireLength(kind, "globalLengthM", globalLengthM);
     if (g * a * p < 2)
+    {
         throw TopologyError("dragonfly: g*a*p must be >= 2 accelerators, got 1");
+    }
 
     Graph gr;
     gr.SetKind("dragonfly");
@@ -119,7 +121,9 @@ Dragonfly(int a, int p, int h, int groups, double accessLengthM, double localLen
             for (uint32_t l : global[x])
             {
                 if (l != UINT32_MAX)
+                {
                     order.push_back(l);
+                }
             }
             gr.SetPortOrder(router(grp, r), order);
         }

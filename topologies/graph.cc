@@ -22,7 +22,9 @@ Graph::AddNode(NodeRole role, std::string name, std::vector<int> coord, int plan
     }
     const auto id = static_cast<uint32_t>(m_nodes.size());
     if (name.empty())
+    {
         name = "n" + std::to_string(id);
+    }
     for (char c : name)
     {
         if (c == '#' || std::isspace(static_cast<unsigned char>(c)))
@@ -97,7 +99,9 @@ void
 Graph::SetPortOrder(uint32_t node, const std::vector<uint32_t>& linksInPortOrder)
 {
     if (node >= m_nodes.size())
+    {
         throw TopologyError("graph: no node " + std::to_string(node));
+    }
     if (linksInPortOrder.size() != m_degree[node])
     {
         throw TopologyError("graph: port order for '" + m_nodes[node].name + "' lists " +
@@ -134,7 +138,9 @@ Graph::FindNode(const std::string& name) const
 {
     auto it = m_byName.find(name);
     if (it == m_byName.end())
+    {
         return std::nullopt;
+    }
     return it->second;
 }
 
@@ -150,9 +156,13 @@ Graph::PortAt(uint32_t l, uint32_t n) const
 {
     const Link& k = m_links.at(l);
     if (k.a == n)
+    {
         return k.portA;
+    }
     if (k.b == n)
+    {
         return k.portB;
+    }
     throw TopologyError("graph: link " + std::to_string(l) + " does not touch node " + std::to_string(n));
 }
 
@@ -160,7 +170,9 @@ void
 Graph::Finalize() const
 {
     if (!m_adjValid)
+    {
         RebuildAdjacency();
+    }
 }
 
 Span<Adjacency>
@@ -172,7 +184,9 @@ Graph::GetNeighbours(uint32_t n) const
                             " nodes)");
     }
     if (!m_adjValid)
+    {
         RebuildAdjacency();
+    }
     return Span<Adjacency>(m_adj.data() + m_adjStart[n], m_adjStart[n + 1] - m_adjStart[n]);
 }
 
@@ -182,7 +196,9 @@ Graph::RebuildAdjacency() const
     // Ports are 0..degree-1 without gaps, so each entry has a fixed slot: no sort needed.
     m_adjStart.assign(m_nodes.size() + 1, 0);
     for (std::size_t i = 0; i < m_nodes.size(); ++i)
+    {
         m_adjStart[i + 1] = m_adjStart[i] + m_degree[i];
+    }
     m_adj.resize(m_adjStart.back());
     for (const Link& l : m_links)
     {
@@ -223,7 +239,9 @@ ValidateLinkState(const Graph& g, const LinkMask& mask, const LinkWeights& weigh
                             ") or none, got " + std::to_string(mask.size()));
     }
     if (weights.empty())
+    {
         return;
+    }
     if (weights.size() != g.NumLinks())
     {
         throw TopologyError("link weights: expected one entry per link (" + std::to_string(g.NumLinks()) +

@@ -30,13 +30,19 @@ class FlowNetwork
         for (const Link& l : g.GetLinks())
         {
             if (!IsUp(mask, l.id))
+            {
                 continue;
+            }
             const double w = WeightOf(weights, l.id);
             // A node that may not forward keeps only the arcs that end a path there.
             if (l.a == src || g.GetNode(l.a).transit)
+            {
                 AddArc(l.a, l.b, l.id, w);
+            }
             if (l.b == src || g.GetNode(l.b).transit)
+            {
                 AddArc(l.b, l.a, l.id, w);
+            }
         }
     }
 
@@ -59,12 +65,16 @@ class FlowNetwork
                 const auto [d, u] = heap.top();
                 heap.pop();
                 if (d > dist[u])
+                {
                     continue;
+                }
                 for (uint32_t ai : m_out[u])
                 {
                     const Arc& a = m_arcs[ai];
                     if (a.cap <= 0)
+                    {
                         continue;
+                    }
                     const double reduced = std::max(0.0, a.cost + potential[u] - potential[a.to]);
                     if (d + reduced < dist[a.to])
                     {
@@ -75,11 +85,15 @@ class FlowNetwork
                 }
             }
             if (dist[dst] == kUnreachable)
+            {
                 break;
+            }
             for (std::size_t v = 0; v < n; ++v)
             {
                 if (dist[v] != kUnreachable)
+                {
                     potential[v] += dist[v];
+                }
             }
             for (uint32_t v = dst; v != src;)
             {
@@ -139,7 +153,9 @@ KDisjointPaths(const Graph& g, uint32_t src, uint32_t dst, int k, const LinkMask
 {
     ValidateLinkState(g, mask, weights);
     if (k < 1)
+    {
         throw TopologyError("disjoint paths: k must be >= 1, got " + std::to_string(k));
+    }
     if (src >= g.NumNodes() || dst >= g.NumNodes())
     {
         throw TopologyError("disjoint paths: node " + std::to_string(src >= g.NumNodes() ? src : dst) +
@@ -163,7 +179,9 @@ KDisjointPaths(const Graph& g, uint32_t src, uint32_t dst, int k, const LinkMask
         for (uint32_t u = src; u != dst;)
         {
             if (byTail[u].empty())
+            {
                 break; // cannot happen for a valid flow; stay safe
+            }
             const uint32_t ai = byTail[u].back();
             byTail[u].pop_back();
             const Arc& a = net.GetArc(ai);
@@ -174,13 +192,19 @@ KDisjointPaths(const Graph& g, uint32_t src, uint32_t dst, int k, const LinkMask
             u = a.to;
         }
         if (p.nodes.back() == dst)
+        {
             paths.push_back(std::move(p));
+        }
     }
     std::stable_sort(paths.begin(), paths.end(), [](const Path& x, const Path& y) {
         if (x.cost != y.cost)
+        {
             return x.cost < y.cost;
+        }
         if (x.hops() != y.hops())
+        {
             return x.hops() < y.hops();
+        }
         return x.ports < y.ports;
     });
     return paths;

@@ -24,7 +24,9 @@ DimensionOrderRouter::DimensionOrderRouter(const Graph& g)
     for (std::size_t d = 0; d < n; ++d)
     {
         if (d)
+        {
             m_stride[d] = m_stride[d - 1] * static_cast<uint32_t>(m_dims[d - 1]);
+        }
         total *= static_cast<uint64_t>(m_dims[d]);
     }
     if (total != g.NumNodes())
@@ -45,7 +47,9 @@ DimensionOrderRouter::DimensionOrderRouter(const Graph& g)
     {
         m_linkIsWrap[l.id] = l.wrap;
         if (l.dimension < 0)
+        {
             continue;
+        }
         const auto d = static_cast<std::size_t>(l.dimension);
         if (d >= n)
         {
@@ -128,7 +132,9 @@ DimensionOrderRouter::Step(uint32_t node, uint32_t dst) const
     {
         const int c = Coord(node, d), t = Coord(dst, d);
         if (c == t)
+        {
             continue;
+        }
         const int k = m_dims[d];
         if (m_wrap)
         {
@@ -150,7 +156,9 @@ DimensionOrderRouter::WayCost(uint32_t node, std::size_t d, int direction, int s
     {
         const uint32_t link = direction > 0 ? m_plusLink[at * n + d] : m_minusLink[at * n + d];
         if (!IsUp(mask, link))
+        {
             return kUnreachable;
+        }
         cost += WeightOf(weights, link);
         at = direction > 0 ? m_plusNext[at * n + d] : m_minusNext[at * n + d];
     }
@@ -161,13 +169,17 @@ DorStep
 DimensionOrderRouter::Step(uint32_t node, uint32_t dst, const LinkMask& mask, const LinkWeights& weights) const
 {
     if (mask.empty() && weights.empty())
+    {
         return Step(node, dst);
+    }
     CheckNodes(node, dst);
     for (std::size_t d = 0; d < m_dims.size(); ++d)
     {
         const int c = Coord(node, d), t = Coord(dst, d);
         if (c == t)
+        {
             continue;
+        }
         const int k = m_dims[d];
         const int forward = ((t - c) % k + k) % k;
         const double plus = (m_wrap || t > c) ? WayCost(node, d, +1, forward, mask, weights) : kUnreachable;
@@ -211,12 +223,16 @@ DimensionOrderRouter::Route(uint32_t src, uint32_t dst, const LinkMask& mask, co
     int dim = -1;
     std::size_t limit = 0; // a masked route corrects each dimension at most once, the long way at worst
     for (int k : m_dims)
+    {
         limit += static_cast<std::size_t>(k);
+    }
     for (uint32_t at = src; at != dst;)
     {
         const DorStep s = Step(at, dst, mask, weights);
         if (s.blocked)
+        {
             return {};
+        }
         if (route.size() == limit)
         {
             throw TopologyError("dimension-order routing: masked route " + std::to_string(src) + " -> " +
@@ -241,7 +257,9 @@ DimensionOrderRouter::BuildTable() const
         for (uint32_t d = 0; d < m_numNodes; ++d)
         {
             if (v != d)
+            {
                 table.Add(Step(v, d).port);
+            }
             table.EndEntry();
             dist[static_cast<std::size_t>(v) * m_numNodes + d] = Distance(v, d);
         }
@@ -260,7 +278,9 @@ RouteIsUp(const std::vector<DorHop>& route, const LinkMask& mask)
                                 " but the mask has " + std::to_string(mask.size()) + " entries");
         }
         if (!IsUp(mask, h.link))
+        {
             return false;
+        }
     }
     return true;
 }

@@ -17,7 +17,9 @@ DistancesToAccelerators(const Graph& g, const LinkMask& mask, const LinkWeights&
     {
         DijkstraInto(g, g.AcceleratorNode(static_cast<uint32_t>(d)), mask, weights, column);
         for (std::size_t n = 0; n < V; ++n)
+        {
             dist[n * A + d] = column[n];
+        }
     }
     return dist;
 }
@@ -49,7 +51,9 @@ BuildShortestPathTable(const Graph& g, const LinkMask& mask, const LinkWeights& 
                 {
                     const double dv = dist[static_cast<std::size_t>(e.neighbour) * A + d];
                     if (detail::OnShortestPath(g, e, dstNode, dn, dv, mask, weights))
+                    {
                         table.Add(e.port);
+                    }
                 }
             }
             table.EndEntry();

@@ -24,9 +24,13 @@ OnShortestPath(const Graph& g, const Adjacency& e, uint32_t dstNode, double dist
                const LinkWeights& weights)
 {
     if (!IsUp(mask, e.link) || !(distV < distN))
+    {
         return false;
+    }
     if (e.neighbour != dstNode && !g.GetNode(e.neighbour).transit)
+    {
         return false;
+    }
     return distV + WeightOf(weights, e.link) <= distN + 1e-9 * (distN > 1.0 ? distN : 1.0);
 }
 } // namespace detail

@@ -14,7 +14,9 @@ bool
 LoopFree(double distND, double distNS, double distSD)
 {
     if (distND == kUnreachable || distNS == kUnreachable)
+    {
         return false;
+    }
     const double scale = distNS + distSD;
     return distND < scale - 1e-9 * (scale > 1.0 ? scale : 1.0);
 }
@@ -28,20 +30,30 @@ Alternates(const Graph& g, uint32_t s, uint32_t dNode, const LinkMask& mask, con
 {
     const double dS = distToD(s);
     if (dS == 0.0 || dS == kUnreachable)
+    {
         return;
+    }
     const Span<Adjacency> adj = g.GetNeighbours(s);
     for (std::size_t i = 0; i < adj.size(); ++i)
     {
         const Adjacency& e = adj[i];
         if (!IsUp(mask, e.link))
+        {
             continue;
+        }
         if (e.neighbour != dNode && !g.GetNode(e.neighbour).transit)
+        {
             continue;
+        }
         const double dN = distToD(e.neighbour);
         if (detail::OnShortestPath(g, e, dNode, dS, dN, mask, weights))
+        {
             continue; // primary
+        }
         if (LoopFree(dN, distNS(i), dS))
+        {
             emit(e.port);
+        }
     }
 }
 
@@ -90,7 +102,9 @@ BuildLoopFreeAlternateTable(const Graph& g, const LinkMask& mask, const LinkWeig
         {
             detail::DijkstraInto(g, s, mask, weights, fromS);
             for (std::size_t i = 0; i < adj.size(); ++i)
+            {
                 neighbourDist[i] = fromS[adj[i].neighbour];
+            }
         }
         for (uint32_t d = 0; d < A; ++d)
         {

@@ -23,11 +23,15 @@ BfsInto(const Graph& g, uint32_t src, const LinkMask& mask, std::vector<uint32_t
     {
         const uint32_t u = queue[head];
         if (u != src && !g.GetNode(u).transit)
+        {
             continue; // reached, but may not forward
+        }
         for (const Adjacency& e : g.GetNeighbours(u))
         {
             if (!IsUp(mask, e.link) || out[e.neighbour] != kUnreachableHops)
+            {
                 continue;
+            }
             out[e.neighbour] = out[u] + 1;
             queue.push_back(e.neighbour);
         }
@@ -58,13 +62,19 @@ DijkstraInto(const Graph& g, uint32_t src, const LinkMask& mask, const LinkWeigh
         const auto [d, u] = heap.top();
         heap.pop();
         if (d > out[u])
+        {
             continue;
+        }
         if (u != src && !g.GetNode(u).transit)
+        {
             continue;
+        }
         for (const Adjacency& e : g.GetNeighbours(u))
         {
             if (!IsUp(mask, e.link))
+            {
                 continue;
+            }
             const double nd = d + weights[e.link];
             if (nd < out[e.neighbour])
             {
@@ -121,7 +131,9 @@ ShortestPath(const Graph& g, uint32_t src, uint32_t dst, const LinkMask& mask, c
     detail::DijkstraInto(g, dst, mask, weights, dist);
     Path path;
     if (dist[src] == kUnreachable)
+    {
         return path;
+    }
     path.nodes.push_back(src);
     path.cost = dist[src];
     uint32_t u = src;
@@ -136,9 +148,13 @@ ShortestPath(const Graph& g, uint32_t src, uint32_t dst, const LinkMask& mask, c
         {
             const uint32_t v = e.neighbour;
             if (!IsUp(mask, e.link) || (v != dst && !g.GetNode(v).transit) || !(dist[v] < dist[u]))
+            {
                 continue;
+            }
             if (!closest || dist[v] < dist[closest->neighbour])
+            {
                 closest = &e;
+            }
             if (dist[v] + WeightOf(weights, e.link) <= dist[u] + tol)
             {
                 next = &e;
@@ -146,9 +162,13 @@ ShortestPath(const Graph& g, uint32_t src, uint32_t dst, const LinkMask& mask, c
             }
         }
         if (!next)
+        {
             next = closest;
+        }
         if (!next)
+        {
             return Path{};
+        }
         path.links.push_back(next->link);
         path.ports.push_back(next->port);
         path.nodes.push_back(next->neighbour);

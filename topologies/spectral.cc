@@ -29,7 +29,9 @@ DenseLaplacian(const Graph& g, const LinkMask& mask)
     for (const Link& l : g.GetLinks())
     {
         if (!IsUp(mask, l.id))
+        {
             continue;
+        }
         L(l.a, l.a) += 1.0;
         L(l.b, l.b) += 1.0;
         L(l.a, l.b) -= 1.0;
@@ -79,7 +81,9 @@ LanczosFiedler(const Graph& g, const LinkMask& mask, uint64_t seed)
     const Eigen::Index n = L.rows();
     double maxDeg = 0.0;
     for (Eigen::Index i = 0; i < n; ++i)
+    {
         maxDeg = std::max(maxDeg, L.coeff(i, i));
+    }
     const double c = std::max(1.0, 2.0 * maxDeg);
     // Basis size: reorthogonalisation costs n*m^2 per cycle, keep that near 4e8 flops.
     const auto budget = static_cast<Eigen::Index>(std::sqrt(4e8 / static_cast<double>(n)));
@@ -160,7 +164,9 @@ Laplacian(const Graph& g, const LinkMask& mask)
     for (const Link& l : g.GetLinks())
     {
         if (!IsUp(mask, l.id))
+        {
             continue;
+        }
         t.emplace_back(l.a, l.a, 1.0);
         t.emplace_back(l.b, l.b, 1.0);
         t.emplace_back(l.a, l.b, -1.0);
@@ -181,7 +187,9 @@ Fiedler(const Graph& g, const LinkMask& mask, SpectralMethod method)
         method = g.NumNodes() <= kDenseSpectralLimit ? SpectralMethod::Dense : SpectralMethod::Lanczos;
     }
     if (method == SpectralMethod::Lanczos)
+    {
         return detail::LanczosFiedler(g, mask, 0);
+    }
     Eigen::VectorXd values;
     const Eigen::MatrixXd vectors = detail::LowEigenvectors(g, mask, 1, &values);
     FiedlerResult r;
@@ -201,7 +209,9 @@ AlgebraicConnectivity(const Graph& g, const LinkMask& mask, SpectralMethod metho
         method = g.NumNodes() <= kDenseSpectralLimit ? SpectralMethod::Dense : SpectralMethod::Lanczos;
     }
     if (method == SpectralMethod::Lanczos)
+    {
         return detail::LanczosFiedler(g, mask, 0).lambda2;
+    }
     // Eigenvalues only: about three times faster than with vectors.
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(DenseLaplacian(g, mask), Eigen::EigenvaluesOnly);
     return std::max(0.0, es.eigenvalues()[1]);
@@ -217,7 +227,9 @@ LowEigenvectors(const Graph& g, const LinkMask& mask, int maxCount, Eigen::Vecto
     const Eigen::Index n = static_cast<Eigen::Index>(g.NumNodes());
     const Eigen::Index count = std::min<Eigen::Index>(maxCount, n - 1);
     if (eigenvalues)
+    {
         *eigenvalues = es.eigenvalues().segment(1, count);
+    }
     return es.eigenvectors().middleCols(1, count);
 }
 

@@ -34,11 +34,17 @@ const char*
 LineState(const LineBudget& b)
 {
     if (!b.lit)
+    {
         return "dark (laser line off)";
+    }
     if (!b.locked)
+    {
         return "lost (ring unlocked)";
+    }
     if (!b.usable)
+    {
         return "lost (BER above threshold)";
+    }
     return "usable";
 }
 

@@ -105,19 +105,33 @@ KindOf(const ns3::Ptr<const ns3::AttributeChecker>& checker)
         t = "ns3::" + t;
     }
     if (t == "ns3::DoubleValue")
+    {
         return Kind::Double;
+    }
     if (t == "ns3::UintegerValue")
+    {
         return Kind::Unsigned;
+    }
     if (t == "ns3::IntegerValue")
+    {
         return Kind::Signed;
+    }
     if (t == "ns3::TimeValue")
+    {
         return Kind::Time;
+    }
     if (t == "ns3::BooleanValue")
+    {
         return Kind::Boolean;
+    }
     if (t == "ns3::EnumValue")
+    {
         return Kind::Enum;
+    }
     if (t == "ns3::StringValue")
+    {
         return Kind::Text;
+    }
     return Kind::Unsupported;
 }
 
@@ -159,11 +173,17 @@ Expected(const ns3::TypeId::AttributeInformation& info)
             const bool hasLo = lo > -1e18 && !(kind == Kind::Unsigned && lo == 0);
             const bool hasHi = hi < 1e18 && hi != 4294967295.0 && hi != 65535.0 && hi != 255.0 && hi != 2147483647.0;
             if (hasLo && hasHi)
+            {
                 bounds = " from " + FormatNumber(lo) + " to " + FormatNumber(hi);
+            }
             else if (hasLo)
+            {
                 bounds = " >= " + FormatNumber(lo);
+            }
             else if (hasHi)
+            {
                 bounds = " <= " + FormatNumber(hi);
+            }
         }
     }
     switch (kind)
@@ -192,7 +212,9 @@ bool
 ParsesAsDouble(const std::string& s)
 {
     if (s.empty())
+    {
         return false;
+    }
     char* end = nullptr;
     errno = 0;
     const double v = std::strtod(s.c_str(), &end);
@@ -222,7 +244,9 @@ Normalise(const ns3::TypeId::AttributeInformation& info, std::string& text)
     {
         uint64_t v = 0;
         if (!ParseSizeText(text, v))
+        {
             return false;
+        }
         text = std::to_string(v);
         return true;
     }
@@ -232,7 +256,9 @@ Normalise(const ns3::TypeId::AttributeInformation& info, std::string& text)
     {
         ns3::Time t;
         if (!ParseTimeText(text, t))
+        {
             return false;
+        }
         text = std::to_string(t.GetPicoSeconds()) + "ps";
         return true;
     }
@@ -240,13 +266,21 @@ Normalise(const ns3::TypeId::AttributeInformation& info, std::string& text)
     {
         std::string lower;
         for (char c : text)
+        {
             lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
         if (lower == "true" || lower == "yes" || lower == "on")
+        {
             text = "true";
+        }
         else if (lower == "false" || lower == "no" || lower == "off")
+        {
             text = "false";
+        }
         else
+        {
             return false;
+        }
         return true;
     }
     case Kind::Enum:
@@ -255,7 +289,9 @@ Normalise(const ns3::TypeId::AttributeInformation& info, std::string& text)
         for (const auto& n : EnumNames(info.checker))
         {
             if (n == text)
+            {
                 return true;
+            }
         }
         return false;
     }

@@ -1,7 +1,5 @@
 #include "ofab/fabric/control/hybrid-reroute.h"
 
-#include "ns3/simulator.h"
-
 namespace ofab
 {
 
@@ -20,10 +18,7 @@ HybridReroute::GetTypeId()
 void
 HybridReroute::OnDetected(uint32_t link, LinkView seen, std::size_t incident)
 {
-    if (!seen.up)
-    {
-        ns3::Simulator::Schedule(m_switchOverTime, &HybridReroute::LocalSwitchOver, this, link, incident);
-    }
+    SwitchOverIfDead(link, seen, incident);
     GlobalReroute::OnDetected(link, seen, incident);
 }
 

@@ -20,10 +20,7 @@ LocalReroute::GetTypeId()
 void
 LocalReroute::OnDetected(uint32_t link, LinkView seen, std::size_t incident)
 {
-    if (!seen.up)
-    {
-        ns3::Simulator::Schedule(m_switchOverTime, &LocalReroute::LocalSwitchOver, this, link, incident);
-    }
+    SwitchOverIfDead(link, seen, incident);
 }
 
 void

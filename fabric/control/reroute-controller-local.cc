@@ -46,6 +46,15 @@ RerouteController::LocalSwitchOver(uint32_t link, std::size_t incident)
     RequestRerouteCheck();
 }
 
+void
+RerouteController::SwitchOverIfDead(uint32_t link, LinkView seen, std::size_t incident)
+{
+    if (!seen.up)
+    {
+        ns3::Simulator::Schedule(m_switchOverTime, &RerouteController::LocalSwitchOver, this, link, incident);
+    }
+}
+
 uint32_t
 RerouteController::SwitchOverAt(uint32_t node, uint16_t port, uint32_t link, uint32_t& unprotected)
 {

@@ -141,6 +141,8 @@ class RerouteController : public ns3::Object
     void InstallNow(const RoutePlan& plan, std::vector<std::size_t> incidents, const char* how);
     /// The two end nodes of dead `link` switch its routes to alternates (see the class comment).
     void LocalSwitchOver(uint32_t link, std::size_t incident);
+    /// LocalSwitchOver after SwitchOverTime, when the detected change left the link dead.
+    void SwitchOverIfDead(uint32_t link, LinkView seen, std::size_t incident);
     /// The end nodes put back what their switch-overs for `link` replaced (where it still works).
     void PutBackSaved(uint32_t link);
     /// Schedules one reroute check and deadlock audit for this instant.

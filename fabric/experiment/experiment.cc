@@ -162,6 +162,21 @@ LoadTopology(const ConfigDocument& doc, Experiment& x, double defaultLengthM)
     x.resolvedTopology = resolved;
 }
 
+/// A section whose `key` picks the model (a workload's `type`, the controller's `policy`): that key
+/// first, then every attribute of the model with its value.
+YAML::Node
+ResolvedModel(const std::string& key, const std::string& model, const ns3::ObjectBase& object)
+{
+    YAML::Node out(YAML::NodeType::Map);
+    out[key] = model;
+    const YAML::Node attributes = ResolvedAttributes(object);
+    for (auto it = attributes.begin(); it != attributes.end(); ++it)
+    {
+        out[it->first.Scalar()] = it->second;
+    }
+    return out;
+}
+
 /// Binds `section` (a map of attributes) onto `factory`, validating the created object if asked.
 BoundSection
 BindSection(const ConfigDocument& doc, const YAML::Node& parent, const std::string& key, const std::string& parentPath,
@@ -299,18 +314,6 @@ LoadOutputs(const ConfigDocument& doc, Experiment& x)
     x.outputs.recoveryReference = o.Duration("recovery_reference", ns3::Time(0), ns3::Time(0));
 }
 
-} // namespace
-
-const std::vector<std::pair<std::string, std::string>>&
-WorkloadTypes()
-{
-    static const std::vector<std::pair<std::string, std::string>> types{
-        {"traffic", "ofab::TrafficPattern"},
-        {"collective", "ofab::CollectiveWorkload"},
-    };
-    return types;
-}
-
 void
 LoadController(const ConfigDocument& doc, Experiment& x)
 {
@@ -331,13 +334,19 @@ LoadController(const ConfigDocument& doc, Experiment& x)
     ns3::ObjectFactory factory(entry.second);
     BindAttributes(factory, doc, node, "controller", {"policy"});
     x.controller = factory;
-    x.resolvedController = YAML::Node(YAML::NodeType::Map);
-    x.resolvedController["policy"] = policy;
-    const YAML::Node attributes = ResolvedAttributes(*factory.Create<RerouteController>());
-    for (auto it = attributes.begin(); it != attributes.end(); ++it)
-    {
-        x.resolvedController[it->first.Scalar()] = it->second;
-    }
+    x.resolvedController = ResolvedModel("policy", policy, *factory.Create<RerouteController>());
+}
+
+} // namespace
+
+const std::vector<std::pair<std::string, std::string>>&
+WorkloadTypes()
+{
+    static const std::vector<std::pair<std::string, std::string>> types{
+        {"traffic", "ofab::TrafficPattern"},
+        {"collective", "ofab::CollectiveWorkload"},
+    };
+    return types;
 }
 
 Experiment
@@ -397,14 +406,7 @@ Experiment::Resolved() const
     YAML::Node wl(YAML::NodeType::Sequence);
     for (std::size_t i = 0; i < workloads.size(); ++i)
     {
-        YAML::Node w = ResolvedAttributes(*workloads[i]);
-        YAML::Node item(YAML::NodeType::Map);
-        item["type"] = workloadTypes[i];
-        for (auto it = w.begin(); it != w.end(); ++it)
-        {
-            item[it->first.Scalar()] = it->second;
-        }
-        wl.push_back(item);
+        wl.push_back(ResolvedModel("type", workloadTypes[i], *workloads[i]));
     }
     out["workloads"] = wl;
     if (!faults.Empty())

@@ -153,7 +153,9 @@ TEST_CASE("frame error draws follow the frame error probability and the stream n
     const int draws = 100000;
     int errors = 0;
     for (int i = 0; i < draws; ++i)
+    {
         errors += link->DrawFrameError(640) ? 1 : 0;
+    }
     const double sigma = std::sqrt(p * (1 - p) / draws);
     CHECK(std::fabs(double(errors) / draws - p) < 4 * sigma);
 
@@ -166,7 +168,9 @@ TEST_CASE("frame error draws follow the frame error probability and the stream n
         l->AssignStreams(stream);
         std::vector<bool> seq;
         for (int i = 0; i < 2000; ++i)
+        {
             seq.push_back(l->DrawFrameError(640));
+        }
         return seq;
     };
     CHECK(run(link, 7) == run(twin, 7));
@@ -184,14 +188,18 @@ TEST_CASE("with FEC a frame fails when any of its striped codewords fails", "[ch
     link->SetLaserSource(source);
     double minMargin = 1e9;
     for (const auto& b : link->GetLineBudgets())
+    {
         minMargin = std::min(minMargin, b.marginDb);
+    }
     source->SetAttribute("LinePowerDbm", ns3::DoubleValue(3.0 - minMargin + 0.01));
     REQUIRE(link->GetUsableLineCount() == 8);
 
     std::vector<unsigned> symbols(8, 68);
     std::vector<double> ps;
     for (const auto& b : link->GetLineBudgets())
+    {
         ps.push_back(optics::SymbolErrorProbability(b.preFecBer, 10));
+    }
     const double cw = optics::StripedCodewordFailureProbability(symbols, ps, 15);
     REQUIRE(cw > 1e-4);
     CHECK(link->GetFrameErrorProbability(640) == Approx(cw).epsilon(1e-9)); // 5120 bits: 1 codeword

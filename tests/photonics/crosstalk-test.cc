@@ -22,7 +22,9 @@ Grid(unsigned n, double spacingHz)
 {
     std::vector<double> f(n);
     for (unsigned i = 0; i < n; ++i)
+    {
         f[i] = kF0 + (i - 0.5 * (n - 1)) * spacingHz;
+    }
     return f;
 }
 } // namespace
@@ -57,7 +59,9 @@ TEST_CASE("crosstalk matrix: zero diagonal, near symmetric on an even grid, Lore
         for (int j = 0; j < 8; ++j)
         {
             if (i == j)
+            {
                 continue;
+            }
             CHECK(x(i, j) == Approx(test::Lorentzian(f[j] - f[i], f[i] / kQ)).epsilon(1e-12));
             // Only the ring linewidth (f_i / Q) differs between (i,j) and (j,i): ~0.1 % per 200 GHz.
             CHECK(x(i, j) == Approx(x(j, i)).epsilon(0.02));
@@ -74,7 +78,9 @@ TEST_CASE("crosstalk matrix: zero diagonal, near symmetric on an even grid, Lore
     const Eigen::VectorXd leak = CrosstalkMatrix::LeakedPowerMw(x, p);
     double expect3 = 0;
     for (int j = 0; j < 8; ++j)
+    {
         expect3 += (j == 3 ? 0.0 : x(3, j) * p[j]);
+    }
     CHECK(leak[3] == Approx(expect3).epsilon(1e-12));
 }
 
@@ -86,9 +92,15 @@ TEST_CASE("a drifted ring changes only its own row, towards the line it drifts t
     rings[3] += 50e9; // ring 3 drifts 50 GHz up, towards line 4
     const Eigen::MatrixXd drifted = CrosstalkMatrix::Build(f, rings, kQ);
     for (int i = 0; i < 8; ++i)
+    {
         for (int j = 0; j < 8; ++j)
+        {
             if (i != 3)
+            {
                 CHECK(drifted(i, j) == nominal(i, j));
+            }
+        }
+    }
     CHECK(drifted(3, 4) > nominal(3, 4) * 1.5);
     CHECK(drifted(3, 2) < nominal(3, 2));
     CHECK(drifted(3, 4) == Approx(test::Lorentzian(150e9, rings[3] / kQ)).epsilon(1e-12));

@@ -64,7 +64,9 @@ TEST_CASE("energy per bit: laser / wall-plug + ring heaters over capacity, plus 
     auto link = test::MakeLink(source);
     double opticalMw = 0;
     for (int i = 0; i < 8; ++i)
+    {
         opticalMw += std::pow(10.0, (3.0 + 0.5 - i / 7.0) / 10.0);
+    }
     const double laserW = opticalMw * 1e-3 / 0.2; // wall-plug efficiency 20 %
     const double heatersW = 8 * 2 * 0.5e-3;       // two rings per line at 0.5 mW
     const double expected = (laserW + heatersW) / 800e9 * 1e12 + 4.5;

@@ -59,13 +59,19 @@ StripedTailByConvolution(const std::vector<unsigned>& n, const std::vector<doubl
         }
         std::vector<long double> next(dist.size() + n[i], 0.0L);
         for (std::size_t a = 0; a < dist.size(); ++a)
+        {
             for (std::size_t b = 0; b < pmf.size(); ++b)
+            {
                 next[a + b] += dist[a] * pmf[b];
+            }
+        }
         dist.swap(next);
     }
     long double tail = 0;
     for (std::size_t k = dist.size(); k-- > t + 1;)
+    {
         tail += dist[k];
+    }
     return tail;
 }
 } // namespace

@@ -76,7 +76,9 @@ TEST_CASE("diameters of full mesh, ring, switched pod, fat tree and dragonfly", 
     for (const Node& v : df.GetNodes())
     {
         if (v.role == NodeRole::Switch)
+        {
             routers.push_back(v.id);
+        }
     }
     CHECK(HopStatsBetween(df, routers).diameter == 3);
     CHECK(AcceleratorHopStats(df).diameter == 5);
@@ -140,7 +142,9 @@ TEST_CASE("torus bisection: closed form 2k^(n-1) and spectral estimate agree", "
     {
         uint64_t k = dims[0], expected = 2;
         for (std::size_t i = 1; i < dims.size(); ++i)
+        {
             expected *= k;
+        }
         INFO("dims[0] = " << dims[0] << ", n = " << dims.size());
         REQUIRE(TorusBisectionLinks(dims) == expected);
         const Graph g = Torus(dims);
@@ -151,11 +155,15 @@ TEST_CASE("torus bisection: closed form 2k^(n-1) and spectral estimate agree", "
         // The reported split is balanced and really cuts that many links.
         std::size_t side0 = 0;
         for (uint8_t s : b.side)
+        {
             side0 += s == 0;
+        }
         CHECK(side0 == g.NumNodes() / 2);
         uint64_t cut = 0;
         for (const Link& l : g.GetLinks())
+        {
             cut += b.side[l.a] != b.side[l.b];
+        }
         CHECK(cut == b.cutLinks);
     }
     CHECK(EstimateBisection(Mesh({6, 6}), {}, BisectionOptions{false}).cutLinks == MeshBisectionLinks({6, 6}));
@@ -172,7 +180,9 @@ TEST_CASE("large tori: the grid cut backs up the Lanczos direction", "[analysis]
     CHECK(s.cutLinks >= b.cutLinks);
     std::size_t side0 = 0;
     for (uint8_t x : s.side)
+    {
         side0 += x == 0;
+    }
     CHECK(side0 == g.NumNodes() / 2);
 }
 

@@ -17,7 +17,9 @@ Pow(long long k, int n)
 {
     long long r = 1;
     while (n-- > 0)
+    {
         r *= k;
+    }
     return r;
 }
 } // namespace
@@ -34,10 +36,14 @@ TEST_CASE("k-ary n-cube torus has k^n nodes and n*k^n links", "[generators][toru
             CHECK(g.NumLinks() == static_cast<std::size_t>(n * Pow(k, n)));
             CHECK(g.NumAccelerators() == g.NumNodes());
             for (uint32_t v = 0; v < g.NumNodes(); ++v)
+            {
                 CHECK(g.GetDegree(v) == static_cast<uint32_t>(2 * n));
+            }
             std::size_t wraps = 0;
             for (const Link& l : g.GetLinks())
+            {
                 wraps += l.wrap;
+            }
             CHECK(wraps == static_cast<std::size_t>(n * Pow(k, n - 1))); // one per ring
         }
     }
@@ -70,11 +76,15 @@ TEST_CASE("torus ports: 2d is +d, 2d+1 is -d, k = 2 gives parallel links", "[gen
     for (const Link& l : g.GetLinks())
     {
         if (l.dimension == 2)
+        {
             ++pairs[{std::min(l.a, l.b), std::max(l.a, l.b)}];
+        }
     }
     CHECK(pairs.size() == 12);
     for (const auto& kv : pairs)
+    {
         CHECK(kv.second == 2);
+    }
 }
 
 TEST_CASE("mesh, ring and full mesh counts", "[generators]")
@@ -145,12 +155,16 @@ TEST_CASE("fat tree and dragonfly counts", "[generators]")
     CHECK(dc.linksByClass.at("global") == static_cast<std::size_t>(g * (g - 1) / 2));
     // Every router uses all its ports; every pair of groups shares exactly one global link.
     for (uint32_t r = g * a * p; r < df.NumNodes(); ++r)
+    {
         CHECK(df.GetDegree(r) == static_cast<uint32_t>(p + a - 1 + h));
+    }
     std::set<std::pair<int, int>> groupPairs;
     for (const Link& l : df.GetLinks())
     {
         if (l.linkClass != "global")
+        {
             continue;
+        }
         const int ga = df.GetNode(l.a).coord[0], gb = df.GetNode(l.b).coord[0];
         CHECK(ga != gb);
         CHECK(groupPairs.insert({std::min(ga, gb), std::max(ga, gb)}).second);

@@ -27,7 +27,9 @@ TEST_CASE("links take ports in the order they are added", "[graph]")
     const auto nb = g.GetNeighbours(s);
     REQUIRE(nb.size() == 3);
     for (uint32_t p = 0; p < 3; ++p)
+    {
         CHECK(nb[p].port == p);
+    }
     CHECK(nb[0].neighbour == a);
     CHECK(nb[1].neighbour == b);
     CHECK(nb[2].neighbour == a);
@@ -57,7 +59,9 @@ TEST_CASE("adjacency follows mutations and explicit port orders", "[graph]")
 {
     Graph g;
     for (int i = 0; i < 3; ++i)
+    {
         g.AddNode(NodeRole::Accelerator);
+    }
     CHECK(g.GetNode(2).name == "n2");
     const uint32_t l0 = g.AddLink(0, 1);
     CHECK(g.GetNeighbours(0).size() == 1);

@@ -23,7 +23,9 @@ TEST_CASE("a ring has exactly 2 link-disjoint paths", "[routing][disjoint]")
     CHECK(paths[1].hops() == 5);
     CHECK(LinksDisjoint(paths));
     for (const Path& p : paths)
+    {
         CheckPathIsWalk(g, p, 0, 3);
+    }
     // With one link of the short way down only the long way is left.
     const auto one = KDisjointPaths(g, 0, 3, 2, MaskWithDown(g, {g.GetNeighbours(1)[0].link}));
     REQUIRE(one.size() == 1);
@@ -46,7 +48,9 @@ TEST_CASE("a 3-D torus with k >= 3 has 6 link-disjoint paths", "[routing][disjoi
             {
                 CheckPathIsWalk(g, paths[i], s, d);
                 if (i)
+                {
                     CHECK(paths[i - 1].cost <= paths[i].cost);
+                }
             }
         }
     }
@@ -127,7 +131,9 @@ TEST_CASE("loop-free alternates satisfy the RFC 5286 inequality and exclude prim
                     const bool isPrimary = std::find(prim.begin(), prim.end(), e.port) != prim.end();
                     const bool canForward = e.neighbour == g.AcceleratorNode(d) || g.GetNode(e.neighbour).transit;
                     if (isPrimary || !canForward || s == g.AcceleratorNode(d))
+                    {
                         continue;
+                    }
                     const bool loopFree =
                         primary.Distance(e.neighbour, d) < fromS[e.neighbour] + primary.Distance(s, d);
                     CHECK(loopFree == (std::find(alt.begin(), alt.end(), e.port) != alt.end()));
@@ -146,7 +152,9 @@ TEST_CASE("weighted LFA table agrees with per-query alternates", "[routing][lfa]
     const Graph g = Torus({4, 4});
     LinkWeights w(g.NumLinks());
     for (std::size_t i = 0; i < w.size(); ++i)
+    {
         w[i] = 1.0 + static_cast<double>(i % 3);
+    }
     const NextHopTable lfa = BuildLoopFreeAlternateTable(g, {}, w);
     for (uint32_t s = 0; s < g.NumNodes(); ++s)
     {

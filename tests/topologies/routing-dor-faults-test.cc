@@ -17,7 +17,9 @@ Channels(const std::vector<DorHop>& route)
 {
     std::vector<Channel> out;
     for (const DorHop& h : route)
+    {
         out.push_back(Channel{h.link, h.from, h.vc});
+    }
     return out;
 }
 
@@ -35,15 +37,21 @@ CheckMaskedRoutes(const Graph& g, const LinkMask& mask)
         for (uint32_t d = 0; d < g.NumNodes(); ++d)
         {
             if (s == d)
+            {
                 continue;
+            }
             const auto route = dor.Route(s, d, mask, {});
             INFO("src " << g.GetNode(s).name << " dst " << g.GetNode(d).name);
             REQUIRE(!route.empty());
             REQUIRE(route.size() >= bfs[d]);
             if (route.size() > dor.Distance(s, d))
+            {
                 ++detours;
+            }
             for (const DorHop& h : route)
+            {
                 REQUIRE(IsUp(mask, h.link));
+            }
             REQUIRE(route.back().to == d);
             cdg.AddRoute(Channels(route));
         }
@@ -65,11 +73,15 @@ TEST_CASE("dependency graph finds the ring cycle that the dateline breaks", "[do
         for (uint32_t d = 0; d < 4; ++d)
         {
             if (s == d)
+            {
                 continue;
+            }
             auto route = Channels(dor.Route(s, d));
             withDateline.AddRoute(route);
             for (Channel& c : route)
+            {
                 c.vc = 0;
+            }
             singleVc.AddRoute(route);
         }
     }
@@ -88,7 +100,9 @@ TEST_CASE("every single cut on 4x4 and 8x8 tori is routed around without depende
         {
             INFO(k << "x" << k << " cut link " << cut);
             if (CheckMaskedRoutes(g, MaskWithDown(g, {cut})) > 0)
+            {
                 ++cutsWithDetours;
+            }
         }
         CHECK(cutsWithDetours == g.NumLinks()); // every cut forces some pair the long way round
     }
@@ -101,7 +115,9 @@ TEST_CASE("one cut in every ring of a dimension is still routed deadlock-free", 
     for (const Link& l : g.GetLinks())
     {
         if (l.dimension == 0 && g.GetNode(l.a).name.find("(1,") != std::string::npos)
+        {
             down.push_back(l.id);
+        }
     }
     REQUIRE(down.size() == 4); // the x link leaving x = 1 in each of the 4 rows
     CheckMaskedRoutes(g, MaskWithDown(g, down));
@@ -116,7 +132,9 @@ TEST_CASE("a long-way route has the predicted length", "[dor]")
     for (const Link& l : g.GetLinks())
     {
         if (g.GetNode(l.a).name == "a(1,0)" && g.GetNode(l.b).name == "a(2,0)")
+        {
             cut = l.id;
+        }
     }
     REQUIRE(cut != kNoPort);
     const auto mask = MaskWithDown(g, {cut});
@@ -150,7 +168,9 @@ TEST_CASE("a degraded link's weight breaks ties away from it and keeps short rou
     for (const Link& l : g.GetLinks())
     {
         if (g.GetNode(l.a).name == "a(0,0)" && g.GetNode(l.b).name == "a(1,0)")
+        {
             slow = l.id;
+        }
     }
     REQUIRE(slow != kNoPort);
     LinkWeights w(g.NumLinks(), 1.0);

@@ -28,7 +28,9 @@ CheckAllRoutes(const Graph& g)
             REQUIRE(r.size() == dor.Distance(s, d));
             REQUIRE(r.size() == bfs[d]); // DOR is minimal
             if (dor.IsTorus())
+            {
                 REQUIRE(r.size() == TorusDistance(dims, s, d));
+            }
             uint32_t at = s;
             int lastDim = -1;
             bool crossed = false;
@@ -41,7 +43,9 @@ CheckAllRoutes(const Graph& g)
                 REQUIRE(l.dimension == h.dimension);
                 REQUIRE(h.dimension >= lastDim); // dimension order
                 if (h.dimension != lastDim)
+                {
                     crossed = false;
+                }
                 crossed = crossed || l.wrap;
                 CHECK(h.vc == (crossed ? 1 : 0)); // VC 1 from the dateline hop to the end of the dimension
                 lastDim = h.dimension;
@@ -78,7 +82,9 @@ TEST_CASE("DOR on a ring of 8: explicit hops and VCs", "[routing][dor]")
     CHECK(r[2].to == 1);
     CHECK(r[2].vc == 1);
     for (const auto& h : r)
+    {
         CHECK(h.direction == +1);
+    }
     // 0 -> 4 is a tie (4 either way): taken toward +, no wrap, VC 0 throughout.
     r = dor.Route(0, 4);
     REQUIRE(r.size() == 4);

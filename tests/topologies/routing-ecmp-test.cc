@@ -50,7 +50,9 @@ TEST_CASE("torus next-hop count is the closed form for every pair", "[routing][e
                     const int delta = (static_cast<int>(b % k) - static_cast<int>(a % k) + k) % k;
                     // k = 2: the offset 1 = k/2 is reached by the + link and the parallel wrap link.
                     if (delta != 0)
+                    {
                         expected += 2 * delta == k ? 2 : 1;
+                    }
                     a /= k;
                     b /= k;
                 }
@@ -85,7 +87,9 @@ TEST_CASE("switched pod: every plane is a next hop, switches forward directly", 
     for (const Link& l : cg.GetLinks())
     {
         if (l.a == 9 && cg.GetNode(l.b).plane == 1)
+        {
             down = l.id;
+        }
     }
     const NextHopTable m = BuildShortestPathTable(g, MaskWithDown(g, {down}));
     CHECK(Hops(m, 0, 9) == std::vector<uint32_t>{0, 2, 3});
@@ -117,9 +121,13 @@ TEST_CASE("masking one link changes routes and never uses the dead link", "[rout
     for (uint32_t d = 0; d < 16; ++d)
     {
         for (uint32_t p : Hops(after, l.a, d))
+        {
             CHECK(p != l.portA);
+        }
         for (uint32_t p : Hops(after, l.b, d))
+        {
             CHECK(p != l.portB);
+        }
     }
 }
 
@@ -166,7 +174,9 @@ TEST_CASE("endpoints that only meet through another accelerator are affected", "
     for (const Link& l : g.GetLinks())
     {
         if ((l.a == 0 && g.GetNode(l.b).plane == 1) || (l.a == 1 && g.GetNode(l.b).plane == 0))
+        {
             down.push_back(l.id);
+        }
     }
     const LinkMask mask = MaskWithDown(g, down);
     CHECK(IsConnected(g, mask));

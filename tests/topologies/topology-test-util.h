@@ -39,7 +39,9 @@ LinksDisjoint(const std::vector<Path>& paths)
         for (uint32_t l : p.links)
         {
             if (!used.insert(l).second)
+            {
                 return false;
+            }
         }
     }
     return true;
