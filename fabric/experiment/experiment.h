@@ -39,7 +39,7 @@ struct OutputSpec
  *   protocol:  port:/endpoint:/switch: attribute sections
  *   workloads: a list; each item's `type` picks the model, its other keys are that model's attributes
  *   faults:    explicit faults and repairs, stochastic failure rates, shared-risk groups (fault-config.h)
- *   controller: the reroute controller's attributes (policy, delays); absent = no controller
+ *   controller: `policy` (a model: reroute-policies.h) and its attributes (delays, ...); absent = no controller
  *   outputs:   trace, summary_json, throughput_bin, recovery_window, recovery_reference
  * Every error is a ConfigError naming file, line and key.
  */

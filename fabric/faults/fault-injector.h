@@ -32,7 +32,7 @@ namespace ofab
  * It does not touch routes: what the protocol layer does on a dead link (its documented link-down
  * policy) is what a fabric without a reroute controller does. A controller watches the trace
  * sources below (or the channels' LossOfSignal, with its own detection delay) and reads
- * GetLinkMask() for Fabric::InstallRoutes.
+ * GetLinkMask() for the route planner (PlanRoutes).
  *
  * Use: CreateObject, Configure(fabric, plan) (ConfigError at the key for a bad source index, line, or
  * a repair of something not failed), AssignStreams, Install(until) before Simulator::Run().
@@ -102,7 +102,7 @@ class FaultInjector : public ns3::Object
     /// Every planned action in execution order (explicit and drawn), available after Install(), then
     /// the injected actions in the order they were requested.
     const std::vector<Action>& GetSchedule() const { return m_schedule; }
-    /// One flag per link, true = up (Fabric::InstallRoutes' convention): false while a link is cut
+    /// One flag per link, true = up (the route planner's convention, topo::LinkMask): false while a link is cut
     /// or has a direction without usable lines.
     const topo::LinkMask& GetLinkMask() const;
     std::vector<uint32_t> GetFailedLinks() const;

@@ -41,7 +41,7 @@ struct FaultTarget
  * effective state changes, so the models' traces (LossOfSignal, Capacity, LineState) fire once per
  * real change.
  *
- * Also keeps the link mask (true = up, the convention of Fabric::InstallRoutes): a link is failed
+ * Also keeps the link mask (true = up, the convention of topo::LinkMask): a link is failed
  * while it is cut or either direction has no usable line left.
  */
 class FaultState
