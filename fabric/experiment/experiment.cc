@@ -314,6 +314,39 @@ LoadOutputs(const ConfigDocument& doc, Experiment& x)
     x.outputs.recoveryReference = o.Duration("recovery_reference", ns3::Time(0), ns3::Time(0));
 }
 
+/// A key that only another policy has (`fallback` under `policy: global`) is named as such: the
+/// generic "unknown key" would leave the user wondering where it went.
+void
+RefuseOtherPoliciesKeys(const ConfigDocument& doc, const YAML::Node& section, const std::string& policy)
+{
+    if (!section.IsMap())
+    {
+        return; // BindAttributes says what a controller section is
+    }
+    auto keysOf = [](const std::string& typeName) { return SettableKeys(ns3::TypeId::LookupByName(typeName)); };
+    const auto& types = ReroutePolicyTypes();
+    const auto own = std::find_if(types.begin(), types.end(), [&](const auto& t) { return t.first == policy; });
+    const std::vector<std::string> valid = keysOf(own->second);
+    for (auto it = section.begin(); it != section.end(); ++it)
+    {
+        const std::string key = it->first.Scalar();
+        if (key == "policy" || std::find(valid.begin(), valid.end(), key) != valid.end())
+        {
+            continue;
+        }
+        for (const auto& [other, typeName] : types)
+        {
+            const std::vector<std::string> keys = keysOf(typeName);
+            if (std::find(keys.begin(), keys.end(), key) != keys.end())
+            {
+                throw doc.ErrorAt("controller." + key, it->first.Mark(),
+                                  "a key of policy " + other + ", not of policy " + policy +
+                                      " (`ofab keys controller:" + other + "`)");
+            }
+        }
+    }
+}
+
 void
 LoadController(const ConfigDocument& doc, Experiment& x)
 {
@@ -332,6 +365,7 @@ LoadController(const ConfigDocument& doc, Experiment& x)
     const auto& entry = *std::find_if(ReroutePolicyTypes().begin(), ReroutePolicyTypes().end(),
                                       [&](const auto& p) { return p.first == policy; });
     ns3::ObjectFactory factory(entry.second);
+    RefuseOtherPoliciesKeys(doc, node, policy);
     BindAttributes(factory, doc, node, "controller", {"policy"});
     x.controller = factory;
     x.resolvedController = ResolvedModel("policy", policy, *factory.Create<RerouteController>());

@@ -134,7 +134,7 @@ TEST_CASE("2048 tags per originator port: the 2049th request waits for a free ta
     Simulator::Destroy();
 }
 
-TEST_CASE("a completion timeout fails the transaction with its status; the late response is stale", "[tags][timeout]")
+TEST_CASE("a completion timeout fails the transaction with its status, the late response is stale", "[tags][timeout]")
 {
     test::UsePicoseconds();
     UalinkHelper h;

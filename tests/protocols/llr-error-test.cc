@@ -217,7 +217,7 @@ TEST_CASE("sequence numbers wrap 511 -> 1 on a live link, with retries across th
     Simulator::Destroy();
 }
 
-TEST_CASE("laser lines failing mid-transfer slow the port down; it keeps working", "[photonics]")
+TEST_CASE("laser lines failing mid-transfer slow the port down, it keeps working", "[photonics]")
 {
     test::UsePicoseconds();
     UalinkHelper h;

@@ -109,7 +109,7 @@ TEST_CASE("a run accounts for every transaction and leaves a complete trace", "[
     std::remove(json.c_str());
 }
 
-TEST_CASE("the same config and seed give bit-identical datasets; another seed does not", "[run][determinism]")
+TEST_CASE("the same config and seed give bit-identical datasets, another seed does not", "[run][determinism]")
 {
     const std::string a = Scratch("a.h5"), b = Scratch("b.h5"), c = Scratch("c.h5");
     REQUIRE(Run("run tests/fabric/app/data/ring4-run.yaml -q -o " + a) == 0);

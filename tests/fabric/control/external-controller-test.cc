@@ -331,7 +331,7 @@ TEST_CASE("external policy: malformed entries are refused with the first bad one
     CHECK(verdict({}).find("not in the reply: the entry in force") == 0);
 }
 
-TEST_CASE("external policy: no controller falls back at once; a silent one at the timeout", "[controller][external]")
+TEST_CASE("external policy: no controller falls back at once, a silent one at the timeout", "[controller][external]")
 {
     FakeSource none;
     none.connected = false;
@@ -384,7 +384,7 @@ TEST_CASE("external policy in `ofab run` (no server): every incident falls back,
     CHECK(reroute == Approx(kGlobal));
 }
 
-TEST_CASE("external policy: a repair is an event too; one arriving during a round waits for its install",
+TEST_CASE("external policy: a repair is an event too, one arriving during a round waits for its install",
           "[controller][external]")
 {
     // Cut at 10 us, repaired at 14 us: event 1 (down) reaches the controller at 11.7 us and installs

@@ -130,3 +130,31 @@ TEST_CASE("a link class can use its own link, layered on the default", "[experim
                Catch::Contains(
                    "key 'links.classes.uplink': this topology has no links of class 'uplink'; its classes are ring"));
 }
+
+TEST_CASE("controller.policy picks the controller's model, another policy's key is named as such", "[experiment]")
+{
+    const auto load = [](const std::string& controller) {
+        return ofab::LoadExperiment(ofab::ConfigDocument::Parse(kValid + controller, "exp.yaml"));
+    };
+    const ofab::Experiment hybrid = load("controller: {wait_to_restore: 5us}\n");
+    REQUIRE(hybrid.controller.has_value());
+    CHECK(hybrid.controller->GetTypeId().GetName() == "ofab::HybridReroute"); // the default policy
+    const ofab::Experiment external = load("controller: {policy: external, fallback: local}\n");
+    CHECK(external.controller->GetTypeId().GetName() == "ofab::ExternalReroute");
+    // The resolved section starts with the policy, then every attribute of that model.
+    const YAML::Node r = external.Resolved()["controller"];
+    CHECK(r.begin()->first.Scalar() == "policy");
+    CHECK(r["policy"].Scalar() == "external");
+    CHECK(r["fallback"].Scalar() == "local");
+    CHECK(r["wait_to_restore"].Scalar() == "20000ns");
+    CHECK_FALSE(load("controller: {policy: global}\n").Resolved()["controller"]["fallback"].IsDefined());
+
+    CHECK(ErrorOf(kValid + "controller: {policy: global, fallback: local}\n") ==
+          "exp.yaml:5:30: key 'controller.fallback': a key of policy external, not of policy global "
+          "(`ofab keys controller:external`)");
+    CHECK_THAT(ErrorOf(kValid + "controller: {policy: glob}\n"),
+               Catch::StartsWith("exp.yaml:5:22: key 'controller.policy': expected one of oracle, local, global, "
+                                 "hybrid or external, got 'glob'"));
+    CHECK_THAT(ErrorOf(kValid + "controller: {policy: local, detection_dlay: 1us}\n"),
+               Catch::Contains("key 'controller.detection_dlay': unknown key; did you mean 'detection_delay'?"));
+}

@@ -46,7 +46,7 @@ TEST_CASE("recovery figures on a synthetic throughput series match their definit
     CHECK(never[0].lossConvergenceNs > 400);
 }
 
-TEST_CASE("retries count in their fault's window; a reference span judges against the time just before", "[recovery]")
+TEST_CASE("retries count in their fault's window, a reference span judges against the time just before", "[recovery]")
 {
     ofab::RecoveryInputs in;
     in.binNs = 100;

@@ -60,7 +60,7 @@ struct SmallFabric
 
 } // namespace
 
-TEST_CASE("CheckTables: sound tables pass; a dead link, a loop, a missing entry, a bad port are named",
+TEST_CASE("CheckTables: sound tables pass, a dead link, a loop, a missing entry, a bad port are named",
           "[controller][external]")
 {
     SmallFabric s;

@@ -74,7 +74,7 @@ class Requests
 
 } // namespace
 
-TEST_CASE("a listen address is an IP address and a port; loopback is told apart", "[server][listen]")
+TEST_CASE("a listen address is an IP address and a port, loopback is told apart", "[server][listen]")
 {
     const auto v4 = ParseListenAddress("127.0.0.1:7700");
     CHECK(v4.port() == 7700);
