@@ -1,29 +1,130 @@
 #include "ofab/foundation/unit-text.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <iomanip>
+#include <limits>
 #include <map>
-#include <regex>
 #include <sstream>
 
 namespace ofab
 {
 
-bool
-ParseTimeText(const std::string& text, ns3::Time& out)
+namespace
 {
-    static const std::regex time("\\s*([+-]?[0-9]*\\.?[0-9]+([eE][+-]?[0-9]+)?)\\s*(fs|ps|ns|us|ms|s|min|h|d)\\s*");
-    std::smatch m;
-    if (!std::regex_match(text, m, time))
+
+/// Longer text is refused before it is looked at: no time or size needs more, and a parser that
+/// only ever sees short text cannot be made to spin on a hostile value.
+constexpr std::size_t kMaxUnitText = 64;
+
+bool
+IsSpace(char c)
+{
+    return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+
+bool
+IsDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/// Skips digits from `i`; returns how many.
+std::size_t
+Digits(const std::string& s, std::size_t& i)
+{
+    const std::size_t from = i;
+    while (i < s.size() && IsDigit(s[i]))
+    {
+        ++i;
+    }
+    return i - from;
+}
+
+/// A decimal number at `i`: [+-]? (digits | digits? '.' digits) ([eE] [+-]? digits)?. Moves `i`
+/// past it; false (and `i` anywhere) when there is none.
+bool
+ScanNumber(const std::string& s, std::size_t& i)
+{
+    if (i < s.size() && (s[i] == '+' || s[i] == '-'))
+    {
+        ++i;
+    }
+    const std::size_t whole = Digits(s, i);
+    if (i < s.size() && s[i] == '.')
+    {
+        ++i;
+        if (Digits(s, i) == 0)
+        {
+            return false;
+        }
+    }
+    else if (whole == 0)
     {
         return false;
     }
-    // Parsed here rather than by ns-3, which aborts on a malformed time string.
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E'))
+    {
+        std::size_t j = i + 1;
+        if (j < s.size() && (s[j] == '+' || s[j] == '-'))
+        {
+            ++j;
+        }
+        if (Digits(s, j) == 0)
+        {
+            return false;
+        }
+        i = j;
+    }
+    return true;
+}
+
+void
+SkipSpace(const std::string& s, std::size_t& i)
+{
+    while (i < s.size() && IsSpace(s[i]))
+    {
+        ++i;
+    }
+}
+
+} // namespace
+
+bool
+ParseTimeText(const std::string& text, ns3::Time& out)
+{
+    // Parsed here rather than by ns-3, which aborts on a malformed time string; one linear scan.
+    if (text.size() > kMaxUnitText)
+    {
+        return false;
+    }
+    std::size_t i = 0;
+    SkipSpace(text, i);
+    const std::size_t numberStart = i;
+    if (!ScanNumber(text, i))
+    {
+        return false;
+    }
+    const std::string number = text.substr(numberStart, i - numberStart);
+    SkipSpace(text, i);
+    std::size_t unitEnd = i;
+    while (unitEnd < text.size() && std::isalpha(static_cast<unsigned char>(text[unitEnd])))
+    {
+        ++unitEnd;
+    }
+    const std::string unit = text.substr(i, unitEnd - i);
+    i = unitEnd;
+    SkipSpace(text, i);
     static const std::map<std::string, double> seconds{{"fs", 1e-15}, {"ps", 1e-12}, {"ns", 1e-9},
                                                        {"us", 1e-6},  {"ms", 1e-3},  {"s", 1.0},
                                                        {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0}};
-    const double value = std::strtod(m[1].str().c_str(), nullptr) * seconds.at(m[3].str());
+    const auto scale = seconds.find(unit);
+    if (i != text.size() || scale == seconds.end())
+    {
+        return false;
+    }
+    const double value = std::strtod(number.c_str(), nullptr) * scale->second;
     if (!std::isfinite(value) || std::fabs(value) > 9e6) // ~100 days in ps fits int64 comfortably
     {
         return false;
@@ -36,6 +137,12 @@ ParseTimeText(const std::string& text, ns3::Time& out)
 std::string
 FormatTime(ns3::Time t)
 {
+    if (t.IsStrictlyNegative())
+    {
+        // ns-3's conversion shifts the negative value itself (undefined behaviour): format its magnitude.
+        const int64_t ticks = t.GetTimeStep();
+        return "-" + FormatTime(ns3::TimeStep(ticks == std::numeric_limits<int64_t>::min() ? -(ticks + 1) : -ticks));
+    }
     std::ostringstream os;
     os << std::setprecision(12) << t.ToDouble(ns3::Time::NS) << "ns";
     return os.str();
@@ -44,17 +151,41 @@ FormatTime(ns3::Time t)
 bool
 ParseSizeText(const std::string& text, uint64_t& out)
 {
-    static const std::regex size("\\s*\\+?([0-9]{1,15})\\s*(KiB|MiB|GiB)?\\s*");
-    std::smatch m;
-    if (!std::regex_match(text, m, size))
+    if (text.size() > kMaxUnitText)
     {
         return false;
     }
-    const uint64_t unit = m[2] == "KiB"   ? 1024ULL
-                          : m[2] == "MiB" ? 1024ULL * 1024
-                          : m[2] == "GiB" ? 1024ULL * 1024 * 1024
-                                          : 1;
-    out = std::stoull(m[1].str()) * unit;
+    std::size_t i = 0;
+    SkipSpace(text, i);
+    if (i < text.size() && text[i] == '+')
+    {
+        ++i;
+    }
+    const std::size_t digitsStart = i;
+    const std::size_t digits = Digits(text, i);
+    if (digits == 0 || digits > 15) // up to 10^15 - 1: times a GiB still fits 64 bits
+    {
+        return false;
+    }
+    const uint64_t count = std::stoull(text.substr(digitsStart, digits));
+    SkipSpace(text, i);
+    uint64_t unit = 1;
+    for (const auto& [name, bytes] :
+         {std::pair<const char*, uint64_t>{"KiB", 1024ULL}, {"MiB", 1024ULL * 1024}, {"GiB", 1024ULL * 1024 * 1024}})
+    {
+        if (text.compare(i, 3, name) == 0)
+        {
+            unit = bytes;
+            i += 3;
+            break;
+        }
+    }
+    SkipSpace(text, i);
+    if (i != text.size())
+    {
+        return false;
+    }
+    out = count * unit;
     return true;
 }
 

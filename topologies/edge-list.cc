@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -250,6 +251,12 @@ ParseEdgeList(std::istream& in, const std::string& file)
 Graph
 EdgeList(const std::string& path)
 {
+    // A directory or a device (/dev/zero) opens as a stream too: regular files only.
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    {
+        throw TopologyError("edge list: '" + path + "' is not a regular file");
+    }
     std::ifstream in(path);
     if (!in)
     {

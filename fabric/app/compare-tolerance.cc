@@ -2,9 +2,9 @@
 
 #include "ofab/fabric/config/config-document.h"
 #include "ofab/fabric/config/config-values.h"
+#include "ofab/foundation/text-file.h"
 
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
 namespace ofab
@@ -138,14 +138,16 @@ ToleranceTable::Parse(const std::string& text, const std::string& origin)
 ToleranceTable
 ToleranceTable::Load(const std::string& path)
 {
-    std::ifstream in(path);
-    if (!in)
+    std::string text;
+    try
     {
-        throw ConfigError({path, 0, 0}, "", "cannot open the tolerance file for reading");
+        text = ReadTextFile(path);
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return Parse(text.str(), path);
+    catch (const TextFileError& e)
+    {
+        throw ConfigError({path, 0, 0}, "", std::string("the tolerance file ") + e.what());
+    }
+    return Parse(text, path);
 }
 
 ToleranceTable

@@ -7,9 +7,11 @@ namespace ofab
 {
 
 /**
- * Catches SIGINT (Ctrl-C) and SIGTERM while alive, so a sweep can stop launching points, let the
- * running ones mark their traces incomplete and still write its index. The handler is installed
- * without SA_RESTART: a blocking waitpid() or sleep returns early with EINTR when a signal arrives.
+ * Catches SIGINT (Ctrl-C), SIGTERM (timeout, Slurm's time limit and scancel, systemd, container
+ * runtimes) and SIGHUP (a closed terminal) while alive, so that a run can stop at its next check and
+ * mark its trace incomplete, and a sweep can stop launching points, let the running ones do so and
+ * still write its index. The handler is installed without SA_RESTART: a blocking waitpid() or sleep
+ * returns early with EINTR when a signal arrives.
  */
 class InterruptScope
 {
@@ -19,12 +21,15 @@ class InterruptScope
     InterruptScope(const InterruptScope&) = delete;
     InterruptScope& operator=(const InterruptScope&) = delete;
 
-    /// True once SIGINT or SIGTERM arrived while a scope was alive.
+    /// True once one of the signals arrived while a scope was alive.
     static bool Interrupted();
+    /// "SIGINT", "SIGTERM" or "SIGHUP": the first that arrived ("" when none did).
+    static const char* SignalName();
 
   private:
     struct sigaction m_previousInt;
     struct sigaction m_previousTerm;
+    struct sigaction m_previousHup;
 };
 
 } // namespace ofab

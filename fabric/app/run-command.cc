@@ -1,5 +1,6 @@
 #include "ofab/fabric/app/run-command.h"
 
+#include "ofab/fabric/app/interrupt-scope.h"
 #include "ofab/fabric/app/run-output.h"
 
 #include "ofab/fabric/config/config-document.h"
@@ -13,7 +14,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -23,15 +23,6 @@ namespace ofab
 
 namespace
 {
-
-// A signal handler can only reach file-level state: this flag is the one place ofab keeps any.
-volatile std::sig_atomic_t g_interrupted = 0;
-
-void
-OnSigint(int)
-{
-    g_interrupted = 1;
-}
 
 using Clock = std::chrono::steady_clock;
 
@@ -54,7 +45,7 @@ class Progress
 
     void Tick()
     {
-        if (g_interrupted)
+        if (InterruptScope::Interrupted())
         {
             ns3::Simulator::Stop();
             return;
@@ -140,18 +131,23 @@ RunDocument(const RunOptions& options, const std::string& variant, nlohmann::ord
     Progress progress(x.duration, options.quiet);
     progress.Start();
 
-    g_interrupted = 0;
-    auto previous = std::signal(SIGINT, OnSigint);
-    const RunResult result = runner.Run(trace.get());
-    std::signal(SIGINT, previous);
+    RunResult result;
+    bool interrupted = false;
+    std::string signal;
+    {
+        const InterruptScope interrupt; // Ctrl-C, SIGTERM, SIGHUP: stop at the next progress check
+        result = runner.Run(trace.get());
+        interrupted = InterruptScope::Interrupted();
+        signal = InterruptScope::SignalName();
+    }
     progress.Done();
-    if (g_interrupted)
+    if (interrupted)
     {
         if (trace)
         {
-            trace->Abandon("interrupted (SIGINT) at " + FormatTime(ns3::Simulator::Now()));
+            trace->Abandon("interrupted (" + signal + ") at " + FormatTime(ns3::Simulator::Now()));
         }
-        std::fprintf(stderr, "ofab: interrupted; the trace is marked incomplete\n");
+        std::fprintf(stderr, "ofab: interrupted (%s); the trace is marked incomplete\n", signal.c_str());
         return 130;
     }
     json = SummaryJson(x, result, x.outputs.trace);

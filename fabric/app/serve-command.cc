@@ -117,14 +117,14 @@ ServeExperiment(const ServeOptions& options)
                            {x.name, x.outputs.trace, x.duration});
     server->SetHandler(&commands);
 
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
     std::function<void(const boost::system::error_code&, int)> onSignal = [&](const boost::system::error_code& ec,
                                                                               int signal) {
         if (ec)
         {
             return;
         }
-        pacer.Interrupt(signal == SIGINT ? "SIGINT" : "SIGTERM");
+        pacer.Interrupt(signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "SIGHUP");
         signals.async_wait(onSignal);
     };
     signals.async_wait(onSignal);

@@ -1,5 +1,7 @@
 #include "ofab/fabric/app/text-files.h"
 
+#include "ofab/foundation/text-file.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -41,14 +43,15 @@ CsvTable::Column(const std::string& name) const
 CsvTable
 ReadCsv(const std::string& path)
 {
-    std::ifstream in(path);
-    if (!in)
+    std::string text;
+    try
     {
-        throw std::runtime_error(path + ": cannot open the file for reading");
+        text = ReadTextFile(path);
     }
-    std::ostringstream s;
-    s << in.rdbuf();
-    const std::string text = s.str();
+    catch (const TextFileError& e)
+    {
+        throw std::runtime_error(path + ": " + e.what());
+    }
     std::vector<std::vector<std::string>> records;
     std::vector<std::string> record;
     std::string cell;

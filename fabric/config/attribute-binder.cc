@@ -9,7 +9,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <iomanip>
-#include <regex>
 #include <sstream>
 
 namespace ofab
@@ -201,11 +200,23 @@ Expected(const ns3::TypeId::AttributeInformation& info)
     case Kind::Enum:
         return "one of " + ListNames(EnumNames(info.checker));
     case Kind::Text:
-        return "text";
+        return "text without spaces";
     case Kind::Unsupported:
         break;
     }
     return "a value of type " + info.checker->GetValueTypeName();
+}
+
+/// ns-3 reads most attribute values with `istream >> T` and aborts (NS_ABORT_MSG_UNLESS) when that
+/// leaves text unread: a value the binder passes on must be read whole that way.
+template <class T>
+bool
+ReadsWhole(const std::string& text)
+{
+    std::istringstream in(text);
+    T value{};
+    in >> value;
+    return !in.fail() && in.eof();
 }
 
 bool
@@ -218,21 +229,34 @@ ParsesAsDouble(const std::string& s)
     char* end = nullptr;
     errno = 0;
     const double v = std::strtod(s.c_str(), &end);
-    return end == s.c_str() + s.size() && errno != ERANGE && std::isfinite(v);
+    // strtod also takes hexadecimal ("0x10") and leading spaces, which ns-3's reader does not.
+    return end == s.c_str() + s.size() && errno != ERANGE && std::isfinite(v) && ReadsWhole<double>(s);
 }
 
 bool
-ParsesAsInteger(const std::string& s, bool allowSign)
+ParsesAsInteger(const std::string& s)
 {
-    static const std::regex withSign("[+-]?[0-9]+");
-    static const std::regex unsignedOnly("[+]?[0-9]+");
-    return std::regex_match(s, allowSign ? withSign : unsignedOnly) && s.size() < 20;
+    // At most 19 digits (64 bits), checked before anything else looks at the text.
+    std::size_t i = 0;
+    if (!s.empty() && (s[0] == '+' || s[0] == '-'))
+    {
+        ++i;
+    }
+    const std::size_t digits = s.size() - i;
+    if (digits == 0 || digits > 19)
+    {
+        return false;
+    }
+    for (; i < s.size(); ++i)
+    {
+        if (s[i] < '0' || s[i] > '9')
+        {
+            return false;
+        }
+    }
+    return ReadsWhole<int64_t>(s);
 }
 
-/**
- * Checks `text` against the attribute's type before ns-3 parses it, and rewrites it into the form
- * ns-3 expects. Returns false when it does not fit.
- */
 bool
 Normalise(const ns3::TypeId::AttributeInformation& info, std::string& text)
 {
@@ -251,7 +275,7 @@ Normalise(const ns3::TypeId::AttributeInformation& info, std::string& text)
         return true;
     }
     case Kind::Signed:
-        return ParsesAsInteger(text, true);
+        return ParsesAsInteger(text);
     case Kind::Time:
     {
         ns3::Time t;
@@ -296,7 +320,7 @@ Normalise(const ns3::TypeId::AttributeInformation& info, std::string& text)
         return false;
     }
     case Kind::Text:
-        return true;
+        return ReadsWhole<std::string>(text); // one word: ns-3 reads text up to the first space
     case Kind::Unsupported:
         return false;
     }

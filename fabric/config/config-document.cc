@@ -1,8 +1,9 @@
 #include "ofab/fabric/config/config-document.h"
 
+#include "ofab/foundation/text-file.h"
+
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <sstream>
 
 namespace ofab
@@ -17,19 +18,33 @@ ConfigDocument::ConfigDocument(YAML::Node root, std::string origin)
 ConfigDocument
 ConfigDocument::Load(const std::string& path)
 {
-    std::ifstream in(path);
-    if (!in)
+    std::string text;
+    try
     {
-        throw ConfigError({path, 0, 0}, "", "cannot open the file for reading");
+        text = ReadTextFile(path);
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return Parse(text.str(), path);
+    catch (const TextFileError& e)
+    {
+        throw ConfigError({path, 0, 0}, "", e.what());
+    }
+    return Parse(text, path);
 }
 
 ConfigDocument
 ConfigDocument::Parse(const std::string& text, const std::string& origin)
 {
+    if (const std::size_t bad = FindNonText(text); bad != std::string::npos)
+    {
+        // Named before YAML sees it: a NUL reads as "unknown escape character", and a stray byte
+        // would be echoed raw to the terminal in a message.
+        const std::size_t lineStart = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+        const int line =
+            1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+        const int column = static_cast<int>(bad - (lineStart == std::string::npos ? 0 : lineStart + 1)) + 1;
+        throw ConfigError({origin, line, column}, "",
+                          std::string(text[bad] == '\0' ? "a NUL byte" : "a byte that is not UTF-8") +
+                              ": not a text file (YAML is UTF-8 text)");
+    }
     YAML::Node root;
     try
     {
@@ -59,6 +74,10 @@ ConfigDocument::ApplyOverride(const std::string& assignment)
     if (eq == std::string::npos || eq == 0)
     {
         throw ConfigError(where, "", "expected path.to.key=value");
+    }
+    if (FindNonText(assignment) != std::string::npos)
+    {
+        throw ConfigError({"--set", 0, 0}, "", "the assignment is not UTF-8 text");
     }
     std::string path = assignment.substr(0, eq);
     YAML::Node value;
@@ -283,6 +302,13 @@ ExpectOnlyKeys(const ConfigDocument& doc, const YAML::Node& section, const std::
                           "unknown key" + (nearest.empty() ? ";" : "; did you mean '" + nearest + "'?") +
                               " Valid keys here: " + ListNames(validKeys));
     }
+}
+
+std::string
+DirectoryOf(const std::string& path)
+{
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? "" : path.substr(0, slash + 1);
 }
 
 } // namespace ofab

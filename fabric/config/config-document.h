@@ -64,6 +64,10 @@ std::string ListNames(const std::vector<std::string>& names);
 void ExpectOnlyKeys(const ConfigDocument& doc, const YAML::Node& section, const std::string& keyPath,
                     const std::vector<std::string>& validKeys);
 
+/// Directory of a file path, with its trailing slash ("" for a bare file name): where a file's
+/// relative paths (a link file, an edge list) are read from.
+std::string DirectoryOf(const std::string& path);
+
 } // namespace ofab
 
 #endif

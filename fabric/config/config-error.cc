@@ -28,7 +28,23 @@ Compose(const SourceLocation& where, const std::string& keyPath, const std::stri
     {
         s += (s.empty() ? "" : ": ") + std::string("key '") + keyPath + "'";
     }
-    return s + (s.empty() ? "" : ": ") + message;
+    s += (s.empty() ? "" : ": ") + message;
+    // Control characters from a value (an escape sequence, say) are shown, not sent to the terminal.
+    std::string shown;
+    for (const char c : s)
+    {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7f)
+        {
+            constexpr const char* kHex = "0123456789abcdef";
+            shown += std::string("\\x") + kHex[u >> 4] + kHex[u & 15];
+        }
+        else
+        {
+            shown += c;
+        }
+    }
+    return shown;
 }
 } // namespace
 

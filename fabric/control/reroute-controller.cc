@@ -1,6 +1,8 @@
 #include "ofab/fabric/control/reroute-controller.h"
 
 #include "ofab/fabric/routing/route-check.h"
+#include "ofab/foundation/parameter-error.h"
+#include "ofab/foundation/unit-text.h"
 
 #include "ns3/log.h"
 #include "ns3/simulator.h"
@@ -71,6 +73,18 @@ RerouteController::GetTypeId()
 }
 
 RerouteController::RerouteController() = default;
+
+void
+RerouteController::Validate() const
+{
+    // The stall detector looks at every port every StallTimeout / 4.
+    if (!m_stallTimeout.IsZero() && m_stallTimeout < ns3::MicroSeconds(1))
+    {
+        throw ParameterError("StallTimeout", "0 (off) or at least 1us: the detector looks at every port every "
+                                             "StallTimeout / 4, got " +
+                                                 FormatTime(m_stallTimeout));
+    }
+}
 
 void
 RerouteController::DoDispose()

@@ -86,6 +86,10 @@ class RerouteController : public ns3::Object
     static ns3::TypeId GetTypeId();
     RerouteController();
 
+    /// ParameterError for a value no run can live with (a stall timeout so short that checking
+    /// every port that often would never let the run end).
+    virtual void Validate() const;
+
     /// Starts watching `fabric` (kept by reference: it must outlive the controller's use). Call once,
     /// after the routes are installed and before the simulation runs.
     void Attach(Fabric& fabric);

@@ -5,11 +5,9 @@
 #include "ofab/fabric/control/reroute-controller.h"
 #include "ofab/fabric/control/reroute-policies.h"
 #include "ofab/fabric/experiment/fault-config.h"
+#include "ofab/fabric/experiment/topology-section.h"
 
 #include "ofab/foundation/parameter-error.h"
-#include "ofab/topologies/edge-list.h"
-#include "ofab/topologies/generators.h"
-#include "ofab/topologies/topology-error.h"
 
 #include "ns3/double.h"
 #include "ns3/object-factory.h"
@@ -22,145 +20,6 @@ namespace
 
 const std::vector<std::string> kTopLevelKeys{"name",     "description", "seed",   "duration",   "topology", "links",
                                              "protocol", "workloads",   "faults", "controller", "outputs",  "variants"};
-
-/// Directory of a file path, with its trailing slash ("" for a bare file name).
-std::string
-DirectoryOf(const std::string& path)
-{
-    const auto slash = path.find_last_of('/');
-    return slash == std::string::npos ? "" : path.substr(0, slash + 1);
-}
-
-struct TopologyShape
-{
-    std::string kind;
-    std::vector<std::string> keys; ///< shape keys besides kind, routing, link_length_m
-};
-
-const std::vector<TopologyShape>&
-TopologyShapes()
-{
-    static const std::vector<TopologyShape> shapes{
-        {"torus", {"dims"}},
-        {"mesh", {"dims"}},
-        {"ring", {"accelerators"}},
-        {"full_mesh", {"accelerators", "links_per_pair"}},
-        {"switched_pod", {"accelerators", "planes", "switch_radix"}},
-        {"fat_tree", {"leaves", "spines", "hosts_per_leaf"}},
-        {"dragonfly", {"routers_per_group", "accelerators_per_router", "global_links_per_router", "groups"}},
-        {"edge_list", {"file"}},
-    };
-    return shapes;
-}
-
-topo::Graph
-BuildGraph(const ConfigDocument& doc, const SectionReader& t, const std::string& kind, double lengthM,
-           YAML::Node& resolved)
-{
-    auto req = [&](const std::string& key, uint64_t min, uint64_t max) {
-        if (!t.Has(key))
-        {
-            throw t.Missing(key, "a whole number from " + std::to_string(min) + " to " + std::to_string(max));
-        }
-        const auto v = static_cast<int>(t.Unsigned(key, 0, min, max));
-        resolved[key] = v;
-        return v;
-    };
-    try
-    {
-        if (kind == "torus" || kind == "mesh")
-        {
-            const auto dims = t.IntList("dims", 2, 1024);
-            for (int d : dims)
-            {
-                resolved["dims"].push_back(d);
-            }
-            return kind == "torus" ? topo::Torus(dims, lengthM) : topo::Mesh(dims, lengthM);
-        }
-        if (kind == "ring")
-        {
-            return topo::Ring(req("accelerators", 2, 1024), lengthM);
-        }
-        if (kind == "full_mesh")
-        {
-            const int n = req("accelerators", 2, 1024);
-            const int perPair = static_cast<int>(t.Unsigned("links_per_pair", 1, 1, 64));
-            resolved["links_per_pair"] = perPair;
-            return topo::FullMesh(n, perPair, lengthM);
-        }
-        if (kind == "switched_pod")
-        {
-            const int n = req("accelerators", 2, 1024);
-            const int planes = static_cast<int>(t.Unsigned("planes", 1, 1, 64));
-            const int radix = static_cast<int>(t.Unsigned("switch_radix", std::max(n, 64), 2, 4096));
-            resolved["planes"] = planes;
-            resolved["switch_radix"] = radix;
-            return topo::SwitchedPod(n, planes, radix, lengthM);
-        }
-        if (kind == "fat_tree")
-        {
-            return topo::FatTree(req("leaves", 1, 1024), req("spines", 1, 1024), req("hosts_per_leaf", 1, 1024),
-                                 lengthM, lengthM);
-        }
-        if (kind == "dragonfly")
-        {
-            const int a = req("routers_per_group", 1, 256);
-            const int p = req("accelerators_per_router", 1, 256);
-            const int h = req("global_links_per_router", 1, 256);
-            const int g = static_cast<int>(t.Unsigned("groups", 0, 0, 4096));
-            resolved["groups"] = g;
-            return topo::Dragonfly(a, p, h, g, lengthM, lengthM, lengthM);
-        }
-        // edge_list
-        if (!t.Has("file"))
-        {
-            throw t.Missing("file", "the path of an edge-list file (relative to the experiment file)");
-        }
-        const std::string file = t.Text("file", "");
-        resolved["file"] = file;
-        return topo::EdgeList(file.front() == '/' ? file : DirectoryOf(doc.Origin()) + file);
-    }
-    catch (const topo::TopologyError& e)
-    {
-        throw t.ErrorAt("kind", e.what());
-    }
-}
-
-void
-LoadTopology(const ConfigDocument& doc, Experiment& x, double defaultLengthM)
-{
-    const YAML::Node node = Child(doc.Root(), "topology");
-    SectionReader t(doc, node, "topology");
-    if (!t.Has("kind"))
-    {
-        throw t.Missing("kind", "a topology kind (torus, mesh, ring, full_mesh, switched_pod, fat_tree, dragonfly or "
-                                "edge_list)");
-    }
-    std::vector<std::string> kinds;
-    for (const auto& s : TopologyShapes())
-    {
-        kinds.push_back(s.kind);
-    }
-    const std::string kind = t.Choice("kind", "", kinds);
-    x.topologyMark = node.Mark();
-    const auto& shape = *std::find_if(TopologyShapes().begin(), TopologyShapes().end(),
-                                      [&](const TopologyShape& s) { return s.kind == kind; });
-    std::vector<std::string> valid{"kind", "routing", "link_length_m"};
-    valid.insert(valid.end(), shape.keys.begin(), shape.keys.end());
-    ExpectOnlyKeys(doc, node, "topology", valid);
-
-    const double lengthM = t.Number("link_length_m", defaultLengthM, 0.0, 1e6);
-    const std::string routing = t.Choice("routing", "auto", {"auto", "dimension_order", "shortest_path"});
-    x.fabric.routing = routing == "auto"              ? RoutingMode::Auto
-                       : routing == "dimension_order" ? RoutingMode::DimensionOrder
-                                                      : RoutingMode::ShortestPath;
-    YAML::Node resolved(YAML::NodeType::Map);
-    resolved["kind"] = kind;
-    x.graph = BuildGraph(doc, t, kind, lengthM, resolved);
-    resolved["link_length_m"] = lengthM;
-    resolved["routing"] = routing;
-    x.resolvedTopology = resolved;
-}
 
 /// A section whose `key` picks the model (a workload's `type`, the controller's `policy`): that key
 /// first, then every attribute of the model with its value.
@@ -366,9 +225,11 @@ LoadController(const ConfigDocument& doc, Experiment& x)
                                       [&](const auto& p) { return p.first == policy; });
     ns3::ObjectFactory factory(entry.second);
     RefuseOtherPoliciesKeys(doc, node, policy);
-    BindAttributes(factory, doc, node, "controller", {"policy"});
+    const BoundSection bound = BindAttributes(factory, doc, node, "controller", {"policy"});
+    const ns3::Ptr<RerouteController> probe = factory.Create<RerouteController>();
+    bound.Guard([&] { probe->Validate(); });
     x.controller = factory;
-    x.resolvedController = ResolvedModel("policy", policy, *factory.Create<RerouteController>());
+    x.resolvedController = ResolvedModel("policy", policy, *probe);
 }
 
 } // namespace

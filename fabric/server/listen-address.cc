@@ -1,8 +1,9 @@
 #include "ofab/fabric/server/listen-address.h"
 
+#include "ofab/foundation/text-file.h"
+
 #include <boost/asio/ip/address.hpp>
 
-#include <fstream>
 #include <stdexcept>
 
 namespace ofab
@@ -41,13 +42,16 @@ ParseListenAddress(const std::string& text)
 std::string
 ReadToken(const std::string& path)
 {
-    std::ifstream in(path);
-    if (!in)
+    std::string text;
+    try
     {
-        throw std::invalid_argument("--token-file " + path + ": cannot read it");
+        text = ReadTextFile(path, 64 * 1024);
     }
-    std::string line;
-    std::getline(in, line);
+    catch (const TextFileError& e)
+    {
+        throw std::invalid_argument("--token-file " + path + ": cannot read it: " + e.what());
+    }
+    const std::string line = text.substr(0, text.find('\n'));
     const auto first = line.find_first_not_of(" \t\r");
     const auto last = line.find_last_not_of(" \t\r");
     const std::string token = first == std::string::npos ? "" : line.substr(first, last - first + 1);

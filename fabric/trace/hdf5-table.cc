@@ -280,6 +280,21 @@ WriteAttribute(hid_t object, const std::string& name, const std::string& value)
 }
 
 void
+WriteTextDataset(hid_t parent, const std::string& name, const std::string& value)
+{
+    Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy the string type");
+    H5Tset_size(type.Id(), std::max<std::size_t>(1, value.size()));
+    H5Tset_cset(type.Id(), H5T_CSET_UTF8);
+    Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar space");
+    Hdf5Handle set(H5Dcreate2(parent, name.c_str(), type.Id(), space.Id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                   H5Dclose, "create dataset " + name);
+    if (H5Dwrite(set.Id(), type.Id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, value.empty() ? "" : value.data()) < 0)
+    {
+        throw TraceError("HDF5: cannot write dataset " + name);
+    }
+}
+
+void
 WriteAttribute(hid_t object, const std::string& name, double value)
 {
     WriteScalarAttribute(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);

@@ -115,6 +115,8 @@ class AppendableMatrix
 
 /// Attributes on any HDF5 object (group or dataset); strings are stored as UTF-8 fixed-length.
 void WriteAttribute(hid_t object, const std::string& name, const std::string& value);
+/// A scalar dataset holding UTF-8 text: for text of any size (an attribute holds at most 64 KiB).
+void WriteTextDataset(hid_t parent, const std::string& name, const std::string& value);
 void WriteAttribute(hid_t object, const std::string& name, double value);
 void WriteAttribute(hid_t object, const std::string& name, int64_t value);
 

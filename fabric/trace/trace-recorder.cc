@@ -308,24 +308,33 @@ TraceRecorder::Finish(const std::map<std::string, double>& figures, const std::s
     {
         throw TraceError("the trace " + m_path + " is already closed");
     }
-    FlushAll();
     try
     {
+        FlushAll();
         m_writer->Drain(); // every row on disk, or the error that stopped it
+        m_summary = MakeGroup(m_file.Id(), "summary");
+        for (const auto& [name, value] : figures)
+        {
+            WriteAttribute(m_summary.Id(), name, value);
+        }
+        // The dataset takes a summary of any size; the attribute (format 1.2 and older) only up to
+        // its 64 KiB, which a run with many faults outgrows: kept for 1.x readers when it fits.
+        WriteTextDataset(m_summary.Id(), "json", summaryJson);
+        if (summaryJson.size() < kMaxAttributeText)
+        {
+            WriteAttribute(m_summary.Id(), "json", summaryJson);
+        }
+        // Only a trace whose every dataset reached the disk says "complete" (written last).
+        if (H5Fflush(m_file.Id(), H5F_SCOPE_GLOBAL) < 0)
+        {
+            throw TraceError("HDF5 could not flush the trace to disk (is the disk full?)");
+        }
     }
     catch (const TraceError& e)
     {
         Abandon(e.what());
         throw;
     }
-    m_summary = MakeGroup(m_file.Id(), "summary");
-    for (const auto& [name, value] : figures)
-    {
-        WriteAttribute(m_summary.Id(), name, value);
-    }
-    WriteAttribute(m_summary.Id(), "json", summaryJson);
-    // Written last: only a trace whose every dataset reached the disk says "complete".
-    H5Fflush(m_file.Id(), H5F_SCOPE_GLOBAL);
     WriteAttribute(m_meta.Id(), "status", std::string("complete"));
     m_closed = true;
     CloseAll();

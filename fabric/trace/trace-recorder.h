@@ -41,7 +41,9 @@ struct TraceEnums
 class TraceRecorder
 {
   public:
-    static constexpr const char* kFormatVersion = "1.2";
+    static constexpr const char* kFormatVersion = "1.3";
+    /// Longer text goes to a dataset only: an HDF5 attribute holds at most 64 KiB.
+    static constexpr std::size_t kMaxAttributeText = 60 * 1024;
 
     /// Creates (truncates) `path`; TraceError naming the path when it cannot be written.
     TraceRecorder(const std::string& path, const TraceEnums& enums, std::size_t linkDirections, double throughputBinNs);

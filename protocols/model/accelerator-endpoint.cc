@@ -356,13 +356,21 @@ AcceleratorEndpoint::Finish(uint32_t slot, TransactionStatus status)
     {
         return;
     }
-    // A freed tag goes to the oldest waiting transaction.
+    // A freed tag goes to the oldest waiting transaction. A request started here may fail at once
+    // (its port is down) and come back through Finish(): the loop already running hands on its tag,
+    // so a long queue drains in this loop, not by recursion as deep as the queue.
+    if (m_orig[port].granting)
+    {
+        return;
+    }
+    m_orig[port].granting = true;
     while (!m_orig[port].waiting.empty() && !m_orig[port].freeTags.empty())
     {
         const uint32_t next = m_orig[port].waiting.front();
         m_orig[port].waiting.pop_front();
         StartRequest(port, next);
     }
+    m_orig[port].granting = false;
 }
 
 void

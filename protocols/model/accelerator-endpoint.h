@@ -106,6 +106,7 @@ class AcceleratorEndpoint : public UalinkRouter
         RingQueue<Deadline> deadlines;  ///< in tag-assignment order = deadline order
         ns3::EventId timer;
         bool timerArmed = false; ///< timer is pending (cheaper than EventId::IsRunning())
+        bool granting = false;   ///< Finish() is handing freed tags to waiting requests
         uint32_t outstanding = 0;
     };
 

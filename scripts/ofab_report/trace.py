@@ -61,11 +61,17 @@ def load_trace(path, allow_incomplete):
             raise ReportError(f"{path}: missing or unreadable part of the trace ({e}); "
                               "see docs/trace-format.md") from None
         summary = {}
-        if "summary" in f and "json" in f["summary"].attrs:
+        # Format 1.3 keeps the summary in the dataset /summary/json; 1.2 and older in an attribute.
+        stored = None
+        if "summary" in f and "json" in f["summary"]:
+            stored = f["summary/json"][()]
+        elif "summary" in f and "json" in f["summary"].attrs:
+            stored = f["summary"].attrs["json"]
+        if stored is not None:
             try:
-                summary = json.loads(text(f["summary"].attrs["json"]))
+                summary = json.loads(text(stored))
             except json.JSONDecodeError as e:
-                raise ReportError(f"{path}: /summary@json is not valid JSON ({e})") from None
+                raise ReportError(f"{path}: /summary/json is not valid JSON ({e})") from None
         t["summary"] = summary
     faults, repairs, actions = [], [], []
     for row in t["events"]:

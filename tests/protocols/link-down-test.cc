@@ -6,7 +6,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
+#include <vector>
 
 using namespace ofab;
 using namespace ns3;
@@ -39,6 +42,12 @@ IssueMixed(Ptr<AcceleratorEndpoint> e, uint16_t dst, uint32_t count)
             e->Read(dst, i * 256, 256);
         }
     }
+}
+
+void
+RememberId(std::vector<uint64_t>* ids, const TransactionRecord& r)
+{
+    ids->push_back(r.id);
 }
 
 /// issued = completed + failed + in flight, and the in-flight list has exactly that many entries.
@@ -156,5 +165,40 @@ TEST_CASE("the link-down hook takes queued messages and re-routes them over anot
     // way back through the dead plane are still lost (completion timeout), as the policy says.
     CHECK(tally.failed[TransactionStatus::LinkDown] == 0);
     CHECK(a->GetCompletedCount() + tally.failed[TransactionStatus::CompletionTimeout] == 2000);
+    Simulator::Destroy();
+}
+
+TEST_CASE("a dead port fails a long queue of waiting requests one after another, not by recursion", "[linkdown]")
+{
+    // 2048 tags: the rest wait. When the only port dies, each failure frees a tag for the next
+    // waiting request, which fails at once: that used to recurse once per waiting request and
+    // overflow the stack (a 64 MiB all-reduce whose only route went down).
+    test::UsePicoseconds();
+    UalinkHelper h;
+    auto pp = test::MakePointToPoint(h);
+    const uint32_t count = 100'000;
+    std::vector<uint64_t> failedIds;
+    pp.a->TraceConnectWithoutContext("TransactionFailed", MakeBoundCallback(&RememberId, &failedIds));
+    Simulator::Schedule(MicroSeconds(1), [&] {
+        for (uint32_t i = 0; i < count; ++i)
+        {
+            pp.a->WriteFull(1, (i % 4096) * 256, 256);
+        }
+    });
+    Simulator::Schedule(NanoSeconds(1100), [&] { pp.link.channel->Cut(); });
+    Simulator::Run();
+    CheckAccounting(pp.a);
+    CHECK(pp.a->GetIssuedCount() == count);
+    CHECK(pp.a->GetInFlightCount() == 0);
+    CHECK(pp.a->GetFailedCount() + pp.a->GetCompletedCount() == count);
+    CHECK(pp.a->GetFailedCount() > count - 4096);
+    // The requests that were waiting for a tag (all but the first 2048 issued, well past 4096) fail
+    // in issue order.
+    std::vector<uint64_t> waited;
+    const uint64_t firstId = *std::min_element(failedIds.begin(), failedIds.end());
+    std::copy_if(failedIds.begin(), failedIds.end(), std::back_inserter(waited),
+                 [&](uint64_t id) { return id >= firstId + 4096; });
+    CHECK(waited.size() == count - 4096);
+    CHECK(std::is_sorted(waited.begin(), waited.end()));
     Simulator::Destroy();
 }

@@ -139,16 +139,20 @@ TEST_CASE("bad input stops the run before any trace exists", "[run]")
     CHECK_THAT(err, Catch::Contains("cannot write the trace file /proc/ofab-no-such-dir/t.h5"));
 }
 
-TEST_CASE("an interrupted run leaves a trace marked incomplete", "[run]")
+TEST_CASE("an interrupted run leaves a trace marked incomplete: Ctrl-C, SIGTERM, SIGHUP", "[run]")
 {
-    const std::string trace = Scratch("interrupted.h5");
-    // Long enough that SIGINT after one second lands mid-run.
-    const int code = Run("run tests/fabric/app/data/ring4-run.yaml -q --set duration=10ms -o " + trace +
-                         " & pid=$!; sleep 1; "
-                         "kill -INT $pid; wait $pid; exit $?");
-    CHECK(code == 130);
-    CHECK_THAT(Status(trace), Catch::StartsWith("incomplete: interrupted (SIGINT)"));
-    std::remove(trace.c_str());
+    // SIGTERM is what timeout, Slurm's time limit, scancel, systemd and container runtimes send.
+    for (const char* signal : {"INT", "TERM", "HUP"})
+    {
+        INFO("SIG" << signal);
+        const std::string trace = Scratch(std::string("interrupted-") + signal + ".h5");
+        // 100 ms of simulated time takes far longer than the second before the signal, on any machine.
+        const int code = Run("run tests/fabric/app/data/ring4-run.yaml -q --set duration=100ms -o " + trace +
+                             " & pid=$!; sleep 1; kill -" + signal + " $pid; wait $pid; exit $?");
+        CHECK(code == 130);
+        CHECK_THAT(Status(trace), Catch::StartsWith(std::string("incomplete: interrupted (SIG") + signal + ")"));
+        std::remove(trace.c_str());
+    }
 }
 
 TEST_CASE("every experiment that ships loads, every variant included", "[run]")

@@ -7,8 +7,10 @@
 #include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/enum.h"
+#include "ns3/integer.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
+#include "ns3/string.h"
 #include "ns3/uinteger.h"
 
 #include <catch2/catch.hpp>
@@ -36,7 +38,11 @@ class ProbeModel : public ns3::Object
                               ns3::MakeBooleanAccessor(&ProbeModel::m_fecOn), ns3::MakeBooleanChecker())
                 .AddAttribute("Modulation", "Format", ns3::EnumValue(0),
                               ns3::MakeEnumAccessor(&ProbeModel::m_modulation),
-                              ns3::MakeEnumChecker(0, "NRZ", 1, "PAM4"));
+                              ns3::MakeEnumChecker(0, "NRZ", 1, "PAM4"))
+                .AddAttribute("Label", "A name", ns3::StringValue("probe"),
+                              ns3::MakeStringAccessor(&ProbeModel::m_label), ns3::MakeStringChecker())
+                .AddAttribute("OffsetPs", "An offset", ns3::IntegerValue(0),
+                              ns3::MakeIntegerAccessor(&ProbeModel::m_offset), ns3::MakeIntegerChecker<int64_t>());
         return tid;
     }
 
@@ -45,6 +51,8 @@ class ProbeModel : public ns3::Object
     ns3::Time m_fec;
     bool m_fecOn = false;
     int m_modulation = 0;
+    std::string m_label;
+    int64_t m_offset = 0;
 };
 
 NS_OBJECT_ENSURE_REGISTERED(ProbeModel);
@@ -144,6 +152,25 @@ TEST_CASE("wrong types and out-of-range values are errors, never aborts", "[conf
     CHECK_THAT(ErrorOf("probe:\n  modulation: PAM8\n"), Catch::Contains("one of NRZ or PAM4"));
     CHECK_THAT(ErrorOf("probe:\n  line_count: [1, 2]\n"), Catch::Contains("got a list"));
     CHECK_THAT(ErrorOf("probe: 5\n"), Catch::Contains("expected a section of keys"));
+}
+
+TEST_CASE("a value is passed on only when ns-3 reads it whole: no abort on what strtod or a word reader takes",
+          "[config]")
+{
+    // ns-3's readers (istream >> T) abort when they leave text unread.
+    CHECK_THAT(ErrorOf("probe:\n  fibre_length_m: 0x10\n"), Catch::Contains("expected a number >= 0, got '0x10'"));
+    CHECK_THAT(ErrorOf("probe:\n  label: all reduce\n"), Catch::Contains("expected text without spaces"));
+    CHECK_THAT(ErrorOf("probe:\n  offset_ps: 0x10\n"), Catch::Contains("expected a whole number, got '0x10'"));
+    CHECK_THAT(ErrorOf("probe:\n  offset_ps: 99999999999999999999\n"), Catch::Contains("expected a whole number"));
+    auto m = Bind("probe:\n  label: all-reduce\n  offset_ps: -42\n  fibre_length_m: 1e2\n");
+    CHECK(m->m_label == "all-reduce");
+    CHECK(m->m_offset == -42);
+    CHECK(m->m_length == 100.0);
+    // Long values are refused at once, not parsed digit by digit (a 40 KB one used to crash).
+    const std::string digits(40'000, '7');
+    CHECK_THAT(ErrorOf("probe:\n  fec_latency: " + digits + "ns\n"), Catch::Contains("a time with a unit"));
+    CHECK_THAT(ErrorOf("probe:\n  line_count: " + digits + "\n"), Catch::Contains("expected a whole number"));
+    CHECK_THAT(ErrorOf("probe:\n  offset_ps: " + digits + "\n"), Catch::Contains("expected a whole number"));
 }
 
 TEST_CASE("YAML syntax errors carry the position", "[config]")

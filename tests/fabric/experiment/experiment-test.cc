@@ -158,3 +158,55 @@ TEST_CASE("controller.policy picks the controller's model, another policy's key 
     CHECK_THAT(ErrorOf(kValid + "controller: {policy: local, detection_dlay: 1us}\n"),
                Catch::Contains("key 'controller.detection_dlay': unknown key; did you mean 'detection_delay'?"));
 }
+
+TEST_CASE("files named in an experiment are regular text files, and the experiment is text", "[experiment]")
+{
+    // A directory, /dev/null or /proc/self/mem once read as an empty file (defaults used, exit 0);
+    // /dev/zero was read until memory ran out.
+    CHECK_THAT(ErrorOf(kValid + "links:\n  file: /tmp\n"),
+               Catch::StartsWith("exp.yaml:6:9: key 'links.file': /tmp: is a directory, not a file"));
+    for (const char* device : {"/dev/null", "/dev/zero"})
+    {
+        CHECK_THAT(ErrorOf(kValid + "links:\n  file: " + device + "\n"),
+                   Catch::Contains(std::string(device) + ": is not a regular file"));
+    }
+    CHECK_THAT(ErrorOf(kValid + "links:\n  file: /proc/self/mem\n"), Catch::Contains("cannot be read"));
+    CHECK_THAT(ErrorOf("duration: 1us\ntopology: {kind: edge_list, file: /dev/zero}\n"),
+               Catch::StartsWith("exp.yaml:2:35: key 'topology.file': /dev/zero: is not a regular file"));
+    CHECK_THAT(ErrorOf("duration: 1us\ntopology: {kind: edge_list, file: ''}\n"),
+               Catch::Contains("key 'topology.file': expected the path of an edge-list file, got an empty one"));
+    // Not text: said at the byte, never echoed raw (a NUL once read as "unknown escape character").
+    CHECK(ErrorOf(kValid + std::string("name: a\0b\n", 10)) ==
+          "exp.yaml:5:8: a NUL byte: not a text file (YAML is UTF-8 text)");
+    CHECK(ErrorOf(kValid + "name: caf\xe9\n") ==
+          "exp.yaml:5:10: a byte that is not UTF-8: not a text file (YAML is UTF-8 text)");
+    // A control character from a value is shown, not sent to the terminal.
+    CHECK_THAT(ErrorOf("duration: \"\\e[31m5\"\n" + kValid.substr(kValid.find('\n') + 1)),
+               Catch::EndsWith("got '\\x1b[31m5'"));
+}
+
+TEST_CASE("a fabric too large to build is refused before anything is built", "[experiment]")
+{
+    // A 1024 x 1024 torus once took a minute and a gigabyte to be refused.
+    CHECK(ErrorOf("duration: 1us\ntopology: {kind: torus, dims: [1024, 1024]}\n") ==
+          "exp.yaml:2:31: key 'topology.dims': this makes 1025 accelerators; a fabric has at most 1024 (UALink "
+          "accelerator ids are 10 bits)");
+    CHECK_THAT(ErrorOf("duration: 1us\ntopology: {kind: fat_tree, leaves: 64, spines: 4, hosts_per_leaf: 32}\n"),
+               Catch::Contains("key 'topology.hosts_per_leaf': this makes 2048 accelerators"));
+    CHECK_THAT(ErrorOf("duration: 1us\ntopology: {kind: dragonfly, routers_per_group: 16, accelerators_per_router: "
+                       "16, global_links_per_router: 8}\n"),
+               Catch::Contains("key 'topology.groups': this makes 33024 accelerators"));
+    CHECK_THAT(ErrorOf("duration: 1us\ntopology: {kind: full_mesh, accelerators: 1024, links_per_pair: 2}\n"),
+               Catch::Contains("this makes 1047552 links; at most 262144 are built"));
+    CHECK(ErrorOf("duration: 1us\ntopology: {kind: torus, dims: [32, 32]}\n") == "no error");
+}
+
+TEST_CASE("a stall timeout too short to let the run end is refused", "[experiment]")
+{
+    // 1 ps once made a 2 us run spin for minutes: the detector looks at every port every timeout / 4.
+    CHECK(ErrorOf(kValid + "controller: {policy: local, stall_timeout: 1ps}\n") ==
+          "exp.yaml:5:44: key 'controller.stall_timeout': 0 (off) or at least 1us: the detector looks at every port "
+          "every StallTimeout / 4, got 0.001ns");
+    CHECK(ErrorOf(kValid + "controller: {policy: local, stall_timeout: 0ns}\n") == "no error");
+    CHECK(ErrorOf(kValid + "controller: {policy: local, stall_timeout: 1us}\n") == "no error");
+}

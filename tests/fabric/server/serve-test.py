@@ -140,7 +140,7 @@ def read_trace(path):
         names = {v: k for k, v in kinds.items()}
         events = [(float(e["time_ns"]), names[int(e["kind"])], e["element"].decode(), e["detail"].decode())
                   for e in f["events"][:]]
-        summary = json.loads(f["summary"].attrs["json"])
+        summary = json.loads(f["summary/json"][()])
         rows = f["transactions"].shape[0]
     return status, ended, events, summary, rows
 

@@ -102,6 +102,48 @@ TEST_CASE("a finished trace holds every row and says complete", "[trace]")
     std::remove(path.c_str());
 }
 
+std::string
+ReadTextDataset(hid_t file, const char* name)
+{
+    ofab::Hdf5Handle d(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose, "open dataset");
+    ofab::Hdf5Handle type(H5Dget_type(d.Id()), H5Tclose, "get type");
+    std::string value(H5Tget_size(type.Id()), '\0');
+    H5Dread(d.Id(), type.Id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, value.data());
+    return value.substr(0, value.find('\0'));
+}
+
+TEST_CASE("a summary of any size is kept: a dataset always, the attribute while it fits", "[trace]")
+{
+    // ~130 faults once made the summary too large for an attribute: the run failed after all its work.
+    std::string large = "{\"faults\": [";
+    while (large.size() < 200 * 1024)
+    {
+        large += "{\"time_ns\": 60000, \"kind\": \"fibre_cut\", \"element\": \"link 10\"},";
+    }
+    large += "{}]}";
+    const std::string small = "{\"ok\": true}";
+    for (const std::string* summary : std::vector<const std::string*>{&small, &large})
+    {
+        const std::string path = TempPath("summary.h5");
+        {
+            ofab::TraceRecorder rec(path, Enums(), 1, 1000.0);
+            REQUIRE_NOTHROW(rec.Finish({{"throughput_gbps", 1.0}}, *summary));
+        }
+        ofab::Hdf5Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+        ofab::Hdf5Handle meta(H5Gopen2(f.Id(), "meta", H5P_DEFAULT), H5Gclose, "open meta");
+        CHECK(ReadStringAttribute(meta.Id(), "status") == "complete");
+        CHECK(ReadTextDataset(f.Id(), "summary/json") == *summary);
+        ofab::Hdf5Handle group(H5Gopen2(f.Id(), "summary", H5P_DEFAULT), H5Gclose, "open summary");
+        const bool attribute = H5Aexists(group.Id(), "json") > 0;
+        CHECK(attribute == (summary == &small));
+        if (attribute)
+        {
+            CHECK(ReadStringAttribute(group.Id(), "json") == small);
+        }
+        std::remove(path.c_str());
+    }
+}
+
 TEST_CASE("a trace whose run stopped early says incomplete, with the reason", "[trace]")
 {
     const std::string path = TempPath("abandoned.h5");
