@@ -242,6 +242,11 @@ main(int argc, char** argv)
                      "(policy external); after that the controller counts as silent and the fallback applies\n"
                      "at the simulated ExternalTimeout")
         ->capture_default_str();
+    serveCmd
+        ->add_option("--auth-timeout", serve.authTimeout,
+                     "With --token-file: wall seconds a connection may take to authenticate before it is closed\n"
+                     "(at most 8 connections may be waiting to, apart from the 32 clients' slots)")
+        ->capture_default_str();
     serveCmd->add_option("-o,--output", serve.run.trace,
                          "HDF5 trace to write (overrides outputs.trace; default out/<name>.h5)");
     serveCmd->add_option("--summary-json", serve.run.summaryJson, "Write the summary as JSON here");

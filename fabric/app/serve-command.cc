@@ -63,6 +63,10 @@ ServeExperiment(const ServeOptions& options)
     {
         return UsageError("--controller-wait: expected wall seconds > 0 and at most 3600");
     }
+    if (!(options.authTimeout > 0) || options.authTimeout > 3600)
+    {
+        return UsageError("--auth-timeout: expected wall seconds > 0 and at most 3600");
+    }
     if (options.realtime < 0)
     {
         return UsageError("--realtime: expected a factor > 0 (wall us per simulated us), or 0 for as fast as possible");
@@ -87,7 +91,9 @@ ServeExperiment(const ServeOptions& options)
     std::unique_ptr<ControlServer> server;
     try
     {
-        server = std::make_unique<ControlServer>(io, endpoint, SessionLimits{}, token);
+        SessionLimits limits;
+        limits.authDeadline = std::chrono::milliseconds(static_cast<int64_t>(options.authTimeout * 1000));
+        server = std::make_unique<ControlServer>(io, endpoint, limits, token);
     }
     catch (const boost::system::system_error& e)
     {

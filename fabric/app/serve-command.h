@@ -18,6 +18,7 @@ struct ServeOptions
     bool paused = false;   ///< start paused: the run begins at the first `resume`
     /// Wall seconds the simulation holds for an external controller's reply (policy external).
     double controllerWait = 10;
+    double authTimeout = 10; ///< wall seconds a connection may take to authenticate (with a token)
 };
 
 /**

@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <vector>
 
@@ -83,7 +84,22 @@ ControlServer::Accept()
         {
             ++m_accepted;
             auto session = std::make_shared<ControlSession>(std::move(socket), m_nextId++, *this);
-            if (m_sessions.size() >= m_limits.maxClients)
+            // Connections still to authenticate have a small quota of their own (and a deadline,
+            // ControlSession::Start): they never take the slots of clients that did.
+            std::size_t waiting = 0;
+            for (const auto& [id, s] : m_sessions)
+            {
+                waiting += s->Authenticated() ? 0 : 1;
+            }
+            const bool needsAuth = !m_token.empty();
+            if (needsAuth && waiting >= m_limits.maxUnauthenticated)
+            {
+                session->Send(ErrorLine(Json{{"type", "reply"}}, "too many connections waiting to authenticate (" +
+                                                                     std::to_string(m_limits.maxUnauthenticated) +
+                                                                     "): try later"));
+                session->CloseAfterFlush("too many unauthenticated connections");
+            }
+            else if (m_sessions.size() - waiting >= m_limits.maxClients)
             {
                 session->Send(ErrorLine(Json{{"type", "reply"}},
                                         "too many clients (" + std::to_string(m_limits.maxClients) + "): try later"));
@@ -181,11 +197,40 @@ ControlServer::Reply(const Json& request)
 void
 ControlServer::OnLine(ControlSession& session, const std::string& line)
 {
-    Json request = Json::parse(line, nullptr, false);
+    // A key given twice in one object is refused: JSON parsers disagree on which one counts
+    // ({"cmd": "status", "cmd": "stop"} would stop the run here).
+    std::string duplicate;
+    std::vector<std::vector<std::string>> keys; // per open object, its keys so far
+    const Json::parser_callback_t noteKeys = [&](int, Json::parse_event_t event, Json& parsed) {
+        if (event == Json::parse_event_t::object_start)
+        {
+            keys.emplace_back();
+        }
+        else if (event == Json::parse_event_t::object_end && !keys.empty())
+        {
+            keys.pop_back();
+        }
+        else if (event == Json::parse_event_t::key && !keys.empty())
+        {
+            const std::string key = parsed.get<std::string>();
+            if (std::find(keys.back().begin(), keys.back().end(), key) != keys.back().end() && duplicate.empty())
+            {
+                duplicate = key;
+            }
+            keys.back().push_back(key);
+        }
+        return true;
+    };
+    Json request = Json::parse(line, noteKeys, false);
     Json reply = Reply(request);
     if (request.is_discarded())
     {
         session.Send(ErrorLine(reply, "malformed JSON: expected one object per line, e.g. {\"cmd\": \"status\"}"));
+        return;
+    }
+    if (!duplicate.empty())
+    {
+        session.Send(ErrorLine(reply, "key '" + duplicate + "' is given twice: give each key once"));
         return;
     }
     if (!request.is_object() || !request.contains("cmd") || !request["cmd"].is_string())
@@ -215,6 +260,14 @@ ControlServer::OnLine(ControlSession& session, const std::string& line)
     }
     if (cmd == "auth")
     {
+        const auto token = request.find("token");
+        if (!m_token.empty() &&
+            (token == request.end() || !token->is_string() || !SameToken(token->get<std::string>(), m_token)))
+        {
+            session.Send(ErrorLine(reply, "wrong token: closing the connection"));
+            session.CloseAfterFlush("wrong token");
+            return;
+        }
         session.SetAuthenticated();
         reply["ok"] = true;
         if (m_token.empty())

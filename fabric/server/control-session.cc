@@ -10,6 +10,7 @@ namespace ofab
 
 ControlSession::ControlSession(boost::asio::ip::tcp::socket socket, uint64_t id, ControlServer& server)
     : m_socket(std::move(socket)),
+      m_authTimer(m_socket.get_executor()),
       m_id(id),
       m_server(server),
       m_rate(server.Limits().messagesPerSecond, server.Limits().burst)
@@ -26,7 +27,27 @@ ControlSession::ControlSession(boost::asio::ip::tcp::socket socket, uint64_t id,
 void
 ControlSession::Start()
 {
+    if (!m_authenticated)
+    {
+        auto self = shared_from_this();
+        m_authTimer.expires_after(m_server.Limits().authDeadline);
+        m_authTimer.async_wait([self](const boost::system::error_code& ec) {
+            if (ec || !self->m_open || self->m_authenticated)
+            {
+                return;
+            }
+            self->Send("{\"type\":\"reply\",\"ok\":false,\"error\":\"no auth in time: closing the connection\"}");
+            self->CloseAfterFlush("did not authenticate in time");
+        });
+    }
     Read();
+}
+
+void
+ControlSession::SetAuthenticated()
+{
+    m_authenticated = true;
+    m_authTimer.cancel();
 }
 
 void
@@ -182,6 +203,7 @@ ControlSession::Close(const std::string& reason)
         return;
     }
     m_open = false;
+    m_authTimer.cancel();
     boost::system::error_code ignored;
     m_socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
     m_socket.close(ignored);

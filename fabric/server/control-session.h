@@ -4,6 +4,7 @@
 #include "ofab/fabric/server/session-limits.h"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <cstdint>
 #include <deque>
@@ -29,6 +30,7 @@ class ControlSession : public std::enable_shared_from_this<ControlSession>
   public:
     ControlSession(boost::asio::ip::tcp::socket socket, uint64_t id, ControlServer& server);
 
+    /// Starts reading; an unauthenticated session also starts its deadline to authenticate.
     void Start();
     /// Queues one line (a newline is added). Disconnects the client when its queue would overflow.
     void Send(const std::string& line);
@@ -45,7 +47,7 @@ class ControlSession : public std::enable_shared_from_this<ControlSession>
     bool Backlogged() const;
 
     bool Authenticated() const { return m_authenticated; }
-    void SetAuthenticated() { m_authenticated = true; }
+    void SetAuthenticated();
     /// Counts telemetry messages skipped since the last one sent (reported in the next).
     uint64_t TakeSkipped();
     void CountSkipped() { ++m_skipped; }
@@ -56,6 +58,7 @@ class ControlSession : public std::enable_shared_from_this<ControlSession>
     void Write();
 
     boost::asio::ip::tcp::socket m_socket;
+    boost::asio::steady_timer m_authTimer; ///< closes the session if it has not authenticated by then
     uint64_t m_id;
     ControlServer& m_server;
     std::string m_peer;

@@ -5,6 +5,8 @@
 
 #include "ns3/simulator.h"
 
+#include <algorithm>
+
 namespace ofab
 {
 
@@ -47,35 +49,41 @@ ServeCommands::ServeCommands(Fabric& fabric, ns3::Ptr<FaultInjector> faults, Liv
       m_external(external),
       m_info(std::move(info))
 {
-    m_commands["status"] = [this](ControlSession&, const Json&) { return Status(); };
-    m_commands["topology"] = [this](ControlSession&, const Json&) { return Topology(); };
-    m_commands["help"] = [this](ControlSession&, const Json&) { return Help(); };
-    m_commands["cut"] = [this](ControlSession&, const Json& r) { return Fault(FaultVerb::Cut, r); };
-    m_commands["repair"] = [this](ControlSession&, const Json& r) { return Fault(FaultVerb::Repair, r); };
-    m_commands["degrade"] = [this](ControlSession&, const Json& r) { return Fault(FaultVerb::Degrade, r); };
-    m_commands["subscribe"] = [this](ControlSession& s, const Json& r) { return Subscribe(s, r); };
-    m_commands["unsubscribe"] = [this](ControlSession& s, const Json&) {
-        return Json{{"unsubscribed", m_telemetry.Unsubscribe(s.Id())}};
+    auto fault = [this](FaultVerb verb) {
+        return Entry{[this, verb](ControlSession&, const Json& r) { return Fault(verb, r); }, {}, true};
     };
-    m_commands["pause"] = [this](ControlSession&, const Json&) {
+    m_commands["status"] = {[this](ControlSession&, const Json&) { return Status(); }};
+    m_commands["topology"] = {[this](ControlSession&, const Json&) { return Topology(); }};
+    m_commands["help"] = {[this](ControlSession&, const Json&) { return Help(); }};
+    m_commands["cut"] = fault(FaultVerb::Cut);
+    m_commands["repair"] = fault(FaultVerb::Repair);
+    m_commands["degrade"] = fault(FaultVerb::Degrade);
+    m_commands["subscribe"] = {[this](ControlSession& s, const Json& r) { return Subscribe(s, r); },
+                               {"interval", "links", "latency", "events"}};
+    m_commands["unsubscribe"] = {[this](ControlSession& s, const Json&) {
+        return Json{{"unsubscribed", m_telemetry.Unsubscribe(s.Id())}};
+    }};
+    m_commands["pause"] = {[this](ControlSession&, const Json&) {
         RequireRunning("pause");
         m_pacer.Pause();
         return Json{{"state", "paused"}, {"sim_time_ns", Ns(ns3::Simulator::Now())}};
-    };
-    m_commands["resume"] = [this](ControlSession&, const Json&) {
+    }};
+    m_commands["resume"] = {[this](ControlSession&, const Json&) {
         RequireRunning("resume");
         m_pacer.Resume();
         return Json{{"state", "running"}, {"sim_time_ns", Ns(ns3::Simulator::Now())}};
-    };
-    m_commands["stop"] = [this](ControlSession& s, const Json&) { return Stop(s); };
-    m_commands["controller"] = [this](ControlSession& s, const Json& r) {
-        RequireRunning("controller");
-        return m_external.Register(s, r);
-    };
-    m_commands["routes"] = [this](ControlSession& s, const Json& r) {
-        RequireRunning("routes");
-        return m_external.Routes(s, r);
-    };
+    }};
+    m_commands["stop"] = {[this](ControlSession& s, const Json&) { return Stop(s); }};
+    m_commands["controller"] = {[this](ControlSession& s, const Json& r) {
+                                    RequireRunning("controller");
+                                    return m_external.Register(s, r);
+                                },
+                                {"register"}};
+    m_commands["routes"] = {[this](ControlSession& s, const Json& r) {
+                                RequireRunning("routes");
+                                return m_external.Routes(s, r);
+                            },
+                            {"event", "entries", "compute_time", "more"}};
 }
 
 Json
@@ -86,7 +94,7 @@ ServeCommands::Handle(ControlSession& session, const Json& request)
     if (it == m_commands.end())
     {
         std::vector<std::string> names;
-        for (const auto& [name, fn] : m_commands)
+        for (const auto& [name, entry] : m_commands)
         {
             names.push_back(name);
         }
@@ -94,7 +102,24 @@ ServeCommands::Handle(ControlSession& session, const Json& request)
         throw RequestError("unknown command '" + cmd + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?") +
                            "; commands: " + ListNames(names));
     }
-    return it->second(session, request);
+    const Entry& entry = it->second;
+    if (!entry.checksKeys)
+    {
+        // A mistyped key must not pass for an option that was set ("intervall" would keep 1us).
+        for (auto key = request.begin(); key != request.end(); ++key)
+        {
+            if (key.key() != "cmd" && key.key() != "id" &&
+                std::find(entry.keys.begin(), entry.keys.end(), key.key()) == entry.keys.end())
+            {
+                const std::string near = NearestName(key.key(), entry.keys);
+                throw RequestError(
+                    "key '" + key.key() + "': not a key of `" + cmd + "`" +
+                    (near.empty() ? "" : "; did you mean '" + near + "'?") + " (keys: " +
+                    (entry.keys.empty() ? std::string("none besides cmd and id") : ListNames(entry.keys)) + ")");
+            }
+        }
+    }
+    return entry.run(session, request);
 }
 
 void
@@ -202,6 +227,16 @@ ServeCommands::Fault(FaultVerb verb, const Json& request)
     RequireRunning(names[static_cast<int>(verb)]);
     const ns3::Time now = ns3::Simulator::Now();
     const FaultSpec spec = FaultSpecFromRequest(verb, request, m_fabric, m_faults->GetGroups(), now);
+    // What would happen after the run's end would never happen: say so rather than accept it.
+    for (const auto& [key, at] : {std::pair<const char*, ns3::Time>{"at", spec.at},
+                                  {"repair_at", spec.hasRepairAt ? spec.repairAt : ns3::Time(0)}})
+    {
+        if (at > m_info.duration)
+        {
+            throw RequestError(std::string("key '") + key + "': " + FormatTime(at) + " is after the end of the run (" +
+                               FormatTime(m_info.duration) + "): it would never happen");
+        }
+    }
     FaultInjector::LiveOutcome out;
     try
     {

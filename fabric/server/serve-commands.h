@@ -47,6 +47,22 @@ class ServeCommands : public RequestHandler
 
   private:
     using Command = std::function<Json(ControlSession&, const Json&)>;
+    /// A command and the keys its requests may have besides `cmd` and `id`; `checksKeys`: the command
+    /// checks its keys itself (the fault verbs, through the fault parser).
+    struct Entry
+    {
+        Entry() = default;
+        Entry(Command r, std::vector<std::string> k = {}, bool checks = false)
+            : run(std::move(r)),
+              keys(std::move(k)),
+              checksKeys(checks)
+        {
+        }
+
+        Command run;
+        std::vector<std::string> keys;
+        bool checksKeys = false;
+    };
 
     Json Status() const;
     Json Topology() const;
@@ -63,7 +79,7 @@ class ServeCommands : public RequestHandler
     ControlServer& m_server;
     ExternalControllerLink& m_external;
     RunInfo m_info;
-    std::map<std::string, Command> m_commands;
+    std::map<std::string, Entry> m_commands;
     std::string m_finished; ///< "" while running; then "complete" / "stopped" / "interrupted"
     Json m_final;
     bool m_holdReleased = false;

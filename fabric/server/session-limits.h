@@ -20,6 +20,11 @@ struct SessionLimits
     /// still queued); the next telemetry message says how many were skipped.
     std::size_t telemetrySkipBytes = 128 * 1024;
     std::size_t maxClients = 32;
+    /// With a token: connections that have not authenticated yet have a quota of their own (they do not
+    /// take the clients' slots) and this long (wall time) to send `auth` before they are closed, so
+    /// idle connections cannot lock out the token's holder.
+    std::size_t maxUnauthenticated = 8;
+    std::chrono::milliseconds authDeadline{10'000};
 };
 
 /**

@@ -20,6 +20,9 @@ Cases:
                    needs the external policy; only the registered controller may send routes.
   external-silent  a registered controller that never answers: simulated time holds for
                    --controller-wait, then the fallback applies at the simulated ExternalTimeout.
+  strict     what hostile or careless clients found: idle unauthenticated connections have a quota
+             and a deadline, a wrong token after auth, a key given twice, unknown keys, times after
+             the run's end, a negative interval and huge time strings are refused.
 """
 
 import json
@@ -609,6 +612,64 @@ def case_external_silent(ofab, work):
     check(server.wait() == 0, "the server exits 0")
 
 
+def case_strict(ofab, work):
+    """What a hostile or careless client found: each is refused now."""
+    token_file = os.path.join(work, "token")
+    token = "s3cret-token-0123456789"
+    open(token_file, "w").write(token + "\n")
+    server = Server(ofab, work, "--paused", "--token-file", token_file, "--auth-timeout", "1", "-q",
+                    "-o", os.path.join(work, "strict.h5"), listen="0.0.0.0:0")
+    # Connections that never authenticate once held every client slot: now they have 8 of their own,
+    # and 1 s (--auth-timeout) to authenticate.
+    idle = [Client(server.port) for _ in range(8)]
+    extra = Client(server.port)
+    r = extra.line()
+    check(r is not None and not r["ok"] and "waiting to authenticate" in r["error"],
+          "a ninth connection waiting to authenticate is refused")
+    check(extra.line() is None, "and closed")
+    for c in idle:
+        m = c.line()
+        check(m is not None and "no auth in time" in m["error"], "an idle connection is told it took too long")
+        check(c.line() is None, "and closed")
+    c = Client(server.port)
+    check(c.req(cmd="auth", token=token)["ok"], "the token's holder gets in after them")
+    # A wrong token after authenticating is not ok.
+    r = c.req(cmd="auth", token="wrong-token-0123456789")
+    check(not r["ok"] and "wrong token" in r["error"], "a wrong token after authenticating is refused")
+    check(c.line() is None, "and the connection is closed")
+    c = Client(server.port)
+    c.req(cmd="auth", token=token)
+    # A duplicated key is refused: {"cmd":"status","cmd":"stop"} once stopped the run.
+    c.send_raw(b'{"cmd": "status", "cmd": "stop"}\n')
+    r = c.reply()
+    check(not r["ok"] and "'cmd' is given twice" in r["error"], "a key given twice is refused")
+    check(c.req(cmd="status")["state"] == "paused", "and nothing was stopped")
+    # Unknown keys are errors, as the protocol document says.
+    for request in ({"cmd": "status", "verbose": True}, {"cmd": "pause", "now": 1}, {"cmd": "resume", "x": 0},
+                    {"cmd": "topology", "links": True}, {"cmd": "subscribe", "intervall": "1us"},
+                    {"cmd": "stop", "force": True}):
+        r = c.req(**request)
+        check(not r["ok"] and "not a key of" in r["error"], f"{request}: {r.get('error')}")
+    r = c.req(cmd="subscribe", intervall="1us")
+    check("did you mean 'interval'" in r["error"], "a near miss is named")
+    # Times after the run's end (40 us here) would never happen.
+    for request in ({"cmd": "cut", "link": 0, "at": "200us"}, {"cmd": "cut", "link": 0, "at": "9e6s"},
+                    {"cmd": "cut", "link": 0, "in": "1ms"}, {"cmd": "cut", "link": 0, "repair_at": "50us"}):
+        r = c.req(**request)
+        check(not r["ok"] and "after the end of the run" in r["error"], f"{request}: {r.get('error')}")
+    # A negative telemetry interval is refused without formatting trouble.
+    r = c.req(cmd="subscribe", interval="-5ns")
+    check(not r["ok"] and "got -5ns" in r["error"], "a negative interval is refused: " + r["error"])
+    # A time of 40,000 digits (it once crashed the server) and one with a wrong unit (froze it).
+    r = c.req(cmd="cut", link=0, at="1" * 40000 + "ns")
+    check(not r["ok"], "a 40,000-digit time is refused")
+    r = c.req(cmd="subscribe", interval="1" * 20000 + "xs")
+    check(not r["ok"], "20,000 digits with a wrong unit are refused")
+    check(c.req(cmd="status")["state"] == "paused", "the server is fine")
+    check(c.req(cmd="stop")["ok"], "stop")
+    check(server.wait() == 0, "the server exits 0")
+
+
 def main():
     case, ofab, work = sys.argv[1], sys.argv[2], sys.argv[3]
     shutil.rmtree(work, ignore_errors=True)
@@ -616,7 +677,8 @@ def main():
     try:
         {"session": case_session, "bad-input": case_bad_input, "token": case_token, "pacing": case_pacing,
          "overflow": case_overflow, "external-heal": case_external_heal, "external-loop": case_external_loop,
-         "external-none": case_external_none, "external-silent": case_external_silent}[case](ofab, work)
+         "external-none": case_external_none, "external-silent": case_external_silent,
+         "strict": case_strict}[case](ofab, work)
     except (Failure, socket.timeout, subprocess.TimeoutExpired) as e:
         print("FAILED:", e)
         err = os.path.join(work, "serve.err")
