@@ -179,7 +179,7 @@ ExternalReroute::Fallback(const std::string& why)
             {
                 if (inc.repair && putBack)
                 {
-                    ns3::Simulator::Schedule(m_controlLatency, &ExternalReroute::PutBackSaved, this, link);
+                    ns3::Simulator::Schedule(m_controlLatency, &ExternalReroute::PutBackDetours, this);
                 }
                 else if (!inc.repair)
                 {

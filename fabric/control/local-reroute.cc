@@ -27,7 +27,7 @@ void
 LocalReroute::OnRestoreDue(uint32_t link, std::size_t incident)
 {
     m_known[link] = m_physical[link];
-    PutBackSaved(link);
+    PutBackDetours();
     RequestRerouteCheck();
     ReportRerouted(incident, ns3::Simulator::Now());
 }

@@ -111,7 +111,7 @@ RerouteController::SwitchOverAt(uint32_t node, uint16_t port, uint32_t link, uin
             ++unprotected;
             continue;
         }
-        m_saved[link].push_back(SavedEntry{node, static_cast<uint16_t>(dst), entry});
+        m_homeEntries.emplace(std::make_pair(node, static_cast<uint16_t>(dst)), entry); // keeps the first
         router->SetRoute(static_cast<uint16_t>(dst), replacement);
         ++changed;
     }
@@ -167,21 +167,27 @@ RerouteController::WalkLength(uint32_t start, uint16_t dst, uint32_t avoidNode, 
 }
 
 void
-RerouteController::PutBackSaved(uint32_t link)
+RerouteController::PutBackDetours()
 {
-    for (const SavedEntry& s : m_saved[link])
+    // A link is used again once it is up and its wait-to-restore is over.
+    auto inUse = [this](uint32_t node, const ForwardingChoice& c) {
+        const uint32_t link = m_portLink[node][c.port];
+        return m_physical[link].up && !m_restoreEvents[link].IsRunning();
+    };
+    for (auto it = m_homeEntries.begin(); it != m_homeEntries.end();)
     {
-        bool live = false;
-        for (const ForwardingChoice& c : s.choices)
+        const auto& [node, dst] = it->first;
+        const std::vector<ForwardingChoice>& home = it->second;
+        if (std::all_of(home.begin(), home.end(), [&](const ForwardingChoice& c) { return inUse(node, c); }))
         {
-            live = live || m_physical[m_portLink[s.node][c.port]].up;
+            m_fabric->Router(node)->SetRoute(dst, home);
+            it = m_homeEntries.erase(it);
         }
-        if (live)
+        else
         {
-            m_fabric->Router(s.node)->SetRoute(s.dst, s.choices);
+            ++it;
         }
     }
-    m_saved[link].clear();
 }
 
 } // namespace ofab

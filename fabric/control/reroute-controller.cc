@@ -107,7 +107,6 @@ RerouteController::Attach(Fabric& fabric)
     m_known.assign(links.size(), LinkView{});
     m_nominalBps.assign(links.size(), 0.0);
     m_restoreEvents.assign(links.size(), ns3::EventId());
-    m_saved.assign(links.size(), {});
     m_portLink = RouterPortLinks(fabric);
     m_noRoute.assign(g.NumNodes(), std::vector<uint8_t>(fabric.AcceleratorCount(), 0));
     for (const FabricLink& l : links)
@@ -313,10 +312,7 @@ RerouteController::InstallNow(const RoutePlan& plan, std::vector<std::size_t> in
             entries += changed.size();
         }
     }
-    for (auto& saved : m_saved)
-    {
-        saved.clear(); // a full install supersedes every local switch-over
-    }
+    m_homeEntries.clear(); // a full install supersedes every local switch-over
     Record("install", how, std::to_string(entries) + " entries in " + std::to_string(routers) + " routers");
     const topo::Graph& g = m_fabric->Graph();
     if (!plan.partitioned.empty())

@@ -11,6 +11,7 @@
 #include "ns3/traced-callback.h"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -147,8 +148,9 @@ class RerouteController : public ns3::Object
     void LocalSwitchOver(uint32_t link, std::size_t incident);
     /// LocalSwitchOver after SwitchOverTime, when the detected change left the link dead.
     void SwitchOverIfDead(uint32_t link, LinkView seen, std::size_t incident);
-    /// The end nodes put back what their switch-overs for `link` replaced (where it still works).
-    void PutBackSaved(uint32_t link);
+    /// Every entry a local switch-over replaced goes back to what it was before the first of them
+    /// once each of its links is up and past its wait-to-restore (the others keep their detours).
+    void PutBackDetours();
     /// Schedules one reroute check and deadlock audit for this instant.
     void RequestRerouteCheck();
     /// The incident's first detection, now (later ones change nothing).
@@ -180,14 +182,6 @@ class RerouteController : public ns3::Object
     std::vector<Incident> m_incidents;
 
   private:
-    /// An entry a local switch-over replaced, to put back when the link is restored.
-    struct SavedEntry
-    {
-        uint32_t node;
-        uint16_t dst;
-        std::vector<ForwardingChoice> choices;
-    };
-
     // physical changes (trace sinks)
     static void OnSignal(RerouteController* self, uint32_t link, uint8_t receivingEnd);
     static void OnCapacity(RerouteController* self, uint32_t link, uint8_t direction, uint32_t usable, double bps);
@@ -215,10 +209,12 @@ class RerouteController : public ns3::Object
     void AuditDeadlockFreedom();
 
     std::unique_ptr<StallDetector> m_stalls;
-    std::vector<double> m_nominalBps;             ///< per link: the smaller direction's capacity at the start
-    std::vector<std::vector<uint8_t>> m_noRoute;  ///< [node][dst]: the last plan has no path (not broken)
-    std::vector<std::vector<SavedEntry>> m_saved; ///< per link: entries its local switch-overs replaced
-    std::vector<std::size_t> m_openIncidents;     ///< not yet rerouted
+    std::vector<double> m_nominalBps;            ///< per link: the smaller direction's capacity at the start
+    std::vector<std::vector<uint8_t>> m_noRoute; ///< [node][dst]: the last plan has no path (not broken)
+    /// (node, destination) -> its entry before the first local switch-over that replaced it. One record
+    /// however many switch-overs followed: putting back per link once restored a detour over the original.
+    std::map<std::pair<uint32_t, uint16_t>, std::vector<ForwardingChoice>> m_homeEntries;
+    std::vector<std::size_t> m_openIncidents; ///< not yet rerouted
     bool m_checkPending = false;
     bool m_deadlockRisk = false; ///< the last audit found a dependency cycle
     ns3::TracedCallback<ns3::Time, const std::string&, const std::string&, const std::string&> m_actionTrace;
