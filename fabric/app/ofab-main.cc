@@ -110,12 +110,16 @@ main(int argc, char** argv)
     auto* runCmd = app.add_subcommand(
         "run", "Run an experiment: build the fabric, simulate, write the HDF5 trace and a summary.\n"
                "A file with `variants:` runs each variant in turn and compares them side by side.\n"
-               "Example: ofab run experiments/quickstart.yaml -o out/quickstart.h5 --summary-json out/q.json\n"
+               "Example: ofab run experiments/quickstart.yaml -o out/q.h5   # writes out/q.h5 and out/q.json\n"
                "Example: ofab run experiments/cut-recovery.yaml --variant torus-hybrid");
     runCmd->add_option("file", run.file, "Experiment file (YAML)")->required();
-    runCmd->add_option("-o,--output", run.trace, "HDF5 trace to write (overrides outputs.trace)");
+    runCmd->add_option("-o,--output", run.trace,
+                       "HDF5 trace to write (overrides outputs.trace); the summary goes beside it, PATH.h5 -> "
+                       "PATH.json, unless --summary-json");
     runCmd->add_option("--summary-json", run.summaryJson,
-                       "Write the summary as JSON here (overrides outputs.summary_json)");
+                       "Write the summary as JSON here (overrides outputs.summary_json and -o's)");
+    runCmd->add_flag("--force", run.force,
+                     "Replace a trace or summary that another experiment wrote (refused by default)");
     runCmd->add_option("--set", run.overrides, "Override a key: --set topology.dims=[8,8] (repeatable)")
         ->allow_extra_args(false);
     runCmd->add_option("--seed", run.seed, "Random seed (overrides seed:)")->check(CLI::Range(1ULL, 4294967295ULL));
@@ -247,8 +251,11 @@ main(int argc, char** argv)
                      "at the simulated ExternalTimeout")
         ->capture_default_str();
     serveCmd->add_option("-o,--output", serve.run.trace,
-                         "HDF5 trace to write (overrides outputs.trace; default out/<name>.h5)");
+                         "HDF5 trace to write (overrides outputs.trace; default out/<name>.h5); the summary goes "
+                         "beside it, PATH.h5 -> PATH.json, unless --summary-json");
     serveCmd->add_option("--summary-json", serve.run.summaryJson, "Write the summary as JSON here");
+    serveCmd->add_flag("--force", serve.run.force,
+                       "Replace a trace or summary that another experiment wrote (refused by default)");
     serveCmd->add_option("--set", serve.run.overrides, "Override a key: --set duration=10ms (repeatable)")
         ->allow_extra_args(false);
     serveCmd->add_option("--seed", serve.run.seed, "Random seed (overrides seed:)")

@@ -126,6 +126,7 @@ RunDocument(const RunOptions& options, const std::string& variant, nlohmann::ord
         return 0;
     }
 
+    RefuseForeignOutputs(x, doc, options);
     CreateOutputFolders(x);
     ExperimentRunner runner(x, doc);
     std::unique_ptr<TraceRecorder> trace = OpenTrace(x, runner.GetFabric(), resolved.c_str());
@@ -279,7 +280,13 @@ RunExperiment(const RunOptions& options)
     for (const auto& v : variants)
     {
         ConfigDocument d = ConfigDocument::Load(options.file);
-        LoadRunExperiment(VariantOptions(options, v), d);
+        Experiment x = LoadRunExperiment(VariantOptions(options, v), d);
+        if (!options.dryRun)
+        {
+            x.outputs.trace = VariantPath(x.outputs.trace, v.name);
+            x.outputs.summaryJson = VariantPath(x.outputs.summaryJson, v.name);
+            RefuseForeignOutputs(x, d, options, base.outputs.summaryJson);
+        }
     }
     nlohmann::ordered_json runs = nlohmann::ordered_json::array();
     for (const auto& v : variants)

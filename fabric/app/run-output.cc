@@ -1,11 +1,14 @@
 #include "ofab/fabric/app/run-output.h"
 
+#include "ofab/fabric/trace/trace-meta.h"
+
 #include "ns3/simulator.h"
 
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 namespace ofab
 {
@@ -25,12 +28,106 @@ LoadRunExperiment(const RunOptions& options, ConfigDocument& doc)
     if (!options.trace.empty())
     {
         x.outputs.trace = options.trace;
+        // -o names this run's results: the summary goes with the trace, not over the file's own.
+        x.outputs.summaryJson = SummaryBeside(options.trace);
     }
     if (!options.summaryJson.empty())
     {
         x.outputs.summaryJson = options.summaryJson;
     }
     return x;
+}
+
+std::string
+SummaryBeside(const std::string& trace)
+{
+    std::filesystem::path p(trace);
+    if (p.extension() == ".json")
+    {
+        return trace + ".summary.json"; // never the trace itself
+    }
+    return p.replace_extension(".json").string();
+}
+
+namespace
+{
+
+/// Which experiment wrote the file at `path`: "" when the file does not exist; nullopt when it exists
+/// but is not an ofab output this can read (`what` says what it is instead).
+std::optional<std::string>
+WrittenBy(const std::string& path, bool isTrace, std::string& what)
+{
+    std::error_code ec;
+    if (path.empty() || !std::filesystem::exists(path, ec))
+    {
+        return std::string();
+    }
+    if (isTrace)
+    {
+        const TraceMetaRead read = ReadTraceMeta(path, "experiment");
+        what = read.isHdf5 ? "an HDF5 file without /meta@experiment" : "not an HDF5 file";
+        return read.value;
+    }
+    std::ifstream in(path);
+    const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    what = j.is_discarded() ? "not a JSON file" : "JSON without an \"experiment\" name";
+    if (j.is_object() && j.contains("experiment") && j["experiment"].is_string())
+    {
+        const std::string name = j["experiment"].get<std::string>();
+        return name.empty() ? std::optional<std::string>() : name;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+void
+RefuseForeignOutputs(const Experiment& x, const ConfigDocument& doc, const RunOptions& options,
+                     const std::string& extraSummary)
+{
+    if (options.force)
+    {
+        return;
+    }
+    struct Output
+    {
+        std::string path;
+        bool isTrace;
+        std::string key;
+        std::string flag; ///< the command-line option that named it, "" = the file
+    };
+    const std::string summaryFlag = !options.summaryJson.empty() ? "--summary-json " + options.summaryJson
+                                    : !options.trace.empty()     ? "-o " + options.trace + " (its summary)"
+                                                                 : "";
+    const std::vector<Output> outputs{
+        {x.outputs.trace, true, "outputs.trace", options.trace.empty() ? "" : "-o " + options.trace},
+        {x.outputs.summaryJson, false, "outputs.summary_json", summaryFlag},
+        {extraSummary, false, "outputs.summary_json", summaryFlag},
+    };
+    for (const auto& out : outputs)
+    {
+        std::string what;
+        const std::optional<std::string> writer = WrittenBy(out.path, out.isTrace, what);
+        if (writer && (writer->empty() || *writer == x.name))
+        {
+            continue;
+        }
+        const std::string message =
+            (writer
+                 ? out.path + " holds the results of experiment '" + *writer + "', not '" + x.name + "'"
+                 : out.path + " exists and is not an ofab " + (out.isTrace ? "trace" : "summary") + " (" + what + ")") +
+            ": refusing to replace it; choose another path, remove the file, or pass --force";
+        if (!out.flag.empty())
+        {
+            throw ConfigError(SourceLocation{out.flag}, out.key, message);
+        }
+        const YAML::Node node = Child(Child(doc.Root(), "outputs"), out.key.substr(out.key.find('.') + 1));
+        if (node.IsDefined() && !node.IsNull())
+        {
+            throw doc.ErrorAt(out.key, node.Mark(), message);
+        }
+        throw ConfigError(SourceLocation{x.file}, out.key, message);
+    }
 }
 
 void

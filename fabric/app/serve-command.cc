@@ -82,6 +82,7 @@ ServeExperiment(const ServeOptions& options)
         std::cout << resolved.c_str() << "\n";
         return 0;
     }
+    RefuseForeignOutputs(x, doc, options.run);
 
     boost::asio::io_context io;
     std::unique_ptr<ControlServer> server;

@@ -121,7 +121,7 @@ TEST_CASE("the same config and seed give bit-identical datasets, another seed do
         CHECK(DatasetBytes(a, name) == DatasetBytes(b, name));
     }
     CHECK(DatasetBytes(a, "transactions") != DatasetBytes(c, "transactions"));
-    for (const auto& p : {a, b, c})
+    for (const auto& p : {a, b, c, Scratch("a.json"), Scratch("b.json"), Scratch("c.json")})
     {
         std::remove(p.c_str());
     }
@@ -148,6 +148,7 @@ TEST_CASE("an interrupted run leaves a trace marked incomplete", "[run]")
                          "kill -INT $pid; wait $pid; exit $?");
     CHECK(code == 130);
     CHECK_THAT(Status(trace), Catch::StartsWith("incomplete: interrupted (SIGINT)"));
+    CHECK(access(Scratch("interrupted.json").c_str(), F_OK) != 0); // no summary of an interrupted run
     std::remove(trace.c_str());
 }
 
@@ -240,4 +241,85 @@ TEST_CASE("the quick start runs as the README says: the all-reduce completes, th
     CHECK(Status(trace) == "complete");
     std::remove(trace.c_str());
     std::remove(json.c_str());
+}
+
+TEST_CASE("a trace moved with -o takes the summary beside it unless --summary-json names it, variants too",
+          "[run][outputs]")
+{
+    // The file's own summary (as quickstart.yaml has one) must not be written over by a run moved with -o.
+    const std::string own = Scratch("own-summary.json");
+    const std::string setOwn = " --set outputs.summary_json=" + own;
+    REQUIRE(Run("run tests/fabric/app/data/ring4-run.yaml -q" + setOwn + " --set duration=1us -o " +
+                Scratch("t88.h5")) == 0);
+    CHECK(access(own.c_str(), F_OK) != 0);
+    const auto j = ReadJson(Scratch("t88.json"));
+    CHECK(j["experiment"] == "ring4");
+    CHECK(j["trace"] == Scratch("t88.h5"));
+    CHECK(j["sim_time_ns"].get<double>() == 1000);
+    CHECK(Status(Scratch("t88.h5")) == "complete");
+
+    // --summary-json still says where the summary goes.
+    REQUIRE(Run("run tests/fabric/app/data/ring4-run.yaml -q" + setOwn + " --set duration=1us -o " + Scratch("t2.h5") +
+                " --summary-json " + Scratch("elsewhere.json")) == 0);
+    CHECK(ReadJson(Scratch("elsewhere.json"))["trace"] == Scratch("t2.h5"));
+    CHECK(access(Scratch("t2.json").c_str(), F_OK) != 0);
+    CHECK(access(own.c_str(), F_OK) != 0);
+    // Without -o the file's own outputs apply.
+    REQUIRE(Run("run tests/fabric/app/data/ring4-run.yaml -q" + setOwn + " --set duration=1us") == 0);
+    CHECK(ReadJson(own)["sim_time_ns"].get<double>() == 1000);
+
+    // Variants: the combined summary beside the trace, each variant's named after it.
+    REQUIRE(Run("run tests/fabric/app/data/ring4-variants.yaml -q --set duration=3us -o " + Scratch("vo.h5")) == 0);
+    CHECK(ReadJson(Scratch("vo.json"))["variants"].size() == 2);
+    CHECK(ReadJson(Scratch("vo-oracle.json"))["trace"] == Scratch("vo-oracle.h5"));
+    CHECK(ReadJson(Scratch("vo-local.json"))["variant"] == "local");
+    CHECK(Status(Scratch("vo-local.h5")) == "complete");
+    for (const char* f : {"own-summary.json", "t88.h5", "t88.json", "t2.h5", "elsewhere.json", "vo.json",
+                          "vo-oracle.json", "vo-local.json", "vo-oracle.h5", "vo-local.h5"})
+    {
+        std::remove(Scratch(f).c_str());
+    }
+}
+
+TEST_CASE("a run refuses to replace another experiment's trace or summary unless --force", "[run][outputs]")
+{
+    const std::string trace = Scratch("mine.h5");
+    const std::string json = Scratch("mine.json");
+    const std::string ring = "run tests/fabric/app/data/ring4-run.yaml -q --set duration=1us ";
+    REQUIRE(Run(ring + "-o " + trace) == 0);
+    const auto before = ReadJson(json);
+    REQUIRE(before["experiment"] == "ring4");
+    const auto mtime = std::filesystem::last_write_time(trace);
+    // The same experiment may run again into its own files.
+    REQUIRE(Run(ring + "--seed 3 -o " + trace) == 0);
+    CHECK(ReadJson(json)["seed"] == 3);
+
+    // Another experiment (here: renamed) is refused before anything is written, naming the option.
+    std::string err;
+    CHECK(Run(ring + "--set name=other -o " + trace, &err) == 2);
+    CHECK(err == "ofab: error: -o " + trace + ": key 'outputs.trace': " + trace +
+                     " holds the results of experiment 'ring4', not 'other': refusing to replace it; choose another "
+                     "path, remove the file, or pass --force\n");
+    CHECK(ReadJson(json)["experiment"] == "ring4");
+    CHECK(Status(trace) == "complete");
+    // Its summary alone is checked too (a new trace path, the old summary).
+    CHECK(Run(ring + "--set name=other -o " + Scratch("new.h5") + " --summary-json " + json, &err) == 2);
+    CHECK_THAT(err, Catch::StartsWith("ofab: error: --summary-json " + json + ": key 'outputs.summary_json': " + json +
+                                      " holds the results of experiment 'ring4', not 'other'"));
+    CHECK(access(Scratch("new.h5").c_str(), F_OK) != 0);
+    // A file that is not an ofab output at all is not replaced either.
+    const std::string notes = Scratch("notes.json");
+    std::ofstream(notes) << "my notes\n";
+    CHECK(Run(ring + "-o " + Scratch("n.h5") + " --summary-json " + notes, &err) == 2);
+    CHECK_THAT(err, Catch::Contains(notes + " exists and is not an ofab summary (not a JSON file): refusing"));
+    CHECK(access(Scratch("n.h5").c_str(), F_OK) != 0);
+
+    // --force replaces them.
+    REQUIRE(Run(ring + "--set name=other --force -o " + trace) == 0);
+    CHECK(ReadJson(json)["experiment"] == "other");
+    CHECK(std::filesystem::last_write_time(trace) >= mtime);
+    for (const auto& f : {trace, json, notes})
+    {
+        std::remove(f.c_str());
+    }
 }
