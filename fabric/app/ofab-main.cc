@@ -95,6 +95,7 @@ main(int argc, char** argv)
                "(one line naming file, line and key), 130 interrupted (the trace is marked incomplete).\n"
                "Documentation: README.md, fabric/README.md (experiment files), docs/trace-format.md.");
     app.set_help_all_flag("--help-all", "Show the help of every command");
+    app.set_version_flag("--version", std::string("ofab ") + OFAB_VERSION + " (ns-3 3.37)");
 
     ofab::LinkBudgetOptions budget;
     auto* budgetCmd = app.add_subcommand(
