@@ -1,6 +1,7 @@
 #include "ofab/fabric/app/run-output.h"
 
 #include "ofab/fabric/trace/trace-meta.h"
+#include "ofab/foundation/unit-text.h"
 
 #include "ns3/simulator.h"
 
@@ -130,6 +131,30 @@ RefuseForeignOutputs(const Experiment& x, const ConfigDocument& doc, const RunOp
     }
 }
 
+int
+WarnAboutExperiment(const Experiment& x)
+{
+    int warnings = 0;
+    if (x.workloads.empty())
+    {
+        std::fprintf(stderr, "ofab: warning: %s: no workloads: nothing will be issued (the run goes on)\n",
+                     x.file.c_str());
+        ++warnings;
+    }
+    for (const FaultSpec& f : x.faults.events)
+    {
+        if (!f.repair && f.at >= x.duration)
+        {
+            const ConfigError at(f.key.where, f.key.path + ".at",
+                                 "a fault at " + FormatTime(f.at) + ", at or after the end of the run (duration " +
+                                     FormatTime(x.duration) + "): it never happens");
+            std::fprintf(stderr, "ofab: warning: %s\n", at.what());
+            ++warnings;
+        }
+    }
+    return warnings;
+}
+
 void
 CreateOutputFolders(const Experiment& x)
 {
@@ -252,6 +277,11 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
     auto& c = j["collectives"] = nlohmann::ordered_json::array();
     for (const auto& r : s.collectives)
     {
+        // Bandwidths exist only for a completed operation, a time only for one that ended (completed,
+        // or failed: the time to its failure). An unfinished one has neither: null, never 0.
+        const bool completed = r.status == CollectiveStatus::Completed;
+        const bool ended = r.status != CollectiveStatus::Unfinished;
+        const nlohmann::ordered_json null(nullptr);
         c.push_back({{"name", r.name},
                      {"algorithm", r.algorithm},
                      {"repetition", r.repetition},
@@ -259,9 +289,9 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
                      {"bytes", r.bytes},
                      {"status", ToString(r.status)},
                      {"start_ns", r.start.ToDouble(ns3::Time::NS)},
-                     {"time_ns", r.Duration().ToDouble(ns3::Time::NS)},
-                     {"algbw_gbps", r.algbwGbps},
-                     {"busbw_gbps", r.busbwGbps},
+                     {"time_ns", ended ? nlohmann::ordered_json(r.Duration().ToDouble(ns3::Time::NS)) : null},
+                     {"algbw_gbps", completed ? nlohmann::ordered_json(r.algbwGbps) : null},
+                     {"busbw_gbps", completed ? nlohmann::ordered_json(r.busbwGbps) : null},
                      {"retries", r.retries}});
     }
     return j;
@@ -334,10 +364,25 @@ PrintTable(const RunResult& result, const std::string& trace)
                 (unsigned long long)s.flitsReplayed);
     for (const auto& c : s.collectives)
     {
-        std::printf("  collective    %s (%s, %u ranks, %llu B) #%u: %s, %.1f ns, algbw %.1f Gb/s, busbw %.1f Gb/s%s\n",
-                    c.name.c_str(), c.algorithm.c_str(), c.ranks, (unsigned long long)c.bytes, c.repetition,
-                    ToString(c.status), c.Duration().ToDouble(ns3::Time::NS), c.algbwGbps, c.busbwGbps,
-                    c.retries ? (", " + std::to_string(c.retries) + " writes retried").c_str() : "");
+        const std::string retried = c.retries ? ", " + std::to_string(c.retries) + " writes retried" : "";
+        std::printf("  collective    %s (%s, %u ranks, %llu B) #%u: ", c.name.c_str(), c.algorithm.c_str(), c.ranks,
+                    (unsigned long long)c.bytes, c.repetition);
+        if (c.status == CollectiveStatus::Completed)
+        {
+            std::printf("completed, %.1f ns, algbw %.1f Gb/s, busbw %.1f Gb/s%s\n",
+                        c.Duration().ToDouble(ns3::Time::NS), c.algbwGbps, c.busbwGbps, retried.c_str());
+        }
+        else if (c.status == CollectiveStatus::Failed)
+        {
+            std::printf("FAILED after %.1f ns (%s), no bandwidth%s\n", c.Duration().ToDouble(ns3::Time::NS),
+                        ToString(c.failure), retried.c_str());
+        }
+        else
+        {
+            std::printf("UNFINISHED: still running at the end of the run (started at %.1f ns), no time or "
+                        "bandwidth%s\n",
+                        c.start.ToDouble(ns3::Time::NS), retried.c_str());
+        }
     }
     std::printf("  simulation    %.1f ns simulated, %llu events in %.2f s wall (%.2f M events/s)\n", result.simTimeNs,
                 (unsigned long long)events, wallS, wallS > 0 ? events / wallS / 1e6 : 0.0);

@@ -30,6 +30,10 @@ std::string SummaryBeside(const std::string& trace);
 /// Checks `x`'s outputs and `extraSummary` (the combined summary of a file with variants), if given.
 void RefuseForeignOutputs(const Experiment& x, const ConfigDocument& doc, const RunOptions& options,
                           const std::string& extraSummary = "");
+/// Warnings on stderr about an experiment that runs but probably not as meant: no workloads (nothing is
+/// issued); a fault at or after the end of the run (it never happens: named by file, line and key).
+/// Returns how many it printed.
+int WarnAboutExperiment(const Experiment& x);
 /// Creates the folders of the trace and the summary (an uncreatable one fails when the file opens).
 void CreateOutputFolders(const Experiment& x);
 /// The trace with its /meta (versions, seed, resolved configuration); null when outputs.trace is empty.

@@ -77,6 +77,7 @@ ServeExperiment(const ServeOptions& options)
     }
     YAML::Emitter resolved;
     resolved << x.Resolved();
+    WarnAboutExperiment(x);
     if (options.run.dryRun)
     {
         std::cout << resolved.c_str() << "\n";

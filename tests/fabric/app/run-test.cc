@@ -38,6 +38,24 @@ Run(const std::string& args, std::string* err = nullptr)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/// Runs ofab with `args`; its stdout in *out, its stderr in *err.
+int
+RunOut(const std::string& args, std::string* out, std::string* err)
+{
+    const std::string outFile = Scratch("stdout");
+    const int status =
+        std::system((std::string(OFAB_BINARY) + " " + args + " >" + outFile + " 2>" + Scratch("stderr")).c_str());
+    for (const auto& [file, text] : {std::pair{outFile, out}, std::pair{Scratch("stderr"), err}})
+    {
+        std::ifstream in(file);
+        std::ostringstream s;
+        s << in.rdbuf();
+        *text = s.str();
+        std::remove(file.c_str());
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 nlohmann::json
 ReadJson(const std::string& path)
 {
@@ -322,4 +340,76 @@ TEST_CASE("a run refuses to replace another experiment's trace or summary unless
     {
         std::remove(f.c_str());
     }
+}
+
+TEST_CASE("an experiment without workloads runs, with a warning that nothing will be issued", "[run][warnings]")
+{
+    std::string out;
+    std::string err;
+    const std::string json = Scratch("idle.json");
+    REQUIRE(RunOut("run tests/fabric/app/data/ring4-run.yaml --set 'workloads=[]' --summary-json " + json, &out,
+                   &err) == 0);
+    CHECK(err == "ofab: warning: tests/fabric/app/data/ring4-run.yaml: no workloads: nothing will be issued (the run "
+                 "goes on)\n");
+    CHECK(ReadJson(json)["transactions"]["issued"] == 0);
+    CHECK_THAT(out, Catch::Contains("issued 0  completed 0"));
+    // A run with workloads says nothing of the kind.
+    REQUIRE(RunOut("run tests/fabric/app/data/ring4-run.yaml -q --set duration=1us --summary-json " + json, &out,
+                   &err) == 0);
+    CHECK(err.empty());
+    std::remove(json.c_str());
+}
+
+TEST_CASE("a fault at or after the end of the run is named by file, line and key in a warning", "[run][warnings]")
+{
+    const std::string yaml = Scratch("late-fault.yaml");
+    std::ofstream(yaml)
+        << "name: late-fault\nduration: 3us\ntopology: {kind: ring, accelerators: 4}\n"
+        << "links: {file: " << std::filesystem::absolute("experiments/links/cpo-8lambda.yaml").string()
+        << "}\nworkloads:\n  - {type: traffic, pattern: uniform, operation: write, bytes: 64, load: 0.1}\n"
+        << "faults:\n  events:\n    - {at: 1us, kind: fibre_cut, link: 0, repair_at: 5us}\n"
+        << "    - {at: 3us, kind: fibre_cut, link: 1}\n    - {at: 7us, kind: fibre_cut, link: 2}\n";
+    std::string out;
+    std::string err;
+    REQUIRE(RunOut("run " + yaml + " -q", &out, &err) == 0);
+    // The fault at the end (3 us) and the one after it (7 us); not the one at 1 us, nor its late repair.
+    CHECK(err == "ofab: warning: " + yaml +
+                     ":10:7: key 'faults.events[1].at': a fault at 3000ns, at or after the end of the run (duration "
+                     "3000ns): it never happens\n"
+                     "ofab: warning: " +
+                     yaml +
+                     ":11:7: key 'faults.events[2].at': a fault at 7000ns, at or after the end of the run (duration "
+                     "3000ns): it never happens\n");
+    std::remove(yaml.c_str());
+}
+
+TEST_CASE("a collective unfinished at the end has no time or bandwidth: null in the JSON, UNFINISHED in the table",
+          "[run][collective]")
+{
+    const std::string json = Scratch("unfinished.json");
+    std::string out;
+    std::string err;
+    REQUIRE(RunOut("run tests/fabric/app/data/ring4-run.yaml --summary-json " + json +
+                       " --set 'workloads=[{type: collective, algorithm: ring_allreduce, bytes: 1MiB, start: 1us}]'",
+                   &out, &err) == 0);
+    const auto c = ReadJson(json)["collectives"];
+    REQUIRE(c.size() == 1);
+    CHECK(c[0]["status"] == "unfinished");
+    CHECK(c[0]["start_ns"].get<double>() == 1000);
+    CHECK(c[0]["time_ns"].is_null());
+    CHECK(c[0]["algbw_gbps"].is_null());
+    CHECK(c[0]["busbw_gbps"].is_null());
+    CHECK_THAT(out, Catch::Contains("#0: UNFINISHED: still running at the end of the run (started at 1000.0 ns), no "
+                                    "time or bandwidth"));
+    CHECK_THAT(out, !Catch::Contains("busbw 0.0"));
+    // A small one completes in the same run, with its figures.
+    REQUIRE(RunOut("run tests/fabric/app/data/ring4-run.yaml --summary-json " + json +
+                       " --set 'workloads=[{type: collective, algorithm: ring_allreduce, bytes: 4KiB, start: 1us}]'",
+                   &out, &err) == 0);
+    const auto done = ReadJson(json)["collectives"][0];
+    CHECK(done["status"] == "completed");
+    CHECK(done["busbw_gbps"].get<double>() ==
+          Approx(done["algbw_gbps"].get<double>() * 1.5)); // ring all-reduce, 4 ranks: 2(n-1)/n
+    CHECK(done["algbw_gbps"].get<double>() == Approx(4096 * 8 / done["time_ns"].get<double>()));
+    std::remove(json.c_str());
 }

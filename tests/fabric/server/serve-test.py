@@ -215,6 +215,24 @@ def case_session(ofab, work):
     check(summary["faults"] == {"injected": 1, "repairs": 1}, "the summary counts one fault and one repair")
     check(30000 <= summary["sim_time_ns"] < 40000, "the run stopped before its duration")
 
+    # Carried (every hop of every link) and delivered (payload of completed transactions, as the
+    # summary's throughput_gbps) are two keys; the old ambiguous name is gone.
+    check(all("carried_gbps" in m and "delivered_gbps" in m and "throughput_gbps" not in m
+              for m in telemetry.values()), "telemetry says carried_gbps and delivered_gbps, not throughput_gbps")
+    m = telemetry[9000]
+    check(m["carried_gbps"] > 1.5 * m["delivered_gbps"] > 0,
+          f"before the cut the links carry more than is delivered (a write crosses about 2 links): "
+          f"{m['carried_gbps']:.1f} carried, {m['delivered_gbps']:.1f} delivered Gb/s")
+    with h5py.File(trace, "r") as f:
+        tx = f["transactions"][:]
+    done = tx[tx["status"] == 0]
+    last = max(telemetry)
+    delivered = sum(m["delivered_gbps"] * m["interval_ns"] / 8 for m in telemetry.values())
+    low, high = int(done["bytes"][done["end_ns"] < last].sum()), int(done["bytes"][done["end_ns"] <= last].sum())
+    check(low - 1 <= delivered <= high + 1,
+          f"delivered_gbps over every interval adds up to the completed payload in the trace to {last:.0f} ns: "
+          f"{delivered:.0f} B (trace: {low}..{high} B)")
+
 
 def expect_error(c, raw, fragment, what):
     c.send_raw(raw)
