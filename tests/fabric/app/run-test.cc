@@ -6,9 +6,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -412,4 +416,66 @@ TEST_CASE("a collective unfinished at the end has no time or bandwidth: null in 
           Approx(done["algbw_gbps"].get<double>() * 1.5)); // ring all-reduce, 4 ranks: 2(n-1)/n
     CHECK(done["algbw_gbps"].get<double>() == Approx(4096 * 8 / done["time_ns"].get<double>()));
     std::remove(json.c_str());
+}
+
+TEST_CASE("transaction ids are the originator's and its issue count, rows come in the order they ended", "[run]")
+{
+    const std::string trace = Scratch("ids.h5");
+    REQUIRE(Run("run tests/fabric/app/data/ring4-run.yaml -q -o " + trace) == 0);
+    struct Row
+    {
+        uint64_t id;
+        uint32_t src;
+        double issueNs;
+        double endNs;
+    };
+    std::vector<Row> rows(Rows(trace, "transactions"));
+    REQUIRE(rows.size() > 1000);
+    {
+        ofab::Hdf5Handle f(H5Fopen(trace.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+        ofab::Hdf5Handle d(H5Dopen2(f.Id(), "transactions", H5P_DEFAULT), H5Dclose, "open dataset");
+        ofab::Hdf5Handle t(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose, "type"); // the fields read, by name
+        H5Tinsert(t.Id(), "id", offsetof(Row, id), H5T_NATIVE_UINT64);
+        H5Tinsert(t.Id(), "src", offsetof(Row, src), H5T_NATIVE_UINT32);
+        H5Tinsert(t.Id(), "issue_ns", offsetof(Row, issueNs), H5T_NATIVE_DOUBLE);
+        H5Tinsert(t.Id(), "end_ns", offsetof(Row, endNs), H5T_NATIVE_DOUBLE);
+        REQUIRE(H5Dread(d.Id(), t.Id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()) >= 0);
+    }
+    std::map<uint32_t, std::vector<std::pair<uint64_t, double>>> bySource; // (count, issue time)
+    std::size_t ended = 0;
+    bool endOrder = true;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+    {
+        CHECK((rows[i].id >> 48) == rows[i].src);
+        bySource[rows[i].src].emplace_back(rows[i].id & ((uint64_t(1) << 48) - 1), rows[i].issueNs);
+        if (!std::isnan(rows[i].endNs))
+        {
+            endOrder = endOrder && ended == i && (i == 0 || rows[i].endNs >= rows[i - 1].endNs);
+            ++ended;
+        }
+    }
+    CHECK(endOrder); // ended rows first, by end time; then the ones in flight
+    CHECK(ended < rows.size());
+    REQUIRE(bySource.size() == 4);
+    bool globalIssueOrder = true;
+    for (auto& [src, list] : bySource)
+    {
+        std::sort(list.begin(), list.end());
+        CHECK(list.front().first == 1);
+        CHECK(list.back().first == list.size()); // 1, 2, ... with no gap
+        for (std::size_t i = 1; i < list.size(); ++i)
+        {
+            CHECK(list[i].second >= list[i - 1].second); // the count follows the endpoint's issue order
+        }
+    }
+    // Across the fabric ids are not in issue order: a later id can be issued earlier.
+    std::vector<Row> byId = rows;
+    std::sort(byId.begin(), byId.end(), [](const Row& a, const Row& b) { return a.id < b.id; });
+    for (std::size_t i = 1; i < byId.size(); ++i)
+    {
+        globalIssueOrder = globalIssueOrder && byId[i].issueNs >= byId[i - 1].issueNs;
+    }
+    CHECK_FALSE(globalIssueOrder);
+    std::remove(trace.c_str());
+    std::remove(Scratch("ids.json").c_str());
 }
