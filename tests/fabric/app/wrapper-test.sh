@@ -67,6 +67,11 @@ check "after a source change the build runs (and only the build)" \
 call
 check "then the next call runs nothing" [ ! -s "$log" ]
 
+touch "$proj/fabric/scratch.tmp" && rm "$proj/fabric/scratch.tmp"
+touch -d "@$(($(date +%s) + 60))" "$proj/fabric" # only the folder changed (a test's scratch file)
+call
+check "a folder's time alone builds nothing" [ ! -s "$log" ]
+
 echo "int y;" >"$proj/fabric/new.cc"
 edit_after_build "$proj/fabric/new.cc"
 call
