@@ -214,6 +214,10 @@ def case_session(ofab, work):
           f"transactions conserved: {t['issued']} issued = completed + failed + in flight = trace rows")
     check(summary["faults"] == {"injected": 1, "repairs": 1}, "the summary counts one fault and one repair")
     check(30000 <= summary["sim_time_ns"] < 40000, "the run stopped before its duration")
+    with open(os.path.join(work, "session.json")) as f:
+        beside = json.load(f)
+    check(beside["experiment"] == "serve-test" and beside["trace"] == trace and beside["transactions"] == t,
+          "-o session.h5 put the summary beside the trace, in session.json")
 
     # Carried (every hop of every link) and delivered (payload of completed transactions, as the
     # summary's throughput_gbps) are two keys; the old ambiguous name is gone.
