@@ -360,7 +360,8 @@ RunCompare(const CompareOptions& o)
     }
     else
     {
-        md << "Every figure is within its tolerance.\n";
+        md << (speedReported ? "Every gated figure is within its tolerance.\n"
+                             : "Every figure is within its tolerance.\n");
     }
     if (speedReported)
     {
