@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace ofab
 {
@@ -26,6 +27,16 @@ namespace
 /// One test case: a figure of a point (or the point itself: metric "status").
 struct Case
 {
+    Case(std::string p, std::string m, std::string b, std::string r, std::string t, std::string f)
+        : point(std::move(p)),
+          metric(std::move(m)),
+          baseline(std::move(b)),
+          result(std::move(r)),
+          tolerance(std::move(t)),
+          failure(std::move(f))
+    {
+    }
+
     std::string point;
     std::string metric;
     std::string baseline;
