@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace ofab
 {
@@ -26,12 +27,24 @@ namespace
 /// One test case: a figure of a point (or the point itself: metric "status").
 struct Case
 {
+    Case(std::string p, std::string m, std::string b, std::string r, std::string t, std::string f)
+        : point(std::move(p)),
+          metric(std::move(m)),
+          baseline(std::move(b)),
+          result(std::move(r)),
+          tolerance(std::move(t)),
+          failure(std::move(f))
+    {
+    }
+
     std::string point;
     std::string metric;
     std::string baseline;
     std::string result;
     std::string tolerance;
-    std::string failure; ///< "" = passed
+    std::string failure;        ///< "" = passed
+    bool informational = false; ///< a wall-clock figure without --gate-speed: reported, never failed
+    std::string beyond;         ///< informational only: why it would fail with --gate-speed ("" = within)
 };
 
 fs::path
@@ -134,6 +147,25 @@ Shown(const std::string& cell)
     return cell.empty() ? "null" : cell;
 }
 
+/// The JUnit <skipped> message of a wall-clock figure reported without --gate-speed.
+std::string
+SpeedNote(const Case& k)
+{
+    double b = 0;
+    double r = 0;
+    const std::string change =
+        ParseNumber(k.baseline, b) && ParseNumber(k.result, r) && !std::isnan(b) && !std::isnan(r)
+            ? " (" + ChangeText(b, r) + ")"
+            : "";
+    const std::string figures = "baseline " + Shown(k.baseline) + ", result " + Shown(k.result) + change;
+    if (k.tolerance == "ignored")
+    {
+        return "wall-clock figure, reported only (the tolerances ignore it): " + figures;
+    }
+    return "wall-clock figure, not gated (--gate-speed gates it): " + figures + ", tolerance " + k.tolerance +
+           (k.beyond.empty() ? ": within it" : ": beyond it");
+}
+
 } // namespace
 
 int
@@ -204,7 +236,8 @@ RunCompare(const CompareOptions& o)
                 continue;
             }
             const Tolerance& tol = tolerances.For(metric);
-            if (tol.ignore)
+            const bool informational = !o.gateSpeed && IsSpeedMetric(metric);
+            if (tol.ignore && !informational)
             {
                 continue;
             }
@@ -229,6 +262,12 @@ RunCompare(const CompareOptions& o)
                             (std::isnan(b) || std::isnan(r) ? "" : " (" + ChangeText(b, r) + ")") + ", tolerance " +
                             tol.Describe();
             }
+            if (informational)
+            {
+                k.informational = true;
+                k.beyond = k.failure;
+                k.failure.clear();
+            }
             cases.push_back(k);
         }
     }
@@ -243,9 +282,13 @@ RunCompare(const CompareOptions& o)
     }
 
     std::size_t failures = 0;
+    std::size_t speedReported = 0;
+    std::size_t speedBeyond = 0;
     for (const auto& k : cases)
     {
         failures += !k.failure.empty();
+        speedReported += k.informational;
+        speedBeyond += !k.beyond.empty();
     }
 
     const fs::path resultsDir = fs::is_directory(o.results) ? fs::path(o.results) : resultsIndex.parent_path();
@@ -254,7 +297,8 @@ RunCompare(const CompareOptions& o)
 
     std::ostringstream xml;
     xml << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        << "<testsuites name=\"ofab compare\" tests=\"" << cases.size() << "\" failures=\"" << failures << "\">\n";
+        << "<testsuites name=\"ofab compare\" tests=\"" << cases.size() << "\" failures=\"" << failures
+        << "\" skipped=\"" << speedReported << "\">\n";
     std::map<std::string, std::vector<const Case*>> byPoint;
     std::vector<std::string> order;
     for (const auto& k : cases)
@@ -269,16 +313,22 @@ RunCompare(const CompareOptions& o)
     {
         const auto& list = byPoint[point];
         std::size_t f = 0;
+        std::size_t skipped = 0;
         for (const Case* k : list)
         {
             f += !k->failure.empty();
+            skipped += k->informational;
         }
         xml << "  <testsuite name=\"" << XmlEscape(point) << "\" tests=\"" << list.size() << "\" failures=\"" << f
-            << "\">\n";
+            << "\" skipped=\"" << skipped << "\">\n";
         for (const Case* k : list)
         {
             xml << "    <testcase classname=\"" << XmlEscape(point) << "\" name=\"" << XmlEscape(k->metric) << "\"";
-            if (k->failure.empty())
+            if (k->informational)
+            {
+                xml << ">\n      <skipped message=\"" << XmlEscape(SpeedNote(*k)) << "\"/>\n    </testcase>\n";
+            }
+            else if (k->failure.empty())
             {
                 xml << "/>\n";
             }
@@ -299,7 +349,8 @@ RunCompare(const CompareOptions& o)
        << " (tolerances: " << (o.tolerance.empty() ? std::string("built-in") : "`" + o.tolerance + "`") << ").\n\n"
        << "| | count |\n|---|---|\n| points in the baseline | " << baseline.rows.size() << " |\n"
        << "| points in the results | " << results.rows.size() << " |\n"
-       << "| checks (point x metric) | " << cases.size() << " |\n| failed | " << failures << " |\n\n";
+       << "| checks (point x metric) | " << cases.size() - speedReported << " |\n| failed | " << failures << " |\n"
+       << "| speed figures reported, not gated | " << speedReported << " |\n\n";
     if (failures)
     {
         md << "## Failures\n\n| point | metric | baseline | result | change | tolerance |\n"
@@ -320,13 +371,62 @@ RunCompare(const CompareOptions& o)
     }
     else
     {
-        md << "Every figure is within its tolerance.\n";
+        md << (speedReported ? "Every gated figure is within its tolerance.\n"
+                             : "Every figure is within its tolerance.\n");
+    }
+    if (speedReported)
+    {
+        md << "\n## Speed (wall clock): reported, not gated\n\n"
+           << "These figures measure the machine, not the simulated result; `ofab compare --gate-speed` gates them "
+           << "with the tolerances below. " << speedBeyond << " of " << speedReported
+           << " are beyond their tolerance.\n\n"
+           << "| point | metric | baseline | result | change | tolerance | within |\n"
+           << "|---|---|---|---|---|---|---|\n";
+        for (const auto& k : cases)
+        {
+            if (!k.informational)
+            {
+                continue;
+            }
+            double b = 0;
+            double r = 0;
+            const bool numbers = ParseNumber(k.baseline, b) && ParseNumber(k.result, r);
+            md << "| " << k.point << " | " << k.metric << " | " << Shown(k.baseline) << " | " << Shown(k.result)
+               << " | " << (numbers ? ChangeText(b, r) : "") << " | " << k.tolerance << " | "
+               << (k.tolerance == "ignored" ? ""
+                   : k.beyond.empty()       ? "yes"
+                                            : "**no**")
+               << " |\n";
+        }
+    }
+    else if (o.gateSpeed)
+    {
+        md << "\nSpeed figures (wall clock) are gated with the tolerances above (`--gate-speed`).\n";
     }
     WriteFileAtomically(junit, xml.str());
     WriteFileAtomically(markdown, md.str());
 
     std::printf("ofab compare: %s: %zu of %zu checks failed (%zu baseline points, %zu result points)\n",
-                failures ? "REGRESSION" : "pass", failures, cases.size(), baseline.rows.size(), results.rows.size());
+                failures ? "REGRESSION" : "pass", failures, cases.size() - speedReported, baseline.rows.size(),
+                results.rows.size());
+    if (speedReported)
+    {
+        std::printf("  speed (wall clock, not gated; --gate-speed gates it): %zu of %zu figures beyond their "
+                    "tolerance\n",
+                    speedBeyond, speedReported);
+        std::size_t listed = 0;
+        for (const auto& k : cases)
+        {
+            if (!k.beyond.empty() && listed++ < 20)
+            {
+                std::printf("    %s  %s: %s (not gated)\n", k.point.c_str(), k.metric.c_str(), k.beyond.c_str());
+            }
+        }
+    }
+    else if (o.gateSpeed)
+    {
+        std::printf("  speed (wall clock): gated (--gate-speed)\n");
+    }
     std::size_t shown = 0;
     for (const auto& k : cases)
     {

@@ -13,8 +13,9 @@ namespace ofab
 namespace
 {
 
-/// Wall-clock figures move with the machine's load: only a large slowdown is a regression. Figures
-/// that follow from the seed (transactions, latencies, throughput) must match to rounding.
+/// Figures that follow from the seed (transactions, latencies, throughput) must match to rounding.
+/// Wall-clock figures move with the machine's load: they gate only with --gate-speed, and then only a
+/// large slowdown is a regression.
 const char* kDefaults = R"(
 default: {relative: 1.0e-9}
 metrics:
@@ -167,6 +168,22 @@ ToleranceTable::For(const std::string& metric) const
         }
     }
     return m_default;
+}
+
+bool
+IsSpeedMetric(const std::string& metric)
+{
+    const std::string suffix = "wall_s";
+    if (metric.size() < suffix.size() || metric.compare(metric.size() - suffix.size(), suffix.size(), suffix) != 0)
+    {
+        return false;
+    }
+    if (metric.size() == suffix.size())
+    {
+        return true;
+    }
+    const char before = metric[metric.size() - suffix.size() - 1];
+    return before == '_' || before == '.';
 }
 
 bool

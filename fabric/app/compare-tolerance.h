@@ -46,6 +46,13 @@ class ToleranceTable
     std::vector<Tolerance> m_metrics;
 };
 
+/**
+ * True for a figure measured on the wall clock (`wall_s`, `events_per_wall_s`, any name ending in `wall_s`
+ * after '_' or '.'): it moves with the machine's load, not with the simulated result. `ofab compare`
+ * reports such figures without gating on them unless asked (`--gate-speed`).
+ */
+bool IsSpeedMetric(const std::string& metric);
+
 /// Shell-style match where '*' is any run of characters (and nothing else is special).
 bool MatchPattern(const std::string& pattern, const std::string& text);
 

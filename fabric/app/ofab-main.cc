@@ -95,6 +95,7 @@ main(int argc, char** argv)
                "(one line naming file, line and key), 130 interrupted (the trace is marked incomplete).\n"
                "Documentation: README.md, fabric/README.md (experiment files), docs/trace-format.md.");
     app.set_help_all_flag("--help-all", "Show the help of every command");
+    app.set_version_flag("--version", std::string("ofab ") + OFAB_VERSION + " (ns-3 3.37)");
 
     ofab::LinkBudgetOptions budget;
     auto* budgetCmd = app.add_subcommand(
@@ -110,12 +111,16 @@ main(int argc, char** argv)
     auto* runCmd = app.add_subcommand(
         "run", "Run an experiment: build the fabric, simulate, write the HDF5 trace and a summary.\n"
                "A file with `variants:` runs each variant in turn and compares them side by side.\n"
-               "Example: ofab run experiments/quickstart.yaml -o out/quickstart.h5 --summary-json out/q.json\n"
+               "Example: ofab run experiments/quickstart.yaml -o out/q.h5   # writes out/q.h5 and out/q.json\n"
                "Example: ofab run experiments/cut-recovery.yaml --variant torus-hybrid");
     runCmd->add_option("file", run.file, "Experiment file (YAML)")->required();
-    runCmd->add_option("-o,--output", run.trace, "HDF5 trace to write (overrides outputs.trace)");
+    runCmd->add_option("-o,--output", run.trace,
+                       "HDF5 trace to write (overrides outputs.trace); the summary goes beside it, PATH.h5 -> "
+                       "PATH.json, unless --summary-json");
     runCmd->add_option("--summary-json", run.summaryJson,
-                       "Write the summary as JSON here (overrides outputs.summary_json)");
+                       "Write the summary as JSON here (overrides outputs.summary_json and -o's)");
+    runCmd->add_flag("--force", run.force,
+                     "Replace a trace or summary that another experiment wrote (refused by default)");
     runCmd->add_option("--set", run.overrides, "Override a key: --set topology.dims=[8,8] (repeatable)")
         ->allow_extra_args(false);
     runCmd->add_option("--seed", run.seed, "Random seed (overrides seed:)")->check(CLI::Range(1ULL, 4294967295ULL));
@@ -183,8 +188,9 @@ main(int argc, char** argv)
         "Every summary figure of every baseline point is compared with the results, each with its tolerance\n"
         "(relative and/or absolute; a direction for rates and times). Writes JUnit XML (one test case per point\n"
         "and metric) and a markdown summary. Exit 0 pass, 1 a regression or a missing or failed point, 2 bad input.\n"
-        "Default tolerances: wall_s ignored; *_per_wall_s may drop by up to 50 %; every other figure (they follow\n"
-        "from the seed) must match to 1e-9 relative.\n"
+        "Figures that follow from the seed must match to 1e-9 relative by default. Wall-clock figures (wall_s,\n"
+        "*_per_wall_s) measure the machine: they are reported (JUnit <skipped>, markdown, the verdict) but gate\n"
+        "only with --gate-speed (default tolerances then: wall_s ignored, *_per_wall_s may drop by up to 50 %).\n"
         "Examples:\n"
         "  ofab sweep experiments/baselines/nightly.yaml -o out/nightly\n"
         "  ofab compare out/nightly experiments/baselines/nightly --tolerance experiments/baselines/tolerances.yaml");
@@ -194,6 +200,9 @@ main(int argc, char** argv)
     compareCmd->add_option("--tolerance", compare.tolerance, "Tolerance file (YAML, see README.md \"Regressions\")");
     compareCmd->add_option("--junit", compare.junit, "JUnit XML to write (default: <results>/compare.xml)");
     compareCmd->add_option("--markdown", compare.markdown, "Markdown summary to write (default: <results>/compare.md)");
+    compareCmd->add_flag("--gate-speed", compare.gateSpeed,
+                         "Fail on wall-clock figures too (wall_s, *_per_wall_s) beyond their tolerance; without it "
+                         "they are reported only");
 
     ofab::ServeOptions serve;
     auto* serveCmd = app.add_subcommand(
@@ -248,8 +257,11 @@ main(int argc, char** argv)
                      "(at most 8 connections may be waiting to, apart from the 32 clients' slots)")
         ->capture_default_str();
     serveCmd->add_option("-o,--output", serve.run.trace,
-                         "HDF5 trace to write (overrides outputs.trace; default out/<name>.h5)");
+                         "HDF5 trace to write (overrides outputs.trace; default out/<name>.h5); the summary goes "
+                         "beside it, PATH.h5 -> PATH.json, unless --summary-json");
     serveCmd->add_option("--summary-json", serve.run.summaryJson, "Write the summary as JSON here");
+    serveCmd->add_flag("--force", serve.run.force,
+                       "Replace a trace or summary that another experiment wrote (refused by default)");
     serveCmd->add_option("--set", serve.run.overrides, "Override a key: --set duration=10ms (repeatable)")
         ->allow_extra_args(false);
     serveCmd->add_option("--seed", serve.run.seed, "Random seed (overrides seed:)")

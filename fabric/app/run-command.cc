@@ -107,6 +107,7 @@ RunDocument(const RunOptions& options, const std::string& variant, nlohmann::ord
     x.outputs.summaryJson = VariantPath(x.outputs.summaryJson, variant);
     YAML::Emitter resolved;
     resolved << x.Resolved();
+    WarnAboutExperiment(x);
     if (options.dryRun)
     {
         if (!variant.empty())
@@ -117,6 +118,7 @@ RunDocument(const RunOptions& options, const std::string& variant, nlohmann::ord
         return 0;
     }
 
+    RefuseForeignOutputs(x, doc, options);
     CreateOutputFolders(x);
     ExperimentRunner runner(x, doc);
     std::unique_ptr<TraceRecorder> trace = OpenTrace(x, runner.GetFabric(), resolved.c_str());
@@ -193,16 +195,22 @@ PrintComparison(const nlohmann::ordered_json& runs)
             auto c = r["collectives"].front();
             for (const auto& op : r["collectives"])
             {
+                // An unfinished operation (time null) runs to the end of the run.
                 const double start = op["start_ns"].get<double>();
-                if (start <= fault && fault < start + op["time_ns"].get<double>())
+                if (start <= fault && (op["time_ns"].is_null() || fault < start + op["time_ns"].get<double>()))
                 {
                     c = op;
                 }
             }
+            char took[32] = "at the end";
+            if (!c["time_ns"].is_null())
+            {
+                std::snprintf(took, sizeof took, "in %.1f us", c["time_ns"].get<double>() / 1000.0);
+            }
             char text[96];
-            std::snprintf(text, sizeof text, "#%llu %s in %.1f us, %llu retried",
+            std::snprintf(text, sizeof text, "#%llu %s %s, %llu retried",
                           (unsigned long long)c["repetition"].get<uint64_t>(), c["status"].get<std::string>().c_str(),
-                          c["time_ns"].get<double>() / 1000.0, (unsigned long long)c["retries"].get<uint64_t>());
+                          took, (unsigned long long)c["retries"].get<uint64_t>());
             collective = text;
         }
         if (r["fault_recovery"].empty())
@@ -275,7 +283,13 @@ RunExperiment(const RunOptions& options)
     for (const auto& v : variants)
     {
         ConfigDocument d = ConfigDocument::Load(options.file);
-        LoadRunExperiment(VariantOptions(options, v), d);
+        Experiment x = LoadRunExperiment(VariantOptions(options, v), d);
+        if (!options.dryRun)
+        {
+            x.outputs.trace = VariantPath(x.outputs.trace, v.name);
+            x.outputs.summaryJson = VariantPath(x.outputs.summaryJson, v.name);
+            RefuseForeignOutputs(x, d, options, base.outputs.summaryJson);
+        }
     }
     nlohmann::ordered_json runs = nlohmann::ordered_json::array();
     for (const auto& v : variants)

@@ -11,13 +11,14 @@ namespace ofab
 struct RunOptions
 {
     std::string file;
-    std::string trace;       ///< -o: overrides outputs.trace
-    std::string summaryJson; ///< --summary-json: overrides outputs.summary_json
+    std::string trace;       ///< -o: overrides outputs.trace; the summary then goes beside it (SummaryBeside)
+    std::string summaryJson; ///< --summary-json: overrides outputs.summary_json (and -o's summary)
     std::vector<std::string> overrides;
     uint64_t seed = 0; ///< --seed; 0 = the experiment's seed
     bool quiet = false;
     bool dryRun = false;
     std::string variant; ///< --variant: run only this one of the file's variants
+    bool force = false;  ///< --force: replace outputs another experiment wrote (RefuseForeignOutputs)
 };
 
 /**

@@ -1,11 +1,15 @@
 #include "ofab/fabric/app/run-output.h"
 
+#include "ofab/fabric/trace/trace-meta.h"
+#include "ofab/foundation/unit-text.h"
+
 #include "ns3/simulator.h"
 
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 namespace ofab
 {
@@ -25,12 +29,130 @@ LoadRunExperiment(const RunOptions& options, ConfigDocument& doc)
     if (!options.trace.empty())
     {
         x.outputs.trace = options.trace;
+        // -o names this run's results: the summary goes with the trace, not over the file's own.
+        x.outputs.summaryJson = SummaryBeside(options.trace);
     }
     if (!options.summaryJson.empty())
     {
         x.outputs.summaryJson = options.summaryJson;
     }
     return x;
+}
+
+std::string
+SummaryBeside(const std::string& trace)
+{
+    std::filesystem::path p(trace);
+    if (p.extension() == ".json")
+    {
+        return trace + ".summary.json"; // never the trace itself
+    }
+    return p.replace_extension(".json").string();
+}
+
+namespace
+{
+
+/// Which experiment wrote the file at `path`: "" when the file does not exist; nullopt when it exists
+/// but is not an ofab output this can read (`what` says what it is instead).
+std::optional<std::string>
+WrittenBy(const std::string& path, bool isTrace, std::string& what)
+{
+    std::error_code ec;
+    if (path.empty() || !std::filesystem::exists(path, ec))
+    {
+        return std::string();
+    }
+    if (isTrace)
+    {
+        const TraceMetaRead read = ReadTraceMeta(path, "experiment");
+        what = read.isHdf5 ? "an HDF5 file without /meta@experiment" : "not an HDF5 file";
+        return read.value;
+    }
+    std::ifstream in(path);
+    const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    what = j.is_discarded() ? "not a JSON file" : "JSON without an \"experiment\" name";
+    if (j.is_object() && j.contains("experiment") && j["experiment"].is_string())
+    {
+        const std::string name = j["experiment"].get<std::string>();
+        return name.empty() ? std::optional<std::string>() : name;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+void
+RefuseForeignOutputs(const Experiment& x, const ConfigDocument& doc, const RunOptions& options,
+                     const std::string& extraSummary)
+{
+    if (options.force)
+    {
+        return;
+    }
+    struct Output
+    {
+        std::string path;
+        bool isTrace;
+        std::string key;
+        std::string flag; ///< the command-line option that named it, "" = the file
+    };
+    const std::string summaryFlag = !options.summaryJson.empty() ? "--summary-json " + options.summaryJson
+                                    : !options.trace.empty()     ? "-o " + options.trace + " (its summary)"
+                                                                 : "";
+    const std::vector<Output> outputs{
+        {x.outputs.trace, true, "outputs.trace", options.trace.empty() ? "" : "-o " + options.trace},
+        {x.outputs.summaryJson, false, "outputs.summary_json", summaryFlag},
+        {extraSummary, false, "outputs.summary_json", summaryFlag},
+    };
+    for (const auto& out : outputs)
+    {
+        std::string what;
+        const std::optional<std::string> writer = WrittenBy(out.path, out.isTrace, what);
+        if (writer && (writer->empty() || *writer == x.name))
+        {
+            continue;
+        }
+        const std::string message =
+            (writer
+                 ? out.path + " holds the results of experiment '" + *writer + "', not '" + x.name + "'"
+                 : out.path + " exists and is not an ofab " + (out.isTrace ? "trace" : "summary") + " (" + what + ")") +
+            ": refusing to replace it; choose another path, remove the file, or pass --force";
+        if (!out.flag.empty())
+        {
+            throw ConfigError(SourceLocation{out.flag}, out.key, message);
+        }
+        const YAML::Node node = Child(Child(doc.Root(), "outputs"), out.key.substr(out.key.find('.') + 1));
+        if (node.IsDefined() && !node.IsNull())
+        {
+            throw doc.ErrorAt(out.key, node.Mark(), message);
+        }
+        throw ConfigError(SourceLocation{x.file}, out.key, message);
+    }
+}
+
+int
+WarnAboutExperiment(const Experiment& x)
+{
+    int warnings = 0;
+    if (x.workloads.empty())
+    {
+        std::fprintf(stderr, "ofab: warning: %s: no workloads: nothing will be issued (the run goes on)\n",
+                     x.file.c_str());
+        ++warnings;
+    }
+    for (const FaultSpec& f : x.faults.events)
+    {
+        if (!f.repair && f.at >= x.duration)
+        {
+            const ConfigError at(f.key.where, f.key.path + ".at",
+                                 "a fault at " + FormatTime(f.at) + ", at or after the end of the run (duration " +
+                                     FormatTime(x.duration) + "): it never happens");
+            std::fprintf(stderr, "ofab: warning: %s\n", at.what());
+            ++warnings;
+        }
+    }
+    return warnings;
 }
 
 void
@@ -155,6 +277,11 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
     auto& c = j["collectives"] = nlohmann::ordered_json::array();
     for (const auto& r : s.collectives)
     {
+        // Bandwidths exist only for a completed operation, a time only for one that ended (completed,
+        // or failed: the time to its failure). An unfinished one has neither: null, never 0.
+        const bool completed = r.status == CollectiveStatus::Completed;
+        const bool ended = r.status != CollectiveStatus::Unfinished;
+        const nlohmann::ordered_json null(nullptr);
         c.push_back({{"name", r.name},
                      {"algorithm", r.algorithm},
                      {"repetition", r.repetition},
@@ -162,9 +289,9 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
                      {"bytes", r.bytes},
                      {"status", ToString(r.status)},
                      {"start_ns", r.start.ToDouble(ns3::Time::NS)},
-                     {"time_ns", r.Duration().ToDouble(ns3::Time::NS)},
-                     {"algbw_gbps", r.algbwGbps},
-                     {"busbw_gbps", r.busbwGbps},
+                     {"time_ns", ended ? nlohmann::ordered_json(r.Duration().ToDouble(ns3::Time::NS)) : null},
+                     {"algbw_gbps", completed ? nlohmann::ordered_json(r.algbwGbps) : null},
+                     {"busbw_gbps", completed ? nlohmann::ordered_json(r.busbwGbps) : null},
                      {"retries", r.retries}});
     }
     return j;
@@ -237,10 +364,25 @@ PrintTable(const RunResult& result, const std::string& trace)
                 (unsigned long long)s.flitsReplayed);
     for (const auto& c : s.collectives)
     {
-        std::printf("  collective    %s (%s, %u ranks, %llu B) #%u: %s, %.1f ns, algbw %.1f Gb/s, busbw %.1f Gb/s%s\n",
-                    c.name.c_str(), c.algorithm.c_str(), c.ranks, (unsigned long long)c.bytes, c.repetition,
-                    ToString(c.status), c.Duration().ToDouble(ns3::Time::NS), c.algbwGbps, c.busbwGbps,
-                    c.retries ? (", " + std::to_string(c.retries) + " writes retried").c_str() : "");
+        const std::string retried = c.retries ? ", " + std::to_string(c.retries) + " writes retried" : "";
+        std::printf("  collective    %s (%s, %u ranks, %llu B) #%u: ", c.name.c_str(), c.algorithm.c_str(), c.ranks,
+                    (unsigned long long)c.bytes, c.repetition);
+        if (c.status == CollectiveStatus::Completed)
+        {
+            std::printf("completed, %.1f ns, algbw %.1f Gb/s, busbw %.1f Gb/s%s\n",
+                        c.Duration().ToDouble(ns3::Time::NS), c.algbwGbps, c.busbwGbps, retried.c_str());
+        }
+        else if (c.status == CollectiveStatus::Failed)
+        {
+            std::printf("FAILED after %.1f ns (%s), no bandwidth%s\n", c.Duration().ToDouble(ns3::Time::NS),
+                        ToString(c.failure), retried.c_str());
+        }
+        else
+        {
+            std::printf("UNFINISHED: still running at the end of the run (started at %.1f ns), no time or "
+                        "bandwidth%s\n",
+                        c.start.ToDouble(ns3::Time::NS), retried.c_str());
+        }
     }
     std::printf("  simulation    %.1f ns simulated, %llu events in %.2f s wall (%.2f M events/s)\n", result.simTimeNs,
                 (unsigned long long)events, wallS, wallS > 0 ? events / wallS / 1e6 : 0.0);

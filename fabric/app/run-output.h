@@ -19,8 +19,21 @@ namespace ofab
 {
 
 /// Applies the options' --set overrides to `doc` and loads the experiment with --seed, -o and
-/// --summary-json applied. ConfigError naming file, line and key.
+/// --summary-json applied: -o moves the summary too, beside the trace (SummaryBeside), unless
+/// --summary-json names it. ConfigError naming file, line and key.
 Experiment LoadRunExperiment(const RunOptions& options, ConfigDocument& doc);
+/// The summary of a trace given with -o: "out/t88.h5" -> "out/t88.json".
+std::string SummaryBeside(const std::string& trace);
+/// A run never silently replaces another experiment's results: when the trace (its /meta@experiment)
+/// or the summary JSON (its "experiment") already exists and names another experiment, or is not an
+/// ofab output at all, ConfigError (exit 2) naming where the path came from, unless options.force.
+/// Checks `x`'s outputs and `extraSummary` (the combined summary of a file with variants), if given.
+void RefuseForeignOutputs(const Experiment& x, const ConfigDocument& doc, const RunOptions& options,
+                          const std::string& extraSummary = "");
+/// Warnings on stderr about an experiment that runs but probably not as meant: no workloads (nothing is
+/// issued); a fault at or after the end of the run (it never happens: named by file, line and key).
+/// Returns how many it printed.
+int WarnAboutExperiment(const Experiment& x);
 /// Creates the folders of the trace and the summary (an uncreatable one fails when the file opens).
 void CreateOutputFolders(const Experiment& x);
 /// The trace with its /meta (versions, seed, resolved configuration); null when outputs.trace is empty.

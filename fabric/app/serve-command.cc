@@ -81,11 +81,13 @@ ServeExperiment(const ServeOptions& options)
     }
     YAML::Emitter resolved;
     resolved << x.Resolved();
+    WarnAboutExperiment(x);
     if (options.run.dryRun)
     {
         std::cout << resolved.c_str() << "\n";
         return 0;
     }
+    RefuseForeignOutputs(x, doc, options.run);
 
     boost::asio::io_context io;
     std::unique_ptr<ControlServer> server;

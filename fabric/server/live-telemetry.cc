@@ -106,6 +106,7 @@ LiveTelemetry::OnTransactionEnd(const TransactionRecord& r)
             continue;
         }
         ++sub.completed;
+        sub.deliveredBytes += r.bytes;
         if (!sub.options.latency)
         {
             continue;
@@ -165,7 +166,10 @@ LiveTelemetry::Sample(uint64_t session)
                 links.push_back({{"link", l}, {"gbps", {ab, ba}}, {"up", mask.empty() || mask[l]}});
             }
         }
-        m["throughput_gbps"] = total;
+        // Carried: every byte of payload on every link direction (a detour carries the same traffic
+        // over more hops). Delivered: payload of completed transactions, the summary's throughput_gbps.
+        m["carried_gbps"] = total;
+        m["delivered_gbps"] = static_cast<double>(sub.deliveredBytes) * 8.0 / spanNs;
         m["transactions"] = {{"completed", sub.completed}, {"failed", sub.failed}};
         if (sub.options.latency)
         {
@@ -188,6 +192,7 @@ LiveTelemetry::Sample(uint64_t session)
         sub.latencies.clear();
         sub.completed = 0;
         sub.failed = 0;
+        sub.deliveredBytes = 0;
     }
     sub.next = ns3::Simulator::Schedule(sub.options.interval, &LiveTelemetry::Sample, this, session);
 }

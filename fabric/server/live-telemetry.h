@@ -34,8 +34,9 @@ struct TelemetryOptions
  * The control plane's observations of a running fabric, pushed to subscribed clients:
  *  - telemetry every `interval` of simulated time (one simulator event per subscription, on exact
  *    bin edges): payload Gb/s per link direction over the interval (from the ports' byte counters,
- *    as /links/throughput), the links down now, and nearest-rank latency percentiles of the
- *    transactions that completed in the interval;
+ *    as /links/throughput) and their sum (`carried_gbps`), the payload of the transactions completed
+ *    in the interval (`delivered_gbps`, as the summary's throughput_gbps), the links down now, and
+ *    nearest-rank latency percentiles of the transactions that completed in the interval;
  *  - events as they happen: every /events row of the trace (faults, repairs, loss of signal, and
  *    anything else that writes /events, a reroute controller's route installs included) as
  *    {"type": "event", "time_ns", "kind", "element", "detail"}, and the injector's refusals as
@@ -73,6 +74,7 @@ class LiveTelemetry
         std::vector<double> latencies;   ///< a uniform sample of the interval's latencies
         uint64_t completed = 0;          ///< in the interval
         uint64_t failed = 0;
+        uint64_t deliveredBytes = 0; ///< payload of the transactions completed in the interval
     };
 
     /// Latencies kept per interval and subscription (reservoir sample beyond it).

@@ -1,5 +1,6 @@
 """The nightly regression, end to end: the committed baseline passes on a fresh run; an injected
-slowdown, a changed result, a failed point and missing points are caught; JUnit and markdown say so.
+slowdown is reported but passes, and is caught with --gate-speed; a changed result, a failed point
+and missing points are caught; JUnit and markdown say so.
 Usage: compare-baseline-test.py OFAB_BINARY (run from the project root)."""
 
 import csv
@@ -31,6 +32,16 @@ def compare(results, base=baseline, *extra):
             if case.find("failure") is not None:
                 failed.append((case.get("classname"), case.get("name")))
     return code, out + err, failed, junit
+
+
+def skipped_cases(junit):
+    """{(point, metric): message} of the JUnit test cases reported as <skipped> (speed, not gated)."""
+    cases = {}
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        s = case.find("skipped")
+        if s is not None:
+            cases[(case.get("classname"), case.get("name"))] = s.get("message")
+    return cases
 
 
 def edited_copy(name, edit, source=None):
@@ -71,24 +82,56 @@ code, out, failed, junit = compare(steady)
 check(code == 0 and failed == [], "a fresh nightly run matches the committed baseline", out + str(failed))
 root = ET.parse(junit).getroot()
 points = read_index(baseline)
-metrics = [c for c in points[0] if c not in ("point", "status", "error", "design", "seed", "wall_s")]
-check(int(root.get("tests")) == len(points) * (1 + len(metrics)) and root.get("failures") == "0",
-      f"JUnit: one test case per point and metric ({len(points)} x {1 + len(metrics)})", root.get("tests"))
+metrics = [c for c in points[0] if c not in ("point", "status", "error", "design", "seed")]
+speed = ["wall_s", "flit_hops_per_wall_s", "events_per_wall_s"]
+check(all(m in metrics for m in speed), "the index has the three wall-clock figures", str(metrics))
+check(int(root.get("tests")) == len(points) * (1 + len(metrics)) and root.get("failures") == "0"
+      and root.get("skipped") == str(len(points) * len(speed)),
+      f"JUnit: one test case per point and metric ({len(points)} x {1 + len(metrics)}), "
+      f"the {len(speed)} wall-clock figures of each point skipped (reported, not gated)",
+      f"tests {root.get('tests')} skipped {root.get('skipped')}")
+skipped = skipped_cases(junit)
+check(sorted(skipped) == sorted((p["point"], m) for p in points for m in speed),
+      "exactly the wall-clock figures are <skipped>", str(sorted(skipped)))
 with open(os.path.join(steady, "compare.md")) as f:
-    check(f.read().startswith("# ofab compare: pass"), "the markdown summary says pass")
+    md = f.read()
+check(md.startswith("# ofab compare: pass") and "## Speed (wall clock): reported, not gated" in md,
+      "the markdown summary says pass and lists the speed figures apart", md[:600])
+code, out, failed, _ = compare(steady, baseline, "--gate-speed")
+check(code == 0 and failed == [] and int(ET.parse(junit).getroot().get("skipped")) == 0,
+      "with --gate-speed the same results pass, with no figure skipped", out)
+
 
 # 2. A slowdown injected deterministically: one point's simulator rates at the baseline's / factor.
 def slow(factor):
     return rates("design=torus,seed=1", factor)
 
 
-code, out, failed, _ = compare(edited_copy("slow10", slow(10)))
+slow10 = edited_copy("slow10", slow(10))
+code, out, failed, junit = compare(slow10)
+check(code == 0 and failed == [], "a 10x slowdown without --gate-speed passes (speed does not gate)",
+      out + str(failed))
+check("pass" in out.splitlines()[0] and "2 of 12 figures beyond their tolerance" in out
+      and "design=torus,seed=1  events_per_wall_s" in out and "(not gated)" in out,
+      "the verdict reports the two slowed rates as beyond their tolerance, not gated", out)
+msg = skipped_cases(junit).get(("design=torus,seed=1", "events_per_wall_s"), "")
+check("-90 %" in msg and msg.endswith("beyond it"),
+      "the JUnit <skipped> message gives the change (-90 %) and that it is beyond the tolerance", msg)
+msg = skipped_cases(junit).get(("design=torus,seed=2", "events_per_wall_s"), "")
+check(msg.endswith("within it"), "an unchanged point's rate is reported within its tolerance", msg)
+with open(os.path.join(slow10, "compare.md")) as f:
+    md = f.read()
+check(md.startswith("# ofab compare: pass")
+      and "| design=torus,seed=1 | events_per_wall_s |" in md and "| **no** |" in md,
+      "the markdown's speed table shows the slowed rate beyond its tolerance", md)
+code, out, failed, _ = compare(slow10, baseline, "--gate-speed")
 check(code == 1 and sorted(failed) == [("design=torus,seed=1", "events_per_wall_s"),
                                        ("design=torus,seed=1", "flit_hops_per_wall_s")],
-      "a 10x slowdown of one point is a regression of its two rates, and only that", out + str(failed))
+      "with --gate-speed a 10x slowdown of one point is a regression of its two rates, and only that",
+      out + str(failed))
 check("REGRESSION" in out and "events_per_wall_s" in out, "the verdict line names the regression", out)
-code, out, failed, _ = compare(edited_copy("slow2", slow(2)))
-check(code == 0 and failed == [], "a 2x slowdown (a busy shared machine) is within the tolerance", out)
+code, out, failed, _ = compare(edited_copy("slow2", slow(2)), baseline, "--gate-speed")
+check(code == 0 and failed == [], "a 2x slowdown (a busy shared machine) is within the --gate-speed tolerance", out)
 
 # 3. A changed result, for real: the same sweep with background traffic 5 % heavier.
 changed = os.path.join(tmp, "changed")

@@ -1,5 +1,6 @@
 // ofab compare's pieces: tolerances (relative, absolute, direction), patterns, the index's CSV.
 
+#include "ofab/fabric/app/compare-command.h"
 #include "ofab/fabric/app/compare-tolerance.h"
 #include "ofab/fabric/app/sweep-index.h"
 #include "ofab/fabric/config/config-error.h"
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <unistd.h>
 
 using namespace ofab;
@@ -111,4 +113,69 @@ TEST_CASE("the index flattens summaries and reads back cell for cell", "[compare
     CHECK(std::filesystem::file_size(dir + "/index.h5") > 0);
     CHECK_FALSE(std::filesystem::exists(dir + "/index.csv.partial"));
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("wall-clock figures are told apart from simulated ones by name", "[compare]")
+{
+    CHECK(IsSpeedMetric("wall_s"));
+    CHECK(IsSpeedMetric("events_per_wall_s"));
+    CHECK(IsSpeedMetric("flit_hops_per_wall_s"));
+    CHECK(IsSpeedMetric("variant.wall_s"));
+    CHECK_FALSE(IsSpeedMetric("throughput_gbps"));
+    CHECK_FALSE(IsSpeedMetric("sim_time_ns"));
+    CHECK_FALSE(IsSpeedMetric("firewall_s")); // only a whole word: "wall_s" after '_' or '.'
+}
+
+namespace
+{
+
+std::string
+ReadAll(const std::string& path)
+{
+    std::ifstream in(path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+} // namespace
+
+TEST_CASE("speed figures gate only with --gate-speed, without it a 10x slowdown passes and is reported", "[compare]")
+{
+    namespace fs = std::filesystem;
+    const std::string dir = "/tmp/ofab-compare-speed-test-" + std::to_string(getpid());
+    fs::create_directories(dir + "/base");
+    fs::create_directories(dir + "/res");
+    const std::string header = "point,status,error,transactions.completed,wall_s,events_per_wall_s\n";
+    std::ofstream(dir + "/base/index.csv") << header << "seed=1,ok,,1000,0.2,2000000\n";
+    std::ofstream(dir + "/res/index.csv") << header << "seed=1,ok,,1000,2.0,200000\n"; // 10x slower
+    CompareOptions o;
+    o.results = dir + "/res";
+    o.baseline = dir + "/base";
+
+    CHECK(RunCompare(o) == 0);
+    std::string xml = ReadAll(dir + "/res/compare.xml");
+    CHECK_THAT(xml, Catch::Contains("tests=\"4\" failures=\"0\" skipped=\"2\""));
+    CHECK_THAT(xml, Catch::Contains("name=\"events_per_wall_s\">\n      <skipped message=\"wall-clock figure, not "
+                                    "gated (--gate-speed gates it): baseline 2000000, result 200000 (-90 %), "
+                                    "tolerance -0.5 relative: beyond it\"/>"));
+    CHECK_THAT(xml, Catch::Contains("name=\"wall_s\">\n      <skipped message=\"wall-clock figure, reported only"));
+    std::string md = ReadAll(dir + "/res/compare.md");
+    CHECK_THAT(md, Catch::StartsWith("# ofab compare: pass"));
+    CHECK_THAT(md,
+               Catch::Contains("| seed=1 | events_per_wall_s | 2000000 | 200000 | -90 % | -0.5 relative | **no** |"));
+
+    o.gateSpeed = true;
+    CHECK(RunCompare(o) == 1);
+    xml = ReadAll(dir + "/res/compare.xml");
+    // wall_s stays ignored by the built-in tolerances; the rate fails.
+    CHECK_THAT(xml, Catch::Contains("tests=\"3\" failures=\"1\" skipped=\"0\""));
+    CHECK_THAT(xml, Catch::Contains("<failure message=\"2000000 -&gt; 200000 (-90 %), tolerance -0.5 relative\">"));
+    CHECK_THAT(ReadAll(dir + "/res/compare.md"), Catch::StartsWith("# ofab compare: REGRESSION"));
+
+    // A simulated figure gates either way.
+    std::ofstream(dir + "/res/index.csv") << header << "seed=1,ok,,1001,0.2,2000000\n";
+    o.gateSpeed = false;
+    CHECK(RunCompare(o) == 1);
+    fs::remove_all(dir);
 }

@@ -1,91 +1,15 @@
 // `ofab run` end to end: conservation, a complete trace, determinism, clean failures.
 
-#include "ofab/fabric/trace/hdf5-table.h"
-
-#include <nlohmann/json.hpp>
+#include "app/run-test-util.h"
 
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <sys/wait.h>
+#include <string>
 #include <unistd.h>
 
-namespace
-{
-
-std::string
-Scratch(const std::string& name)
-{
-    return "/tmp/ofab-run-test-" + std::to_string(getpid()) + "-" + name;
-}
-
-int
-Run(const std::string& args, std::string* err = nullptr)
-{
-    const std::string errFile = Scratch("stderr");
-    const int status = std::system((std::string(OFAB_BINARY) + " " + args + " >/dev/null 2>" + errFile).c_str());
-    if (err)
-    {
-        std::ifstream in(errFile);
-        std::ostringstream s;
-        s << in.rdbuf();
-        *err = s.str();
-    }
-    std::remove(errFile.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-nlohmann::json
-ReadJson(const std::string& path)
-{
-    std::ifstream in(path);
-    return nlohmann::json::parse(in);
-}
-
-std::string
-Status(const std::string& trace)
-{
-    ofab::Hdf5Handle f(H5Fopen(trace.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
-    ofab::Hdf5Handle meta(H5Gopen2(f.Id(), "meta", H5P_DEFAULT), H5Gclose, "open meta");
-    ofab::Hdf5Handle attr(H5Aopen(meta.Id(), "status", H5P_DEFAULT), H5Aclose, "open status");
-    ofab::Hdf5Handle type(H5Aget_type(attr.Id()), H5Tclose, "type");
-    std::string value(H5Tget_size(type.Id()), '\0');
-    H5Aread(attr.Id(), type.Id(), value.data());
-    return value.substr(0, value.find('\0'));
-}
-
-/// The raw bytes of a dataset, for bit-for-bit comparison of two runs.
-std::vector<char>
-DatasetBytes(const std::string& trace, const char* name)
-{
-    ofab::Hdf5Handle f(H5Fopen(trace.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
-    ofab::Hdf5Handle d(H5Dopen2(f.Id(), name, H5P_DEFAULT), H5Dclose, "open dataset");
-    ofab::Hdf5Handle type(H5Dget_type(d.Id()), H5Tclose, "type");
-    ofab::Hdf5Handle space(H5Dget_space(d.Id()), H5Sclose, "space");
-    const auto n = H5Sget_simple_extent_npoints(space.Id());
-    std::vector<char> bytes(static_cast<std::size_t>(n) * H5Tget_size(type.Id()));
-    if (!bytes.empty())
-    {
-        H5Dread(d.Id(), type.Id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data());
-    }
-    return bytes;
-}
-
-uint64_t
-Rows(const std::string& trace, const char* name)
-{
-    ofab::Hdf5Handle f(H5Fopen(trace.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
-    ofab::Hdf5Handle d(H5Dopen2(f.Id(), name, H5P_DEFAULT), H5Dclose, "open dataset");
-    ofab::Hdf5Handle space(H5Dget_space(d.Id()), H5Sclose, "space");
-    hsize_t dims[2] = {0, 0};
-    H5Sget_simple_extent_dims(space.Id(), dims, nullptr);
-    return dims[0];
-}
-
-} // namespace
+using namespace ofab::runtest;
 
 TEST_CASE("a run accounts for every transaction and leaves a complete trace", "[run]")
 {
@@ -121,7 +45,7 @@ TEST_CASE("the same config and seed give bit-identical datasets, another seed do
         CHECK(DatasetBytes(a, name) == DatasetBytes(b, name));
     }
     CHECK(DatasetBytes(a, "transactions") != DatasetBytes(c, "transactions"));
-    for (const auto& p : {a, b, c})
+    for (const auto& p : {a, b, c, Scratch("a.json"), Scratch("b.json"), Scratch("c.json")})
     {
         std::remove(p.c_str());
     }

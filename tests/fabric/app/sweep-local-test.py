@@ -14,6 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import ROOT, check, finish, read_index, require, run, workdir  # noqa: E402
 
 import h5py  # noqa: E402
+import yaml  # noqa: E402
 
 ofab = sys.argv[1]
 tmp = workdir("sweep")
@@ -163,6 +164,17 @@ for name, text, expect in [
     code, _, err = run([ofab, "sweep", path, "-o", bad_out])
     check(code == 2 and err.startswith(f"ofab: error: {path}") and expect in err and err.count("\n") == 1
           and not os.path.exists(bad_out), f"{name}: exit 2, one line naming the sweep file and key", err)
+
+# The README shows experiments/compare-fabrics.yaml: the block it labels so is that file, key for key.
+with open(os.path.join(ROOT, "README.md")) as f:
+    readme = f.read()
+label = "# experiments/compare-fabrics.yaml"
+blocks = [b for b in readme.split("```yaml\n")[1:] if b.startswith(label)]
+require(len(blocks) == 1, "the README has one block labelled as experiments/compare-fabrics.yaml")
+with open(os.path.join(ROOT, "experiments/compare-fabrics.yaml")) as f:
+    committed = yaml.safe_load(f)
+shown = yaml.safe_load(blocks[0].split("```")[0])
+check(shown == committed, "the README's compare-fabrics.yaml is the committed file", f"{shown}\n{committed}")
 
 shutil.rmtree(tmp)
 finish()

@@ -217,6 +217,28 @@ def case_session(ofab, work):
           f"transactions conserved: {t['issued']} issued = completed + failed + in flight = trace rows")
     check(summary["faults"] == {"injected": 1, "repairs": 1}, "the summary counts one fault and one repair")
     check(30000 <= summary["sim_time_ns"] < 40000, "the run stopped before its duration")
+    with open(os.path.join(work, "session.json")) as f:
+        beside = json.load(f)
+    check(beside["experiment"] == "serve-test" and beside["trace"] == trace and beside["transactions"] == t,
+          "-o session.h5 put the summary beside the trace, in session.json")
+
+    # Carried (every hop of every link) and delivered (payload of completed transactions, as the
+    # summary's throughput_gbps) are two keys; the old ambiguous name is gone.
+    check(all("carried_gbps" in m and "delivered_gbps" in m and "throughput_gbps" not in m
+              for m in telemetry.values()), "telemetry says carried_gbps and delivered_gbps, not throughput_gbps")
+    m = telemetry[9000]
+    check(m["carried_gbps"] > 1.5 * m["delivered_gbps"] > 0,
+          f"before the cut the links carry more than is delivered (a write crosses about 2 links): "
+          f"{m['carried_gbps']:.1f} carried, {m['delivered_gbps']:.1f} delivered Gb/s")
+    with h5py.File(trace, "r") as f:
+        tx = f["transactions"][:]
+    done = tx[tx["status"] == 0]
+    last = max(telemetry)
+    delivered = sum(m["delivered_gbps"] * m["interval_ns"] / 8 for m in telemetry.values())
+    low, high = int(done["bytes"][done["end_ns"] < last].sum()), int(done["bytes"][done["end_ns"] <= last].sum())
+    check(low - 1 <= delivered <= high + 1,
+          f"delivered_gbps over every interval adds up to the completed payload in the trace to {last:.0f} ns: "
+          f"{delivered:.0f} B (trace: {low}..{high} B)")
 
 
 def expect_error(c, raw, fragment, what):
@@ -500,6 +522,9 @@ def case_external_heal(ofab, work):
     install = event(events, "install", "external")
     # 12.5 us + compute 10 us + out 2 us + write 1 us + acks 2 us + commit 2 us
     check(install["time_ns"] == 29500, "every router switches at 29.5 us, the global round's timing")
+    # Of the 240 entries, those that differ from the tables in force are written (README.md's session).
+    check(install["detail"] == "105 entries in 15 routers", "it writes 105 changed entries in 15 routers: " +
+          install["detail"])
     check(not any(e["kind"] in ("external_rejected", "external_fallback") for e in events), "no fallback")
     check("event 1: 240 entries accepted" in log, "the controller logs the acceptance")
     rec = summary["fault_recovery"][0]
