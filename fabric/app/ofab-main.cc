@@ -90,10 +90,12 @@ main(int argc, char** argv)
                  "Every model parameter is a YAML key; `ofab keys` lists them with units and defaults.",
                  "ofab"};
     app.require_subcommand(1);
-    app.footer("Exit codes: 0 success, 1 an output could not be written (sweep: a point failed; compare: a "
-               "regression), 2 bad command line or configuration\n"
-               "(one line naming file, line and key), 130 interrupted (the trace is marked incomplete).\n"
-               "Documentation: README.md, fabric/README.md (experiment files), docs/trace-format.md.");
+    app.footer(
+        "Exit codes: 0 success, 1 an output could not be written (sweep: a point failed; compare: a "
+        "regression), 2 bad command line or configuration\n"
+        "(one line naming file, line and key), 130 interrupted by Ctrl-C, SIGTERM or SIGHUP (the trace is marked\n"
+        "incomplete).\n"
+        "Documentation: README.md, fabric/README.md (experiment files), docs/trace-format.md.");
     app.set_help_all_flag("--help-all", "Show the help of every command");
     app.set_version_flag("--version", std::string("ofab ") + OFAB_VERSION + " (ns-3 3.37)");
 

@@ -411,7 +411,7 @@ BindAttributes(ns3::ObjectFactory& factory, const ConfigDocument& doc, const YAM
         {
             continue; // reserved for the caller
         }
-        const YAML::Node& node = it->second;
+        const YAML::Node node = it->second; // a handle: the iterator's pair is a temporary
         if (!node.IsScalar())
         {
             throw doc.ErrorAt(path, node.Mark(),
