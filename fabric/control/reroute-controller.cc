@@ -127,6 +127,7 @@ RerouteController::Attach(Fabric& fabric)
     {
         m_physical[l.id] = Physical(l.id);
         m_known[l.id] = m_physical[l.id];
+        m_seen.push_back(m_physical[l.id]);
     }
     m_stalls = std::make_unique<StallDetector>(
         fabric, m_stallTimeout, [this](const std::string& node, uint16_t port, const std::string& detail) {
@@ -230,10 +231,15 @@ void
 RerouteController::Detect(uint32_t link, LinkView seen, std::size_t incident)
 {
     const LinkView current = m_physical[link];
-    if (current.up == m_known[link].up && current.weight == m_known[link].weight)
+    if (current.up == m_seen[link].up && current.weight == m_seen[link].weight)
     {
-        return; // undone before the nodes could see it (a short flap): nothing to tell
+        // Undone before the nodes could see it (a short flap): nothing to tell. Compared with what
+        // they last saw, not with what the controller knows: a line that failed and came back while
+        // the first report was on its way to the controller must be reported back up, or the
+        // controller would keep the link degraded for good.
+        return;
     }
+    m_seen[link] = seen;
     ReportDetected(incident);
     std::ostringstream what;
     if (seen.up)
@@ -256,6 +262,7 @@ RerouteController::RestoreAfterWait(uint32_t link, std::size_t incident)
     {
         return;
     }
+    m_seen[link] = m_physical[link]; // the end nodes use it again
     Record("restore", LinkName(link), "up for the wait-to-restore time: routes back over it");
     OnRestoreDue(link, incident);
 }

@@ -175,8 +175,11 @@ class RerouteController : public ns3::Object
     ns3::Time m_stallTimeout;
 
     Fabric* m_fabric = nullptr;
-    std::vector<LinkView> m_known;                 ///< what the controller has been told (the oracle: the truth)
-    std::vector<LinkView> m_physical;              ///< the truth, as last seen by the trace sinks
+    std::vector<LinkView> m_known;    ///< what the controller has been told (the oracle: the truth)
+    std::vector<LinkView> m_physical; ///< the truth, as last seen by the trace sinks
+    /// What the end nodes last detected (or saw restored): a change is news to them when the truth
+    /// differs from this, whether or not their last report has reached the controller yet.
+    std::vector<LinkView> m_seen;
     std::vector<std::vector<uint32_t>> m_portLink; ///< [node][router port] -> graph link
     std::vector<ns3::EventId> m_restoreEvents;     ///< per link: pending wait-to-restore
     std::vector<Incident> m_incidents;

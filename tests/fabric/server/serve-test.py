@@ -317,7 +317,8 @@ def case_bad_input(ofab, work):
     time.sleep(1.0)
     t1 = c.req(cmd="status")["sim_time_ns"]
     flooder.join(timeout=30)
-    check(t1 - t0 > 3000, f"while a client floods the server the run goes on ({t0:.0f} -> {t1:.0f} ns)")
+    # How far it gets depends on the machine (a sanitizer build is ten times slower): that it moves does not.
+    check(t1 > t0, f"while a client floods the server the run goes on ({t0:.0f} -> {t1:.0f} ns)")
     check("cannot keep up" in server.stderr(), "the flooder is disconnected: its unread error replies overflowed")
 
     # 100 connects and disconnects while the run goes on: plain, mid-line, subscribed, unread.
