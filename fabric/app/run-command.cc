@@ -238,7 +238,10 @@ RunOptions
 VariantOptions(const RunOptions& options, const Variant& v)
 {
     RunOptions o = options;
-    o.overrides.insert(o.overrides.end(), v.overrides.begin(), v.overrides.end());
+    for (std::size_t i = 0; i < v.overrides.size(); ++i)
+    {
+        o.fileOverrides.emplace_back(v.overrides[i], v.origins[i]);
+    }
     return o;
 }
 

@@ -1,8 +1,11 @@
 #ifndef OFAB_FABRIC_APP_RUN_COMMAND_H
 #define OFAB_FABRIC_APP_RUN_COMMAND_H
 
+#include "ofab/fabric/config/config-error.h"
+
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ofab
@@ -13,7 +16,9 @@ struct RunOptions
     std::string file;
     std::string trace;       ///< -o: overrides outputs.trace; the summary then goes beside it (SummaryBeside)
     std::string summaryJson; ///< --summary-json: overrides outputs.summary_json (and -o's summary)
-    std::vector<std::string> overrides;
+    std::vector<std::string> overrides; ///< --set, in order
+    /// Applied after `overrides`: a variant's `set:` entries, each with where it is written.
+    std::vector<std::pair<std::string, SourceLocation>> fileOverrides;
     uint64_t seed = 0; ///< --seed; 0 = the experiment's seed
     bool quiet = false;
     bool dryRun = false;

@@ -21,6 +21,10 @@ LoadRunExperiment(const RunOptions& options, ConfigDocument& doc)
     {
         doc.ApplyOverride(o);
     }
+    for (const auto& [assignment, from] : options.fileOverrides)
+    {
+        doc.ApplyOverride(assignment, from);
+    }
     Experiment x = LoadExperiment(doc);
     if (options.seed != 0)
     {

@@ -67,9 +67,9 @@ ConfigDocument::Parse(const std::string& text, const std::string& origin)
 }
 
 void
-ConfigDocument::ApplyOverride(const std::string& assignment)
+ConfigDocument::ApplyOverride(const std::string& assignment, const SourceLocation& from)
 {
-    const SourceLocation where{"--set " + assignment, 0, 0};
+    const SourceLocation where = from.origin.empty() ? SourceLocation{"--set " + assignment, 0, 0} : from;
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0)
     {
@@ -146,7 +146,7 @@ ConfigDocument::ApplyOverride(const std::string& assignment)
         node.reset(node[parts[i]]);
     }
     path = walked;
-    m_overrides[path] = where.origin;
+    m_overrides[path] = where;
 }
 
 SourceLocation
@@ -160,7 +160,7 @@ ConfigDocument::Locate(const std::string& keyPath, const YAML::Mark& mark) const
         auto it = m_overrides.find(path);
         if (it != m_overrides.end())
         {
-            return {it->second, 0, 0};
+            return it->second;
         }
         const auto cut = path.find_last_of(".[");
         path = cut == std::string::npos ? "" : path.substr(0, cut);
@@ -173,7 +173,7 @@ ConfigDocument::Locate(const std::string& keyPath, const YAML::Mark& mark) const
         {
             if (path.rfind(keyPath + ".", 0) == 0 || path.rfind(keyPath + "[", 0) == 0)
             {
-                return {origin, 0, 0};
+                return origin;
             }
         }
         return {m_origin, 0, 0};

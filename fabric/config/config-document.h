@@ -24,8 +24,10 @@ class ConfigDocument
     /// Parses text; `origin` names it in errors.
     static ConfigDocument Parse(const std::string& text, const std::string& origin);
 
-    /// Applies "path.to.key=value" (value parsed as YAML); ConfigError when malformed.
-    void ApplyOverride(const std::string& assignment);
+    /// Applies "path.to.key=value" (value parsed as YAML); ConfigError when malformed. `from` is where
+    /// the assignment is written when that is a file (a variant's `set:` entry); by default the
+    /// command line (`--set`). Errors about the key later name that place.
+    void ApplyOverride(const std::string& assignment, const SourceLocation& from = {});
 
     const YAML::Node& Root() const { return m_root; }
     const std::string& Origin() const { return m_origin; }
@@ -41,7 +43,7 @@ class ConfigDocument
 
     YAML::Node m_root;
     std::string m_origin;
-    std::map<std::string, std::string> m_overrides; ///< key path -> the --set text that wrote it
+    std::map<std::string, SourceLocation> m_overrides; ///< key path -> the override that wrote it
 };
 
 /// The child `key` of a mapping, or a null node when `parent` is absent, null or not a mapping

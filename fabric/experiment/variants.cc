@@ -41,7 +41,7 @@ ReadVariants(const ConfigDocument& doc)
         {
             throw doc.ErrorAt(path + ".name", name.Mark(), "variant '" + name.Scalar() + "' appears twice");
         }
-        Variant v{name.Scalar(), {}};
+        Variant v{name.Scalar(), {}, {}};
         const YAML::Node set = Child(item, "set");
         if (!set.IsMap())
         {
@@ -53,6 +53,7 @@ ReadVariants(const ConfigDocument& doc)
             YAML::Emitter value;
             value << YAML::Flow << it->second;
             v.overrides.push_back(it->first.Scalar() + "=" + value.c_str());
+            v.origins.push_back(doc.Locate(path + ".set." + it->first.Scalar(), it->first.Mark()));
         }
         variants.push_back(v);
     }

@@ -24,7 +24,8 @@ namespace ofab
 struct Variant
 {
     std::string name;
-    std::vector<std::string> overrides; ///< "path.to.key=value", as --set takes them
+    std::vector<std::string> overrides;  ///< "path.to.key=value", as --set takes them
+    std::vector<SourceLocation> origins; ///< where each is written in the file (its `set:` entry)
 };
 
 /// The file's variants (empty without a `variants:` key); ConfigError at the offending key.

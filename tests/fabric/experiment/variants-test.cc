@@ -1,6 +1,7 @@
 // Experiment variants: parsed from `variants:`, checked with their key, named outputs, and run one
 // after the other by `ofab run` with a combined summary.
 #include "ofab/fabric/config/config-error.h"
+#include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/experiment/variants.h"
 
 #include <catch2/catch.hpp>
@@ -45,6 +46,31 @@ TEST_CASE("variants become override lists, in file order", "[variants]")
     CHECK(v[1].overrides[0] == "topology={kind: switched_pod, accelerators: 4}");
     CHECK(v[1].overrides[1] == "seed=3");
     CHECK(ReadVariants(ConfigDocument::Parse("duration: 1us\n", "v.yaml")).empty());
+}
+
+TEST_CASE("a variant's value that the experiment refuses is named at its line in the file", "[variants]")
+{
+    // Errors inside `variants:` were once reported as `--set ...`, without file or line.
+    auto doc = ConfigDocument::Parse("duration: 1us\n"
+                                     "topology: {kind: ring, accelerators: 4}\n"
+                                     "variants:\n"
+                                     "  - {name: a, set: {controller.policy: lcoal}}\n",
+                                     "v.yaml");
+    const auto v = ReadVariants(doc);
+    REQUIRE(v.size() == 1);
+    REQUIRE(v[0].origins.size() == 1);
+    CHECK(v[0].origins[0].ToString() == "v.yaml:4:21");
+    doc.ApplyOverride(v[0].overrides[0], v[0].origins[0]);
+    try
+    {
+        LoadExperiment(doc);
+        FAIL("the variant's policy was taken");
+    }
+    catch (const ConfigError& e)
+    {
+        CHECK_THAT(e.what(), Catch::StartsWith("v.yaml:4:21: key 'controller.policy': expected one of oracle, local"));
+        CHECK_THAT(e.what(), Catch::Contains("did you mean 'local'?"));
+    }
 }
 
 TEST_CASE("bad variants name the line and key", "[variants]")
