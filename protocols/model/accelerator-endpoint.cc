@@ -277,6 +277,7 @@ AcceleratorEndpoint::StartRequest(uint16_t port, uint32_t slot)
 
     TlMessage m;
     m.txnId = r.id;
+    m.bornNs = static_cast<uint32_t>(tagTime.GetNanoSeconds());
     m.address = r.address;
     m.src = m_id;
     m.dst = r.dst;

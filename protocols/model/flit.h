@@ -101,8 +101,11 @@ struct TlMessage
     uint64_t txnId = 0; ///< unique per run; tags are reused, this is not
     uint64_t address = 0;
     int64_t readyTick = 0; ///< earliest time (ns-3 ticks) this message may leave the current node
-    uint16_t src = 0;      ///< originator accelerator id
-    uint16_t dst = 0;      ///< accelerator id this message is addressed to
+    /// When its transaction's request entered the fabric, in ns modulo 2^32 (age-based arbitration
+    /// compares ages by wrapped difference: exact for ages under 2 s).
+    uint32_t bornNs = 0;
+    uint16_t src = 0; ///< originator accelerator id
+    uint16_t dst = 0; ///< accelerator id this message is addressed to
     uint16_t tag = 0;
     uint16_t length = 0;                   ///< transaction length in bytes
     uint16_t inPort = ualink::kLocalInput; ///< input port at the current node (credits to release)

@@ -21,10 +21,9 @@ OutputArbiter::EnsureSlot(uint32_t slot)
     m_slots = slot + 1;
     const std::size_t words = (m_slots + 63) / 64;
     m_index.resize(static_cast<std::size_t>(m_slots) * ualink::kQueueClassCount, kNil);
-    for (uint32_t qc = 0; qc < ualink::kQueueClassCount; ++qc)
-    {
-        m_readyBits[qc].resize(words, 0);
-    }
+    m_readyBits.resize(words, 0);
+    m_slotClasses.resize(m_slots, 0);
+    m_rrClass.resize(m_slots, 0);
 }
 
 uint32_t
@@ -48,11 +47,11 @@ OutputArbiter::MarkReady(uint32_t queue)
     Queue& q = m_queues[queue];
     if (q.ready++ == 0)
     {
-        m_readyBits[q.qc][q.slot >> 6] |= 1ULL << (q.slot & 63);
-    }
-    if (m_readyInClass[q.qc]++ == 0)
-    {
-        m_classMask |= 1u << q.qc;
+        if (m_slotClasses[q.slot] == 0)
+        {
+            m_readyBits[q.slot >> 6] |= 1ULL << (q.slot & 63);
+        }
+        m_slotClasses[q.slot] |= static_cast<uint8_t>(1u << q.qc);
     }
 }
 
@@ -145,9 +144,9 @@ OutputArbiter::Promote(int64_t nowTick)
 }
 
 int
-OutputArbiter::NextReady(uint32_t qc, uint32_t from) const
+OutputArbiter::NextReady(uint32_t from) const
 {
-    const auto& bits = m_readyBits[qc];
+    const auto& bits = m_readyBits;
     const std::size_t words = bits.size();
     if (from >= m_slots)
     {
@@ -172,41 +171,51 @@ OutputArbiter::Peek(int64_t nowTick, const TxCredits& credits)
 {
     m_stalledMask = 0;
     Promote(nowTick);
-    // Classes with ready messages in round-robin order from m_rrClass: rotate the class bitmap.
     const uint32_t n = ualink::kQueueClassCount;
     const uint32_t all = (1u << n) - 1;
-    uint32_t rotated = ((m_classMask >> m_rrClass) | (m_classMask << (n - m_rrClass))) & all;
-    while (rotated != 0)
+    // Every ready head that may go (its time has come, the credits are there) is a candidate; the
+    // oldest transaction wins. Visiting inputs from the round-robin pointer, and each input's classes
+    // from its own pointer, makes equal ages (one issue instant) go round robin.
+    const TlMessage* best = nullptr;
+    int slot = NextReady(m_rrInput);
+    const int first = slot;
+    while (slot >= 0)
     {
-        const uint32_t k = static_cast<uint32_t>(__builtin_ctz(rotated));
-        rotated &= rotated - 1;
-        const uint32_t qc = (m_rrClass + k) % n;
-        // Visit each input with ready messages once, starting at the round-robin pointer.
-        int slot = NextReady(qc, m_rrInput[qc]);
-        const int first = slot;
-        while (slot >= 0)
+        const uint32_t mask = m_slotClasses[slot];
+        const uint32_t from = m_rrClass[slot];
+        uint32_t rotated = ((mask >> from) | (mask << (n - from))) & all;
+        while (rotated != 0)
         {
+            const uint32_t k = static_cast<uint32_t>(__builtin_ctz(rotated));
+            rotated &= rotated - 1;
+            const uint32_t qc = (from + k) % n;
             const uint32_t queue = m_index[static_cast<std::size_t>(slot) * n + qc];
             const TlMessage& head = m_pool[m_queues[queue].head].m;
             // A later message of this queue may be counted ready while the head is not (only when
             // forwarding latencies differ inside one queue): the head's own time still rules.
-            if (head.readyTick <= nowTick)
+            if (head.readyTick > nowTick)
             {
-                if (credits.CanSend(head))
-                {
-                    m_pickQueue = queue;
-                    return &head;
-                }
-                m_stalledMask |= 1u << qc;
+                continue;
             }
-            slot = NextReady(qc, static_cast<uint32_t>(slot) + 1);
-            if (slot == first)
+            if (!credits.CanSend(head))
             {
-                break;
+                m_stalledMask |= 1u << qc;
+                continue;
+            }
+            // Wrapped difference: bornNs counts ns modulo 2^32.
+            if (best == nullptr || static_cast<int32_t>(head.bornNs - best->bornNs) < 0)
+            {
+                best = &head;
+                m_pickQueue = queue;
             }
         }
+        slot = NextReady(static_cast<uint32_t>(slot) + 1);
+        if (slot == first)
+        {
+            break;
+        }
     }
-    return nullptr;
+    return best;
 }
 
 void
@@ -226,15 +235,15 @@ OutputArbiter::PopInto(TlMessage& out)
     m_free = node;
     if (--q.ready == 0)
     {
-        m_readyBits[qc][slot >> 6] &= ~(1ULL << (slot & 63));
-    }
-    if (--m_readyInClass[qc] == 0)
-    {
-        m_classMask &= ~(1u << qc);
+        m_slotClasses[slot] &= static_cast<uint8_t>(~(1u << qc));
+        if (m_slotClasses[slot] == 0)
+        {
+            m_readyBits[slot >> 6] &= ~(1ULL << (slot & 63));
+        }
     }
     --m_total;
-    m_rrInput[qc] = slot + 1;
-    m_rrClass = (qc + 1) % ualink::kQueueClassCount;
+    m_rrInput = slot + 1;
+    m_rrClass[slot] = static_cast<uint8_t>((qc + 1) % ualink::kQueueClassCount);
 }
 
 void
@@ -261,10 +270,9 @@ OutputArbiter::DrainAll(std::vector<TlMessage>& out)
             q.tail = kNil;
             q.ready = 0;
         }
-        std::fill(m_readyBits[qc].begin(), m_readyBits[qc].end(), 0);
-        m_readyInClass[qc] = 0;
     }
-    m_classMask = 0;
+    std::fill(m_readyBits.begin(), m_readyBits.end(), 0);
+    std::fill(m_slotClasses.begin(), m_slotClasses.end(), 0);
     m_pending.clear();
     m_heap.clear();
     m_nextPendingTick = std::numeric_limits<int64_t>::max();

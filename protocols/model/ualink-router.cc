@@ -289,6 +289,7 @@ UalinkRouter::MakeResponse(const TlMessage& req, TransactionStatus status)
 {
     TlMessage r;
     r.txnId = req.txnId;
+    r.bornNs = req.bornNs; // a response carries its transaction's age
     r.address = req.address;
     r.src = req.dst;
     r.dst = req.src;
