@@ -62,6 +62,11 @@ CollectiveWorkload::GetTypeId()
             .AddTraceSource("StepStarted", "A rank started a step: repetition, rank, step.",
                             MakeTraceSourceAccessor(&CollectiveWorkload::m_stepTrace),
                             "ofab::CollectiveWorkload::StepTracedCallback")
+            .AddTraceSource("RankFinished",
+                            "A rank finished its last step (its own and its incoming writes all completed): "
+                            "repetition, rank.",
+                            MakeTraceSourceAccessor(&CollectiveWorkload::m_rankTrace),
+                            "ofab::CollectiveWorkload::RankTracedCallback")
             .AddTraceSource("OperationFinished", "A repetition completed or failed (its CollectiveResult).",
                             MakeTraceSourceAccessor(&CollectiveWorkload::m_operationTrace),
                             "ofab::CollectiveWorkload::OperationTracedCallback");
@@ -282,6 +287,7 @@ CollectiveWorkload::TryAdvance(uint32_t rank)
         ++r.step;
         if (r.step == steps)
         {
+            m_rankTrace(m_repetition, rank);
             if (++m_ranksDone == m_ranks)
             {
                 FinishRepetition(CollectiveStatus::Completed, TransactionStatus::Okay);

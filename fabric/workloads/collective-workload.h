@@ -65,6 +65,7 @@ class CollectiveWorkload : public Workload
     uint64_t GetIssuedBytes(uint32_t rank) const { return m_rank.at(rank).issuedBytes; }
 
     typedef void (*StepTracedCallback)(uint32_t repetition, uint32_t rank, uint32_t step);
+    typedef void (*RankTracedCallback)(uint32_t repetition, uint32_t rank);
     typedef void (*OperationTracedCallback)(const CollectiveResult& result);
 
   protected:
@@ -130,6 +131,7 @@ class CollectiveWorkload : public Workload
     std::vector<double> m_retryTimesNs; ///< every retry decision (the failure that caused it), whole run
 
     ns3::TracedCallback<uint32_t, uint32_t, uint32_t> m_stepTrace;
+    ns3::TracedCallback<uint32_t, uint32_t> m_rankTrace;
     ns3::TracedCallback<const CollectiveResult&> m_operationTrace;
 };
 

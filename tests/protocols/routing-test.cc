@@ -4,6 +4,7 @@
 #include "protocol-test-util.h"
 
 #include "ofab/foundation/parameter-error.h"
+#include "ofab/topologies/channel-dependency.h"
 
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
@@ -12,6 +13,8 @@
 
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 using namespace ofab;
 using namespace ns3;
@@ -155,28 +158,197 @@ TEST_CASE("ring of accelerators in router mode: dateline VC classes and all-to-a
     Simulator::Destroy();
 }
 
-TEST_CASE("the same ring without the dateline VC change deadlocks (why the flag exists)", "[routing][direct]")
+namespace
+{
+
+/// The channel dependency graph (Dally and Seitz) of every route the ring's tables give: a
+/// channel is (link, VC class); each route adds an edge from each of its channels to the next. The
+/// VC class follows the documented rule (protocols/README.md, "Router mode"): class 0 at injection,
+/// class 1 from a choice flagged crossesDateline on (one routing group, so nothing resets it).
+topo::ChannelDependencyGraph
+RingRoutesGraph(const Ring& r)
+{
+    const auto n = static_cast<uint32_t>(r.ep.size());
+    topo::ChannelDependencyGraph g;
+    for (uint32_t src = 0; src < n; ++src)
+    {
+        for (uint32_t dst = 0; dst < n; ++dst)
+        {
+            if (dst == src)
+            {
+                continue;
+            }
+            std::vector<topo::Channel> route;
+            uint8_t vc = 0;
+            for (uint32_t node = src; node != dst && route.size() <= n;)
+            {
+                const auto entry = r.ep[node]->GetRoute(static_cast<uint16_t>(dst));
+                REQUIRE(entry.size() == 1);
+                REQUIRE(entry[0].port == r.links[node].portA->GetIndex()); // link `node` leaves node
+                vc = entry[0].crossesDateline ? 1 : vc;
+                route.push_back(topo::Channel{node, node, vc});
+                node = (node + 1) % n;
+            }
+            g.AddRoute(route);
+        }
+    }
+    return g;
+}
+
+/// The channels messages actually took, with the VC each arrived on: every message's hops in order.
+struct ObservedRoutes
+{
+    std::map<std::pair<uint64_t, bool>, std::vector<topo::Channel>> hops; ///< (txn id, request?) -> hops
+
+    void Attach(Ring& r)
+    {
+        for (uint32_t i = 0; i < r.links.size(); ++i)
+        {
+            r.links[i].portB->TraceConnectWithoutContext("TlMessageReceived",
+                                                         MakeBoundCallback(&ObservedRoutes::On, this, i));
+        }
+    }
+    static void On(ObservedRoutes* self, uint32_t link, const TlMessage& m)
+    {
+        self->hops[{m.txnId, m.kind == MessageKind::Request}].push_back(
+            topo::Channel{link, link, static_cast<uint8_t>(m.vc & 1)});
+    }
+    topo::ChannelDependencyGraph Graph() const
+    {
+        topo::ChannelDependencyGraph g;
+        for (const auto& [key, route] : hops)
+        {
+            g.AddRoute(route);
+        }
+        return g;
+    }
+};
+
+/// A stalled ring is deadlocked on its credit loop when every link waits for the next one: link i
+/// (node i -> i+1) holds queued messages without the credits to send them, because node i+1's
+/// buffers behind it are full of messages queued for link i+1; and no credit is missing (credits
+/// the sender holds + buffers the receiver fills = the buffer size, for every class of VC class 0).
+/// A receiver that lost or withheld credits fails the last condition; a link that is merely slow
+/// fails the first.
+bool
+EveryLinkWaitsForTheNext(const Ring& r, std::string& why)
+{
+    const std::size_t n = r.links.size();
+    for (std::size_t i = 0; i < n; ++i)
+    {
+        const auto& tx = r.links[i].portA->GetTxCredits();
+        const auto& rx = r.links[i].portB->GetRxBuffers();
+        for (CreditClass c : {CreditClass::RequestCommand, CreditClass::ResponseCommand, CreditClass::RequestData,
+                              CreditClass::ResponseData})
+        {
+            if (tx.Available(0, c) + rx.Occupied(0, c) != rx.Sizes().Of(c))
+            {
+                why = "link " + std::to_string(i) + ": credits missing in class " + std::to_string(int(c));
+                return false;
+            }
+        }
+        // A 256 B write needs 1 command and 4 data credits: its sender has fewer of one.
+        const bool starved =
+            tx.Available(0, CreditClass::RequestCommand) == 0 || tx.Available(0, CreditClass::RequestData) < 4;
+        if (r.links[i].portA->GetQueuedMessages() == 0 || !starved)
+        {
+            why = "link " + std::to_string(i) + " is not waiting for credits";
+            return false;
+        }
+        // What fills node i+1's buffers waits on node i+1's only output: link i+1.
+        if (rx.Occupied(0, CreditClass::RequestCommand) == 0 || r.links[(i + 1) % n].portA->GetQueuedMessages() == 0)
+        {
+            why = "link " + std::to_string(i) + "'s receiver holds nothing waiting for the next link";
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+TEST_CASE("the same ring without the dateline VC change deadlocks: its routes close a channel dependency cycle",
+          "[routing][direct]")
 {
     test::UsePicoseconds();
-    UalinkHelper h = TinyBufferHelper();
-    Ring r = BuildRing(h, 4, false);
-    Simulator::Schedule(MicroSeconds(1), [&] { AllToAllWrites(r, 150); });
-    Simulator::Stop(MilliSeconds(5));
-    Simulator::Run();
-    uint64_t open = 0;
-    uint64_t queued = 0;
-    for (const auto& e : r.ep)
+    const uint16_t n = 4;
+
+    SECTION("the routes alone: a cycle through the four links on class 0 without the dateline, none with it")
     {
-        open += e->GetInFlightCount();
+        UalinkHelper h = TinyBufferHelper();
+        Ring plain = BuildRing(h, n, false);
+        const auto cycle = RingRoutesGraph(plain).FindCycle();
+        REQUIRE(cycle.size() == n);
+        std::set<uint32_t> links;
+        for (const auto& c : cycle)
+        {
+            CHECK(c.vc == 0);
+            links.insert(c.link);
+        }
+        CHECK(links == std::set<uint32_t>{0, 1, 2, 3});
+
+        Ring dateline = BuildRing(h, n, true);
+        CHECK(RingRoutesGraph(dateline).FindCycle().empty());
+        Simulator::Destroy();
     }
-    for (const auto& l : r.links)
+
+    SECTION("run without it: the channels messages took close the cycle and the stall is that credit loop")
     {
-        queued += l.portA->GetQueuedMessages();
+        UalinkHelper h = TinyBufferHelper();
+        Ring r = BuildRing(h, n, false);
+        ObservedRoutes seen;
+        seen.Attach(r);
+        Simulator::Schedule(MicroSeconds(1), [&] { AllToAllWrites(r, 150); });
+        Simulator::Stop(MilliSeconds(5));
+        Simulator::Run();
+        uint64_t open = 0;
+        for (const auto& e : r.ep)
+        {
+            open += e->GetInFlightCount();
+            CHECK(e->GetFailedCount() == 0); // stuck, not failed: the completion timeout is 10 ms
+        }
+        CHECK(open > 0);
+        CHECK(seen.Graph().FindCycle().size() == n);
+        std::string why;
+        const bool loop = EveryLinkWaitsForTheNext(r, why);
+        INFO(why);
+        CHECK(loop);
+        for (const auto& l : r.links)
+        {
+            CHECK(l.portA->GetStats().bufferOverflows == 0);
+        }
+        Simulator::Destroy();
     }
-    // Stuck for milliseconds with every output holding messages it has no credit for.
-    CHECK(open > 0);
-    CHECK(queued > 0);
-    Simulator::Destroy();
+
+    SECTION("run with it: the channels messages took have no cycle, and a withheld credit is told apart")
+    {
+        UalinkHelper h = TinyBufferHelper();
+        Ring r = BuildRing(h, n, true);
+        ObservedRoutes seen;
+        seen.Attach(r);
+        // Node 2 stops returning credits on link 1 -> 2 for good: that link stalls with free buffers
+        // behind it, a stall that is no credit loop.
+        Simulator::Schedule(MicroSeconds(3), [&] { r.links[1].portB->SetCreditReturnPaused(true); });
+        Simulator::Schedule(MicroSeconds(1), [&] { AllToAllWrites(r, 150); });
+        Simulator::Stop(MilliSeconds(5));
+        Simulator::Run();
+        CHECK(seen.Graph().FindCycle().empty());
+        uint64_t open = 0;
+        for (const auto& e : r.ep)
+        {
+            open += e->GetInFlightCount();
+        }
+        CHECK(open > 0); // stalled too
+        std::string why;
+        const bool loop = EveryLinkWaitsForTheNext(r, why);
+        INFO(why);
+        CHECK_FALSE(loop);
+        const auto& tx = r.links[1].portA->GetTxCredits();
+        const auto& rx = r.links[1].portB->GetRxBuffers();
+        CHECK(tx.Available(0, CreditClass::RequestCommand) + rx.Occupied(0, CreditClass::RequestCommand) <
+              rx.Sizes().Of(CreditClass::RequestCommand));
+        Simulator::Destroy();
+    }
 }
 
 TEST_CASE("routing groups: a message changing group restarts in VC class 0", "[routing][direct]")
