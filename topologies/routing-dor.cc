@@ -172,6 +172,12 @@ DimensionOrderRouter::Step(uint32_t node, uint32_t dst, const LinkMask& mask, co
     {
         return Step(node, dst);
     }
+    return Steps(node, dst, mask, weights).front();
+}
+
+std::vector<DorStep>
+DimensionOrderRouter::Steps(uint32_t node, uint32_t dst, const LinkMask& mask, const LinkWeights& weights) const
+{
     CheckNodes(node, dst);
     for (std::size_t d = 0; d < m_dims.size(); ++d)
     {
@@ -189,11 +195,15 @@ DimensionOrderRouter::Step(uint32_t node, uint32_t dst, const LinkMask& mask, co
             DorStep blocked;
             blocked.dimension = static_cast<int>(d);
             blocked.blocked = true;
-            return blocked;
+            return {blocked};
         }
-        return StepIn(node, d, plus <= minus);
+        if (plus == minus)
+        {
+            return {StepIn(node, d, true), StepIn(node, d, false)};
+        }
+        return {StepIn(node, d, plus < minus)};
     }
-    return DorStep{};
+    return {DorStep{}};
 }
 
 std::vector<DorHop>

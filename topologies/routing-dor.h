@@ -1,7 +1,9 @@
 // Dimension-order routing on tori and meshes with dateline virtual channels.
 //
 // A packet corrects dimension 0 first, then 1, ...; in each torus dimension it takes the shorter
-// way round, ties (k even, distance k/2) broken toward "+". Deadlock freedom on the rings needs
+// way round. A tie (k even, distance k/2) has two ways: Steps() gives both, for tables that spread
+// the traffic over them (always "+" would load the "+" links with 10/6 of the "-" links' share on
+// an 8-ring); Step() and Route() follow "+". Deadlock freedom on the rings needs
 // two VC classes: a packet travels a dimension on VC 0 and moves to VC 1 on the hop that crosses
 // that dimension's dateline (its wrap link, k-1 <-> 0), staying on VC 1 until it leaves the
 // dimension; each new dimension starts again on VC 0. Meshes have no wrap links: always VC 0.
@@ -60,6 +62,10 @@ class DimensionOrderRouter
     // next node on the chosen way prefers the same way. blocked (port = kNoPort) when neither way is
     // open: two cuts in one ring, or one cut in a mesh line. Empty mask and weights = Step(node, dst).
     DorStep Step(uint32_t node, uint32_t dst, const LinkMask& mask, const LinkWeights& weights) const;
+    // The steps of a minimal route: one, or both ways round on a tie (equal hops, or equal summed
+    // weights under `weights`), "+" first. Either way keeps the dimension order and the dateline
+    // rule, so a table holding both is as deadlock-free as one holding either.
+    std::vector<DorStep> Steps(uint32_t node, uint32_t dst, const LinkMask& mask, const LinkWeights& weights) const;
     // The path the masked steps take; empty when src == dst or a step is blocked.
     std::vector<DorHop> Route(uint32_t src, uint32_t dst, const LinkMask& mask, const LinkWeights& weights) const;
     // VC of the next hop given the VC and dimension of the hop the flit arrived on (-1 at the source).

@@ -47,14 +47,20 @@ PlanDimensionOrder(const Fabric& f, const topo::LinkMask& mask, const topo::Link
             {
                 continue;
             }
-            const topo::DorStep step = dor.Step(node, g.AcceleratorNode(dst), mask, weights);
-            if (step.blocked)
+            // Both ways round on a tie: the routers spread requests over them by 256 B region
+            // (one region, one way: ordering holds) and responses by tag.
+            const std::vector<topo::DorStep> steps = dor.Steps(node, g.AcceleratorNode(dst), mask, weights);
+            if (steps.front().blocked)
             {
                 fallback[dst] = 1;
                 continue;
             }
-            plan.tables[node].SetEntry(static_cast<uint16_t>(dst),
-                                       {ForwardingChoice{f.RouterPort(node, step.port), step.crossesDateline}});
+            std::vector<ForwardingChoice> choices;
+            for (const topo::DorStep& step : steps)
+            {
+                choices.push_back(ForwardingChoice{f.RouterPort(node, step.port), step.crossesDateline});
+            }
+            plan.tables[node].SetEntry(static_cast<uint16_t>(dst), choices);
         }
     }
     // A destination some node cannot reach in dimension order goes by shortest paths everywhere:

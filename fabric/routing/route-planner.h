@@ -16,8 +16,8 @@ namespace ofab
  * The routes ofab computes for a link state (tables for every router of `fabric`, not installed).
  *
  * Tori and meshes (dimension-order mode): fault-tolerant dimension order (topo::DimensionOrderRouter
- * masked Step): in each dimension the open way round with the lower summed weight, so a ring with one
- * cut becomes a line and the routes stay deadlock-free. A destination that some node cannot reach
+ * masked Steps): in each dimension the open way round with the lower summed weight, both ways on a
+ * tie (the routers spread the traffic over them), so a ring with one cut becomes a line and the routes stay deadlock-free. A destination that some node cannot reach
  * that way (two cuts in one ring) is routed by shortest paths at every node (loop-free for that
  * destination), and the plan is then no longer deadlock-free by construction.
  * Other fabrics: shortest paths with every equal-cost next hop (weighted).
