@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -181,9 +182,19 @@ PrintComparison(const nlohmann::ordered_json& runs)
     auto ns = [](const nlohmann::ordered_json& v) {
         return v.is_null() ? std::string("never") : std::to_string(std::llround(v.get<double>()));
     };
-    std::printf("\nvariants compared (times from the fault, ns; 'never' = not within the run)\n");
-    std::printf("  %-14s %-7s %-20s %9s %10s %12s %11s %7s %11s  %s\n", "variant", "policy", "fault", "T_detect",
-                "T_reroute", "T_recover95", "loss-conv.", "failed", "p99 during", "collective hit by the fault");
+    // Capacity lost for good: when the fabric settled at the level it kept, and that level.
+    auto settled = [&ns](const nlohmann::ordered_json& f) {
+        if (!f.contains("degraded_to") || f["degraded_to"].is_null())
+        {
+            return ns(f["t_recover95_ns"]);
+        }
+        return ns(f["t_settled_ns"]) + " at " + std::to_string(std::lround(100 * f["degraded_to"].get<double>())) + "%";
+    };
+    std::printf("\nvariants compared (times from the fault, ns; 'never' = not within the run; settled: back to 95 %% "
+                "of before, or of the level a permanent loss left)\n");
+    std::printf("  %-14s %-7s %-20s %9s %10s %12s %14s %11s %7s %11s  %s\n", "variant", "policy", "fault", "T_detect",
+                "T_reroute", "T_recover95", "settled", "loss-conv.", "failed", "p99 during",
+                "collective hit by the fault");
     for (const auto& r : runs)
     {
         const std::string policy = r.contains("controller") ? r["controller"]["policy"].get<std::string>() : "none";
@@ -215,7 +226,7 @@ PrintComparison(const nlohmann::ordered_json& runs)
         }
         if (r["fault_recovery"].empty())
         {
-            std::printf("  %-14s %-7s %-20s %79s  %s\n", r["variant"].get<std::string>().c_str(), policy.c_str(),
+            std::printf("  %-14s %-7s %-20s %94s  %s\n", r["variant"].get<std::string>().c_str(), policy.c_str(),
                         "(no fault)", "", collective.c_str());
         }
         for (const auto& f : r["fault_recovery"])
@@ -223,10 +234,10 @@ PrintComparison(const nlohmann::ordered_json& runs)
             const std::string fault = f["kind"].get<std::string>() + " " + f["element"].get<std::string>();
             const auto& during = f["latency_ns"]["during"];
             const bool watched = f.contains("link_changed") && f["link_changed"].get<bool>();
-            std::printf("  %-14s %-7s %-20.20s %9s %10s %12s %11.0f %7llu %11s  %s\n",
+            std::printf("  %-14s %-7s %-20.20s %9s %10s %12s %14s %11.0f %7llu %11s  %s\n",
                         r["variant"].get<std::string>().c_str(), policy.c_str(), fault.c_str(),
                         watched ? ns(f["t_detect_ns"]).c_str() : "-", watched ? ns(f["t_reroute_ns"]).c_str() : "-",
-                        ns(f["t_recover95_ns"]).c_str(), f["loss_convergence_ns"].get<double>(),
+                        ns(f["t_recover95_ns"]).c_str(), settled(f).c_str(), f["loss_convergence_ns"].get<double>(),
                         (unsigned long long)f["failed_transactions"].get<uint64_t>(),
                         during["count"].get<uint64_t>() ? ns(during["p99"]).c_str() : "-", collective.c_str());
         }

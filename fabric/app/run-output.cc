@@ -242,6 +242,10 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
              {"pre_fault_gbps", r.preFaultGbps},
              {"t_recover95_ns",
               r.recover95Ns ? nlohmann::ordered_json(*r.recover95Ns) : nlohmann::ordered_json(nullptr)},
+             {"degraded_to", r.degradedTo ? nlohmann::ordered_json(*r.degradedTo) : nlohmann::ordered_json(nullptr)},
+             {"t_settled_ns", r.settledNs ? nlohmann::ordered_json(*r.settledNs) : nlohmann::ordered_json(nullptr)},
+             {"recovery_hold_ns", r.holdNs},
+             {"noise_allowance_ns", r.noiseAllowanceNs},
              {"loss_convergence_ns", r.lossConvergenceNs},
              {"failed_transactions", r.failedTransactions},
              {"retried_transactions", r.retriedTransactions},
@@ -321,8 +325,16 @@ PrintTable(const RunResult& result, const std::string& trace)
     }
     for (const auto& r : s.recovery)
     {
-        const std::string recovered =
+        std::string recovered =
             r.recover95Ns ? std::to_string(static_cast<long long>(*r.recover95Ns)) + " ns" : "not by the end";
+        if (r.degradedTo)
+        {
+            // The fault's window ends at the next fault: only the last one's loss can be called permanent.
+            const bool last = &r == &s.recovery.back();
+            recovered += std::string(last ? " (degraded permanently to " : " (degraded by the next fault to ") +
+                         std::to_string(std::lround(100 * *r.degradedTo)) + " %" +
+                         (r.settledNs ? ", settled at " + std::to_string(std::llround(*r.settledNs)) + " ns)" : ")");
+        }
         auto p99 = [](const LatencyWindow& w) {
             return w.count ? std::to_string(std::lround(w.p99)) : std::string("-");
         };

@@ -153,6 +153,7 @@ RunObserver::WatchFaults(ns3::Ptr<FaultInjector> faults)
     {
         m_faults->TraceConnectWithoutContext("Fault", ns3::MakeCallback(&RunObserver::OnFault, this));
     }
+    m_faultLinks.Watch(m_faults);
 }
 
 void
@@ -228,6 +229,7 @@ RunObserver::OnTransactionEnd(const TransactionRecord& r)
         ++m_failed;
         ++m_failedByReason[ToString(r.status)];
         m_failureNs.push_back(Ns(r.endTime, m_ticksPerNs));
+        m_failureIssueNs.push_back(Ns(r.issueTime, m_ticksPerNs));
     }
     if (m_trace)
     {
@@ -356,6 +358,7 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
         // The observer dies with Run(); the injector lives on with its runner.
         m_faults->TraceDisconnectWithoutContext("Fault", ns3::MakeCallback(&RunObserver::OnFault, this));
     }
+    m_faultLinks.Unwatch();
     if (m_controller)
     {
         m_controller->TraceDisconnectWithoutContext("Action",
@@ -396,18 +399,23 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
         in.completionNs = m_completionNs;
         in.latencyNs = m_latencies;
         in.failureNs = m_failureNs;
+        in.failureIssueNs = m_failureIssueNs;
         for (const auto& w : workloads)
         {
             const std::vector<double> retries = w->GetRetryTimesNs();
             in.retryNs.insert(in.retryNs.end(), retries.begin(), retries.end());
         }
         in.endNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);
-        std::vector<double> times;
-        for (const auto& f : m_faultLog)
+        std::vector<FaultInput> faults = m_faultLinks.Inputs(in.endNs);
+        for (std::size_t i = 0; i < faults.size() && i < m_faultLog.size(); ++i)
         {
-            times.push_back(f.faultNs);
+            if (m_incidents)
+            {
+                AddControllerFigures(m_faultLog[i]); // T_reroute: no recovery before it
+                faults[i].rerouteNs = m_faultLog[i].rerouteNs;
+            }
         }
-        s.recovery = ComputeRecovery(in, times);
+        s.recovery = ComputeFaultRecovery(in, faults);
         for (std::size_t i = 0; i < s.recovery.size(); ++i)
         {
             s.recovery[i].kind = m_faultLog[i].kind;

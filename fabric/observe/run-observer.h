@@ -4,6 +4,7 @@
 #include "ofab/fabric/assembly/fabric.h"
 #include "ofab/fabric/control/reroute-controller.h"
 #include "ofab/fabric/faults/fault-injector.h"
+#include "ofab/fabric/observe/fault-link-log.h"
 #include "ofab/fabric/observe/incident-log.h"
 #include "ofab/fabric/observe/recovery-metrics.h"
 #include "ofab/fabric/trace/trace-recorder.h"
@@ -56,7 +57,7 @@ class RunObserver
     /// `trace` may be null (no trace file). Bins of `bin` from time 0 to `duration`.
     RunObserver(Fabric& fabric, TraceRecorder* trace, ns3::Time bin, ns3::Time duration);
 
-    /// Averaging window of T_recover95 (rounded to whole bins; default one bin).
+    /// Shortest hold after a T_recover95 instant (rounded to whole bins; default one bin).
     void SetRecoveryWindow(ns3::Time window) { m_recoveryWindow = window; }
     /// Span before a fault whose mean throughput T_recover95 compares with (0: since the previous fault).
     void SetRecoveryReference(ns3::Time span) { m_recoveryReference = span; }
@@ -104,6 +105,8 @@ class RunObserver
     std::vector<double> m_latencies;
     std::vector<double> m_completionNs;    ///< end time of each completed transaction (same order)
     std::vector<double> m_failureNs;       ///< end time of each failed transaction
+    std::vector<double> m_failureIssueNs;  ///< its issue time (same order)
+    FaultLinkLog m_faultLinks;             ///< the links each fault took down: whom a failure is blamed on
     std::vector<double> m_deliveredGbps;   ///< per bin: payload of the transactions completed in it
     uint64_t m_binDeliveredBytes = 0;      ///< payload completed in the bin being accumulated
     std::vector<FaultRecovery> m_faultLog; ///< time, kind and element of each fault so far

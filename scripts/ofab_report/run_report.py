@@ -28,6 +28,10 @@ def summary_rows(s):
                      f"{c['status']}: {fmt(c['time_ns'])} ns, busbw {fmt(c['busbw_gbps'])} Gb/s"))
     for r in s.get("fault_recovery", []):
         rec = "not by the end" if r.get("t_recover95_ns") is None else f"{fmt(r['t_recover95_ns'])} ns"
+        if r.get("degraded_to") is not None:  # summary 1.4: capacity lost, and when it settled there
+            settled = r.get("t_settled_ns")
+            rec += (f" (degraded to {100 * r['degraded_to']:.0f} %, settled "
+                    + ("never" if settled is None else f"at {fmt(settled)} ns") + ")")
         rows.append((f"fault at {fmt(r['time_ns'])} ns: {r['kind']} {r['element']}",
                      f"T_recover95 {rec}; loss-derived {fmt(r['loss_convergence_ns'])} ns; "
                      f"{r['failed_transactions']} failed; p99 before/during/after "

@@ -23,6 +23,8 @@ SWEEP_METRICS = [  # (index column, label, unit); shown when the index has them
     ("collectives.0.time_ns", "collective 0 time", "ns"),
     ("collectives.0.busbw_gbps", "collective 0 busbw", "Gb/s"),
     ("fault_recovery.0.t_recover95_ns", "fault 0 T_recover95", "ns"),
+    ("fault_recovery.0.degraded_to", "fault 0 degraded to (fraction of before)", ""),
+    ("fault_recovery.0.t_settled_ns", "fault 0 settled", "ns"),
     ("fault_recovery.0.loss_convergence_ns", "fault 0 loss-derived convergence", "ns"),
     ("fault_recovery.0.failed_transactions", "fault 0 failed transactions", ""),
     ("events_per_wall_s", "simulator events per wall second", "1/s"),
@@ -83,7 +85,7 @@ def sweep_report(folder, allow_incomplete):
         for d in designs:
             mean, sd, n = stats(d, column)
             sd = 0.0 if abs(sd) <= 1e-9 * abs(mean) else sd  # rounding noise of identical seeds
-            cells.append("-" if n == 0 else (f"{fmt(mean, 4)} ± {fmt(sd, 2)}" if n > 1 else fmt(mean, 4)))
+            cells.append("null" if n == 0 else (f"{fmt(mean, 4)} ± {fmt(sd, 2)}" if n > 1 else fmt(mean, 4)))
         body.append(cells)
     seeds = sorted({r.get("seed", "") for r in rows}) if "seed" in params else []
     sections.append(("designs", "Designs side by side",
@@ -98,8 +100,15 @@ def sweep_report(folder, allow_incomplete):
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for k, (column, label, unit) in enumerate(metrics):
         ax = axes[k // ncols][k % ncols]
-        means, sds = zip(*[(stats(d, column)[0], stats(d, column)[1]) for d in designs])
-        ax.bar(range(len(designs)), means, yerr=sds, capsize=4, color=[colors[i % len(colors)] for i in range(len(designs))])
+        means, sds, counts = zip(*[stats(d, column) for d in designs])
+        # A design without a value (null: e.g. never recovered) gets no bar and says so, rather
+        # than a bar of 0 +- 0 that reads as "instant".
+        ax.bar(range(len(designs)), [m if n else 0 for m, n in zip(means, counts)],
+               yerr=[s if n else 0 for s, n in zip(sds, counts)], capsize=4,
+               color=[colors[i % len(colors)] if counts[i] else "none" for i in range(len(designs))])
+        for i, n in enumerate(counts):
+            if n == 0:
+                ax.text(i, 0, "null\n(never / undefined)", ha="center", va="bottom", fontsize=7, color="gray")
         for i, d in enumerate(designs):  # every seed as a dot over its bar
             vals = [number(r[column]) for r in ok if design_of(r) == d]
             ax.scatter([i] * len(vals), vals, color="black", s=10, zorder=3)

@@ -156,6 +156,10 @@ TEST_CASE("the quick start runs as the README says: the all-reduce completes, th
     CHECK(cut["t_reroute_ns"].get<double>() == 600);
     CHECK(cut["t_optimised_ns"].get<double>() == 19500);
     CHECK(cut["t_recover95_ns"].get<double>() < 5000);
+    CHECK(cut["t_recover95_ns"].get<double>() >= 600); // never before the forwarding state is whole
+    CHECK(cut["t_settled_ns"] == cut["t_recover95_ns"]);
+    CHECK(cut["degraded_to"].is_null());
+    CHECK(cut["recovery_hold_ns"].get<double>() >= 2000); // the file's recovery_window
     CHECK(j["controller"]["policy"] == "hybrid");
     CHECK(j["controller"]["stalls"].get<uint64_t>() == 0);
     const auto& t = j["transactions"];
