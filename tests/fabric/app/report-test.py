@@ -60,7 +60,7 @@ with open(summary_json) as f:
 tx = s["transactions"]
 check(f"{tx['issued']} / {tx['completed']} / {tx['failed']} / {tx['in_flight']}" in page,
       "the summary table holds the run's transaction counts")
-check("fibre_cut" in page and "laser_line_failed" in page and "link 5" in page,
+check("fibre_cut" in page and "laser_line_failed" in page and "link 10" in page and "feeds link 17" in page,
       "the events table lists the cut and the laser line")
 check(re.search(r"Failed during the run \(red\): link \d+ \(a\(1,1\) - a\(2,1\)\)", page) is not None
       and re.search(r"Lost laser lines but stayed up \(orange\): link \d+ \(a\(0,2\) - a\(0,3\)\)", page) is not None,

@@ -76,7 +76,7 @@ TEST_CASE("a fabric has no routes until a plan is installed, a disconnected one 
     const ForwardingChoice* choices = nullptr;
     CHECK(f.Router(0)->GetForwardingTable().Lookup(2, choices) == 0);
     InstallInitialRoutes(f);
-    CHECK(f.Router(0)->GetForwardingTable().Lookup(2, choices) == 1);
+    CHECK(f.Router(0)->GetForwardingTable().Lookup(2, choices) == 2); // half way round: both ways
 
     // Both links of a1 down: a1 is cut off from the 3 others (pairs i < j); the others are rerouted.
     topo::LinkMask mask(f.Links().size(), true);

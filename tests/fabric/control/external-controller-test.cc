@@ -286,11 +286,10 @@ TEST_CASE("external policy: loop-free routes that allow a deadlock are refused b
     const Outcome o = RunWith(TorusCut(""), source);
     REQUIRE(source.verdicts.size() == 1);
     INFO(source.verdicts[0]);
-    CHECK(source.verdicts[0].find("the routes allow a deadlock: a credit loop of 4 channels") != std::string::npos);
-    for (const char* hop : {"a(2,2)->a(3,2)", "a(3,2)->a(3,3)", "a(3,3)->a(2,3)"}) // the first three are named
-    {
-        CHECK(source.verdicts[0].find(hop) != std::string::npos);
-    }
+    // The two y-first turns close a loop with the x-first routes around them; with the ties of the
+    // 4-rings spread both ways several loops exist, and the audit names the first it finds.
+    CHECK(source.verdicts[0].find("the routes allow a deadlock: a credit loop of ") != std::string::npos);
+    CHECK(source.verdicts[0].find(" channels is possible: a(") != std::string::npos);
     CHECK(o.actions.Count("external_rejected") == 1);
     CHECK(o.actions.Count("deadlock_risk") == 0); // never installed
     CHECK(DetailOf(o.actions, "external_fallback").find("the routes allow a deadlock") != std::string::npos);
@@ -306,7 +305,7 @@ TEST_CASE("external policy: loop-free routes that allow a deadlock are refused b
     CHECK(trusting.verdicts[0].empty());
     REQUIRE(t.cut.rerouteNs);
     CHECK(*t.cut.rerouteNs == Approx(kGlobal));
-    CHECK(DetailOf(t.actions, "deadlock_risk").find("a credit loop of 4 channels") != std::string::npos);
+    CHECK(DetailOf(t.actions, "deadlock_risk").find("a credit loop of ") != std::string::npos);
 }
 
 TEST_CASE("external policy: malformed entries are refused with the first bad one", "[controller][external]")

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <set>
 
 using namespace ofab;
@@ -68,22 +69,31 @@ Setup(Watch& w, ExperimentRunner& runner)
         }
     }
     REQUIRE(w.ends.size() == 2);
-    // The pairs whose fault-free route crosses the link (dimension order: one choice per entry).
+    // The pairs one of whose fault-free routes crosses the link (dimension order: one choice per
+    // entry, two ways round on a tie).
     const auto portLink = RouterPortLinks(f);
+    std::function<bool(uint32_t, uint32_t, uint32_t)> crosses = [&](uint32_t node, uint32_t d, uint32_t hops) {
+        if (node == g.AcceleratorNode(d) || hops == 16)
+        {
+            return false;
+        }
+        const auto entry = f.Router(node)->GetRoute(static_cast<uint16_t>(d));
+        REQUIRE((entry.size() == 1 || entry.size() == 2));
+        bool any = false;
+        for (const ForwardingChoice& c : entry)
+        {
+            const uint32_t link = portLink[node][c.port];
+            any = any || link == w.link || crosses(g.Other(link, node), d, hops + 1);
+        }
+        return any;
+    };
     for (uint32_t s = 0; s < f.AcceleratorCount(); ++s)
     {
         for (uint32_t d = 0; d < f.AcceleratorCount(); ++d)
         {
-            for (uint32_t node = g.AcceleratorNode(s), hops = 0; node != g.AcceleratorNode(d) && hops < 16; ++hops)
+            if (crosses(g.AcceleratorNode(s), d, 0))
             {
-                const auto entry = f.Router(node)->GetRoute(static_cast<uint16_t>(d));
-                REQUIRE(entry.size() == 1);
-                const uint32_t link = portLink[node][entry[0].port];
-                if (link == w.link)
-                {
-                    w.crossing.insert({static_cast<uint16_t>(s), static_cast<uint16_t>(d)});
-                }
-                node = g.Other(link, node);
+                w.crossing.insert({static_cast<uint16_t>(s), static_cast<uint16_t>(d)});
             }
         }
     }

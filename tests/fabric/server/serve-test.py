@@ -524,7 +524,7 @@ def case_external_heal(ofab, work):
     # 12.5 us + compute 10 us + out 2 us + write 1 us + acks 2 us + commit 2 us
     check(install["time_ns"] == 29500, "every router switches at 29.5 us, the global round's timing")
     # Of the 240 entries, those that differ from the tables in force are written (README.md's session).
-    check(install["detail"] == "105 entries in 15 routers", "it writes 105 changed entries in 15 routers: " +
+    check(install["detail"] == "134 entries in 16 routers", "it writes 134 changed entries in 16 routers: " +
           install["detail"])
     check(not any(e["kind"] in ("external_rejected", "external_fallback") for e in events), "no fallback")
     check("event 1: 240 entries accepted" in log, "the controller logs the acceptance")

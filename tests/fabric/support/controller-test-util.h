@@ -54,9 +54,42 @@ struct RouteWalk
 {
     uint64_t routes = 0;
     uint64_t unreached = 0; ///< routes that met no live choice, looped, or used a down link
-    uint64_t hops = 0;
-    topo::ChannelDependencyGraph cdg;
+    uint64_t hops = 0;      ///< of the routes following each entry's first live choice
+    topo::ChannelDependencyGraph cdg; ///< of every path the live choices allow (ties spread traffic over all)
 };
+
+/// Adds to `cdg` every path from `node` to accelerator `dst` over live choices (depth-first; a path
+/// longer than the node count is a loop and is dropped: the first-choice walk reports it).
+inline void
+AddEveryPath(const Fabric& f, const std::vector<std::vector<uint32_t>>& portLink, const topo::LinkMask& mask,
+             uint32_t node, uint32_t dst, int group, uint8_t vcIn, std::vector<topo::Channel>& route,
+             topo::ChannelDependencyGraph& cdg)
+{
+    const topo::Graph& g = f.Graph();
+    if (node == g.AcceleratorNode(dst))
+    {
+        cdg.AddRoute(route);
+        return;
+    }
+    if (route.size() > g.NumNodes())
+    {
+        return;
+    }
+    for (const auto& c : f.Router(node)->GetRoute(static_cast<uint16_t>(dst)))
+    {
+        const uint32_t link = portLink[node][c.port];
+        if (!topo::IsUp(mask, link))
+        {
+            continue;
+        }
+        const int linkGroup = g.GetLink(link).dimension;
+        uint8_t vc = linkGroup == group ? vcIn : 0;
+        vc = c.crossesDateline ? 1 : vc;
+        route.push_back(topo::Channel{link, node, vc});
+        AddEveryPath(f, portLink, mask, g.Other(link, node), dst, linkGroup, vc, route, cdg);
+        route.pop_back();
+    }
+}
 
 inline RouteWalk
 WalkRoutes(const Fabric& f, const topo::LinkMask& mask)
@@ -109,7 +142,8 @@ WalkRoutes(const Fabric& f, const topo::LinkMask& mask)
                 continue;
             }
             w.hops += route.size();
-            w.cdg.AddRoute(route);
+            route.clear();
+            AddEveryPath(f, portLink, mask, g.AcceleratorNode(src), dst, -1, 0, route, w.cdg);
         }
     }
     return w;
