@@ -53,8 +53,8 @@ struct ActionLog
 struct RouteWalk
 {
     uint64_t routes = 0;
-    uint64_t unreached = 0; ///< routes that met no live choice, looped, or used a down link
-    uint64_t hops = 0;      ///< of the routes following each entry's first live choice
+    uint64_t unreached = 0;           ///< routes that met no live choice, looped, or used a down link
+    uint64_t hops = 0;                ///< of the routes following each entry's first live choice
     topo::ChannelDependencyGraph cdg; ///< of every path the live choices allow (ties spread traffic over all)
 };
 
