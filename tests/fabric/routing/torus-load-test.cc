@@ -96,3 +96,17 @@ TEST_CASE("8 x 8 torus, 256 B writes: the link bound at saturation, and held at 
     INFO("accepted at offered " << 1.3 * peak << " of a port: " << over);
     CHECK(over >= 0.85 * peak);
 }
+
+TEST_CASE("8 x 8 torus, 64 B writes: link-bound, not credit-bound, at saturation and held at 1.3 times it",
+          "[torus][slow]")
+{
+    // 64 B writes need one command credit per 72 B on the wire: the default command buffers must
+    // cover the credit round trip at that rate, or the torus saturates on credits (0.36 of a port
+    // with 256 command buffers, where the links allow more than 0.55).
+    const double peak = AcceptedSecondHalf(UniformTorus(8, 64, 1.0, "port", "10us"), 10000, 64);
+    INFO("accepted at offered 1.0 of a port: " << peak);
+    CHECK(peak >= 0.55);
+    const double over = AcceptedSecondHalf(UniformTorus(8, 64, 1.3 * peak / 4, "all_ports", "10us"), 10000, 64);
+    INFO("accepted at offered " << 1.3 * peak << " of a port: " << over);
+    CHECK(over >= 0.85 * peak);
+}
