@@ -33,7 +33,7 @@ ShareOf(const RunSummary& s, uint8_t vc, const std::string& credit)
 
 } // namespace
 
-TEST_CASE("small command buffers show as credit-bound port time; the defaults do not", "[observe][credits]")
+TEST_CASE("small command buffers show as credit-bound port time, the defaults do not", "[observe][credits]")
 {
     // 64 B writes at 0.6 of a port on a ring of 8: about 0.7 of every link direction. With 8 request
     // command credits per VC a port sends at most 8 writes per ~350 ns round trip (0.02 of the link).
