@@ -203,7 +203,8 @@ FinishTrace(TraceRecorder& trace, const RunResult& result, const nlohmann::order
                   {"latency_p50_ns", s.latencyP50Ns},
                   {"latency_p99_ns", s.latencyP99Ns},
                   {"throughput_gbps", s.throughputGbps},
-                  {"flit_hops", double(s.flitHops)}},
+                  {"flit_hops", double(s.flitHops)},
+                  {"stalls", double(s.stalls)}},
                  summary.dump());
 }
 
@@ -270,6 +271,14 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
     if (!s.controllerPolicy.empty())
     {
         j["controller"] = {{"policy", s.controllerPolicy}, {"stalls", s.stalls}};
+    }
+    j["stalls"] = s.stalls;
+    j["starved"] = s.starved;
+    auto& bound = j["credit_bound"] = nlohmann::ordered_json::array();
+    for (const CreditBound& b : s.creditBound)
+    {
+        bound.push_back(
+            {{"vc", b.vc}, {"credit", b.creditClass}, {"share", b.share}, {"idle_ns", b.idleNs}, {"ports", b.ports}});
     }
     j["throughput_gbps"] = s.throughputGbps;
     j["payload_bytes"] = s.payloadBytes;
@@ -369,8 +378,17 @@ PrintTable(const RunResult& result, const std::string& trace)
     }
     if (s.stalls > 0)
     {
-        std::printf("  STALLS        %llu ports stopped sending with messages queued (see the stall rows of /events)\n",
-                    (unsigned long long)s.stalls);
+        std::printf("  STALLS        %llu ports stopped sending with messages queued, %llu ports starved a message "
+                    "(see the stall and starved rows of /events)\n",
+                    (unsigned long long)(s.stalls - s.starved), (unsigned long long)s.starved);
+    }
+    for (const CreditBound& b : s.creditBound)
+    {
+        if (b.share > kCreditBoundShare)
+        {
+            std::printf("  credit-bound  %.1f %% of port time idle for %s credits of VC %u (%u ports)\n",
+                        100.0 * b.share, b.creditClass.c_str(), b.vc, b.ports);
+        }
     }
     std::printf("  latency       p50 %.1f ns  p99 %.1f ns  p99.9 %.1f ns  max %.1f ns\n", s.latencyP50Ns,
                 s.latencyP99Ns, s.latencyP999Ns, s.latencyMaxNs);

@@ -130,8 +130,9 @@ RerouteController::Attach(Fabric& fabric)
         m_seen.push_back(m_physical[l.id]);
     }
     m_stalls = std::make_unique<StallDetector>(
-        fabric, m_stallTimeout, [this](const std::string& node, uint16_t port, const std::string& detail) {
-            Record("stall", node + " port " + std::to_string(port), detail);
+        fabric, m_stallTimeout,
+        [this](const char* kind, const std::string& node, uint16_t port, const std::string& detail) {
+            Record(kind, node + " port " + std::to_string(port), detail);
         });
     m_stalls->Start();
     for (uint32_t node = 0; node < g.NumNodes(); ++node)

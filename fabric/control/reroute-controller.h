@@ -101,6 +101,8 @@ class RerouteController : public ns3::Object
     uint64_t CountBrokenEntries() const;
     /// Ports reported stalled (see StallDetector; attribute StallTimeout).
     uint64_t GetStallCount() const { return m_stalls ? m_stalls->GetStallCount() : 0; }
+    /// Of those, the ports reported starved (a message waiting past StallTimeout).
+    uint64_t GetStarvedCount() const { return m_stalls ? m_stalls->GetStarvedCount() : 0; }
 
     typedef void (*ActionTracedCallback)(ns3::Time time, const std::string& kind, const std::string& element,
                                          const std::string& detail);

@@ -1,5 +1,7 @@
 #include "ofab/fabric/control/stall-detector.h"
 
+#include "ofab/protocols/model/ualink-port.h"
+
 #include "ns3/simulator.h"
 
 namespace ofab
@@ -79,15 +81,54 @@ StallDetector::Sample()
         if (stalled && !w.reported)
         {
             ++m_stalls;
-            m_report(m_fabric.Graph().GetNode(w.node).name, w.port,
+            m_report("stall", m_fabric.Graph().GetNode(w.node).name, w.port,
                      std::to_string(port->GetQueuedMessages()) + " messages queued, " + which +
                          " used up and none returned for " +
                          std::to_string(static_cast<int64_t>(m_timeout.ToDouble(ns3::Time::NS))) +
                          " ns: the receiver is not draining (a deadlock if it persists)");
         }
         w.reported = stalled;
+        CheckStarved(w, *port, now);
     }
     m_event = ns3::Simulator::Schedule(m_timeout / 4, &StallDetector::Sample, this);
+}
+
+void
+StallDetector::CheckStarved(PortWatch& w, const UalinkPort& port, int64_t now)
+{
+    const uint64_t sent = port.GetStats().messagesSent;
+    const uint64_t sentRecently = sent - w.lastMessagesSent;
+    w.lastMessagesSent = sent;
+    const TlMessage* m = port.IsUp() ? port.GetOldestReadyMessage() : nullptr;
+    const int64_t wait = m != nullptr ? now - m->readyTick : 0;
+    const bool starved = m != nullptr && wait >= m_timeout.GetTimeStep();
+    if (starved && !w.starvedReported)
+    {
+        ++m_starved;
+        const TxCredits& credits = port.GetTxCredits();
+        const ChannelClass cc = m->Class();
+        std::string lacks;
+        for (const CreditClass c : {CommandClass(cc), DataClass(cc)})
+        {
+            const uint32_t need = c == CommandClass(cc) ? 1 : ualink::DataCredits(*m);
+            if (credits.Available(m->vc, c) < need)
+            {
+                lacks += lacks.empty() ? kCreditClassNames[static_cast<uint32_t>(c)]
+                                       : std::string(" and ") + kCreditClassNames[static_cast<uint32_t>(c)];
+            }
+        }
+        const std::string input = m->inPort == ualink::kLocalInput ? "local" : "port " + std::to_string(m->inPort);
+        const int64_t windowNs = static_cast<int64_t>((m_timeout / 4).ToDouble(ns3::Time::NS));
+        // Kept under the 128 characters of an /events detail.
+        m_report("starved", m_fabric.Graph().GetNode(w.node).name, w.port,
+                 std::string(cc == ChannelClass::Request ? "request" : "response") + " from input " + input + ", VC " +
+                     std::to_string(m->vc) + ", waited " +
+                     std::to_string(static_cast<int64_t>(ns3::TimeStep(wait).ToDouble(ns3::Time::NS))) + " ns; " +
+                     (lacks.empty() ? "has its credits" : "credit-stalled (" + lacks + ")") + "; " +
+                     (sentRecently > 0 ? std::to_string(sentRecently) + " other messages sent" : "nothing sent") +
+                     " in the last " + std::to_string(windowNs) + " ns");
+    }
+    w.starvedReported = starved;
 }
 
 } // namespace ofab

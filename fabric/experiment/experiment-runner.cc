@@ -1,5 +1,6 @@
 #include "ofab/fabric/experiment/experiment-runner.h"
 
+#include "ofab/fabric/control/stall-detector.h"
 #include "ofab/fabric/routing/route-planner.h"
 #include "ofab/foundation/kernel/fabric-simulator-impl.h"
 
@@ -81,6 +82,18 @@ ExperimentRunner::Run(TraceRecorder* trace)
     observer.WatchController(m_controller, m_incidents.get());
     observer.SetRecoveryWindow(m_experiment.outputs.recoveryWindow);
     observer.SetRecoveryReference(m_experiment.outputs.recoveryReference);
+    // Every run watches for stalls and starvation: a controller's detector does with a controller
+    // (its stall_timeout), the run's own otherwise (outputs.stall_timeout), reporting to the same rows.
+    std::unique_ptr<StallDetector> stalls;
+    if (!m_controller && m_experiment.outputs.stallTimeout.IsStrictlyPositive())
+    {
+        stalls = std::make_unique<StallDetector>(
+            *m_fabric, m_experiment.outputs.stallTimeout,
+            [&observer](const char* kind, const std::string& node, uint16_t port, const std::string& detail) {
+                observer.RecordDetection(kind, node + " port " + std::to_string(port), detail);
+            });
+        stalls->Start();
+    }
     const auto start = std::chrono::steady_clock::now();
     ns3::Simulator::Stop(m_experiment.duration);
     ns3::Simulator::Run();
@@ -89,6 +102,11 @@ ExperimentRunner::Run(TraceRecorder* trace)
     r.events = ns3::Simulator::GetEventCount();
     r.simTimeNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);
     r.summary = observer.Finish(m_experiment.workloads);
+    if (stalls)
+    {
+        r.summary.stalls = stalls->GetStallCount();
+        r.summary.starved = stalls->GetStarvedCount();
+    }
     return r;
 }
 

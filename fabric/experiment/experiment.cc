@@ -163,14 +163,21 @@ void
 LoadOutputs(const ConfigDocument& doc, Experiment& x)
 {
     const YAML::Node node = Child(doc.Root(), "outputs");
-    ExpectOnlyKeys(doc, node, "outputs",
-                   {"trace", "summary_json", "throughput_bin", "recovery_window", "recovery_reference"});
+    ExpectOnlyKeys(
+        doc, node, "outputs",
+        {"trace", "summary_json", "throughput_bin", "recovery_window", "recovery_reference", "stall_timeout"});
     SectionReader o(doc, node, "outputs");
     x.outputs.trace = o.Text("trace", "");
     x.outputs.summaryJson = o.Text("summary_json", "");
     x.outputs.throughputBin = o.Duration("throughput_bin", ns3::NanoSeconds(100), ns3::NanoSeconds(1));
     x.outputs.recoveryWindow = o.Duration("recovery_window", ns3::MicroSeconds(1), x.outputs.throughputBin);
     x.outputs.recoveryReference = o.Duration("recovery_reference", ns3::Time(0), ns3::Time(0));
+    x.outputs.stallTimeout = o.Duration("stall_timeout", ns3::MicroSeconds(20), ns3::Time(0));
+    if (!x.outputs.stallTimeout.IsZero() && x.outputs.stallTimeout < ns3::MicroSeconds(1))
+    {
+        // The detector looks at every port every stall_timeout / 4: shorter would cost the run.
+        throw o.ErrorAt("stall_timeout", "0 (off) or at least 1us");
+    }
 }
 
 /// A key that only another policy has (`fallback` under `policy: global`) is named as such: the
@@ -318,6 +325,7 @@ Experiment::Resolved() const
     o["throughput_bin"] = FormatTime(outputs.throughputBin);
     o["recovery_window"] = FormatTime(outputs.recoveryWindow);
     o["recovery_reference"] = FormatTime(outputs.recoveryReference);
+    o["stall_timeout"] = FormatTime(outputs.stallTimeout);
     out["outputs"] = o;
     return out;
 }

@@ -28,6 +28,9 @@ struct OutputSpec
     ns3::Time throughputBin;     ///< width of a /links/throughput time bin
     ns3::Time recoveryWindow;    ///< averaging window of T_recover95 (whole bins)
     ns3::Time recoveryReference; ///< span before a fault its throughput is compared with (0: since the previous fault)
+    /// Stalls and starvation reported after this (0: off) when no controller runs; a controller's
+    /// own detector uses controller.stall_timeout.
+    ns3::Time stallTimeout;
 };
 
 /**
@@ -40,7 +43,7 @@ struct OutputSpec
  *   workloads: a list; each item's `type` picks the model, its other keys are that model's attributes
  *   faults:    explicit faults and repairs, stochastic failure rates, shared-risk groups (fault-config.h)
  *   controller: `policy` (a model: reroute-policies.h) and its attributes (delays, ...); absent = no controller
- *   outputs:   trace, summary_json, throughput_bin, recovery_window, recovery_reference
+ *   outputs:   trace, summary_json, throughput_bin, recovery_window, recovery_reference, stall_timeout
  * Every error is a ConfigError naming file, line and key.
  */
 struct Experiment

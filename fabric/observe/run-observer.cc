@@ -32,7 +32,7 @@ const uint8_t kRepair = static_cast<uint8_t>(kFirstFaultEvent + kFaultEventNames
 const std::vector<std::string> kControllerEventNames{
     "detect",          "switch_over", "install",        "restore",         "partition",         "unprotected",
     "fallback_routes", "stall",       "external_event", "external_routes", "external_rejected", "external_fallback",
-    "deadlock_risk"};
+    "deadlock_risk",   "starved"};
 
 /// Nanoseconds from ticks by one division: Time::ToDouble goes through 128-bit fixed point (~90
 /// instructions), and this runs several times per transaction. `ticksPerNs` is 1000 at ofab's
@@ -384,6 +384,7 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
     {
         s.controllerPolicy = m_controller->GetPolicyName();
         s.stalls = m_controller->GetStallCount();
+        s.starved = m_controller->GetStarvedCount();
     }
     s.repairs = m_repairs;
     s.failedByReason = m_failedByReason;
@@ -440,6 +441,7 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
     s.meanRequestHops = m_completed ? static_cast<double>(m_requestHops) / static_cast<double>(m_completed) : 0;
     const double seconds = ns3::Simulator::Now().GetSeconds();
     s.throughputGbps = seconds > 0 ? static_cast<double>(m_payloadBytes) * 8.0 / seconds / 1e9 : 0;
+    s.creditBound = MeasureCreditBound(m_fabric, ns3::Simulator::Now().ToDouble(ns3::Time::NS));
     for (const FabricLink& l : m_fabric.Links())
     {
         for (const auto& p : {l.portA, l.portB})

@@ -4,6 +4,7 @@
 #include "ofab/fabric/assembly/fabric.h"
 #include "ofab/fabric/control/reroute-controller.h"
 #include "ofab/fabric/faults/fault-injector.h"
+#include "ofab/fabric/observe/credit-bound.h"
 #include "ofab/fabric/observe/fault-link-log.h"
 #include "ofab/fabric/observe/incident-log.h"
 #include "ofab/fabric/observe/recovery-metrics.h"
@@ -11,6 +12,7 @@
 #include "ofab/fabric/workloads/workload.h"
 
 #include "ns3/nstime.h"
+#include "ns3/simulator.h"
 
 #include <cstdint>
 #include <map>
@@ -39,11 +41,13 @@ struct RunSummary
     uint64_t flitsReplayed = 0; ///< link-level retransmissions
     double meanRequestHops = 0; ///< links crossed by the requests of completed transactions
     std::vector<Workload::CollectiveResult> collectives;
-    uint64_t faultsInjected = 0;         ///< faults applied during the run (flap downs included)
-    uint64_t repairs = 0;                ///< repairs applied (flap ups included)
-    std::vector<FaultRecovery> recovery; ///< one per fault (not per repair), in time order
-    std::string controllerPolicy;        ///< "" without a reroute controller
-    uint64_t stalls = 0;                 ///< ports the controller's stall detector reported
+    uint64_t faultsInjected = 0;          ///< faults applied during the run (flap downs included)
+    uint64_t repairs = 0;                 ///< repairs applied (flap ups included)
+    std::vector<FaultRecovery> recovery;  ///< one per fault (not per repair), in time order
+    std::string controllerPolicy;         ///< "" without a reroute controller
+    uint64_t stalls = 0;                  ///< stall and starvation reports (the controller's detector, or the run's)
+    uint64_t starved = 0;                 ///< of those, starvation reports
+    std::vector<CreditBound> creditBound; ///< port time idle for want of each kind of credit
 };
 
 /**
@@ -69,6 +73,11 @@ class RunObserver
     /// The controller's actions become /events rows; the figures of its incidents (`incidents`,
     /// which must outlive Finish()) join the recovery of the fault at their instant.
     void WatchController(ns3::Ptr<RerouteController> controller, const IncidentLog* incidents);
+    /// A report of the run's own stall detector (no controller): an /events row like the controller's.
+    void RecordDetection(const char* kind, const std::string& element, const std::string& detail)
+    {
+        OnControllerAction(ns3::Simulator::Now(), kind, element, detail);
+    }
     /// After the run: records transactions still in flight and completes the summary.
     RunSummary Finish(const std::vector<ns3::Ptr<Workload>>& workloads);
 

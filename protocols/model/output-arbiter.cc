@@ -170,6 +170,7 @@ const TlMessage*
 OutputArbiter::Peek(int64_t nowTick, const TxCredits& credits)
 {
     m_stalledMask = 0;
+    m_stalledCredits = 0;
     Promote(nowTick);
     const uint32_t n = ualink::kQueueClassCount;
     const uint32_t all = (1u << n) - 1;
@@ -200,6 +201,15 @@ OutputArbiter::Peek(int64_t nowTick, const TxCredits& credits)
             if (!credits.CanSend(head))
             {
                 m_stalledMask |= 1u << qc;
+                const ChannelClass cc = head.Class();
+                if (credits.Available(head.vc, CommandClass(cc)) < 1)
+                {
+                    m_stalledCredits |= 1u << CreditIndex(head.vc, CommandClass(cc));
+                }
+                if (credits.Available(head.vc, DataClass(cc)) < ualink::DataCredits(head))
+                {
+                    m_stalledCredits |= 1u << CreditIndex(head.vc, DataClass(cc));
+                }
                 continue;
             }
             // Wrapped difference: bornNs counts ns modulo 2^32.
@@ -216,6 +226,25 @@ OutputArbiter::Peek(int64_t nowTick, const TxCredits& credits)
         }
     }
     return best;
+}
+
+const TlMessage*
+OutputArbiter::OldestReadyHead(int64_t nowTick) const
+{
+    const TlMessage* oldest = nullptr;
+    for (const Queue& q : m_queues)
+    {
+        if (q.head == kNil)
+        {
+            continue;
+        }
+        const TlMessage& head = m_pool[q.head].m;
+        if (head.readyTick <= nowTick && (oldest == nullptr || head.readyTick < oldest->readyTick))
+        {
+            oldest = &head;
+        }
+    }
+    return oldest;
 }
 
 void

@@ -66,6 +66,13 @@ class OutputArbiter
     int64_t NextReadyTick() const { return m_nextPendingTick; }
     /// After Peek(): bit qc set when a ready head of class qc was held back for lack of credits.
     uint32_t CreditStalledMask() const { return m_stalledMask; }
+    /// After Peek(): bit CreditIndex(vc, credit class) set for each kind of credit a held-back ready
+    /// head lacked (command, data or both), so a command-bound link is told from a data-bound one.
+    uint32_t CreditStalledClasses() const { return m_stalledCredits; }
+
+    /// The queue head whose ready time came earliest (it has waited longest), among heads ready at
+    /// `nowTick`; nullptr when none. Scans every queue head: for samplers, not the per-flit path.
+    const TlMessage* OldestReadyHead(int64_t nowTick) const;
 
     std::size_t Size() const { return m_total; }
 
@@ -130,6 +137,7 @@ class OutputArbiter
     // the last Peek()
     uint32_t m_pickQueue = 0;
     uint32_t m_stalledMask = 0;
+    uint32_t m_stalledCredits = 0;
 };
 
 } // namespace ofab

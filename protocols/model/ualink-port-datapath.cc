@@ -118,6 +118,10 @@ UalinkPort::TrySend(int64_t now)
     // Now() is a virtual call: callers that know the time pass it; PeekSlots, called many times
     // per flit, reuses it.
     m_nowTick = now;
+    if (m_creditIdleMask != 0)
+    {
+        CloseCreditIdle(now);
+    }
     // 1. Link-level retry first: go-back-N re-sends the stored flits in order.
     if (m_llrTx.Replaying())
     {
@@ -133,6 +137,10 @@ UalinkPort::TrySend(int64_t now)
     if (!tlReady)
     {
         NoteStalls(m_arbiter.CreditStalledMask());
+        // Nothing may go for want of credit: idle time until the next look (a grant kicks it). The
+        // wait for the initial grant is link bring-up, not a shortage.
+        m_creditIdleMask = m_creditsGranted ? m_arbiter.CreditStalledClasses() : 0;
+        m_creditIdleSinceTick = now;
     }
     const bool creditsDue = m_creditDueTick <= now;
     if (tlReady || creditsDue)
@@ -151,6 +159,11 @@ UalinkPort::TrySend(int64_t now)
             }
             m_queueDepth.Set(static_cast<uint32_t>(m_arbiter.Size()));
             SendFlit(&flit, seq);
+            // Padded while messages lacked credit (a credit-only flit is in the open idle episode).
+            if (flit.tlBytes < ualink::kDlPayloadBytes && tlReady && m_busy && m_arbiter.CreditStalledClasses() != 0)
+            {
+                NoteCreditShortFlit(flit.tlBytes, m_txEndTick - now);
+            }
             ArmReplayTimer();
             return;
         }
@@ -198,7 +211,17 @@ UalinkPort::SendFlit(const DlFlit* flit, uint16_t seq)
     w.corrupted = tx.corrupted;
     w.epoch = tx.epoch;
     w.linkGeneration = m_linkGeneration;
-    w.credits = m_creditPaused ? m_pausedCredits : m_rxBuffers.Released();
+    w.credits = m_rxBuffers.Released();
+    if (m_pausedMask != 0)
+    {
+        for (uint32_t i = 0; i < w.credits.size(); ++i)
+        {
+            if (m_pausedMask & (1u << i))
+            {
+                w.credits[i] = m_pausedCredits[i];
+            }
+        }
+    }
     w.arrivalTick = m_nowTick + tx.arrivalDelay.GetTimeStep();
     // Flits on one direction arrive in the order sent: only the first in line needs an event.
     m_peer->m_wire.push_back(w);
@@ -365,6 +388,7 @@ UalinkPort::OnFlitArrival()
     }
     if (m_txCredits.OnGrant(w.credits))
     {
+        m_creditsGranted = true;
         m_peekValid = false;
         kick = true;
     }
@@ -448,7 +472,7 @@ void
 UalinkPort::ReleaseRxCredits(uint8_t vc, ChannelClass cc, uint32_t dataCredits, int64_t nowTick)
 {
     m_rxBuffers.Release(vc, cc, dataCredits);
-    if (m_up && !m_creditPaused && m_creditDueTick == kNever)
+    if (m_up && m_pausedMask != kAllCredits && m_creditDueTick == kNever)
     {
         const int64_t now = nowTick >= 0 ? nowTick : NowTick();
         m_creditDueTick = now + m_creditReturnDelay.GetTimeStep();
@@ -457,23 +481,6 @@ UalinkPort::ReleaseRxCredits(uint8_t vc, ChannelClass cc, uint32_t dataCredits, 
             ScheduleWake(m_creditDueTick, now); // when busy, the end of the flit looks at it
         }
     }
-}
-
-void
-UalinkPort::SetCreditReturnPaused(bool paused)
-{
-    if (paused == m_creditPaused)
-    {
-        return;
-    }
-    m_creditPaused = paused;
-    if (paused)
-    {
-        m_pausedCredits = m_rxBuffers.Released();
-        return;
-    }
-    m_creditDueTick = NowTick();
-    Kick();
 }
 
 } // namespace ofab

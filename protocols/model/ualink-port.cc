@@ -92,26 +92,29 @@ UalinkPort::GetTypeId()
                           "false: 8 B (4 per half-flit).",
                           BooleanValue(true), MakeBooleanAccessor(&UalinkPort::m_compressResponses),
                           MakeBooleanChecker())
-            // Default sizes cover the credit loop of a switched hop at 800 Gb/s: a credit returns after
-            // about 2 x (6.4 + 10 + 100) ns + 150 ns switch + a flit or two ~ 400 ns, i.e. ~40 KB in
-            // flight. Half of these (the earlier defaults) capped a pod port at ~668 Gb/s.
+            // Default sizes let the smallest message of each credit class fill an 800 Gb/s link over
+            // the longest default credit round trip, endpoint -> 150 ns switch, 402.8 ns (measured in
+            // tests/fabric/experiment/credit-round-trip-test.cc, which checks these against it), with
+            // 24-42 % margin: compressed read requests (8 B: 4941 needed), compressed write responses
+            // (4 B: 9882), atomic operands and results in one 64 B buffer each (40 B and 36 B on the
+            // TL stream: 989 and 1098). The derivation table is in protocols/README.md.
             .AddAttribute("RequestCommandBuffers",
                           "Receive buffer per VC for request headers (entries = request-command credits).",
-                          UintegerValue(256), MakeUintegerAccessor(&UalinkPort::m_requestCommands),
+                          UintegerValue(6144), MakeUintegerAccessor(&UalinkPort::m_requestCommands),
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("ResponseCommandBuffers",
                           "Receive buffer per VC for response headers (entries = response-command credits).",
-                          UintegerValue(256), MakeUintegerAccessor(&UalinkPort::m_responseCommands),
+                          UintegerValue(12288), MakeUintegerAccessor(&UalinkPort::m_responseCommands),
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("RequestDataBuffers",
                           "Receive buffer per VC for request (originator) data, in 64-byte buffers "
-                          "(one data credit each): 1024 = 64 KiB.",
-                          UintegerValue(1024), MakeUintegerAccessor(&UalinkPort::m_requestData),
+                          "(one data credit each, whatever fills it: a 4 B atomic operand takes one).",
+                          UintegerValue(1280), MakeUintegerAccessor(&UalinkPort::m_requestData),
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("ResponseDataBuffers",
                           "Receive buffer per VC for response (read) data, in 64-byte buffers "
-                          "(one data credit each): 1024 = 64 KiB.",
-                          UintegerValue(1024), MakeUintegerAccessor(&UalinkPort::m_responseData),
+                          "(one data credit each, whatever fills it: an AtomicR result takes one).",
+                          UintegerValue(1408), MakeUintegerAccessor(&UalinkPort::m_responseData),
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("LinkRetrainTime",
                           "After the channel is up again in both directions, time until the data "
@@ -154,10 +157,10 @@ UalinkPort::UalinkPort()
       m_cacheEntries(16),
       m_cacheRegionBytes(4096),
       m_compressResponses(true),
-      m_requestCommands(128),
-      m_responseCommands(128),
-      m_requestData(512),
-      m_responseData(512),
+      m_requestCommands(6144),
+      m_responseCommands(12288),
+      m_requestData(1280),
+      m_responseData(1408),
       m_routingGroup(0),
       m_queueDepth(0)
 {
@@ -294,10 +297,9 @@ UalinkPort::BringUp()
     m_ackDueTick = kNever;
     m_creditDueTick = NowTick(); // release the initial credits at once
     m_stallMask = 0;
-    if (m_creditPaused)
-    {
-        m_pausedCredits = m_rxBuffers.Released();
-    }
+    m_creditIdleMask = 0;
+    m_creditsGranted = false;
+    m_pausedCredits = m_rxBuffers.Released(); // a paused class withholds from its initial grant on
     m_linkStateTrace(true);
     Kick();
 }
@@ -310,6 +312,7 @@ UalinkPort::GoDown()
         return;
     }
     NS_LOG_FUNCTION(this << m_index);
+    CloseCreditIdle(NowTick()); // a down link waits for no credit
     m_up = false;
     ++m_linkGeneration; // both ends step together: what is still on the fibre is void
     ++m_stats.linkDowns;
@@ -344,6 +347,82 @@ UalinkPort::GoDown()
     if (m_router)
     {
         m_router->OnPortDown(m_index, lost);
+    }
+}
+
+// --- credit hooks and figures -------------------------------------------------------------------
+
+void
+UalinkPort::CloseCreditIdle(int64_t nowTick)
+{
+    for (uint32_t i = 0; i < m_stats.creditIdleTicks.size(); ++i)
+    {
+        if (m_creditIdleMask & (1u << i))
+        {
+            m_stats.creditIdleTicks[i] += nowTick - m_creditIdleSinceTick;
+        }
+    }
+    m_creditIdleMask = 0;
+}
+
+void
+UalinkPort::NoteCreditShortFlit(uint16_t tlBytes, int64_t flitTicks)
+{
+    const int64_t padded = flitTicks * (ualink::kDlPayloadBytes - tlBytes) / ualink::kDlPayloadBytes;
+    const uint32_t mask = m_arbiter.CreditStalledClasses();
+    for (uint32_t i = 0; i < m_stats.creditIdleTicks.size(); ++i)
+    {
+        if (mask & (1u << i))
+        {
+            m_stats.creditIdleTicks[i] += padded;
+        }
+    }
+}
+
+int64_t
+UalinkPort::GetCreditIdleTicks(uint8_t vc, CreditClass c) const
+{
+    const uint32_t i = CreditIndex(vc, c);
+    const int64_t open = (m_creditIdleMask & (1u << i)) ? NowTick() - m_creditIdleSinceTick : 0;
+    return m_stats.creditIdleTicks[i] + open;
+}
+
+const TlMessage*
+UalinkPort::GetOldestReadyMessage() const
+{
+    return m_arbiter.OldestReadyHead(NowTick());
+}
+
+void
+UalinkPort::SetCreditReturnPaused(bool paused)
+{
+    SetCreditPauseMask(paused ? kAllCredits : 0);
+}
+
+void
+UalinkPort::SetCreditReturnPaused(uint8_t vc, CreditClass c, bool paused)
+{
+    const uint32_t bit = 1u << CreditIndex(vc, c);
+    SetCreditPauseMask(paused ? (m_pausedMask | bit) : (m_pausedMask & ~bit));
+}
+
+void
+UalinkPort::SetCreditPauseMask(uint32_t mask)
+{
+    const uint32_t added = mask & ~m_pausedMask;
+    const uint32_t removed = m_pausedMask & ~mask;
+    for (uint32_t i = 0; i < m_pausedCredits.size(); ++i)
+    {
+        if (added & (1u << i))
+        {
+            m_pausedCredits[i] = m_rxBuffers.Released()[i];
+        }
+    }
+    m_pausedMask = mask;
+    if (removed != 0)
+    {
+        m_creditDueTick = NowTick(); // hand back what was withheld at once
+        Kick();
     }
 }
 

@@ -88,6 +88,12 @@ class UalinkPort : public ns3::Object
         uint64_t payloadBytesReceived = 0;
         uint64_t tlBytesSent = 0; ///< DL payload bytes holding TL half-flits
         uint64_t linkDowns = 0;
+        /// Per (VC, credit class), index CreditIndex(vc, class): ticks the link carried no TL data
+        /// while a ready message waited for credits of that class: the transmitter had nothing it
+        /// could send (idle, or only control and credit flits), and the padded share of flits closed
+        /// early for the same reason (a trickle of credits sends part-empty flits). Closed episodes
+        /// only: GetCreditIdleTicks() adds the one still open.
+        std::array<int64_t, ualink::kVcCount * kCreditClassCount> creditIdleTicks{};
     };
 
     static ns3::TypeId GetTypeId();
@@ -130,6 +136,14 @@ class UalinkPort : public ns3::Object
 
     /// Test / experiment hook: a receiver that stops returning credits (buffers still drain).
     void SetCreditReturnPaused(bool paused);
+    /// The same for one (VC, credit class) only: the other credits keep flowing.
+    void SetCreditReturnPaused(uint8_t vc, CreditClass c, bool paused);
+
+    /// Stats::creditIdleTicks of (vc, c) up to now, the episode still open included.
+    int64_t GetCreditIdleTicks(uint8_t vc, CreditClass c) const;
+    /// The queued message that has been ready to leave longest (nullptr: none is ready). A scan of
+    /// the queue heads, for samplers such as a starvation detector.
+    const TlMessage* GetOldestReadyMessage() const;
 
     const Stats& GetStats() const { return m_stats; }
     const TlPacker::Stats& GetPackerStats() const { return m_packer.GetStats(); }
@@ -182,6 +196,12 @@ class UalinkPort : public ns3::Object
     void ArmReplayTimer();
     void OnReplayTimer();
     void NoteStalls(uint32_t mask);
+    /// Ends the open credit-idle episode at `nowTick`, adding its time to each class it waited for.
+    void CloseCreditIdle(int64_t nowTick);
+    /// A flit went out with only `tlBytes` of TL payload while ready messages lacked credit: its
+    /// padding counts as credit-idle time of the classes they lacked.
+    void NoteCreditShortFlit(uint16_t tlBytes, int64_t flitTicks);
+    void SetCreditPauseMask(uint32_t mask);
 
     void BringUp();
     void GoDown();
@@ -229,8 +249,12 @@ class UalinkPort : public ns3::Object
     ns3::Ptr<ReusableEvent<UalinkPort, &UalinkPort::TxDone>> m_txDoneEvent;
     ns3::Ptr<ReusableEvent<UalinkPort, &UalinkPort::OnFlitArrival>> m_arrivalEvent;
 
-    bool m_creditPaused = false;
-    CreditCounters m_pausedCredits{};
+    static constexpr uint32_t kAllCredits = (1u << (ualink::kVcCount * kCreditClassCount)) - 1;
+    uint32_t m_pausedMask = 0;        ///< bit CreditIndex(vc, class): its returns are withheld
+    CreditCounters m_pausedCredits{}; ///< what was released when the pause began, per counter
+    uint32_t m_creditIdleMask = 0;    ///< credit classes the idle transmitter waits for (0: none)
+    bool m_creditsGranted = false;    ///< the peer's initial grant arrived since the link came up
+    int64_t m_creditIdleSinceTick = 0;
     bool m_replayRequestDue = false;
     uint32_t m_acceptedSinceAck = 0;
     static constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
