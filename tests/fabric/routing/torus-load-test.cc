@@ -55,6 +55,21 @@ AcceptedSecondHalf(const std::string& yaml, double durationNs, uint32_t bytes)
     return bits / (durationNs / 2) / accelerators / 800.0; // bits per ns = Gb/s
 }
 
+/// Saturation of the 8 x 8 torus with writes of `bytes`: accepted at offered 1.0 of a port (above
+/// saturation) at least `minPeak`, and at least 85 % of that at 1.3 times it (of the 4 ports' sum,
+/// so beyond one port).
+void
+CheckSaturation(uint32_t bytes, double minPeak, const std::string& duration, double durationNs)
+{
+    const double peak = AcceptedSecondHalf(UniformTorus(8, bytes, 1.0, "port", duration), durationNs, bytes);
+    INFO("accepted at offered 1.0 of a port: " << peak);
+    CHECK(peak >= minPeak);
+    const double over =
+        AcceptedSecondHalf(UniformTorus(8, bytes, 1.3 * peak / 4, "all_ports", duration), durationNs, bytes);
+    INFO("accepted at offered " << 1.3 * peak << " of a port: " << over);
+    CHECK(over >= 0.85 * peak);
+}
+
 } // namespace
 
 TEST_CASE("an even-radix torus spreads its half-way ties: every link direction carries the same load", "[torus]")
@@ -88,13 +103,8 @@ TEST_CASE("8 x 8 torus, 256 B writes: the link bound at saturation, and held at 
 {
     // Link bound: the mean torus distance is 4 hops over 4 output links, so each accelerator can
     // inject one port's rate; the packing of 256 B writes into 640 B flits (headers, FEC) leaves ~0.9.
-    const double peak = AcceptedSecondHalf(UniformTorus(8, 256, 1.0, "port", "20us"), 20000, 256);
-    INFO("accepted at offered 1.0 of a port: " << peak);
-    CHECK(peak >= 0.68);
-    // Overload: 1.3 times the saturation throughput (of the 4 ports' sum, so above one port).
-    const double over = AcceptedSecondHalf(UniformTorus(8, 256, 1.3 * peak / 4, "all_ports", "20us"), 20000, 256);
-    INFO("accepted at offered " << 1.3 * peak << " of a port: " << over);
-    CHECK(over >= 0.85 * peak);
+    // Round robin arbitration collapsed to 0.43 past saturation; ties all "+" capped it at 0.70.
+    CheckSaturation(256, 0.68, "20us", 20000);
 }
 
 TEST_CASE("8 x 8 torus, 64 B writes: link-bound, not credit-bound, at saturation and held at 1.3 times it",
@@ -103,10 +113,5 @@ TEST_CASE("8 x 8 torus, 64 B writes: link-bound, not credit-bound, at saturation
     // 64 B writes need one command credit per 72 B on the wire: the default command buffers must
     // cover the credit round trip at that rate, or the torus saturates on credits (0.36 of a port
     // with 256 command buffers, where the links allow more than 0.55).
-    const double peak = AcceptedSecondHalf(UniformTorus(8, 64, 1.0, "port", "10us"), 10000, 64);
-    INFO("accepted at offered 1.0 of a port: " << peak);
-    CHECK(peak >= 0.55);
-    const double over = AcceptedSecondHalf(UniformTorus(8, 64, 1.3 * peak / 4, "all_ports", "10us"), 10000, 64);
-    INFO("accepted at offered " << 1.3 * peak << " of a port: " << over);
-    CHECK(over >= 0.85 * peak);
+    CheckSaturation(64, 0.55, "10us", 10000);
 }
