@@ -50,6 +50,7 @@ OutputArbiter::MarkReady(uint32_t queue)
         if (m_slotClasses[q.slot] == 0)
         {
             m_readyBits[q.slot >> 6] |= 1ULL << (q.slot & 63);
+            ++m_readySlots;
         }
         m_slotClasses[q.slot] |= static_cast<uint8_t>(1u << q.qc);
     }
@@ -178,9 +179,8 @@ OutputArbiter::Peek(int64_t nowTick, const TxCredits& credits)
     // oldest transaction wins. Visiting inputs from the round-robin pointer, and each input's classes
     // from its own pointer, makes equal ages (one issue instant) go round robin.
     const TlMessage* best = nullptr;
-    int slot = NextReady(m_rrInput);
-    const int first = slot;
-    while (slot >= 0)
+    int slot = m_readySlots > 0 ? NextReady(m_rrInput) : -1;
+    for (uint32_t left = m_readySlots; left > 0; --left)
     {
         const uint32_t mask = m_slotClasses[slot];
         const uint32_t from = m_rrClass[slot];
@@ -219,10 +219,9 @@ OutputArbiter::Peek(int64_t nowTick, const TxCredits& credits)
                 m_pickQueue = queue;
             }
         }
-        slot = NextReady(static_cast<uint32_t>(slot) + 1);
-        if (slot == first)
+        if (left > 1)
         {
-            break;
+            slot = NextReady(static_cast<uint32_t>(slot) + 1);
         }
     }
     return best;
@@ -268,6 +267,7 @@ OutputArbiter::PopInto(TlMessage& out)
         if (m_slotClasses[slot] == 0)
         {
             m_readyBits[slot >> 6] &= ~(1ULL << (slot & 63));
+            --m_readySlots;
         }
     }
     --m_total;
@@ -302,6 +302,7 @@ OutputArbiter::DrainAll(std::vector<TlMessage>& out)
     }
     std::fill(m_readyBits.begin(), m_readyBits.end(), 0);
     std::fill(m_slotClasses.begin(), m_slotClasses.end(), 0);
+    m_readySlots = 0;
     m_pending.clear();
     m_heap.clear();
     m_nextPendingTick = std::numeric_limits<int64_t>::max();

@@ -128,6 +128,7 @@ class OutputArbiter
     std::vector<uint8_t> m_slotClasses; ///< per slot: bit qc set while its class qc queue has ready messages
     std::vector<uint8_t> m_rrClass;     ///< per slot: the class it serves first next time
     uint32_t m_rrInput = 0;             ///< the slot served first next time
+    uint32_t m_readySlots = 0;          ///< slots with a ready message (bits set in m_readyBits)
     std::size_t m_total = 0;
     RingQueue<Pending> m_pending; ///< ready times non-decreasing
     std::vector<Pending> m_heap;  ///< arrived out of order (push_heap / pop_heap with Later)
