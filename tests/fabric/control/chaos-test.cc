@@ -4,7 +4,7 @@
 // last repair has waited out its restore time and a central round has had time to commit, every
 // router is back on the fault-free routes (local repair once left detours behind).
 
-#include "support/faults-test-util.h"
+#include "support/controller-test-util.h"
 
 #include "ofab/protocols/model/forwarding-table.h"
 
@@ -20,14 +20,6 @@ using namespace ofab::faultstest;
 namespace
 {
 
-struct Shape
-{
-    const char* topology;
-    uint32_t links;
-    uint32_t nodes;
-    bool switches;
-};
-
 const Shape kShapes[] = {
     {"{kind: torus, dims: [3, 3]}", 18, 9, false},
     {"{kind: torus, dims: [4, 2]}", 12, 8, false},
@@ -35,12 +27,6 @@ const Shape kShapes[] = {
     {"{kind: switched_pod, accelerators: 4, planes: 2}", 8, 4, true},
     {"{kind: full_mesh, accelerators: 4}", 6, 4, false},
 };
-
-std::string
-Ns(uint32_t ns)
-{
-    return std::to_string(ns) + "ns";
-}
 
 /// Faults between 0.2 and 3 us, each repaired by 4 us (a flap ends by itself), on distinct elements.
 std::string
@@ -95,20 +81,6 @@ ChaosExperiment(std::mt19937& rng, const char* policy)
       << ", control_latency: " << Ns(50 + pick(300)) << ", compute_time: " << Ns(100 + pick(800))
       << ", install_time: 50ns, wait_to_restore: " << Ns(100 + pick(800)) << ", stall_timeout: 1us}\n";
     return y.str();
-}
-
-std::vector<std::vector<ForwardingChoice>>
-Tables(const Fabric& f)
-{
-    std::vector<std::vector<ForwardingChoice>> t;
-    for (uint32_t node = 0; node < f.Graph().NumNodes(); ++node)
-    {
-        for (uint32_t d = 0; d < f.AcceleratorCount(); ++d)
-        {
-            t.push_back(f.Router(node)->GetRoute(static_cast<uint16_t>(d)));
-        }
-    }
-    return t;
 }
 
 } // namespace

@@ -34,21 +34,6 @@ TorusCut(const std::string& policy, const std::string& extraFaults = "", const s
            "control_latency: 1us, compute_time: 5us, install_time: 500ns, wait_to_restore: 3us}\n";
 }
 
-/// Every router's entry for every destination.
-std::vector<std::vector<ForwardingChoice>>
-Tables(const Fabric& f)
-{
-    std::vector<std::vector<ForwardingChoice>> t;
-    for (uint32_t n = 0; n < f.Graph().NumNodes(); ++n)
-    {
-        for (uint32_t d = 0; d < f.AcceleratorCount(); ++d)
-        {
-            t.push_back(f.Router(n)->GetRoute(static_cast<uint16_t>(d)));
-        }
-    }
-    return t;
-}
-
 constexpr double kDetect = 700;
 constexpr double kLocal = 700 + 150;
 constexpr double kGlobal =

@@ -17,26 +17,12 @@ using namespace ofab::faultstest;
 namespace
 {
 
-struct Shape
-{
-    const char* topology;
-    uint32_t links;
-    uint32_t accelerators;
-    bool switches;
-};
-
 const Shape kShapes[] = {
     {"{kind: torus, dims: [3, 3]}", 18, 9, false},
     {"{kind: ring, accelerators: 4}", 4, 4, false},
     {"{kind: switched_pod, accelerators: 4, planes: 2}", 8, 4, true},
     {"{kind: full_mesh, accelerators: 4}", 6, 4, false},
 };
-
-std::string
-Ns(uint32_t ns)
-{
-    return std::to_string(ns) + "ns";
-}
 
 /// One random experiment: a small fabric, traffic, and 1 to 5 faults of any kind (some repaired,
 /// some flapping, some stochastic), each on its own element so the schedule is valid.

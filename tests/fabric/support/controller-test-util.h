@@ -49,6 +49,21 @@ struct ActionLog
     }
 };
 
+/// Every router's entry for every destination.
+inline std::vector<std::vector<ForwardingChoice>>
+Tables(const Fabric& f)
+{
+    std::vector<std::vector<ForwardingChoice>> t;
+    for (uint32_t n = 0; n < f.Graph().NumNodes(); ++n)
+    {
+        for (uint32_t d = 0; d < f.AcceleratorCount(); ++d)
+        {
+            t.push_back(f.Router(n)->GetRoute(static_cast<uint16_t>(d)));
+        }
+    }
+    return t;
+}
+
 /// Every (src, dst) route as the tables in force send it, avoiding links down in `mask`.
 struct RouteWalk
 {

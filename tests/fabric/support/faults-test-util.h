@@ -76,6 +76,22 @@ struct SignalLog
     }
 };
 
+/// A small fabric for randomised fault schedules: its topology section and what the schedule may pick.
+struct Shape
+{
+    const char* topology;
+    uint32_t links;
+    uint32_t accelerators;
+    bool switches;
+};
+
+/// A time in ns as an experiment file writes it.
+inline std::string
+Ns(uint32_t ns)
+{
+    return std::to_string(ns) + "ns";
+}
+
 using BeforeRun = std::function<void(ExperimentRunner&)>;
 using AfterRun = std::function<void(ExperimentRunner&, const RunResult&)>;
 
