@@ -178,6 +178,17 @@ class Trace:
         return dict(zip((int(i) for i in nodes["id"]), nodes["name"]))
 
 
+def _open_hdf5(path):
+    """A run that was killed (or is still running) left its file in HDF5's single-writer/multiple-
+    reader mode: an ordinary open is refused, an SWMR reader sees every row flushed so far."""
+    try:
+        return h5py.File(path, "r")
+    except OSError as e:
+        if "already open for write" not in str(e):
+            raise
+        return h5py.File(path, "r", swmr=True)
+
+
 def open_trace(path, allow_incomplete=False):
     """Opens an ofab trace for reading; returns a Trace.
 
@@ -186,7 +197,7 @@ def open_trace(path, allow_incomplete=False):
     being written, or killed; `incomplete: <reason>`) unless allow_incomplete is true.
     """
     try:
-        file = h5py.File(path, "r")
+        file = _open_hdf5(path)
     except (OSError, ValueError) as e:
         raise TraceError(f"{path}: cannot read it as an HDF5 file ({e})") from None
     try:

@@ -158,10 +158,9 @@ RunDocument(const RunOptions& options, const std::string& variant, nlohmann::ord
     {
         json["variant"] = variant;
     }
-    if (trace)
-    {
-        FinishTrace(*trace, result, json);
-    }
+    // A trace that could not be completed (a full disk) costs the exit code, not the results: the
+    // summary is still written, and says so in trace_status.
+    const bool traceComplete = !trace || FinishTrace(*trace, result, json);
     if (!x.outputs.summaryJson.empty())
     {
         WriteJsonFile(x.outputs.summaryJson, json);
@@ -170,9 +169,9 @@ RunDocument(const RunOptions& options, const std::string& variant, nlohmann::ord
     {
         std::printf("ofab run: %s%s%s (%s)\n", x.name.c_str(), variant.empty() ? "" : ", variant ", variant.c_str(),
                     x.file.c_str());
-        PrintTable(result, x.outputs.trace);
+        PrintTable(result, traceComplete ? x.outputs.trace : x.outputs.trace + " (incomplete: see above)");
     }
-    return 0;
+    return traceComplete ? 0 : 1;
 }
 
 /// The variants' figures side by side: one row per variant and fault.

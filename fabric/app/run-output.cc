@@ -181,8 +181,9 @@ OpenTrace(const Experiment& x, const Fabric& fabric, const std::string& resolved
     {
         return nullptr;
     }
+    const auto flushEvery = std::chrono::milliseconds(x.outputs.traceFlush.GetMilliSeconds());
     auto trace = std::make_unique<TraceRecorder>(x.outputs.trace, RunObserver::Enums(), 2 * fabric.Links().size(),
-                                                 x.outputs.throughputBin.ToDouble(ns3::Time::NS));
+                                                 x.outputs.throughputBin.ToDouble(ns3::Time::NS), flushEvery);
     trace->SetMeta("ofab_version", std::string(OFAB_VERSION));
     trace->SetMeta("ns3_version", std::string("3.37"));
     trace->SetMeta("seed", static_cast<int64_t>(x.seed));
@@ -191,11 +192,12 @@ OpenTrace(const Experiment& x, const Fabric& fabric, const std::string& resolved
     return trace;
 }
 
-void
-FinishTrace(TraceRecorder& trace, const RunResult& result, const nlohmann::ordered_json& summary)
+namespace
 {
-    const RunSummary& s = result.summary;
-    trace.SetMeta("wall_time_s", result.wallS);
+/// The trace's /summary: the headline figures as attributes and the whole summary as JSON.
+void
+FinishTraceFile(TraceRecorder& trace, const RunSummary& s, const std::string& summaryJson)
+{
     trace.Finish({{"issued", double(s.issued)},
                   {"completed", double(s.completed)},
                   {"failed", double(s.failed)},
@@ -205,7 +207,28 @@ FinishTrace(TraceRecorder& trace, const RunResult& result, const nlohmann::order
                   {"throughput_gbps", s.throughputGbps},
                   {"flit_hops", double(s.flitHops)},
                   {"stalls", double(s.stalls)}},
-                 summary.dump());
+                 summaryJson);
+}
+} // namespace
+
+bool
+FinishTrace(TraceRecorder& trace, const RunResult& result, nlohmann::ordered_json& summary)
+{
+    const RunSummary& s = result.summary;
+    trace.SetMeta("wall_time_s", result.wallS);
+    try
+    {
+        FinishTraceFile(trace, s, summary.dump());
+    }
+    catch (const TraceError& e)
+    {
+        summary["trace_status"] = std::string("incomplete: ") + e.what();
+        std::fprintf(stderr, "ofab: error: the trace %s could not be completed: %s\n", trace.Path().c_str(), e.what());
+        return false;
+    }
+    summary["trace_status"] = "complete";
+    summary["trace_bytes"] = trace.FileBytes();
+    return true;
 }
 
 nlohmann::ordered_json
@@ -219,6 +242,20 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
     j["file"] = x.file;
     j["seed"] = x.seed;
     j["accelerators"] = x.graph.NumAccelerators();
+    const FabricFacts& f = result.fabric;
+    auto optional = [](const auto& v) { return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr); };
+    j["fabric"] = {{"accelerators", f.accelerators},
+                   {"switches", f.switches},
+                   {"links", f.links},
+                   {"lasers", f.lasers},
+                   {"laser_lines", f.laserLines},
+                   {"link_rate_gbps", f.linkRateGbps},
+                   {"diameter_hops", f.diameterHops},
+                   {"mean_hops", f.meanHops},
+                   {"bisection_links", optional(f.bisectionLinks)},
+                   {"bisection_gbps", optional(f.bisectionGbps)},
+                   {"optics_power_w", f.opticsPowerW},
+                   {"optics_pj_per_bit", f.opticsPjPerBit}};
     j["transactions"] = {{"issued", s.issued},
                          {"completed", s.completed},
                          {"failed", s.failed},
@@ -438,8 +475,10 @@ WriteJsonFile(const std::string& path, const nlohmann::ordered_json& j)
             throw TraceError("cannot write the summary " + path);
         }
         out << j.dump(2) << "\n";
-        if (!out)
+        out.close(); // the buffered tail is written here: a full disk shows now, not never
+        if (out.fail())
         {
+            std::remove(tmp.c_str());
             throw TraceError("cannot write the summary " + path + " (disk full?)");
         }
     }

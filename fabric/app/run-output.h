@@ -38,8 +38,11 @@ int WarnAboutExperiment(const Experiment& x);
 void CreateOutputFolders(const Experiment& x);
 /// The trace with its /meta (versions, seed, resolved configuration); null when outputs.trace is empty.
 std::unique_ptr<TraceRecorder> OpenTrace(const Experiment& x, const Fabric& fabric, const std::string& resolvedYaml);
-/// Writes /summary and marks the trace complete.
-void FinishTrace(TraceRecorder& trace, const RunResult& result, const nlohmann::ordered_json& summary);
+/// Writes /summary and marks the trace complete. Then adds to `summary` (the JSON file's copy) what
+/// the trace's own copy cannot know: `trace_status` ("complete", or "incomplete: <reason>" when the
+/// trace could not be completed, e.g. a full disk) and `trace_bytes`. False (after an error line on
+/// stderr) when the trace is not complete: the run then exits non-zero.
+bool FinishTrace(TraceRecorder& trace, const RunResult& result, nlohmann::ordered_json& summary);
 /// The summary as `--summary-json` writes it (keys in fabric/README.md).
 nlohmann::ordered_json SummaryJson(const Experiment& x, const RunResult& result, const std::string& trace);
 /// The summary table on stdout.

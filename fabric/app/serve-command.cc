@@ -177,7 +177,7 @@ ServeExperiment(const ServeOptions& options)
     auto json = SummaryJson(x, result, x.outputs.trace);
     json["ended"] = reason;
     trace->SetMeta("ended", reason);
-    FinishTrace(*trace, result, json);
+    const bool traceComplete = FinishTrace(*trace, result, json);
     if (!x.outputs.summaryJson.empty())
     {
         WriteJsonFile(x.outputs.summaryJson, json);
@@ -205,7 +205,7 @@ ServeExperiment(const ServeOptions& options)
         std::printf("ofab serve: %s (%s)\n", x.name.c_str(), x.file.c_str());
         PrintTable(result, x.outputs.trace);
     }
-    return 0;
+    return traceComplete ? 0 : 1;
 }
 
 } // namespace ofab

@@ -94,10 +94,11 @@ ExperimentRunner::Run(TraceRecorder* trace)
             });
         stalls->Start();
     }
+    RunResult r;
+    r.fabric = DescribeFabric(*m_fabric); // as built: the faults have not happened yet
     const auto start = std::chrono::steady_clock::now();
     ns3::Simulator::Stop(m_experiment.duration);
     ns3::Simulator::Run();
-    RunResult r;
     r.wallS = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     r.events = ns3::Simulator::GetEventCount();
     r.simTimeNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);

@@ -6,6 +6,7 @@
 #include "ofab/fabric/control/reroute-controller.h"
 #include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/faults/fault-injector.h"
+#include "ofab/fabric/observe/fabric-facts.h"
 #include "ofab/fabric/observe/incident-log.h"
 #include "ofab/fabric/observe/run-observer.h"
 #include "ofab/fabric/trace/trace-recorder.h"
@@ -19,6 +20,7 @@ namespace ofab
 struct RunResult
 {
     RunSummary summary;
+    FabricFacts fabric;   ///< what was built, before any fault
     uint64_t events = 0;  ///< simulator events executed
     double wallS = 0;     ///< wall time of the simulation loop
     double simTimeNs = 0; ///< simulated time reached

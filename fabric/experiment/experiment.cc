@@ -163,9 +163,9 @@ void
 LoadOutputs(const ConfigDocument& doc, Experiment& x)
 {
     const YAML::Node node = Child(doc.Root(), "outputs");
-    ExpectOnlyKeys(
-        doc, node, "outputs",
-        {"trace", "summary_json", "throughput_bin", "recovery_window", "recovery_reference", "stall_timeout"});
+    ExpectOnlyKeys(doc, node, "outputs",
+                   {"trace", "summary_json", "throughput_bin", "recovery_window", "recovery_reference", "stall_timeout",
+                    "trace_flush"});
     SectionReader o(doc, node, "outputs");
     x.outputs.trace = o.Text("trace", "");
     x.outputs.summaryJson = o.Text("summary_json", "");
@@ -177,6 +177,12 @@ LoadOutputs(const ConfigDocument& doc, Experiment& x)
     {
         // The detector looks at every port every stall_timeout / 4: shorter would cost the run.
         throw o.ErrorAt("stall_timeout", "0 (off) or at least 1us");
+    }
+    x.outputs.traceFlush = o.Duration("trace_flush", ns3::Seconds(10), ns3::Time(0));
+    if (!x.outputs.traceFlush.IsZero() && x.outputs.traceFlush < ns3::MilliSeconds(100))
+    {
+        // Wall-clock time: every flush writes the file's metadata, so more often would cost the run.
+        throw o.ErrorAt("trace_flush", "0 (only at the end) or at least 100ms (wall-clock time)");
     }
 }
 
@@ -326,6 +332,7 @@ Experiment::Resolved() const
     o["recovery_window"] = FormatTime(outputs.recoveryWindow);
     o["recovery_reference"] = FormatTime(outputs.recoveryReference);
     o["stall_timeout"] = FormatTime(outputs.stallTimeout);
+    o["trace_flush"] = FormatTime(outputs.traceFlush);
     out["outputs"] = o;
     return out;
 }

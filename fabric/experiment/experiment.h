@@ -31,6 +31,9 @@ struct OutputSpec
     /// Stalls and starvation reported after this (0: off) when no controller runs; a controller's
     /// own detector uses controller.stall_timeout.
     ns3::Time stallTimeout;
+    /// Wall-clock time between flushes of the trace while the run goes on (0: only at the end): a
+    /// killed run keeps its rows up to the last flush.
+    ns3::Time traceFlush;
 };
 
 /**
@@ -43,7 +46,8 @@ struct OutputSpec
  *   workloads: a list; each item's `type` picks the model, its other keys are that model's attributes
  *   faults:    explicit faults and repairs, stochastic failure rates, shared-risk groups (fault-config.h)
  *   controller: `policy` (a model: reroute-policies.h) and its attributes (delays, ...); absent = no controller
- *   outputs:   trace, summary_json, throughput_bin, recovery_window, recovery_reference, stall_timeout
+ *   outputs:   trace, summary_json, throughput_bin, recovery_window, recovery_reference, stall_timeout,
+ *              trace_flush
  * Every error is a ConfigError naming file, line and key.
  */
 struct Experiment

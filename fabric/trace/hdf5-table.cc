@@ -55,6 +55,14 @@ Hdf5Handle::Close()
     m_id = -1;
 }
 
+hid_t
+Hdf5Handle::Release() noexcept
+{
+    const hid_t id = m_id;
+    m_id = -1;
+    return id;
+}
+
 CompoundType::CompoundType(std::size_t rowSize)
     : m_type(H5Tcreate(H5T_COMPOUND, rowSize), H5Tclose, "create a compound type"),
       m_rowSize(rowSize)

@@ -36,6 +36,8 @@ class Hdf5Handle
 
     hid_t Id() const { return m_id; }
     void Close();
+    /// Gives up ownership (for a close whose result matters); the handle is empty after.
+    hid_t Release() noexcept;
 
   private:
     hid_t m_id = -1;

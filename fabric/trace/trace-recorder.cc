@@ -1,100 +1,18 @@
 #include "ofab/fabric/trace/trace-recorder.h"
 
+#include "ofab/fabric/trace/trace-row-types.h"
+
 #include <cerrno>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 namespace ofab
 {
 
 namespace
 {
-
-CompoundType
-TransactionType(const TraceEnums& e)
-{
-    CompoundType t(sizeof(TransactionRow));
-    t.Add("id", offsetof(TransactionRow, id), H5T_NATIVE_UINT64)
-        .Add("src", offsetof(TransactionRow, src), H5T_NATIVE_UINT32)
-        .Add("dst", offsetof(TransactionRow, dst), H5T_NATIVE_UINT32)
-        .AddEnum("kind", offsetof(TransactionRow, kind), e.transactionKinds)
-        .AddEnum("status", offsetof(TransactionRow, status), e.transactionStatuses)
-        .Add("vc", offsetof(TransactionRow, vc), H5T_NATIVE_UINT8)
-        .Add("bytes", offsetof(TransactionRow, bytes), H5T_NATIVE_UINT32)
-        .Add("hops", offsetof(TransactionRow, hops), H5T_NATIVE_UINT32)
-        .Add("issue_ns", offsetof(TransactionRow, issueNs), H5T_NATIVE_DOUBLE)
-        .Add("end_ns", offsetof(TransactionRow, endNs), H5T_NATIVE_DOUBLE)
-        .Add("latency_ns", offsetof(TransactionRow, latencyNs), H5T_NATIVE_DOUBLE);
-    return t;
-}
-
-CompoundType
-EventType(const TraceEnums& e)
-{
-    CompoundType t(sizeof(EventRow));
-    t.Add("time_ns", offsetof(EventRow, timeNs), H5T_NATIVE_DOUBLE)
-        .AddEnum("kind", offsetof(EventRow, kind), e.eventKinds)
-        .AddString("element", offsetof(EventRow, element), sizeof(EventRow::element))
-        .AddString("detail", offsetof(EventRow, detail), sizeof(EventRow::detail));
-    return t;
-}
-
-CompoundType
-LinkStateType(const TraceEnums& e)
-{
-    CompoundType t(sizeof(LinkStateRow));
-    t.Add("time_ns", offsetof(LinkStateRow, timeNs), H5T_NATIVE_DOUBLE)
-        .Add("link", offsetof(LinkStateRow, link), H5T_NATIVE_UINT32)
-        .Add("direction", offsetof(LinkStateRow, direction), H5T_NATIVE_UINT8)
-        .AddEnum("state", offsetof(LinkStateRow, state), e.linkStates)
-        .Add("usable_lines", offsetof(LinkStateRow, usableLines), H5T_NATIVE_UINT16)
-        .Add("capacity_gbps", offsetof(LinkStateRow, capacityGbps), H5T_NATIVE_DOUBLE);
-    return t;
-}
-
-CompoundType
-CollectiveType(const TraceEnums& e)
-{
-    CompoundType t(sizeof(CollectiveRow));
-    t.Add("id", offsetof(CollectiveRow, id), H5T_NATIVE_UINT32)
-        .AddString("name", offsetof(CollectiveRow, name), sizeof(CollectiveRow::name))
-        .AddString("algorithm", offsetof(CollectiveRow, algorithm), sizeof(CollectiveRow::algorithm))
-        .Add("ranks", offsetof(CollectiveRow, ranks), H5T_NATIVE_UINT32)
-        .Add("bytes", offsetof(CollectiveRow, bytes), H5T_NATIVE_UINT64)
-        .Add("start_ns", offsetof(CollectiveRow, startNs), H5T_NATIVE_DOUBLE)
-        .Add("end_ns", offsetof(CollectiveRow, endNs), H5T_NATIVE_DOUBLE)
-        .Add("time_ns", offsetof(CollectiveRow, timeNs), H5T_NATIVE_DOUBLE)
-        .Add("algbw_gbps", offsetof(CollectiveRow, algbwGbps), H5T_NATIVE_DOUBLE)
-        .Add("busbw_gbps", offsetof(CollectiveRow, busbwGbps), H5T_NATIVE_DOUBLE)
-        .AddEnum("status", offsetof(CollectiveRow, status), e.collectiveStatuses);
-    return t;
-}
-
-CompoundType
-NodeType(const TraceEnums& e)
-{
-    CompoundType t(sizeof(NodeRow));
-    t.Add("id", offsetof(NodeRow, id), H5T_NATIVE_UINT32)
-        .AddEnum("role", offsetof(NodeRow, role), e.nodeRoles)
-        .AddString("name", offsetof(NodeRow, name), sizeof(NodeRow::name));
-    return t;
-}
-
-CompoundType
-LinkType()
-{
-    CompoundType t(sizeof(LinkRow));
-    t.Add("id", offsetof(LinkRow, id), H5T_NATIVE_UINT32)
-        .Add("a", offsetof(LinkRow, a), H5T_NATIVE_UINT32)
-        .Add("b", offsetof(LinkRow, b), H5T_NATIVE_UINT32)
-        .Add("port_a", offsetof(LinkRow, portA), H5T_NATIVE_UINT32)
-        .Add("port_b", offsetof(LinkRow, portB), H5T_NATIVE_UINT32)
-        .Add("length_m", offsetof(LinkRow, lengthM), H5T_NATIVE_DOUBLE)
-        .Add("capacity_gbps", offsetof(LinkRow, capacityGbps), H5T_NATIVE_DOUBLE)
-        .AddString("class", offsetof(LinkRow, linkClass), sizeof(LinkRow::linkClass));
-    return t;
-}
 
 Hdf5Handle
 MakeGroup(hid_t parent, const char* name)
@@ -109,15 +27,36 @@ SetUnits(const AppendableTable& table, const std::string& units)
     WriteAttribute(table.Id(), "units", units);
 }
 
+/// File access in the HDF5 1.10 format: the one single-writer/multiple-reader mode needs.
+Hdf5Handle
+FileAccess()
+{
+    Hdf5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties");
+    if (H5Pset_libver_bounds(fapl.Id(), H5F_LIBVER_V110, H5F_LIBVER_V110) < 0)
+    {
+        throw TraceError("HDF5: cannot select the 1.10 file format");
+    }
+    return fapl;
+}
+
+/// HDF5 prints its error stack by default (per thread); ofab reports one clear message instead.
+void
+SilenceHdf5Errors()
+{
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
 } // namespace
 
 TraceRecorder::TraceRecorder(const std::string& path, const TraceEnums& enums, std::size_t linkDirections,
-                             double throughputBinNs)
+                             double throughputBinNs, std::chrono::milliseconds flushEvery)
     : m_path(path),
       m_linkDirections(linkDirections)
 {
-    // HDF5 prints its own error stack by default; ofab reports one clear message instead.
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    // At exit HDF5 closes what is still open; a file whose close failed (a full disk) is left
+    // half torn down by 1.10, and closing it again there crashes. The recorder closes its own.
+    H5dont_atexit();
+    SilenceHdf5Errors();
     {
         // Ask the OS first: its reason ("No such file or directory") is clearer than HDF5's.
         std::FILE* probe = std::fopen(path.c_str(), "wb");
@@ -130,14 +69,22 @@ TraceRecorder::TraceRecorder(const std::string& path, const TraceEnums& enums, s
     // Started before the datasets that take it; it runs nothing until the first chunk is full, so
     // the set-up below still calls HDF5 from this thread alone.
     m_writer = std::make_unique<WriterThread>();
+    m_writer->Post(SilenceHdf5Errors);
+    if (flushEvery.count() > 0)
+    {
+        m_writer->SetPeriodic(flushEvery, [this] { PeriodicFlush(); });
+    }
     try
     {
-        m_file = Hdf5Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+        m_file = Hdf5Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, FileAccess().Id()), H5Fclose,
                             "create the trace file " + path);
         m_meta = MakeGroup(m_file.Id(), "meta");
         WriteAttribute(m_meta.Id(), "status", std::string("running"));
         WriteAttribute(m_meta.Id(), "format_version", std::string(kFormatVersion));
-        H5Fflush(m_file.Id(), H5F_SCOPE_GLOBAL);
+        if (H5Fflush(m_file.Id(), H5F_SCOPE_GLOBAL) < 0)
+        {
+            throw TraceError("HDF5 could not flush the new file (is the disk full?)");
+        }
 
         WriterThread* w = m_writer.get();
         m_topology = MakeGroup(m_file.Id(), "topology");
@@ -187,45 +134,141 @@ TraceRecorder::Later(std::function<void()> write)
 }
 
 void
+TraceRecorder::SetMetaValue(const std::string& name, MetaValue value)
+{
+    if (!m_failure.empty())
+    {
+        return;
+    }
+    Later([this, name, value = std::move(value)] {
+        if (m_swmr)
+        {
+            m_lateMeta[name] = value; // no new attributes in SWMR mode: written when it ends
+            return;
+        }
+        std::visit([this, &name](const auto& v) { WriteAttribute(m_meta.Id(), name, v); }, value);
+    });
+}
+
+void
 TraceRecorder::SetMeta(const std::string& name, const std::string& value)
 {
-    Later([this, name, value] { WriteAttribute(m_meta.Id(), name, value); });
+    SetMetaValue(name, value);
 }
 
 void
 TraceRecorder::SetMeta(const std::string& name, double value)
 {
-    Later([this, name, value] { WriteAttribute(m_meta.Id(), name, value); });
+    SetMetaValue(name, value);
 }
 
 void
 TraceRecorder::SetMeta(const std::string& name, int64_t value)
 {
-    Later([this, name, value] { WriteAttribute(m_meta.Id(), name, value); });
+    SetMetaValue(name, value);
+}
+
+void
+TraceRecorder::PeriodicFlush()
+{
+    if (!m_swmr)
+    {
+        if (H5Fstart_swmr_write(m_file.Id()) < 0)
+        {
+            throw TraceError("HDF5 could not switch the trace to single-writer/multiple-reader mode");
+        }
+        m_swmr = true;
+    }
+    if (H5Fflush(m_file.Id(), H5F_SCOPE_LOCAL) < 0)
+    {
+        throw TraceError("HDF5 could not flush the trace to disk (is the disk full?)");
+    }
+}
+
+void
+TraceRecorder::LeaveSwmr()
+{
+    if (m_swmr)
+    {
+        m_swmr = false;
+        if (!CloseAll())
+        {
+            throw TraceError("HDF5 could not close the trace (is the disk full?)");
+        }
+        m_file = Hdf5Handle(H5Fopen(m_path.c_str(), H5F_ACC_RDWR, FileAccess().Id()), H5Fclose,
+                            "reopen the trace file " + m_path);
+        m_meta = Hdf5Handle(H5Gopen2(m_file.Id(), "meta", H5P_DEFAULT), H5Gclose, "open group meta");
+    }
+    for (const auto& [name, value] : m_lateMeta)
+    {
+        std::visit([this, &name = name](const auto& v) { WriteAttribute(m_meta.Id(), name, v); }, value);
+    }
+    m_lateMeta.clear();
+}
+
+void
+TraceRecorder::Flush()
+{
+    if (!m_failure.empty())
+    {
+        throw TraceError(m_failure);
+    }
+    FlushAll();
+    Later([this] { PeriodicFlush(); });
+    m_writer->Drain();
+}
+
+uint64_t
+TraceRecorder::FileBytes() const
+{
+    std::error_code ignored;
+    const auto bytes = std::filesystem::file_size(m_path, ignored);
+    return ignored ? 0 : static_cast<uint64_t>(bytes);
+}
+
+template <typename Write>
+void
+TraceRecorder::Guarded(Write write)
+{
+    if (!m_failure.empty())
+    {
+        return; // the trace already failed: the run goes on, its rows are not kept
+    }
+    try
+    {
+        write();
+    }
+    catch (const TraceError& e)
+    {
+        // A full disk must not cost the simulation: the file is closed as incomplete now, and
+        // Finish() reports the reason so the run's summary can say it.
+        m_failure = e.what();
+        Abandon(m_failure);
+    }
 }
 
 void
 TraceRecorder::AddNode(const NodeRow& row)
 {
-    m_nodes->Append(&row);
+    Guarded([&] { m_nodes->Append(&row); });
 }
 
 void
 TraceRecorder::AddLink(const LinkRow& row)
 {
-    m_linkTable->Append(&row);
+    Guarded([&] { m_linkTable->Append(&row); });
 }
 
 void
 TraceRecorder::AddTransaction(const TransactionRow& row)
 {
-    m_transactions->Append(&row);
+    Guarded([&] { m_transactions->Append(&row); });
 }
 
 void
 TraceRecorder::AddEvent(const EventRow& row)
 {
-    m_events->Append(&row);
+    Guarded([&] { m_events->Append(&row); });
     if (m_eventTap)
     {
         m_eventTap(row);
@@ -235,13 +278,13 @@ TraceRecorder::AddEvent(const EventRow& row)
 void
 TraceRecorder::AddLinkState(const LinkStateRow& row)
 {
-    m_linkState->Append(&row);
+    Guarded([&] { m_linkState->Append(&row); });
 }
 
 void
 TraceRecorder::AddCollective(const CollectiveRow& row)
 {
-    m_collectives->Append(&row);
+    Guarded([&] { m_collectives->Append(&row); });
 }
 
 void
@@ -252,7 +295,7 @@ TraceRecorder::AddThroughputBin(const std::vector<double>& gbpsPerLinkDirection)
         throw TraceError("throughput bin has " + std::to_string(gbpsPerLinkDirection.size()) + " columns, expected " +
                          std::to_string(m_linkDirections));
     }
-    m_throughput->AppendRow(gbpsPerLinkDirection.data());
+    Guarded([&] { m_throughput->AppendRow(gbpsPerLinkDirection.data()); });
 }
 
 uint64_t
@@ -278,7 +321,7 @@ TraceRecorder::FlushAll()
     }
 }
 
-void
+bool
 TraceRecorder::CloseAll() noexcept
 {
     // Nothing may still be writing: the writer is idle after this, and every call below is ours.
@@ -298,12 +341,18 @@ TraceRecorder::CloseAll() noexcept
     m_links.Close();
     m_topology.Close();
     m_meta.Close();
-    m_file.Close();
+    // The close writes what HDF5 still caches: on a full disk it is the call that fails.
+    const hid_t file = m_file.Release();
+    return file < 0 || H5Fclose(file) >= 0;
 }
 
 void
 TraceRecorder::Finish(const std::map<std::string, double>& figures, const std::string& summaryJson)
 {
+    if (!m_failure.empty())
+    {
+        throw TraceError(m_failure);
+    }
     if (m_closed)
     {
         throw TraceError("the trace " + m_path + " is already closed");
@@ -312,6 +361,8 @@ TraceRecorder::Finish(const std::map<std::string, double>& figures, const std::s
     {
         FlushAll();
         m_writer->Drain(); // every row on disk, or the error that stopped it
+        m_writer->SetPeriodic({}, nullptr);
+        LeaveSwmr();
         m_summary = MakeGroup(m_file.Id(), "summary");
         for (const auto& [name, value] : figures)
         {
@@ -324,20 +375,24 @@ TraceRecorder::Finish(const std::map<std::string, double>& figures, const std::s
         {
             WriteAttribute(m_summary.Id(), "json", summaryJson);
         }
-        // Only a trace whose every dataset reached the disk says "complete" (written last).
         if (H5Fflush(m_file.Id(), H5F_SCOPE_GLOBAL) < 0)
         {
             throw TraceError("HDF5 could not flush the trace to disk (is the disk full?)");
         }
+        // Only a trace whose every dataset reached the disk says "complete": written last, and
+        // kept only by a file that then closes cleanly.
+        WriteAttribute(m_meta.Id(), "status", std::string("complete"));
     }
     catch (const TraceError& e)
     {
         Abandon(e.what());
         throw;
     }
-    WriteAttribute(m_meta.Id(), "status", std::string("complete"));
     m_closed = true;
-    CloseAll();
+    if (!CloseAll())
+    {
+        throw TraceError("HDF5 could not close the trace " + m_path + " (is the disk full?)");
+    }
 }
 
 void
@@ -359,9 +414,11 @@ TraceRecorder::Abandon(const std::string& reason) noexcept
     if (m_writer)
     {
         m_writer->DrainQuietly();
+        m_writer->SetPeriodic({}, nullptr);
     }
     try
     {
+        LeaveSwmr();
         if (m_meta.Id() >= 0)
         {
             WriteAttribute(m_meta.Id(), "status", "incomplete: " + reason);
@@ -369,6 +426,7 @@ TraceRecorder::Abandon(const std::string& reason) noexcept
     }
     catch (...)
     {
+        // A file that cannot take the reason keeps "running": still not complete to a reader.
     }
     CloseAll();
 }

@@ -5,10 +5,13 @@
 #include "ofab/fabric/trace/trace-rows.h"
 #include "ofab/fabric/trace/writer-thread.h"
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace ofab
@@ -37,16 +40,28 @@ struct TraceEnums
  * The file says whether it is whole: /meta@status is "running" from the start (flushed to disk at
  * once), "complete" only after Finish(), and "incomplete: <reason>" after Abandon() or when the
  * recorder is destroyed without Finish() (an exception unwinding the run). A reader must check it.
+ *
+ * A killed run (SIGKILL, the OOM killer, a lost node) keeps what was flushed: every `flushEvery` of
+ * wall-clock time the writer switches the file to HDF5's single-writer/multiple-reader mode (once)
+ * and flushes it. SWMR orders the metadata writes so the file on disk is readable at every moment,
+ * up to the last flush, by a reader that opens it in SWMR mode (h5py: `swmr=True`); its status stays
+ * "running". Attributes set after the switch wait until Finish() or Abandon(), which close the file
+ * and reopen it in the ordinary mode to write them, the summary and the status.
+ *
+ * Every HDF5 call is checked, the closing ones too: a trace that could not be completed (a full
+ * disk) is a TraceError from Finish(), never a file that claims to be whole.
  */
 class TraceRecorder
 {
   public:
-    static constexpr const char* kFormatVersion = "1.4";
+    static constexpr const char* kFormatVersion = "1.5";
     /// Longer text goes to a dataset only: an HDF5 attribute holds at most 64 KiB.
     static constexpr std::size_t kMaxAttributeText = 60 * 1024;
 
-    /// Creates (truncates) `path`; TraceError naming the path when it cannot be written.
-    TraceRecorder(const std::string& path, const TraceEnums& enums, std::size_t linkDirections, double throughputBinNs);
+    /// Creates (truncates) `path`; TraceError naming the path when it cannot be written. A zero
+    /// `flushEvery` never flushes before the end.
+    TraceRecorder(const std::string& path, const TraceEnums& enums, std::size_t linkDirections, double throughputBinNs,
+                  std::chrono::milliseconds flushEvery = std::chrono::seconds(10));
     ~TraceRecorder();
     TraceRecorder(const TraceRecorder&) = delete;
     TraceRecorder& operator=(const TraceRecorder&) = delete;
@@ -71,15 +86,34 @@ class TraceRecorder
     void AddThroughputBin(const std::vector<double>& gbpsPerLinkDirection);
 
     /// /summary attributes and the summary as JSON text; marks the file complete and closes it.
+    /// TraceError when the trace could not be completed (also for a failure during the run).
     void Finish(const std::map<std::string, double>& figures, const std::string& summaryJson);
     /// Marks the file incomplete with a reason and closes it (idempotent; never throws).
     void Abandon(const std::string& reason) noexcept;
 
     uint64_t TransactionRows() const;
 
+    /// Puts every row handed over so far on disk and returns when it is there (switching the file
+    /// to SWMR mode, as the periodic flush does): what a killed run would keep from now on.
+    void Flush();
+    /// Bytes of the file on disk now (what was flushed or written so far).
+    uint64_t FileBytes() const;
+
   private:
+    using MetaValue = std::variant<std::string, double, int64_t>;
     void FlushAll();
-    void CloseAll() noexcept;
+    /// Closes every object and the file; false when HDF5 could not close the file (nothing written).
+    bool CloseAll() noexcept;
+    void SetMetaValue(const std::string& name, MetaValue value);
+    /// Runs one append; the first TraceError closes the file as incomplete and makes every later
+    /// append a no-op, so the simulation finishes and Finish() reports the reason.
+    template <typename Write>
+    void Guarded(Write write);
+    /// On the writer thread: switch to SWMR (first time) and flush what was written.
+    void PeriodicFlush();
+    /// After the writer is idle: back in the ordinary mode (reopened when in SWMR) with the
+    /// attributes that waited written; TraceError when the file cannot be reopened.
+    void LeaveSwmr();
     /// Runs `write` on the writer thread (after everything queued before it).
     void Later(std::function<void()> write);
 
@@ -99,6 +133,9 @@ class TraceRecorder
     std::unique_ptr<AppendableMatrix> m_throughput;
     std::function<void(const EventRow&)> m_eventTap;
     bool m_closed = false;
+    std::string m_failure;                       ///< why the trace stopped being written ("" while it is fine)
+    bool m_swmr = false;                         ///< writer thread's, until it is idle at the end
+    std::map<std::string, MetaValue> m_lateMeta; ///< set while in SWMR: written by LeaveSwmr()
     /// Last: destroyed first, so its queued writes finish while the datasets they use are open.
     std::unique_ptr<WriterThread> m_writer;
 };

@@ -43,6 +43,7 @@ WriterThread::Loop()
             try
             {
                 job();
+                RunPeriodic();
             }
             catch (...)
             {
@@ -58,6 +59,31 @@ WriterThread::Loop()
         }
         m_space.notify_all();
     }
+}
+
+void
+WriterThread::RunPeriodic()
+{
+    // Read without the lock: SetPeriodic is only called while the thread is idle.
+    if (!m_periodic)
+    {
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_lastPeriodic >= m_every)
+    {
+        m_lastPeriodic = now;
+        m_periodic();
+    }
+}
+
+void
+WriterThread::SetPeriodic(std::chrono::steady_clock::duration every, std::function<void()> job)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_every = every;
+    m_lastPeriodic = std::chrono::steady_clock::now();
+    m_periodic = std::move(job);
 }
 
 void

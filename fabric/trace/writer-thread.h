@@ -1,6 +1,7 @@
 #ifndef OFAB_FABRIC_TRACE_WRITER_THREAD_H
 #define OFAB_FABRIC_TRACE_WRITER_THREAD_H
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -38,9 +39,14 @@ class WriterThread
     void Drain();
     /// Waits like Drain() but never throws: true when every job ran without error.
     bool DrainQuietly() noexcept;
+    /// Runs `job` on the thread after a queued job whenever `every` has passed since it last ran (or
+    /// since this call): work that should happen now and then while rows stream in, such as a flush.
+    /// Its errors stop the queue like a job's. Call before posting, or after Drain().
+    void SetPeriodic(std::chrono::steady_clock::duration every, std::function<void()> job);
 
   private:
     void Loop();
+    void RunPeriodic();
     void RethrowLocked(std::unique_lock<std::mutex>& lock);
 
     std::size_t m_maxPending;
@@ -51,6 +57,9 @@ class WriterThread
     bool m_running = false; ///< the worker is inside a job
     bool m_stop = false;
     std::exception_ptr m_error;
+    std::chrono::steady_clock::duration m_every{};
+    std::chrono::steady_clock::time_point m_lastPeriodic;
+    std::function<void()> m_periodic;
     std::thread m_thread; ///< last: starts after the members it uses exist
 };
 

@@ -210,7 +210,7 @@ TEST_CASE("a fibre cut fires loss of signal at both ends, its repair brings the 
     CHECK(log.entries[1].repair);
 
     // The trace: format 1.2, the cut and the repair among the events, at their times.
-    CHECK(ReadMeta(trace, "format_version") == "1.4");
+    CHECK(ReadMeta(trace, "format_version") == ofab::TraceRecorder::kFormatVersion);
     std::vector<TraceEvent> cuts;
     for (const TraceEvent& e : ReadEvents(trace))
     {

@@ -6,6 +6,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <csignal>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace
@@ -47,6 +50,37 @@ Rows(hid_t file, const char* dataset, hsize_t* columns = nullptr)
         *columns = dims[1];
     }
     return dims[0];
+}
+
+void
+AddTransactions(ofab::TraceRecorder& rec, int n)
+{
+    for (int i = 0; i < n; ++i)
+    {
+        ofab::TransactionRow t{};
+        t.id = i;
+        t.bytes = 64;
+        t.issueNs = i;
+        t.endNs = i + 100.5;
+        t.latencyNs = 100.5;
+        rec.AddTransaction(t);
+    }
+}
+
+/// Runs `body` in a child process and returns how it ended: its exit code, or 128 + the signal.
+template <typename Body>
+int
+InChild(Body body)
+{
+    const pid_t pid = fork();
+    if (pid == 0)
+    {
+        body();
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 } // namespace
@@ -182,5 +216,78 @@ TEST_CASE("a throughput bin with the wrong width is refused", "[trace]")
     ofab::TraceRecorder rec(path, Enums(), 3, 1.0);
     CHECK_THROWS_AS(rec.AddThroughputBin({1.0, 2.0}), ofab::TraceError);
     rec.Abandon("test");
+    std::remove(path.c_str());
+}
+
+TEST_CASE("a killed run keeps every row flushed before it died, readable in SWMR mode", "[trace]")
+{
+    const std::string path = TempPath("killed.h5");
+    // The child writes 10000 rows, flushes, writes 5000 more that never reach the disk, and is
+    // killed as the OOM killer would: no destructor, no close.
+    const int ended = InChild([&] {
+        ofab::TraceRecorder rec(path, Enums(), 2, 1000.0, std::chrono::hours(1));
+        rec.SetMeta("seed", int64_t{7});
+        AddTransactions(rec, 10000);
+        rec.Flush();
+        rec.SetMeta("late", std::string("set after the switch to SWMR"));
+        AddTransactions(rec, 5000);
+        kill(getpid(), SIGKILL);
+    });
+    REQUIRE(ended == 128 + SIGKILL);
+
+    // An ordinary open is refused (the file says a writer has it); an SWMR reader sees the rows.
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    CHECK(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT) < 0);
+    ofab::Hdf5Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT), H5Fclose, "open");
+    CHECK(Rows(f.Id(), "transactions") == 10000);
+    ofab::Hdf5Handle meta(H5Gopen2(f.Id(), "meta", H5P_DEFAULT), H5Gclose, "open meta");
+    CHECK(ReadStringAttribute(meta.Id(), "status") == "running");
+    CHECK(H5Aexists(meta.Id(), "seed") > 0);
+    CHECK(H5Aexists(meta.Id(), "late") == 0); // waits for the end, which never came
+    std::remove(path.c_str());
+}
+
+TEST_CASE("attributes set in SWMR mode and the summary are written when the trace finishes", "[trace]")
+{
+    const std::string path = TempPath("swmr-finish.h5");
+    {
+        ofab::TraceRecorder rec(path, Enums(), 2, 1000.0, std::chrono::hours(1));
+        AddTransactions(rec, 5000);
+        rec.Flush();
+        rec.SetMeta("late", 2.5);
+        AddTransactions(rec, 5000);
+        rec.Finish({{"issued", 10000.0}}, "{}");
+    }
+    ofab::Hdf5Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+    ofab::Hdf5Handle meta(H5Gopen2(f.Id(), "meta", H5P_DEFAULT), H5Gclose, "open meta");
+    CHECK(ReadStringAttribute(meta.Id(), "status") == "complete");
+    CHECK(H5Aexists(meta.Id(), "late") > 0);
+    CHECK(Rows(f.Id(), "transactions") == 10000);
+    std::remove(path.c_str());
+}
+
+TEST_CASE("a full disk: the rows are dropped, the run goes on, and Finish says why", "[trace]")
+{
+    const std::string path = TempPath("full.h5");
+    // The child may write 64 KiB (beyond that a write fails with EFBIG, as on a full disk);
+    // exit code 0 only when every expectation held, and no crash at exit.
+    const int ended = InChild([&] {
+        signal(SIGXFSZ, SIG_IGN);
+        const rlimit limit{64 * 1024, 64 * 1024};
+        setrlimit(RLIMIT_FSIZE, &limit);
+        ofab::TraceRecorder rec(path, Enums(), 2, 1000.0);
+        AddTransactions(rec, 200000); // ~6 MB: the writes fail early, the appends go on
+        try
+        {
+            rec.Finish({}, "{}");
+        }
+        catch (const ofab::TraceError& e)
+        {
+            const std::string what = e.what();
+            _exit(what.find("disk full") != std::string::npos ? 0 : 2);
+        }
+        _exit(3); // Finish() claimed success
+    });
+    CHECK(ended == 0);
     std::remove(path.c_str());
 }

@@ -105,3 +105,25 @@ TEST_CASE("an error is also reported by the next Post()", "[trace]")
     }
     REQUIRE(thrown);
 }
+
+TEST_CASE("the periodic job runs after a job once its interval has passed, and its error stops the queue", "[trace]")
+{
+    ofab::WriterThread w(4);
+    int periodic = 0;
+    std::vector<int> order;
+    w.SetPeriodic(std::chrono::seconds(0), [&] { order.push_back(-1), ++periodic; });
+    w.Post([&] { order.push_back(1); });
+    w.Post([&] { order.push_back(2); });
+    w.Drain();
+    CHECK(periodic == 2); // an interval of 0 has passed after every job
+    CHECK(order == std::vector<int>{1, -1, 2, -1});
+
+    w.SetPeriodic(std::chrono::hours(1), [&] { ++periodic; });
+    w.Post([] {});
+    w.Drain();
+    CHECK(periodic == 2); // not yet due
+
+    w.SetPeriodic(std::chrono::seconds(0), [] { throw std::runtime_error("flush failed"); });
+    w.Post([] {});
+    CHECK_THROWS_WITH(w.Drain(), "flush failed");
+}

@@ -1,0 +1,95 @@
+#include "ofab/fabric/trace/trace-row-types.h"
+
+#include "ofab/fabric/trace/trace-recorder.h"
+
+#include <cstddef>
+
+namespace ofab
+{
+
+CompoundType
+TransactionType(const TraceEnums& e)
+{
+    CompoundType t(sizeof(TransactionRow));
+    t.Add("id", offsetof(TransactionRow, id), H5T_NATIVE_UINT64)
+        .Add("src", offsetof(TransactionRow, src), H5T_NATIVE_UINT32)
+        .Add("dst", offsetof(TransactionRow, dst), H5T_NATIVE_UINT32)
+        .AddEnum("kind", offsetof(TransactionRow, kind), e.transactionKinds)
+        .AddEnum("status", offsetof(TransactionRow, status), e.transactionStatuses)
+        .Add("vc", offsetof(TransactionRow, vc), H5T_NATIVE_UINT8)
+        .Add("bytes", offsetof(TransactionRow, bytes), H5T_NATIVE_UINT32)
+        .Add("hops", offsetof(TransactionRow, hops), H5T_NATIVE_UINT32)
+        .Add("issue_ns", offsetof(TransactionRow, issueNs), H5T_NATIVE_DOUBLE)
+        .Add("end_ns", offsetof(TransactionRow, endNs), H5T_NATIVE_DOUBLE)
+        .Add("latency_ns", offsetof(TransactionRow, latencyNs), H5T_NATIVE_DOUBLE);
+    return t;
+}
+
+CompoundType
+EventType(const TraceEnums& e)
+{
+    CompoundType t(sizeof(EventRow));
+    t.Add("time_ns", offsetof(EventRow, timeNs), H5T_NATIVE_DOUBLE)
+        .AddEnum("kind", offsetof(EventRow, kind), e.eventKinds)
+        .AddString("element", offsetof(EventRow, element), sizeof(EventRow::element))
+        .AddString("detail", offsetof(EventRow, detail), sizeof(EventRow::detail));
+    return t;
+}
+
+CompoundType
+LinkStateType(const TraceEnums& e)
+{
+    CompoundType t(sizeof(LinkStateRow));
+    t.Add("time_ns", offsetof(LinkStateRow, timeNs), H5T_NATIVE_DOUBLE)
+        .Add("link", offsetof(LinkStateRow, link), H5T_NATIVE_UINT32)
+        .Add("direction", offsetof(LinkStateRow, direction), H5T_NATIVE_UINT8)
+        .AddEnum("state", offsetof(LinkStateRow, state), e.linkStates)
+        .Add("usable_lines", offsetof(LinkStateRow, usableLines), H5T_NATIVE_UINT16)
+        .Add("capacity_gbps", offsetof(LinkStateRow, capacityGbps), H5T_NATIVE_DOUBLE);
+    return t;
+}
+
+CompoundType
+CollectiveType(const TraceEnums& e)
+{
+    CompoundType t(sizeof(CollectiveRow));
+    t.Add("id", offsetof(CollectiveRow, id), H5T_NATIVE_UINT32)
+        .AddString("name", offsetof(CollectiveRow, name), sizeof(CollectiveRow::name))
+        .AddString("algorithm", offsetof(CollectiveRow, algorithm), sizeof(CollectiveRow::algorithm))
+        .Add("ranks", offsetof(CollectiveRow, ranks), H5T_NATIVE_UINT32)
+        .Add("bytes", offsetof(CollectiveRow, bytes), H5T_NATIVE_UINT64)
+        .Add("start_ns", offsetof(CollectiveRow, startNs), H5T_NATIVE_DOUBLE)
+        .Add("end_ns", offsetof(CollectiveRow, endNs), H5T_NATIVE_DOUBLE)
+        .Add("time_ns", offsetof(CollectiveRow, timeNs), H5T_NATIVE_DOUBLE)
+        .Add("algbw_gbps", offsetof(CollectiveRow, algbwGbps), H5T_NATIVE_DOUBLE)
+        .Add("busbw_gbps", offsetof(CollectiveRow, busbwGbps), H5T_NATIVE_DOUBLE)
+        .AddEnum("status", offsetof(CollectiveRow, status), e.collectiveStatuses);
+    return t;
+}
+
+CompoundType
+NodeType(const TraceEnums& e)
+{
+    CompoundType t(sizeof(NodeRow));
+    t.Add("id", offsetof(NodeRow, id), H5T_NATIVE_UINT32)
+        .AddEnum("role", offsetof(NodeRow, role), e.nodeRoles)
+        .AddString("name", offsetof(NodeRow, name), sizeof(NodeRow::name));
+    return t;
+}
+
+CompoundType
+LinkType()
+{
+    CompoundType t(sizeof(LinkRow));
+    t.Add("id", offsetof(LinkRow, id), H5T_NATIVE_UINT32)
+        .Add("a", offsetof(LinkRow, a), H5T_NATIVE_UINT32)
+        .Add("b", offsetof(LinkRow, b), H5T_NATIVE_UINT32)
+        .Add("port_a", offsetof(LinkRow, portA), H5T_NATIVE_UINT32)
+        .Add("port_b", offsetof(LinkRow, portB), H5T_NATIVE_UINT32)
+        .Add("length_m", offsetof(LinkRow, lengthM), H5T_NATIVE_DOUBLE)
+        .Add("capacity_gbps", offsetof(LinkRow, capacityGbps), H5T_NATIVE_DOUBLE)
+        .AddString("class", offsetof(LinkRow, linkClass), sizeof(LinkRow::linkClass));
+    return t;
+}
+
+} // namespace ofab
