@@ -1,6 +1,6 @@
 """Plots shared by the pages, each returned as base64 PNG (matplotlib, no display needed): throughput
 over time (one run, or every seed of a design / every variant in small multiples), latency CCDFs and
-the per-link utilisation over time."""
+the per-link utilization over time."""
 
 import base64
 import io
@@ -171,7 +171,7 @@ def plot_latency_ccdf(panels):
 
 
 def plot_utilization(run):
-    """Utilisation of every link direction over time (rows named by their ends) and its distribution."""
+    """Utilization of every link direction over time (rows named by their ends) and its distribution."""
     util = run.utilization()
     dirs = util.shape[1]
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, min(12, max(4.2, 0.11 * dirs + 1))),
@@ -185,11 +185,11 @@ def plot_utilization(run):
     ax.set_yticks(range(0, dirs, every))
     ax.set_yticklabels([run.link_name(c // 2, c % 2) for c in range(0, dirs, every)], fontsize=6)
     ax.set_xlabel("simulated time (µs)")
-    ax.set_title("Utilisation per link direction (payload / capacity)", fontsize=10)
+    ax.set_title("Utilization per link direction (payload / capacity)", fontsize=10)
     fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02).set_label("%")
     mean = util.mean(axis=0) if util.size else np.zeros(1)
     ax2.hist(mean * 100, bins=min(30, max(5, mean.size // 4)), color="#1f77b4")
-    ax2.set_xlabel("mean utilisation (%)")
+    ax2.set_xlabel("mean utilization (%)")
     ax2.set_ylabel("link directions")
     ax2.set_title("Mean over the run", fontsize=10)
     ax2.grid(alpha=0.3)

@@ -76,16 +76,16 @@ def run_report(path, allow_incomplete):
     mean = util.mean(axis=0) if util.size else np.zeros(2 * len(run.links))
     top = np.argsort(mean)[::-1][:8] if util.size else []
     top_rows = [(run.link_name(c // 2, c % 2), fmt(100 * mean[c], 3), fmt(100 * util[:, c].max(), 3)) for c in top]
-    sections.append(("links", "Per-link utilisation",
-                     img(plot_utilization(run), "link utilisation") +
+    sections.append(("links", "Per-link utilization",
+                     img(plot_utilization(run), "link utilization") +
                      table(["busiest link directions", "mean %", "peak bin %"], top_rows)))
     fates = run.link_fates()
     listed = {fate: ", ".join(run.link_name(k) for k in sorted(fates) if fates[k] == fate) or "none"
               for fate in ("failed", "degraded")}
-    sections.append(("topology", "Topology: utilisation and failed links",
+    sections.append(("topology", "Topology: utilization and failed links",
                      img(plot_topologies([(fabric_label(run), run, mean)], ncols=1), "topology") +
                      '<p class="note">Each link is two lines, one per direction (right-hand traffic), coloured '
-                     "and widened by the direction's mean utilisation. Failed during the run (red ✕): "
+                     "and widened by the direction's mean utilization. Failed during the run (red ✕): "
                      f'{html.escape(listed["failed"])}. Lost laser lines but stayed up (orange ◆): '
                      f'{html.escape(listed["degraded"])}.</p>'))
     ev = [(fmt(time), kind, element, detail)

@@ -185,10 +185,10 @@ def sweep_report(folder, allow_incomplete):
                          img(plot_latency_ccdf([("Latency CCDF, whole run, seeds pooled",
                                                  [(short(d), np.concatenate([r.latency for r in runs[d]]))
                                                   for d in drawn])]), "latency CCDF per design")))
-        sections.append(("topology", "Topology and utilisation, per design",
+        sections.append(("topology", "Topology and utilization, per design",
                          img(plot_topologies([(short(d), runs[d][0], mean_utilization(runs[d])) for d in drawn],
                                              ncols=3 if len(drawn) in (3, 5, 6) else 2), "topology per design") +
-                         '<p class="note">Mean utilisation of each link direction over the run and the seeds, one '
+                         '<p class="note">Mean utilization of each link direction over the run and the seeds, one '
                          "colour scale for every design; ✕: a link that failed in the first seed.</p>"))
     sections.append(("simulation", "Simulation", simulation_table([(short(d), summaries[d]) for d in designs
                                                                    if summaries[d]], "design")))

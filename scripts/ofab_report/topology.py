@@ -1,5 +1,5 @@
-"""The topology drawn as a utilisation heat map: each link direction a line beside its twin, its colour
-and width the direction's mean utilisation over the run, failed and degraded links marked.
+"""The topology drawn as a utilization heat map: each link direction a line beside its twin, its colour
+and width the direction's mean utilization over the run, failed and degraded links marked.
 
 Layouts: tori and meshes on their grid (node names a(x,y[,z])); fabrics with switches in layers
 (accelerators at the bottom, each switch tier above the one it reaches, ordered by their
@@ -176,7 +176,7 @@ def legend_handles(failed, degraded, switches):
 
 
 def plot_topologies(items, ncols=2, labels=True):
-    """One heat map per (title, run, mean utilisation per direction), one colour scale for all."""
+    """One heat map per (title, run, mean utilization per direction), one colour scale for all."""
     vmax = max([float(np.max(u)) for _, _, u in items if len(u)] + [1e-9])
     ncols = min(ncols, len(items))
     nrows = math.ceil(len(items) / ncols)
@@ -195,7 +195,7 @@ def plot_topologies(items, ncols=2, labels=True):
     for k in range(len(items), nrows * ncols):
         axes[k // ncols][k % ncols].axis("off")
     bar = fig.colorbar(coll, ax=axes.ravel().tolist(), fraction=0.03, pad=0.02, shrink=0.8)
-    bar.set_label("mean utilisation (%)")
+    bar.set_label("mean utilization (%)")
     fig.legend(handles=legend_handles(failed, degraded, switches), loc="upper center", ncol=4, fontsize=8,
                frameon=False, bbox_to_anchor=(0.45, 0.0))
     return png(fig)

@@ -4,7 +4,7 @@ trace, a sweep's sweep.json the page of its folder.
 
 The variants page compares the variants side by side: the headline and recovery figures, each fault's
 recovery timeline, throughput over time per variant, their latency CCDFs and the topology of each
-distinct fabric with every variant's utilisation on it."""
+distinct fabric with every variant's utilization on it."""
 
 import html
 import json
@@ -119,8 +119,8 @@ def variants_report(path, data, allow_incomplete):
             f"<h3>{html.escape(fabric_label(runs[m[0]]))}</h3>" +
             img(plot_topologies([(n, runs[n], runs[n].utilization().mean(axis=0)) for n in m]),
                 f"topology {fabric_label(runs[m[0]])}") for m in fabrics.values())
-        sections.append(("topology", "Topology and utilisation, per fabric", pictures +
-                         '<p class="note">Mean utilisation of each link direction over the run, one panel per '
+        sections.append(("topology", "Topology and utilization, per fabric", pictures +
+                         '<p class="note">Mean utilization of each link direction over the run, one panel per '
                          "variant and one colour scale per fabric; ✕: the link that failed.</p>"))
     sections.append(("simulation", "Simulation", simulation_table([(n, [v]) for n, v in zip(names, variants)],
                                                                   "variant")))

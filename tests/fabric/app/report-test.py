@@ -84,6 +84,20 @@ else:
           == ["32"] and row(fabric, "diameter (hops, accelerator to accelerator)") == ["4"]
           and row(fabric, "laser sources") == ["—"] and row(fabric, "optics power (W)") == ["—"],
           "without a fabric summary: counts and hops from /topology, the rest —", str(fabric))
+# A summary with a fabric object (as newer runs write it): the table shows it as given, null as —.
+given = dict(accelerators=16, switches=0, links=32, lasers=64, laser_lines=512, link_rate_gbps=800,
+             diameter_hops=4, mean_hops=2.133, bisection_links=8, bisection_gbps=6400, optics_power_w=None,
+             optics_pj_per_bit=3.25)
+with_fabric = os.path.join(tmp, "fabric.h5")
+shutil.copy(trace, with_fabric)
+with h5py.File(with_fabric, "r+") as f:
+    del f["summary/json"]
+    f["summary"].create_dataset("json", data=json.dumps(dict(s, fabric=given)))
+code, err, fpage = render(with_fabric, "fabric.html")
+ftable = tables(section(fpage, "fabric"))[0] if code == 0 else []
+check(row(ftable, "laser lines") == ["512"] and row(ftable, "bisection bandwidth (Gb/s)") == ["6,400"]
+      and row(ftable, "optics power (W)") == ["—"] and row(ftable, "optics energy (pJ/bit)") == ["3.25"]
+      and "No fabric figures" not in fpage, "the summary's fabric object fills the fabric table", str(ftable))
 recovery = tables(section(page, "recovery"))[0]
 check(len(recovery) == 1 + len(s["fault_recovery"]), "one recovery row per fault", str(recovery))
 check(speed_only_in_simulation(page), "simulator speed only under Simulation")
