@@ -26,6 +26,8 @@ FABRIC_ROWS = [
     ("optics_pj_per_bit", "optics energy (pJ/bit)", 3),
 ]
 DASH = "—"
+SIZE_KEYS = ("accelerators", "planes", "leaves", "spines", "hosts_per_leaf", "groups", "routers_per_group",
+             "accelerators_per_router", "global_links_per_router", "links_per_pair")
 
 
 def topology_facts(run):
@@ -112,14 +114,14 @@ def topology_config(run):
 
 
 def fabric_label(run):
-    """A short name of the fabric: 'torus 4×4', 'switched_pod: accelerators 16, planes 4'."""
+    """A short name of the fabric: 'torus 4×4', 'switched_pod, 16 accelerators, 4 planes' (the
+    topology's size keys; capacities such as switch_radix belong in the fabric table)."""
     topo = topology_config(run)
     kind = str(topo.get("kind", "fabric"))
     if isinstance(topo.get("dims"), list):
         return f"{kind} " + "×".join(str(d) for d in topo["dims"])
-    shape = [f"{k} {v}" for k, v in topo.items()
-             if k not in ("kind", "routing", "link_length_m", "file") and not isinstance(v, (dict, list))]
-    return kind + (": " + ", ".join(shape) if shape else "")
+    shape = [f"{v} {k.replace('_', ' ')}" for k, v in topo.items() if k in SIZE_KEYS]
+    return ", ".join([kind] + shape)
 
 
 def fabric_key(run):

@@ -41,7 +41,7 @@ FAULT_FIGURES = [  # (key, label, how to show)
     ("t_recover95_ns", "T_recover95 (µs)", us),
     ("degraded_to", "degraded to (% of before)", lambda v: "— (recovered)" if v is None else f"{100 * v:.1f}"),
     ("t_settled_ns", "T_settled (µs)", us),
-    ("loss_convergence_ns", "loss-derived convergence (µs)", lambda v: fmt(None if v is None else v / 1e3)),
+    ("loss_convergence_ns", "loss-derived convergence (µs)", lambda v: fmt(None if v is None else v / 1e3, 4)),
     ("failed_transactions", "failed transactions", fmt),
     ("retried_transactions", "retried by collectives", fmt),
     ("routers_updated", "routers updated", fmt),

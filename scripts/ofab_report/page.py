@@ -15,8 +15,7 @@ tr.bad td { background: #fde8e8; }
 img { max-width: 100%; display: block; margin: 0.5em 0; }
 .warn { background: #fff3cd; border: 1px solid #e0c36a; padding: 0.6em 1em; }
 .note { color: #555; font-size: 0.9em; }
-table.cmp th { white-space: nowrap; } table.cmp td.l { min-width: 14em; }
-td.l:first-child { white-space: nowrap; }
+table.cmp th { white-space: nowrap; } table.cmp td.l { min-width: 12em; }
 .scroll { overflow-x: auto; }
 """
 

@@ -64,6 +64,7 @@ def plot_throughput(run):
     ax.set_ylabel(f"Gb/s ({run.bin_ns:g} ns bins)")
     ax.grid(alpha=0.3)
     ax2.bar(x, run.failed, width=run.bin_ns / 1e3, color=FAULT_COLOR)
+    ax2.set_ylim(0, max(1, run.failed.max(initial=0)) * 1.05)  # none failed: an empty panel from 0, not -0.05
     ax2.set_ylabel("failed\ntransactions")
     ax2.set_xlabel("simulated time (µs)")
     ax2.grid(alpha=0.3)

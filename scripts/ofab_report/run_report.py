@@ -64,7 +64,7 @@ def run_report(path, allow_incomplete):
                          '<p class="note">Times after the fault (fabric/README.md, "Per fault"). T_settled: when '
                          "the fabric reached the level it kept (T_recover95 when it recovered).</p>"))
     windows = run.latency_windows()
-    sections.append(("latency", "Latency before, during and after the faults",
+    sections.append(("latency", "Latency before, during and after the faults" if run.faults else "Latency",
                      img(plot_latency_ccdf([("Latency CCDF (completed transactions by issue time)", windows)]),
                          "latency CCDF") +
                      '<p class="note">The fraction of transactions slower than x, on a log scale so the tail '

@@ -161,9 +161,10 @@ def sweep_report(folder, allow_incomplete):
         header, frows, note = fabric_table([(short(d), runs[d][0]) for d in drawn])
         sections.append(("fabric", "The fabric of each design", table(header, frows) +
                          (f'<p class="note">{html.escape(note)}</p>' if note else "")))
-    sections.append(("metrics", "Metrics per design", img(metric_bars(designs, short, metrics, stats, values),
-                                                          "metrics per design") +
-                     '<p class="note">Bars: mean over seeds; whiskers: standard deviation; dots: each seed.</p>'))
+    if metrics:
+        sections.append(("metrics", "Metrics per design", img(metric_bars(designs, short, metrics, stats, values),
+                                                              "metrics per design") +
+                         '<p class="note">Bars: mean over seeds; whiskers: standard deviation; dots: each seed.</p>'))
 
     def namer(d):
         return runs[d][0].name_links if runs[d] else str
@@ -190,8 +191,9 @@ def sweep_report(folder, allow_incomplete):
                                              ncols=3 if len(drawn) in (3, 5, 6) else 2), "topology per design") +
                          '<p class="note">Mean utilization of each link direction over the run and the seeds, one '
                          "colour scale for every design; ✕: a link that failed in the first seed.</p>"))
-    sections.append(("simulation", "Simulation", simulation_table([(short(d), summaries[d]) for d in designs
-                                                                   if summaries[d]], "design")))
+    if every:
+        sections.append(("simulation", "Simulation", simulation_table([(short(d), summaries[d]) for d in designs
+                                                                       if summaries[d]], "design")))
     point_cols = [m for m in ("throughput_gbps", "latency_ns.p99", "transactions.failed", "wall_s") if m in rows[0]]
     prow = [[r["point"], r["status"]] + [fmt(number(r[c])) for c in point_cols] + [r.get("error", "")] for r in rows]
     bad = {i for i, r in enumerate(rows) if r["status"] != "ok"}

@@ -84,23 +84,38 @@ def layout(run):
     return circle_layout(len(names)), "circle"
 
 
-def segments(a, b, kind):
-    """A straight segment; on a grid, a link longer than one step (a torus wrap-around) is two stubs
-    leaving its ends outward, so it does not hide the links it would run over."""
+def segments(a, b, kind, rise=1.0):
+    """The polylines of a link from a to b. Straight, except: on a grid, a link longer than one step
+    (a torus wrap-around) is two stubs leaving its ends outward; in layers, a link within one layer
+    (a dragonfly's router links) is an arc above it (rise: the layer spacing). Either way no link is
+    drawn over the others it would otherwise run along."""
     dx, dy = b[0] - a[0], b[1] - a[1]
     length = math.hypot(dx, dy)
+    if kind == "layered" and abs(dy) < 1e-9 and length > 0:
+        control = ((a[0] + b[0]) / 2, a[1] + rise * min(0.9, 0.25 + 0.08 * length))
+        t = np.linspace(0, 1, 17)[:, None]
+        return [[tuple(p) for p in (1 - t) ** 2 * np.array(a) + 2 * (1 - t) * t * np.array(control)
+                 + t ** 2 * np.array(b)]]
     if kind != "grid" or length <= 1.01:
-        return [(a, b)]
+        return [[a, b]]
     ux, uy = dx / length * 0.38, dy / length * 0.38
-    return [(a, (a[0] - ux, a[1] - uy)), ((b[0] + ux, b[1] + uy), b)]
+    return [[a, (a[0] - ux, a[1] - uy)], [(b[0] + ux, b[1] + uy), b]]
 
 
-def offset(seg, d):
-    """The segment moved sideways by d (to the right of its direction): a direction beside its twin."""
-    (x0, y0), (x1, y1) = seg
-    length = math.hypot(x1 - x0, y1 - y0) or 1
-    nx, ny = (y1 - y0) / length * d, -(x1 - x0) / length * d
-    return [(x0 + nx, y0 + ny), (x1 + nx, y1 + ny)]
+def offset(line, d):
+    """The polyline moved sideways by d (to the right of its direction): a direction beside its twin."""
+    pts = np.asarray(line, dtype=float)
+    ahead = np.gradient(pts, axis=0) if len(pts) > 2 else np.repeat([pts[-1] - pts[0]], len(pts), axis=0)
+    norm = np.hypot(ahead[:, 0], ahead[:, 1])[:, None]
+    normal = np.column_stack([ahead[:, 1], -ahead[:, 0]]) / np.where(norm > 0, norm, 1)
+    return [tuple(p) for p in pts + normal * d]
+
+
+def middle(line):
+    """Where a link's failure mark goes: halfway along its first polyline."""
+    if len(line) == 2:
+        return ((line[0][0] + line[1][0]) / 2, (line[0][1] + line[1][1]) / 2)
+    return line[len(line) // 2]
 
 
 def draw_topology(ax, run, util_mean, vmax, labels=True, title=None):
@@ -114,16 +129,17 @@ def draw_topology(ax, run, util_mean, vmax, labels=True, title=None):
                          minlength=len(names))
     dense = degree.max(initial=0) > 8 or len(run.links) > 80  # many lines meet: thin ones stay apart
     sep = 0.06 if kind == "grid" else (0.004 if dense else 0.012) * span
+    rows = sorted(set(ys))
+    rise = rows[1] - rows[0] if len(rows) > 1 else 1.0  # the layer spacing: arcs stay below the next layer
     lines, values, marks = [], [], {"failed": [], "degraded": []}
     fates = run.link_fates()
     for link, a, b in zip(run.links["id"].astype(int), run.links["a"].astype(int), run.links["b"].astype(int)):
         for direction, (p, q) in enumerate(((pos[a], pos[b]), (pos[b], pos[a]))):
-            for seg in segments(p, q, kind):
+            for seg in segments(p, q, kind, rise):
                 lines.append(offset(seg, sep))
                 values.append(util_mean[2 * link + direction] if 2 * link + direction < len(util_mean) else 0)
         if link in fates:
-            first = segments(pos[a], pos[b], kind)[0]
-            marks[fates[link]].append(((first[0][0] + first[1][0]) / 2, (first[0][1] + first[1][1]) / 2))
+            marks[fates[link]].append(middle(segments(pos[a], pos[b], kind, rise)[0]))
     values = np.asarray(values)
     scale = max(vmax, 1e-9)
     widths = (0.5 if dense else 1.0) + (1.8 if dense else 4.5) * np.clip(values / scale, 0, 1)
@@ -140,9 +156,12 @@ def draw_topology(ax, run, util_mean, vmax, labels=True, title=None):
         acc = roles[i] == "accelerator"
         ax.scatter([x], [y], s=size if acc else 2 * size, marker="o" if acc else "s",
                    color=ACC_COLOR if acc else SWITCH_COLOR, zorder=4, edgecolors="white")
+    accs = [n for n, r in zip(names, roles) if r == "accelerator"]
+    crowded = len(accs) * max(map(len, accs), default=0) > 70  # a row of long names: turn them
     if labels and len(names) <= 64:
         for i, (x, y) in pos.items():
-            ax.annotate(names[i], (x, y), **label_place(kind, pos[i], roles[i]), fontsize=7, bbox=LABEL_BOX, zorder=6)
+            ax.annotate(names[i], (x, y), **label_place(kind, pos[i], roles[i], crowded), fontsize=7, bbox=LABEL_BOX,
+                        zorder=6)
     ax.autoscale()
     ax.margins(0.1)
     ax.set_aspect("equal")
@@ -152,13 +171,14 @@ def draw_topology(ax, run, util_mean, vmax, labels=True, title=None):
     return coll
 
 
-def label_place(kind, p, role):
+def label_place(kind, p, role, crowded=False):
     """Where a node's name goes: beside its marker, never on it (switches above, accelerators below in
-    layers; outward on a circle; up and right on a grid, clear of the links)."""
+    layers, turned upright when a row of them would touch; outward on a circle; up and right on a
+    grid, clear of the links)."""
     if kind == "layered":
         up = role != "accelerator"
         return dict(xytext=(0, 11 if up else -11), textcoords="offset points", ha="center",
-                    va="bottom" if up else "top")
+                    va="bottom" if up else "top", rotation=90 if crowded and not up else 0)
     if kind == "circle":
         return dict(xytext=(13 * p[0], 13 * p[1]), textcoords="offset points", ha="center", va="center")
     return dict(xytext=(7, 7), textcoords="offset points", ha="left", va="bottom")
@@ -196,6 +216,8 @@ def plot_topologies(items, ncols=2, labels=True):
         axes[k // ncols][k % ncols].axis("off")
     bar = fig.colorbar(coll, ax=axes.ravel().tolist(), fraction=0.03, pad=0.02, shrink=0.8)
     bar.set_label("mean utilization (%)")
+    fig.canvas.draw()  # the legend goes under everything drawn, names below the axes included
+    bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()
     fig.legend(handles=legend_handles(failed, degraded, switches), loc="upper center", ncol=4, fontsize=8,
-               frameon=False, bbox_to_anchor=(0.45, 0.0))
+               frameon=False, bbox_to_anchor=(0.45, min(0.0, bottom)))
     return png(fig)
