@@ -16,6 +16,7 @@ img { max-width: 100%; display: block; margin: 0.5em 0; }
 .warn { background: #fff3cd; border: 1px solid #e0c36a; padding: 0.6em 1em; }
 .note { color: #555; font-size: 0.9em; }
 table.cmp th { white-space: nowrap; } table.cmp td.l { min-width: 12em; }
+table.rec td:first-child { white-space: nowrap; }
 .scroll { overflow-x: auto; }
 """
 

@@ -59,9 +59,9 @@ def cell_us(vals, never="never"):
     return text
 
 
-def recovery_table(rows):
-    """(header, rows): one row per fault per design; times in µs after the fault."""
-    header = ["design", "fault"] + [f"{name} (µs)" for _, name in COLUMNS] + \
+def recovery_table(rows, what="design"):
+    """(header, rows): one row per fault per design (or variant, run: `what`); times in µs after the fault."""
+    header = [what, "fault"] + [f"{name} (µs)" for _, name in COLUMNS] + \
         ["degraded to (% of before)", "loss-derived (µs)", "failed transactions", "retried"]
     body = []
     for label, what, faults, _ in rows:

@@ -57,10 +57,10 @@ def run_report(path, allow_incomplete):
                      "Red: from a fault to its repair; the lower panel counts failed transactions.</p>"))
     recovery = fault_rows([(run.label, [s], run.name_links)]) if s else []
     if recovery:
-        rheader, rrows = recovery_table(recovery)
+        rheader, rrows = recovery_table(recovery, "run")
         sections.append(("recovery", "Recovery of each fault",
                          img(plot_recovery(recovery), "recovery timeline") +
-                         '<div class="scroll">' + table(rheader, rrows, left=2) + "</div>" +
+                         '<div class="scroll">' + table(rheader, rrows, left=2, cls="rec") + "</div>" +
                          '<p class="note">Times after the fault (fabric/README.md, "Per fault"). T_settled: when '
                          "the fabric reached the level it kept (T_recover95 when it recovered).</p>"))
     windows = run.latency_windows()

@@ -170,10 +170,10 @@ def sweep_report(folder, allow_incomplete):
         return runs[d][0].name_links if runs[d] else str
     recovery = fault_rows([(short(d), summaries[d], namer(d)) for d in designs if summaries[d]])
     if recovery:
-        rheader, rrows = recovery_table(recovery)
+        rheader, rrows = recovery_table(recovery, "design")
         sections.append(("recovery", "Recovery of each fault, per design",
                          img(plot_recovery(recovery), "recovery timeline") +
-                         '<div class="scroll">' + table(rheader, rrows, left=2) + "</div>" +
+                         '<div class="scroll">' + table(rheader, rrows, left=2, cls="rec") + "</div>" +
                          '<p class="note">Times after the fault, mean ± standard deviation over the seeds; '
                          "dots: each seed's recovery (fabric/README.md, \"Per fault\").</p>"))
     if drawn:

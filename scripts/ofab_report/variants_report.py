@@ -100,10 +100,10 @@ def variants_report(path, data, allow_incomplete):
                          (f'<p class="note">{html.escape(note)}</p>' if note else "")))
     recovery = fault_rows([(n, [v], namer(n)) for n, v in zip(names, variants)])
     if recovery:
-        rheader, rrows = recovery_table(recovery)
+        rheader, rrows = recovery_table(recovery, "variant")
         sections.append(("recovery", "Recovery of each fault, per variant",
                          img(plot_recovery(recovery), "recovery timeline") +
-                         '<div class="scroll">' + table(rheader, rrows, left=2) + "</div>"))
+                         '<div class="scroll">' + table(rheader, rrows, left=2, cls="rec") + "</div>"))
     drawn = [n for n in names if n in runs]
     if drawn:
         sections.append(("timeline", "Throughput over time, per variant",
