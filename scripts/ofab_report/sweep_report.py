@@ -1,4 +1,4 @@
-"""The report of a sweep (a folder written by `ofab sweep`): designs side by side."""
+"""The report of a sweep (a folder written by `ofab sweep`): designs side by side, every seed counted."""
 
 import csv
 import html
@@ -10,24 +10,27 @@ import sys
 import numpy as np
 import matplotlib.pyplot as plt
 
-from .page import fmt, img, page, table
-from .plots import FAULT_COLOR, latency_axis, plot_cdf, plot_throughput, png
-from .trace import ReportError, fault_windows, load_trace
+from .fabric import fabric_table
+from .page import fmt, img, page, simulation_table, table
+from .plots import COLORS, plot_latency_ccdf, plot_over_time, png
+from .recovery import fault_rows, plot_recovery, recovery_table
+from .topology import plot_topologies
+from .trace import ReportError, load_run
 
-SWEEP_METRICS = [  # (index column, label, unit); shown when the index has them
+MAX_TRACES = 10  # per design: enough seeds for a spread, a bounded memory for a big sweep
+SWEEP_METRICS = [  # (index column, label, unit); shown when the index has them. COLL: the collective's name
     ("throughput_gbps", "delivered throughput", "Gb/s"),
     ("latency_ns.p50", "latency p50", "ns"),
     ("latency_ns.p99", "latency p99", "ns"),
     ("transactions.completed", "completed transactions", ""),
     ("transactions.failed", "failed transactions", ""),
-    ("collectives.0.time_ns", "collective 0 time", "ns"),
-    ("collectives.0.busbw_gbps", "collective 0 busbw", "Gb/s"),
-    ("fault_recovery.0.t_recover95_ns", "fault 0 T_recover95", "ns"),
-    ("fault_recovery.0.degraded_to", "fault 0 degraded to (fraction of before)", ""),
-    ("fault_recovery.0.t_settled_ns", "fault 0 settled", "ns"),
-    ("fault_recovery.0.loss_convergence_ns", "fault 0 loss-derived convergence", "ns"),
-    ("fault_recovery.0.failed_transactions", "fault 0 failed transactions", ""),
-    ("events_per_wall_s", "simulator events per wall second", "1/s"),
+    ("collectives.0.time_ns", "COLL time", "ns"),
+    ("collectives.0.busbw_gbps", "COLL busbw", "Gb/s"),
+    ("fault_recovery.0.t_recover95_ns", "fault 1 T_recover95", "ns"),
+    ("fault_recovery.0.degraded_to", "fault 1 degraded to (fraction of before)", ""),
+    ("fault_recovery.0.t_settled_ns", "fault 1 settled", "ns"),
+    ("fault_recovery.0.loss_convergence_ns", "fault 1 loss-derived convergence", "ns"),
+    ("fault_recovery.0.failed_transactions", "fault 1 failed transactions", ""),
 ]
 
 
@@ -42,9 +45,9 @@ def load_sweep(folder):
             sweep = json.load(f)
         with open(index, newline="") as f:
             rows = list(csv.DictReader(f))
-    except (OSError, json.JSONDecodeError, csv.Error) as e:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, csv.Error) as e:
         raise ReportError(f"{folder}: cannot read the sweep's index ({e})") from None
-    if not rows or "point" not in rows[0]:
+    if not isinstance(sweep, dict) or not rows or "point" not in rows[0] or "status" not in rows[0]:
         raise ReportError(f"{index}: no points in the index")
     return sweep, rows
 
@@ -56,29 +59,80 @@ def number(cell):
         return math.nan
 
 
+def point_summary(folder, point):
+    try:
+        with open(os.path.join(folder, "points", point, "summary.json")) as f:
+            s = json.load(f)
+        return s if isinstance(s, dict) else None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+def metric_label(label, summaries):
+    """COLL -> the first collective's workload name and repetition ("allreduce-64KiB #0")."""
+    if "COLL" not in label:
+        return label
+    names = sorted({f"{c['collectives'][0].get('name', 'collective')} #{c['collectives'][0].get('repetition', 0)}"
+                    for c in summaries if c.get("collectives")})
+    return label.replace("COLL", " / ".join(names) or "collective #0")
+
+
+def metric_bars(designs, short, metrics, stats, values):
+    ncols = 3
+    nrows = max(1, math.ceil(len(metrics) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(12, 3.1 * nrows), squeeze=False)
+    for k, (column, label, unit) in enumerate(metrics):
+        ax = axes[k // ncols][k % ncols]
+        means, sds, counts = zip(*[stats(d, column) for d in designs])
+        # A design without a value (null: e.g. never recovered) gets no bar and says so, rather
+        # than a bar of 0 +- 0 that reads as "instant".
+        ax.bar(range(len(designs)), [m if n else 0 for m, n in zip(means, counts)],
+               yerr=[s if n else 0 for s, n in zip(sds, counts)], capsize=4,
+               color=[COLORS[i % len(COLORS)] if counts[i] else "none" for i in range(len(designs))])
+        for i, n in enumerate(counts):
+            if n == 0:
+                ax.text(i, 0, "null\n(never / undefined)", ha="center", va="bottom", fontsize=7, color="gray")
+        for i, d in enumerate(designs):  # every seed as a dot over its bar
+            vals = values(d, column)
+            ax.scatter([i] * len(vals), vals, color="black", s=10, zorder=3)
+        ax.set_xticks(range(len(designs)))
+        ax.set_xticklabels([short(d) for d in designs], rotation=0 if len(designs) <= 4 else 30, fontsize=8)
+        ax.set_title(label + (f" ({unit})" if unit else ""), fontsize=9)
+        ax.grid(alpha=0.3, axis="y")
+    for k in range(len(metrics), nrows * ncols):
+        axes[k // ncols][k % ncols].axis("off")
+    fig.tight_layout()
+    return png(fig)
+
+
 def sweep_report(folder, allow_incomplete):
     sweep, rows = load_sweep(folder)
-    params = sweep.get("parameters", [])
-    design_params = [p for p in params if p != "seed"]
+    design_params = [p for p in sweep.get("parameters", []) if p != "seed"]
+
     def design_of(row):
-        return ",".join(f"{p}={row[p]}" for p in design_params) or "all"
-    designs = []
-    for row in rows:
-        if design_of(row) not in designs:
-            designs.append(design_of(row))
+        return ",".join(f"{p}={row.get(p, '')}" for p in design_params) or "all"
+
+    def short(d):
+        return d.split("=", 1)[-1] if len(design_params) == 1 else d
+    designs = list(dict.fromkeys(design_of(r) for r in rows))
     ok = [r for r in rows if r["status"] == "ok"]
-    metrics = [m for m in SWEEP_METRICS if m[0] in rows[0] and any(not math.isnan(number(r[m[0]])) for r in ok)]
+    summaries = {d: [s for s in (point_summary(folder, r["point"]) for r in ok if design_of(r) == d) if s]
+                 for d in designs}
+    every = [s for d in designs for s in summaries[d]]
+    metrics = [(c, metric_label(label, every), unit) for c, label, unit in SWEEP_METRICS
+               if c in rows[0] and any(not math.isnan(number(r[c])) for r in ok)]
+
+    def values(design, column):
+        v = [number(r[column]) for r in ok if design_of(r) == design]
+        return [x for x in v if not math.isnan(x)]
 
     def stats(design, column):
-        v = np.array([number(r[column]) for r in ok if design_of(r) == design])
-        v = v[~np.isnan(v)]
+        v = np.array(values(design, column))
         if v.size == 0:
             return math.nan, math.nan, 0
         return float(v.mean()), float(v.std(ddof=1)) if v.size > 1 else 0.0, int(v.size)
 
-    sections = []
     # Metrics as rows, designs as columns: as many designs side by side as the page holds.
-    header = ["figure"] + [d.split("=", 1)[-1] if len(design_params) == 1 else d for d in designs]
     body = []
     for column, label, unit in metrics:
         cells = [label + (f" ({unit})" if unit else "")]
@@ -87,84 +141,73 @@ def sweep_report(folder, allow_incomplete):
             sd = 0.0 if abs(sd) <= 1e-9 * abs(mean) else sd  # rounding noise of identical seeds
             cells.append("null" if n == 0 else (f"{fmt(mean, 4)} ± {fmt(sd, 2)}" if n > 1 else fmt(mean, 4)))
         body.append(cells)
-    seeds = sorted({r.get("seed", "") for r in rows}) if "seed" in params else []
-    sections.append(("designs", "Designs side by side",
-                     table(header, body) +
-                     f'<p class="note">Mean ± sample standard deviation over '
-                     f'{len(seeds) if seeds else 1} seed(s) per design, successful points only. '
-                     "Fault figures refer to the run's first fault.</p>"))
+    seeds = sorted({r.get("seed", "") for r in rows}) if "seed" in sweep.get("parameters", []) else []
+    sections = [("designs", "Designs side by side",
+                 table(["figure"] + [short(d) for d in designs], body) +
+                 f'<p class="note">Mean ± sample standard deviation over {len(seeds) if seeds else 1} seed(s) per '
+                 "design, successful points only. Fault figures refer to each run's first fault.</p>")]
 
-    ncols = 3
-    nrows = max(1, math.ceil(len(metrics) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(12, 3.1 * nrows), squeeze=False)
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for k, (column, label, unit) in enumerate(metrics):
-        ax = axes[k // ncols][k % ncols]
-        means, sds, counts = zip(*[stats(d, column) for d in designs])
-        # A design without a value (null: e.g. never recovered) gets no bar and says so, rather
-        # than a bar of 0 +- 0 that reads as "instant".
-        ax.bar(range(len(designs)), [m if n else 0 for m, n in zip(means, counts)],
-               yerr=[s if n else 0 for s, n in zip(sds, counts)], capsize=4,
-               color=[colors[i % len(colors)] if counts[i] else "none" for i in range(len(designs))])
-        for i, n in enumerate(counts):
-            if n == 0:
-                ax.text(i, 0, "null\n(never / undefined)", ha="center", va="bottom", fontsize=7, color="gray")
-        for i, d in enumerate(designs):  # every seed as a dot over its bar
-            vals = [number(r[column]) for r in ok if design_of(r) == d]
-            ax.scatter([i] * len(vals), vals, color="black", s=10, zorder=3)
-        ax.set_xticks(range(len(designs)))
-        ax.set_xticklabels([d.split("=", 1)[-1] if len(design_params) == 1 else d for d in designs],
-                           rotation=0 if len(designs) <= 4 else 30, fontsize=8)
-        ax.set_title(label + (f" ({unit})" if unit else ""), fontsize=9)
-        ax.grid(alpha=0.3, axis="y")
-    for k in range(len(metrics), nrows * ncols):
-        axes[k // ncols][k % ncols].axis("off")
-    fig.tight_layout()
-    sections.append(("metrics", "Metrics per design", img(png(fig), "metrics per design") +
-                     '<p class="note">Bars: mean over seeds; whiskers: standard deviation; dots: each seed.</p>'))
+    runs = {d: [] for d in designs}  # the traces of each design's successful points (seeds)
+    for r in ok:
+        trace = os.path.join(folder, "points", r["point"], "trace.h5")
+        d = design_of(r)
+        if os.path.isfile(trace) and len(runs[d]) < MAX_TRACES:
+            try:
+                runs[d].append(load_run(trace, label=short(d), allow_incomplete=allow_incomplete))
+            except ReportError as e:
+                print(f"report: warning: {e}", file=sys.stderr)
+    drawn = [d for d in designs if runs[d]]
+    if drawn:
+        header, frows, note = fabric_table([(short(d), runs[d][0]) for d in drawn])
+        sections.append(("fabric", "The fabric of each design", table(header, frows) +
+                         (f'<p class="note">{html.escape(note)}</p>' if note else "")))
+    if metrics:
+        sections.append(("metrics", "Metrics per design", img(metric_bars(designs, short, metrics, stats, values),
+                                                              "metrics per design") +
+                         '<p class="note">Bars: mean over seeds; whiskers: standard deviation; dots: each seed.</p>'))
 
-    # Throughput over time and latency CDF of each design, from the first successful seed's trace.
-    traces = []
-    for d in designs:
-        for r in ok:
-            trace = os.path.join(folder, "points", r["point"], "trace.h5")
-            if design_of(r) == d and os.path.isfile(trace):
-                try:
-                    traces.append((d, r["point"], load_trace(trace, allow_incomplete)))
-                except ReportError as e:
-                    print(f"report: warning: {e}", file=sys.stderr)
-                break
-    if traces:
-        fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 4))
-        samples = []
-        for d, _, t in traces:
-            plot_throughput(t, ax=ax, label=d.split("=", 1)[-1] if len(design_params) == 1 else d, mark_faults=False)
-            tx = t["tx"]
-            samples.append(tx[tx["status"] == 0]["latency_ns"])
-            plot_cdf(ax2, samples[-1], d.split("=", 1)[-1] if len(design_params) == 1 else d)
-        for start, stop, _ in fault_windows(traces[0][2]):
-            ax.axvspan(start / 1e3, stop / 1e3, color=FAULT_COLOR, alpha=0.08)
-        ax.set_xlabel("simulated time (us)")
-        ax.set_title("Delivered payload over time (shaded: the first design's faults)", fontsize=10)
-        ax.legend(fontsize=8)
-        latency_axis(ax2, samples, "latency")
-        ax2.set_ylabel("fraction of completed transactions")
-        ax2.set_title("Latency CDF, whole run", fontsize=10)
-        ax2.grid(alpha=0.3, which="both")
-        ax2.legend(fontsize=8, loc="lower right")
-        fig.tight_layout()
-        sections.append(("timeline", "Over time, per design",
-                         img(png(fig), "throughput and latency per design") +
-                         '<p class="note">One point per design: ' +
-                         html.escape(", ".join(p for _, p, _ in traces)) + ".</p>"))
-
+    def namer(d):
+        return runs[d][0].name_links if runs[d] else str
+    recovery = fault_rows([(short(d), summaries[d], namer(d)) for d in designs if summaries[d]])
+    if recovery:
+        rheader, rrows = recovery_table(recovery, "design")
+        sections.append(("recovery", "Recovery of each fault, per design",
+                         img(plot_recovery(recovery), "recovery timeline") +
+                         '<div class="scroll">' + table(rheader, rrows, left=2, cls="rec") + "</div>" +
+                         '<p class="note">Times after the fault, mean ± standard deviation over the seeds; '
+                         "dots: each seed's recovery (fabric/README.md, \"Per fault\").</p>"))
+    if drawn:
+        sections.append(("timeline", "Throughput over time, per design",
+                         img(plot_over_time([(short(d), runs[d]) for d in drawn]), "throughput per design") +
+                         '<p class="note">Delivered payload of every seed; each seed\'s faults shaded. Traces: ' +
+                         html.escape(", ".join(os.path.basename(os.path.dirname(r.path)) for d in drawn
+                                               for r in runs[d])) + ".</p>"))
+        sections.append(("latency", "Latency per design",
+                         img(plot_latency_ccdf([("Latency CCDF, whole run, seeds pooled",
+                                                 [(short(d), np.concatenate([r.latency for r in runs[d]]))
+                                                  for d in drawn])]), "latency CCDF per design")))
+        sections.append(("topology", "Topology and utilization, per design",
+                         img(plot_topologies([(short(d), runs[d][0], mean_utilization(runs[d])) for d in drawn],
+                                             ncols=3 if len(drawn) in (3, 5, 6) else 2), "topology per design") +
+                         '<p class="note">Mean utilization of each link direction over the run and the seeds, one '
+                         "colour scale for every design; ✕: a link that failed in the first seed.</p>"))
+    if every:
+        sections.append(("simulation", "Simulation", simulation_table([(short(d), summaries[d]) for d in designs
+                                                                       if summaries[d]], "design")))
     point_cols = [m for m in ("throughput_gbps", "latency_ns.p99", "transactions.failed", "wall_s") if m in rows[0]]
     prow = [[r["point"], r["status"]] + [fmt(number(r[c])) for c in point_cols] + [r.get("error", "")] for r in rows]
     bad = {i for i, r in enumerate(rows) if r["status"] != "ok"}
     sections.append(("points", "Every point",
                      table(["point", "status"] + point_cols + ["error"], prow, left=2, bad_rows=bad)))
-    failed = len(bad)
-    warning = f"{failed} of {len(rows)} points did not finish successfully (listed under Every point)." if failed else None
+    warning = f"{len(bad)} of {len(rows)} points did not finish successfully (listed under Every point)." if bad else None
     title = f"ofab sweep: {sweep.get('sweep', os.path.basename(folder))}"
     subtitle = f"{sweep.get('description', '')} - {len(rows)} points in {folder}"
     return page(title, subtitle, sections, warning)
+
+
+def mean_utilization(runs):
+    """Per link direction, over the run and the seeds (the first seed's alone where a random topology
+    differs between seeds)."""
+    first = runs[0].links[["a", "b"]].to_numpy().tolist()
+    same = [r for r in runs if r.links[["a", "b"]].to_numpy().tolist() == first]
+    return np.mean([r.utilization().mean(axis=0) for r in same], axis=0)

@@ -1,9 +1,9 @@
-"""scripts/report end to end: a run report and a sweep report are complete (every section, every image a
-decodable PNG, the figures of the run in the tables); corrupt and incomplete traces are refused clearly.
+"""scripts/report end to end: the run, variants and sweep pages are complete (every section, every image a
+decodable PNG) and say what the summaries say (one column per variant with its T_recover95, links by
+their end names, collectives by workload name, simulator speed only under Simulation); a run's summary
+renders its trace; corrupt, incomplete and foreign inputs are refused with one line, never a traceback.
 Usage: report-test.py OFAB_BINARY (run from the project root)."""
 
-import base64
-import io
 import json
 import os
 import re
@@ -12,47 +12,51 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import PYTHON, ROOT, check, finish, require, run, workdir  # noqa: E402
+from reportlib import images, make_run, make_sweep, make_variants, row, section, sections, tables  # noqa: E402
 
 import h5py  # noqa: E402
-import matplotlib  # noqa: E402
-
-matplotlib.use("Agg")
-import matplotlib.image  # noqa: E402
 
 ofab = sys.argv[1]
 report = os.path.join(ROOT, "scripts/report")
 tmp = workdir("report")
+LINK_ID = re.compile(r"\blinks? \d")  # "link 14", "links 3, 4": ids the page should have named
 
 
-def images(page):
-    """Every embedded image, decoded: (alt, height, width)."""
-    out = []
-    for alt, data in re.findall(r'<img alt="([^"]*)" src="data:image/png;base64,([A-Za-z0-9+/=]+)">', page):
-        pixels = matplotlib.image.imread(io.BytesIO(base64.b64decode(data)), format="png")
-        out.append((alt, pixels.shape[0], pixels.shape[1]))
-    return out
+def render(source, name, *extra):
+    """Runs scripts/report; (exit code, stderr, page or "")."""
+    out = os.path.join(tmp, name)
+    code, _, err = run([PYTHON, report, source, "-o", out, *extra])
+    text = ""
+    if os.path.exists(out):
+        with open(out, encoding="utf-8") as f:
+            text = f.read()
+    return code, err, text
 
 
-def sections(page):
-    return re.findall(r'<section id="([a-z]+)"><h2>', page)
+def close(cell, value, rel=1e-4):
+    try:
+        return abs(float(cell.replace(",", "")) - value) <= rel * max(1.0, abs(value))
+    except ValueError:
+        return False
 
 
-# A run with a fibre cut (20-60 us... cut short at 45 us) and a laser line lost at 40 us.
-trace = os.path.join(tmp, "faults.h5")
-summary_json = os.path.join(tmp, "faults.json")
-code, _, err = run([ofab, "run", os.path.join(ROOT, "experiments/faults-demo.yaml"), "--set", "duration=45us",
-                    "-o", trace, "--summary-json", summary_json, "-q"])
-require(code == 0, "the faults demo runs", err)
-html_path = os.path.join(tmp, "run.html")
-code, out, err = run([PYTHON, report, trace, "-o", html_path])
-require(code == 0 and os.path.exists(html_path), "scripts/report renders the trace", err)
-with open(html_path) as f:
-    page = f.read()
-check(sections(page) == ["summary", "throughput", "latency", "links", "topology", "events"],
-      "every section of a run report, in order", str(sections(page)))
+def speed_only_in_simulation(page):
+    """events / flit-hops per wall second and wall time appear under Simulation and nowhere before it."""
+    before = page[:page.index('<section id="simulation">')]
+    return "per wall second" not in before and "wall time" not in before and \
+        "per wall second" in section(page, "simulation")
+
+
+# One run: a fibre cut (20 us, cut short at 45 us) and a laser line lost at 40 us.
+trace, summary_json = make_run(ofab, tmp)
+code, err, page = render(trace, "run.html")
+require(code == 0 and page, "scripts/report renders the trace", err)
+check(sections(page) == ["summary", "fabric", "throughput", "recovery", "latency", "links", "topology", "events",
+                         "simulation"], "every section of a run report, in order", str(sections(page)))
 imgs = images(page)
-check(len(imgs) == 4 and all(h > 200 and w > 400 for _, h, w in imgs),
-      "four plots, each a decodable PNG of a readable size", str(imgs))
+check(len(imgs) == 5 and all(h > 150 and w > 400 for _, h, w in imgs),
+      "five plots, each a decodable PNG of a readable size", str(imgs))
+check("latency CCDF" in [alt for alt, _, _ in imgs], "the latency CCDF is drawn")
 check(page.rstrip().endswith("</html>") and "src=\"http" not in page and "<link" not in page,
       "the page is whole and self-contained")
 with open(summary_json) as f:
@@ -60,67 +64,148 @@ with open(summary_json) as f:
 tx = s["transactions"]
 check(f"{tx['issued']} / {tx['completed']} / {tx['failed']} / {tx['in_flight']}" in page,
       "the summary table holds the run's transaction counts")
-check("fibre_cut" in page and "laser_line_failed" in page and "link 10" in page and "feeds link 17" in page,
-      "the events table lists the cut and the laser line")
-check(re.search(r"Failed during the run \(red\): link \d+ \(a\(1,1\) - a\(2,1\)\)", page) is not None
-      and re.search(r"Lost laser lines but stayed up \(orange\): link \d+ \(a\(0,2\) - a\(0,3\)\)", page) is not None,
+events = section(page, "events")
+check("fibre_cut" in events and "laser_line_failed" in events and "a(1,1) ↔ a(2,1)" in events
+      and "feeds a(0,2) ↔ a(0,3) from a(0,2)" in events, "the events name the cut link and the laser's link by their ends")
+check(not LINK_ID.search(page), "no link is named by its id", LINK_ID.findall(page)[:3])
+check("Failed during the run (red ✕): a(1,1) ↔ a(2,1)." in page and
+      "Lost laser lines but stayed up (orange ◆): a(0,2) ↔ a(0,3)." in page,
       "the topology names the cut link and the link that lost a line", re.findall(r"Failed during.*?</p>", page)[:1])
+busiest = tables(section(page, "links"))[0]
+check(all(re.fullmatch(r"a\(\d,\d\) → a\(\d,\d\)", r[0]) for r in busiest[1:]) and len(busiest) == 9,
+      "the busiest link directions are named by their ends", str(busiest[:3]))
 check(re.search(r"before the first fault: \d+, p50 [\d.]+ ns.*; during \(from the first fault until every fault is repaired\): \d+", page) is not None,
-      "the latency CDF is split at the faults")
+      "the latency CCDF is split at the faults")
+fabric = tables(section(page, "fabric"))[0]
+if s.get("fabric"):  # written by the runs that have it: the table shows it
+    check(row(fabric, "accelerators") == [str(s["fabric"]["accelerators"])], "the fabric table shows the summary's fabric")
+else:
+    check(row(fabric, "accelerators") == ["16"] and row(fabric, "switches") == ["0"] and row(fabric, "links (duplex)")
+          == ["32"] and row(fabric, "diameter (hops, accelerator to accelerator)") == ["4"]
+          and row(fabric, "laser sources") == ["—"] and row(fabric, "optics power (W)") == ["—"],
+          "without a fabric summary: counts and hops from /topology, the rest —", str(fabric))
+# A summary with a fabric object (as newer runs write it): the table shows it as given, null as —.
+given = dict(accelerators=16, switches=0, links=32, lasers=64, laser_lines=512, link_rate_gbps=800,
+             diameter_hops=4, mean_hops=2.133, bisection_links=8, bisection_gbps=6400, optics_power_w=None,
+             optics_pj_per_bit=3.25)
+with_fabric = os.path.join(tmp, "fabric.h5")
+shutil.copy(trace, with_fabric)
+with h5py.File(with_fabric, "r+") as f:
+    del f["summary/json"]
+    f["summary"].create_dataset("json", data=json.dumps(dict(s, fabric=given)))
+code, err, fpage = render(with_fabric, "fabric.html")
+ftable = tables(section(fpage, "fabric"))[0] if code == 0 else []
+check(row(ftable, "laser lines") == ["512"] and row(ftable, "bisection bandwidth (Gb/s)") == ["6,400"]
+      and row(ftable, "optics power (W)") == ["—"] and row(ftable, "optics energy (pJ/bit)") == ["3.25"]
+      and "No fabric figures" not in fpage, "the summary's fabric object fills the fabric table", str(ftable))
+recovery = tables(section(page, "recovery"))[0]
+check(len(recovery) == 1 + len(s["fault_recovery"]), "one recovery row per fault", str(recovery))
+check(speed_only_in_simulation(page), "simulator speed only under Simulation")
 
-# A sweep report: two designs x two seeds of a small sweep.
-sweep = os.path.join(tmp, "sweep.yaml")
-with open(sweep, "w") as f:
-    f.write(f"""
-name: tiny
-base: {ROOT}/tests/fabric/app/data/ring4.yaml
-axes:
-  - name: design
-    labels: [ring, mesh]
-    zip:
-      topology: [{{kind: ring, accelerators: 4}}, {{kind: full_mesh, accelerators: 4}}]
-seeds: [1, 2]
-""")
-sweep_out = os.path.join(tmp, "tiny")
-code, _, err = run([ofab, "sweep", sweep, "-o", sweep_out, "-j", "2"])
-require(code == 0, "the small sweep runs", err)
-sweep_html = os.path.join(tmp, "sweep.html")
-code, _, err = run([PYTHON, report, sweep_out, "-o", sweep_html])
-require(code == 0, "scripts/report renders the sweep folder", err)
-with open(sweep_html) as f:
-    page = f.read()
-check(sections(page) == ["designs", "metrics", "timeline", "points"], "every section of a sweep report",
-      str(sections(page)))
+# Variants: the combined JSON; its traces are named relative to where ofab ran, not to here.
+vjson = make_variants(ofab, tmp)
+with open(vjson) as f:
+    variants = json.load(f)["variants"]
+names = [v["variant"] for v in variants]
+code, err, page = render(vjson, "variants.html")
+require(code == 0 and page, "scripts/report renders a variants summary", err)
+check('class="warn"' not in page, "every variant's trace is found beside the JSON", err)
+check(sections(page) == ["variants", "fabric", "recovery", "timeline", "latency", "topology", "simulation", "traces"],
+      "every section of a variants report, in order", str(sections(page)))
 imgs = images(page)
-check(len(imgs) == 2 and all(h > 200 and w > 600 for _, h, w in imgs), "two decodable plots", str(imgs))
-check('<th class="">ring</th>' in page and '<th class="">mesh</th>' in page and
-      '<td class="l">delivered throughput (Gb/s)</td>' in page, "the designs side by side, one column each")
-check(page.count("<td class=\"\">ok</td>") + page.count(">ok<") >= 4, "every point listed with its status")
+check(len(imgs) == 5 and all(h > 150 and w > 400 for _, h, w in imgs),
+      "five plots (recovery, throughput, CCDFs, a topology per fabric), decodable", str(imgs))
+side = tables(section(page, "variants"))[0]
+check(side[0] == ["figure"] + names, "one column per variant, in the file's order", str(side[0]))
+t95 = row(side, "fault 1: T_recover95 (µs)")
+expected = [v["fault_recovery"][0]["t_recover95_ns"] for v in variants]
+check(t95 is not None and all((cell == "never") if e is None else close(cell, e / 1e3, 1e-6) for cell, e in zip(t95, expected))
+      and None in expected and any(e is not None for e in expected),
+      "each variant's T_recover95 is its summary's (never where null)", f"{t95} vs {expected}")
+thr = row(side, "delivered throughput (Gb/s)")
+check(thr is not None and all(close(c, v["throughput_gbps"]) for c, v in zip(thr, variants)),
+      "each variant's throughput is its summary's", str(thr))
+check(row(side, "controller policy") == ["oracle", "global", "local"], "the policies side by side")
+check(row(side, "fault 1") == ["fibre_cut a(0) ↔ a(1) at 10 µs"] + ["fibre_cut a0 ↔ sw.p0 at 10 µs"] * 2,
+      "each variant's fault by the ends of its link", str(row(side, "fault 1")))
+check(row(side, "allreduce-64KiB: operations completed") is not None and "collective 0" not in page,
+      "collectives by their workload name")
+check(not LINK_ID.search(page), "no link is named by its id", LINK_ID.findall(page)[:3])
+fabrics = tables(section(page, "fabric"))[0]
+check(len(fabrics[0]) == 3 and row(fabrics, "switches") == ["0", "2"] and
+      row(fabrics, "variants") == ["ring-oracle", "pod-global, pod-local"], "one fabric column per distinct fabric",
+      str(fabrics))
+check(len(tables(section(page, "recovery"))[0]) == 1 + len(variants), "a recovery row per fault per variant")
+check(section(page, "topology").count("<img") == 2, "a topology per distinct fabric")
+check(speed_only_in_simulation(page), "simulator speed only under Simulation")
 
-# Bad input: a file that is not HDF5, a truncated trace, a trace left 'running', a folder that is no sweep.
-garbage = os.path.join(tmp, "garbage.h5")
-with open(garbage, "wb") as f:
-    f.write(b"not an hdf5 file at all" * 100)
-code, _, err = run([PYTHON, report, garbage, "-o", os.path.join(tmp, "g.html")])
-check(code == 1 and "cannot read it as an HDF5 trace" in err and err.count("\n") == 1
-      and not os.path.exists(os.path.join(tmp, "g.html")), "a corrupt file: exit 1, one clear line, no report", err)
+# A run's own summary renders its trace; a sweep's sweep.json renders its folder.
+code, err, page = render(os.path.join(tmp, "v-pod-global.json"), "one.html")
+check(code == 0 and "variant pod-global" in page and sections(page)[0] == "summary",
+      "a run's summary (.json) renders the run page of its trace", err)
+
+# A sweep: two designs x two seeds.
+sweep_out = make_sweep(ofab, tmp)
+code, err, page = render(sweep_out, "sweep.html")
+require(code == 0 and page, "scripts/report renders the sweep folder", err)
+check(sections(page) == ["designs", "fabric", "metrics", "recovery", "timeline", "latency", "topology", "simulation",
+                         "points"], "every section of a sweep report", str(sections(page)))
+imgs = images(page)
+check(len(imgs) == 5 and all(h > 200 and w > 600 for _, h, w in imgs), "five decodable plots", str(imgs))
+designs = tables(section(page, "designs"))[0]
+check(designs[0] == ["figure", "ring", "mesh"] and row(designs, "delivered throughput (Gb/s)") is not None,
+      "the designs side by side, one column each", str(designs[0]))
+check(row(designs, "simulator events per wall second (1/s)") is None and speed_only_in_simulation(page),
+      "simulator speed only under Simulation")
+check(all(f"design={d},seed={k}" in section(page, "timeline") for d in ("ring", "mesh") for k in (1, 2)),
+      "throughput over time of every seed of every design")
+check(len(tables(section(page, "recovery"))[0]) == 3, "a recovery row per fault per design")
+check(page.count("<td class=\"\">ok</td>") + page.count(">ok<") >= 4, "every point listed with its status")
+code, err, page = render(os.path.join(sweep_out, "sweep.json"), "sweep2.html")
+check(code == 0 and sections(page)[0] == "designs", "a sweep.json renders its folder", err)
+
+
+def refused(source, name, why, *extra):
+    code, err, _ = render(source, name, *extra)
+    check(code == 1 and why in err and err.count("\n") == 1 and "Traceback" not in err
+          and not os.path.exists(os.path.join(tmp, name)), f"refused, one line and exit 1: {name}", err)
+
+
+def write(name, content, mode="w"):
+    path = os.path.join(tmp, name)
+    with open(path, mode) as f:
+        f.write(content)
+    return path
+
+
+# Bad input: not HDF5, truncated, left 'running', no sweep, and JSON of every wrong shape.
+refused(write("garbage.h5", b"not an hdf5 file at all" * 100, "wb"), "g.html", "cannot read it as an HDF5 file")
 truncated = os.path.join(tmp, "truncated.h5")
-with open(trace, "rb") as src, open(truncated, "wb") as dst:
-    dst.write(src.read(os.path.getsize(trace) // 2))
-code, _, err = run([PYTHON, report, truncated, "-o", os.path.join(tmp, "t.html")])
-check(code == 1 and err.startswith("report: error: ") and "Traceback" not in err, "a truncated trace: exit 1", err)
+with open(trace, "rb") as src:
+    write("truncated.h5", src.read(os.path.getsize(trace) // 2), "wb")
+refused(truncated, "t.html", "report: error: ")
 running = os.path.join(tmp, "running.h5")
 shutil.copy(trace, running)
 with h5py.File(running, "r+") as f:
     f["meta"].attrs["status"] = "running"
-code, _, err = run([PYTHON, report, running, "-o", os.path.join(tmp, "r.html")])
-check(code == 1 and "the trace is 'running'" in err and "--allow-incomplete" in err,
-      "an unfinished trace is refused, with the way round it", err)
-code, _, err = run([PYTHON, report, running, "-o", os.path.join(tmp, "r.html"), "--allow-incomplete"])
-with open(os.path.join(tmp, "r.html")) as f:
-    check(code == 0 and 'class="warn"' in f.read(), "--allow-incomplete renders it under a warning")
-code, _, err = run([PYTHON, report, tmp, "-o", os.path.join(tmp, "x.html")])
-check(code == 1 and "not a sweep folder" in err, "a folder that is no sweep: exit 1 and why", err)
+refused(running, "r.html", "the trace is 'running'")
+code, err, page = render(running, "r.html", "--allow-incomplete")
+check(code == 0 and 'class="warn"' in page, "--allow-incomplete renders it under a warning", err)
+refused(write("empty", "").rsplit("/", 1)[0] + "/no-such-folder", "n.html", "no such file or folder")
+os.makedirs(os.path.join(tmp, "nosweep"))
+refused(os.path.join(tmp, "nosweep"), "x.html", "not a sweep folder")
+refused(write("bad.json", '{"variants": [1, '), "j1.html", "not valid JSON")
+refused(write("list.json", "[1, 2]"), "j2.html", "not an ofab summary")
+refused(write("novariants.json", '{"experiment": "x", "variants": [1, "a"]}'), "j3.html", "without variants")
+refused(write("lonely.json", '{"experiment": "x", "transactions": {}, "trace": "gone.h5"}'), "j4.html", "pass the trace")
+odd = write("odd.json", json.dumps({"experiment": "x", "variants": [{"variant": "a", "throughput_gbps": "fast",
+                                                                        "fault_recovery": [{"kind": 3}]}]}))
+code, err, page = render(odd, "j5.html")
+check(code in (0, 1) and "Traceback" not in err and err.count("\n") <= 2, "a summary of odd types: no traceback", err)
+code, err, page = render(write("gone.json", json.dumps({"experiment": "x", "variants": [
+    {"variant": "a", "trace": "nowhere/x.h5", "throughput_gbps": 1.0}]})), "j6.html")
+check(code == 0 and 'class="warn"' in page and "nowhere/x.h5" in page,
+      "variants without their traces: the tables, and a warning naming the missing trace", err)
 
 shutil.rmtree(tmp)
 finish()
