@@ -121,6 +121,10 @@ main(int argc, char** argv)
                        "PATH.json, unless --summary-json");
     runCmd->add_option("--summary-json", run.summaryJson,
                        "Write the summary as JSON here (overrides outputs.summary_json and -o's)");
+    runCmd
+        ->add_flag("--no-trace", run.noTrace,
+                   "Write no HDF5 trace, only the summary (outputs.transaction_sample keeps a trace smaller)")
+        ->excludes("-o");
     runCmd->add_flag("--force", run.force,
                      "Replace a trace or summary that another experiment wrote (refused by default)");
     runCmd->add_option("--set", run.overrides, "Override a key: --set topology.dims=[8,8] (repeatable)")
@@ -159,6 +163,8 @@ main(int argc, char** argv)
         ->check(CLI::IsMember({"local", "slurm"}))
         ->capture_default_str();
     sweepCmd->add_flag("--force", sweep.force, "Run every point again, even finished ones");
+    sweepCmd->add_flag("--no-traces", sweep.noTraces,
+                       "Keep only each point's summary, no HDF5 trace (the index and the comparison need no more)");
     sweepCmd->add_flag(
         "--dry-run", sweep.dryRun,
         "Check every point; local: list the points and their commands; slurm: write the script, do not submit");

@@ -22,8 +22,9 @@ struct RunOptions
     uint64_t seed = 0; ///< --seed; 0 = the experiment's seed
     bool quiet = false;
     bool dryRun = false;
-    std::string variant; ///< --variant: run only this one of the file's variants
-    bool force = false;  ///< --force: replace outputs another experiment wrote (RefuseForeignOutputs)
+    std::string variant;  ///< --variant: run only this one of the file's variants
+    bool force = false;   ///< --force: replace outputs another experiment wrote (RefuseForeignOutputs)
+    bool noTrace = false; ///< --no-trace: no HDF5 trace, only the summary (sweeps keep just these)
 };
 
 /**

@@ -40,6 +40,10 @@ LoadRunExperiment(const RunOptions& options, ConfigDocument& doc)
     {
         x.outputs.summaryJson = options.summaryJson;
     }
+    if (options.noTrace)
+    {
+        x.outputs.trace.clear(); // the summary stays where the file or --summary-json put it
+    }
     return x;
 }
 
@@ -189,6 +193,7 @@ OpenTrace(const Experiment& x, const Fabric& fabric, const std::string& resolved
     trace->SetMeta("seed", static_cast<int64_t>(x.seed));
     trace->SetMeta("experiment", x.name);
     trace->SetMeta("config_yaml", resolvedYaml);
+    trace->SetTransactionSample(x.outputs.transactionSample);
     return trace;
 }
 

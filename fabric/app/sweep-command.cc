@@ -164,8 +164,15 @@ RunSweep(const SweepOptions& o)
         {
             p.arguments.insert(p.arguments.end(), {"--seed", std::to_string(sp.seed)});
         }
-        p.arguments.insert(p.arguments.end(),
-                           {"-o", (p.dir / "trace.h5").string(), "--summary-json", (p.dir / "summary.json").string()});
+        if (o.noTraces)
+        {
+            p.arguments.push_back("--no-trace");
+        }
+        else
+        {
+            p.arguments.insert(p.arguments.end(), {"-o", (p.dir / "trace.h5").string()});
+        }
+        p.arguments.insert(p.arguments.end(), {"--summary-json", (p.dir / "summary.json").string()});
         planned.push_back(std::move(p));
     }
 

@@ -27,6 +27,7 @@ struct SweepOptions
     std::string backend = "local";      ///< local | slurm
     unsigned jobs = 0;                  ///< 0: the number of cores (local); no throttle (slurm)
     bool force = false;                 ///< re-run finished points
+    bool noTraces = false;              ///< points write their summary only (ofab run --no-trace)
     bool dryRun = false;                ///< local: list the points; slurm: write the script, do not submit
     bool collect = false;               ///< only (re)write the index from the point folders
     std::vector<std::string> overrides; ///< --set applied to every point after the sweep's own

@@ -154,6 +154,14 @@ FormatNumber(double v)
     return os.str();
 }
 
+/// Only sizes take KiB, MiB and GiB: the unsigned attributes whose name ends in "Bytes".
+bool
+TakesSizeUnits(const ns3::TypeId::AttributeInformation& info)
+{
+    const std::string& name = info.name;
+    return name.size() >= 5 && name.compare(name.size() - 5, 5, "Bytes") == 0;
+}
+
 /// "a number >= 0", "a whole number from 1 to 64", ... from the checker's "type min:max" text.
 std::string
 Expected(const ns3::TypeId::AttributeInformation& info)
@@ -190,7 +198,8 @@ Expected(const ns3::TypeId::AttributeInformation& info)
     case Kind::Double:
         return "a number" + bounds;
     case Kind::Unsigned:
-        return "a whole number" + (bounds.empty() ? std::string(" >= 0") : bounds) + " (KiB, MiB, GiB allowed)";
+        return "a whole number" + (bounds.empty() ? std::string(" >= 0") : bounds) +
+               (TakesSizeUnits(info) ? " (KiB, MiB, GiB allowed)" : "");
     case Kind::Signed:
         return "a whole number" + bounds;
     case Kind::Time:
@@ -267,6 +276,10 @@ Normalise(const ns3::TypeId::AttributeInformation& info, std::string& text)
     case Kind::Unsigned:
     {
         uint64_t v = 0;
+        if (!TakesSizeUnits(info) && !ParsesAsInteger(text))
+        {
+            return false; // a count (line_count: 8KiB is a mistake, not 8192 lines)
+        }
         if (!ParseSizeText(text, v))
         {
             return false;

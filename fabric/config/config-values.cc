@@ -59,7 +59,9 @@ SectionReader::Unsigned(const std::string& key, uint64_t fallback, uint64_t min,
                                  (max == UINT64_MAX ? std::string("any") : std::to_string(max));
     const std::string text = Scalar(key, expected).Scalar();
     uint64_t v = 0;
-    if (!ParseSizeText(text, v) || v < min || v > max)
+    // Counts, not sizes: no KiB here (no key read this way is in bytes).
+    const bool digits = !text.empty() && text.size() <= 20 && text.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || !ParseSizeText(text, v) || v < min || v > max)
     {
         throw ErrorAt(key, "expected " + expected + ", got '" + text + "'");
     }

@@ -362,6 +362,7 @@ ExternalReroute::DeliverExternalRoutes(uint64_t event, const std::vector<Externa
     m_roundPlan.partitioned = topo::AffectedPairs(m_fabric->Graph(), mask);
     m_roundPlan.deadlockFree = m_refuseDeadlockRisk; // checked above, or nothing guarantees it
     m_roundHow = "external";
+    m_roundView = m_known; // what the answer was checked against (a cut from now on: CommitRound replans)
     const ns3::Time commit = arrival - now + m_controlLatency + m_installTime + m_controlLatency + m_controlLatency;
     Record("external_routes", element,
            std::to_string(entries.size()) + " entries accepted (modelled arrival " + Us(arrival) +

@@ -58,6 +58,7 @@ void
 GlobalReroute::PlanRound(const char* how)
 {
     m_roundHow = how;
+    m_roundView = m_known;
     m_roundPlan = PlanKnownRoutes();
     // Compute; prepare (changed entries out, written, acked); commit: every router flips at once.
     const ns3::Time commit = m_computeTime + m_controlLatency + m_installTime + m_controlLatency + m_controlLatency;
@@ -67,6 +68,22 @@ GlobalReroute::PlanRound(const char* how)
 void
 GlobalReroute::CommitRound()
 {
+    // A link that went down (and was reported) while the plan was computed and prepared may carry
+    // some of its routes: committing it would undo the local switch-overs that protect the link and
+    // send traffic into it until the next round. The commit is abandoned and a round planned at once
+    // with the state known now, answering these incidents and the new ones together.
+    for (uint32_t link = 0; link < m_known.size(); ++link)
+    {
+        if (m_roundView[link].up && !m_known[link].up)
+        {
+            Record("replan", m_roundHow,
+                   LinkName(link) + " went down while these routes were computed: not " +
+                       "installed; computing again with what is known now");
+            m_pending.insert(m_pending.begin(), m_roundIncidents.begin(), m_roundIncidents.end());
+            EndRound();
+            return;
+        }
+    }
     InstallNow(m_roundPlan, m_roundIncidents, m_roundHow.c_str());
     for (std::size_t i : m_roundIncidents)
     {
@@ -80,6 +97,7 @@ GlobalReroute::EndRound()
 {
     m_roundRunning = false;
     m_roundPlan = RoutePlan{};
+    m_roundView.clear();
     m_roundIncidents.clear();
     if (!m_pending.empty())
     {

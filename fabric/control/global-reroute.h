@@ -44,6 +44,7 @@ class GlobalReroute : public RerouteController
     std::vector<std::size_t> m_pending;        ///< notified, waiting for the next round
     std::vector<std::size_t> m_roundIncidents; ///< the incidents the round in progress answers
     RoutePlan m_roundPlan;                     ///< its plan
+    std::vector<LinkView> m_roundView;         ///< the link state its plan was computed for
     std::string m_roundHow;                    ///< how its install is labelled ("global", ...)
     bool m_roundRunning = false;
 };

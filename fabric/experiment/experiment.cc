@@ -165,7 +165,7 @@ LoadOutputs(const ConfigDocument& doc, Experiment& x)
     const YAML::Node node = Child(doc.Root(), "outputs");
     ExpectOnlyKeys(doc, node, "outputs",
                    {"trace", "summary_json", "throughput_bin", "recovery_window", "recovery_reference", "stall_timeout",
-                    "trace_flush"});
+                    "trace_flush", "transaction_sample"});
     SectionReader o(doc, node, "outputs");
     x.outputs.trace = o.Text("trace", "");
     x.outputs.summaryJson = o.Text("summary_json", "");
@@ -184,6 +184,7 @@ LoadOutputs(const ConfigDocument& doc, Experiment& x)
         // Wall-clock time: every flush writes the file's metadata, so more often would cost the run.
         throw o.ErrorAt("trace_flush", "0 (only at the end) or at least 100ms (wall-clock time)");
     }
+    x.outputs.transactionSample = static_cast<uint32_t>(o.Unsigned("transaction_sample", 1, 0, 1000000));
 }
 
 /// A key that only another policy has (`fallback` under `policy: global`) is named as such: the
@@ -333,6 +334,7 @@ Experiment::Resolved() const
     o["recovery_reference"] = FormatTime(outputs.recoveryReference);
     o["stall_timeout"] = FormatTime(outputs.stallTimeout);
     o["trace_flush"] = FormatTime(outputs.traceFlush);
+    o["transaction_sample"] = outputs.transactionSample;
     out["outputs"] = o;
     return out;
 }

@@ -34,6 +34,8 @@ struct OutputSpec
     /// Wall-clock time between flushes of the trace while the run goes on (0: only at the end): a
     /// killed run keeps its rows up to the last flush.
     ns3::Time traceFlush;
+    /// One /transactions row in this many (0: none, 1: all); the summary counts every transaction.
+    uint32_t transactionSample = 1;
 };
 
 /**
@@ -47,7 +49,7 @@ struct OutputSpec
  *   faults:    explicit faults and repairs, stochastic failure rates, shared-risk groups (fault-config.h)
  *   controller: `policy` (a model: reroute-policies.h) and its attributes (delays, ...); absent = no controller
  *   outputs:   trace, summary_json, throughput_bin, recovery_window, recovery_reference, stall_timeout,
- *              trace_flush
+ *              trace_flush, transaction_sample
  * Every error is a ConfigError naming file, line and key.
  */
 struct Experiment

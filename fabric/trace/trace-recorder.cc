@@ -260,8 +260,32 @@ TraceRecorder::AddLink(const LinkRow& row)
 }
 
 void
+TraceRecorder::SetTransactionSample(uint32_t every)
+{
+    m_sampleEvery = every;
+    Later([this, every] { WriteAttribute(m_transactions->Id(), "sample_every", int64_t{every}); });
+}
+
+namespace
+{
+/// SplitMix64's finaliser: ids that differ in one bit land far apart, so a sample by id modulo N
+/// does not follow the ids' own pattern (source in the high bits, a counter in the low ones).
+uint64_t
+MixId(uint64_t id)
+{
+    id = (id ^ (id >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    id = (id ^ (id >> 27)) * 0x94d049bb133111ebULL;
+    return id ^ (id >> 31);
+}
+} // namespace
+
+void
 TraceRecorder::AddTransaction(const TransactionRow& row)
 {
+    if (m_sampleEvery != 1 && (m_sampleEvery == 0 || MixId(row.id) % m_sampleEvery != 0))
+    {
+        return;
+    }
     Guarded([&] { m_transactions->Append(&row); });
 }
 

@@ -75,6 +75,10 @@ class TraceRecorder
 
     void AddNode(const NodeRow& row);
     void AddLink(const LinkRow& row);
+    /// Keeps one /transactions row in `every` (0: none, 1: all, the default), the same rows in every
+    /// run of the same seed: a row is kept when a hash of its id is a multiple of `every`. Recorded
+    /// as /transactions@sample_every. Call before the first row.
+    void SetTransactionSample(uint32_t every);
     void AddTransaction(const TransactionRow& row);
     void AddEvent(const EventRow& row);
     /// Also hands every /events row to `tap` as it is written (`ofab serve` streams them to its
@@ -133,6 +137,7 @@ class TraceRecorder
     std::unique_ptr<AppendableMatrix> m_throughput;
     std::function<void(const EventRow&)> m_eventTap;
     bool m_closed = false;
+    uint32_t m_sampleEvery = 1;                  ///< SetTransactionSample
     std::string m_failure;                       ///< why the trace stopped being written ("" while it is fine)
     bool m_swmr = false;                         ///< writer thread's, until it is idle at the end
     std::map<std::string, MetaValue> m_lateMeta; ///< set while in SWMR: written by LeaveSwmr()

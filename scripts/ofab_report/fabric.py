@@ -1,12 +1,9 @@
 """What a fabric is and costs: the per-design table an architect compares designs by.
 
-The run summary's `fabric` object (written by ofab runs that have it) is the source. A trace without
-it still gives what its /topology tables hold: node counts, links, link capacity, and hop counts by
-breadth-first search over the links (accelerator to accelerator). Lasers, bisection and optical power
-are not in the topology and show "—": a report never invents a figure.
+The run summary's `fabric` object (trace format 1.5 and newer) is the source. An older trace still
+gives what its /topology tables hold: node counts, links and link capacity; hops, lasers, bisection
+and optical power show "—": a report never invents a figure.
 """
-
-from collections import deque
 
 import yaml
 
@@ -31,7 +28,7 @@ SIZE_KEYS = ("accelerators", "planes", "leaves", "spines", "hosts_per_leaf", "gr
 
 
 def topology_facts(run):
-    """What /topology gives: counts, capacity, hop counts. Keys as in the summary's `fabric`."""
+    """What /topology gives: counts and capacity. Keys as in the summary's `fabric`."""
     roles = run.nodes["role"].astype(str)
     caps = sorted(set(run.links["capacity_gbps"].astype(float)))
     facts = {"accelerators": int((roles == "accelerator").sum()), "switches": int((roles != "accelerator").sum()),
@@ -40,36 +37,7 @@ def topology_facts(run):
         facts["link_rate_gbps"] = caps[0]
     elif caps:
         facts["link_rate_gbps"] = f"{caps[0]:g}–{caps[-1]:g}"
-    facts.update(hop_counts(run))
     return facts
-
-
-def hop_counts(run):
-    """Diameter and mean shortest-path hops over every ordered accelerator pair (BFS on the links)."""
-    ids = [int(i) for i in run.nodes["id"]]
-    adj = {i: [] for i in ids}
-    for a, b in zip(run.links["a"].astype(int), run.links["b"].astype(int)):
-        adj.setdefault(a, []).append(b)
-        adj.setdefault(b, []).append(a)
-    accs = [int(i) for i, r in zip(run.nodes["id"], run.nodes["role"].astype(str)) if r == "accelerator"]
-    if len(accs) < 2 or len(accs) > 4096:  # a large fabric: not worth the seconds
-        return {}
-    targets = set(accs)
-    worst, total, pairs = 0, 0, 0
-    for src in accs:
-        dist = {src: 0}
-        queue = deque([src])
-        while queue:
-            n = queue.popleft()
-            for m in adj.get(n, ()):
-                if m not in dist:
-                    dist[m] = dist[n] + 1
-                    queue.append(m)
-        reached = [d for n, d in dist.items() if n in targets and n != src]
-        if len(reached) != len(accs) - 1:
-            return {}  # disconnected: no single diameter
-        worst, total, pairs = max(worst, max(reached)), total + sum(reached), pairs + len(reached)
-    return {"diameter_hops": worst, "mean_hops": total / pairs}
 
 
 def fabric_facts(run):
@@ -98,7 +66,7 @@ def fabric_table(columns):
     note = ""
     if from_topology:
         note = ("No fabric figures in the run summary of " + ", ".join(from_topology) + ": counts, link rate and hop "
-                "counts come from the trace's /topology tables (hops: shortest paths over the links); lasers, "
+                "come from the trace's /topology tables (a trace older than format 1.5); hops, lasers, "
                 f"bisection and optical power are not in it ({DASH}).")
     return ["figure"] + [name for name, _ in columns], rows, note
 

@@ -77,13 +77,22 @@ check(all(re.fullmatch(r"a\(\d,\d\) → a\(\d,\d\)", r[0]) for r in busiest[1:])
 check(re.search(r"before the first fault: \d+, p50 [\d.]+ ns.*; during \(from the first fault until every fault is repaired\): \d+", page) is not None,
       "the latency CCDF is split at the faults")
 fabric = tables(section(page, "fabric"))[0]
-if s.get("fabric"):  # written by the runs that have it: the table shows it
-    check(row(fabric, "accelerators") == [str(s["fabric"]["accelerators"])], "the fabric table shows the summary's fabric")
-else:
-    check(row(fabric, "accelerators") == ["16"] and row(fabric, "switches") == ["0"] and row(fabric, "links (duplex)")
-          == ["32"] and row(fabric, "diameter (hops, accelerator to accelerator)") == ["4"]
-          and row(fabric, "laser sources") == ["—"] and row(fabric, "optics power (W)") == ["—"],
-          "without a fabric summary: counts and hops from /topology, the rest —", str(fabric))
+check(row(fabric, "accelerators") == ["16"] and row(fabric, "laser sources") == ["64"]
+      and row(fabric, "bisection (links)") == ["8"] and row(fabric, "diameter (hops, accelerator to accelerator)")
+      == ["4"], "the fabric table shows the summary's fabric (4x4 torus: 64 sources, bisection 8, diameter 4)",
+      str(fabric))
+# A trace older than format 1.5 (no fabric object): counts from /topology, the rest —.
+old_trace = os.path.join(tmp, "no-fabric.h5")
+shutil.copy(trace, old_trace)
+with h5py.File(old_trace, "r+") as f:
+    del f["summary/json"]
+    f["summary"].create_dataset("json", data=json.dumps({k: v for k, v in s.items() if k != "fabric"}))
+code, err, opage = render(old_trace, "no-fabric.html")
+otable = tables(section(opage, "fabric"))[0] if code == 0 else []
+check(row(otable, "accelerators") == ["16"] and row(otable, "switches") == ["0"] and row(otable, "links (duplex)")
+      == ["32"] and row(otable, "diameter (hops, accelerator to accelerator)") == ["—"]
+      and row(otable, "laser sources") == ["—"] and "No fabric figures" in opage,
+      "without a fabric summary: counts from /topology, the rest —", str(otable))
 # A summary with a fabric object (as newer runs write it): the table shows it as given, null as —.
 given = dict(accelerators=16, switches=0, links=32, lasers=64, laser_lines=512, link_rate_gbps=800,
              diameter_hops=4, mean_hops=2.133, bisection_links=8, bisection_gbps=6400, optics_power_w=None,

@@ -375,3 +375,35 @@ TEST_CASE("the routes in force are audited for channel dependency cycles", "[con
         }
     });
 }
+
+TEST_CASE("a central round whose plan used a link that went down meanwhile is not committed but planned again",
+          "[controller]")
+{
+    // a(1,1)-a(2,1) is cut at 10 us: the round planned at 10.7 + 1 us commits at 10 us + kGlobal
+    // = 20.2 us. a(0,2)-a(1,2) is cut at 13 us, known to the controller at 14.7 us: the plan of the
+    // first round routes over it. Committed, it would replace the hybrid's local switch-over at that
+    // link and send traffic into it until the next round; it is abandoned at 20.2 us instead and a
+    // round planned then commits at 20.2 + 8.5 = 28.7 us.
+    const std::string second = "}\n    - {at: 13us, kind: fibre_cut, between: [\"a(0,2)\", \"a(1,2)\"]";
+    for (const char* policy : {"hybrid", "global"})
+    {
+        INFO(policy);
+        const Outcome early = Run(TorusCut(policy, second, "22us"));
+        CHECK(early.actions.Count("replan") == 1);
+        CHECK(early.actions.Count("install") == 0);
+        if (std::string(policy) == "hybrid")
+        {
+            CHECK(early.walk.unreached == 0); // the local switch-overs are still in force
+        }
+        const Outcome late = Run(TorusCut(policy, second, "40us"));
+        CHECK(late.actions.Count("replan") == 1);
+        CHECK(late.actions.Count("install") == 1);
+        CHECK(late.walk.unreached == 0);
+        REQUIRE(late.incidents.size() == 2);
+        for (const IncidentRecord& i : late.incidents)
+        {
+            REQUIRE(i.optimisedNs.has_value());
+            CHECK(*i.optimisedNs == Approx(20200 + 8500 - i.timeNs)); // both answered by the second round
+        }
+    }
+}
