@@ -16,17 +16,19 @@ compare-fabrics sweep against the sweep's index, and runs the README's python bl
 "Reading a trace" blocks are trace-reader-test.py's).
 Usage: readme-test.py OFAB_BINARY (run from the project root)."""
 
+import atexit
 import json
 import os
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import PYTHON, ROOT, check, finish, require, workdir  # noqa: E402
+from testlib import PYTHON, ROOT, check, failures, finish, require, workdir  # noqa: E402
 
 # What may differ between the README and a run: figures of the machine, never of the simulation. Each
 # is replaced by a placeholder on both sides before lines are compared.
@@ -62,6 +64,8 @@ for folder in ("experiments", "scripts", "tests"):
     os.symlink(os.path.join(ROOT, folder), os.path.join(sandbox, folder))
 env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
 ran, skipped = [], []
+started = []  # the servers and controllers of the sessions: stopped if the test ends before they do
+atexit.register(lambda: [p.kill() for p in started if p.poll() is None])
 
 
 def readme_blocks():
@@ -81,14 +85,14 @@ def readme_blocks():
     return blocks
 
 
-def commands(block):
-    """A sh block's command lines: (README line, command without its comment)."""
+def commands(block, comments=False):
+    """A sh block's command lines: (README line, command without its comment[, the comment])."""
     first, _, lines, _ = block
     out = []
     for i, line in enumerate(lines):
-        line = re.sub(r"\s+#.*$", "", line).strip()
-        if line and not line.startswith("#"):
-            out.append((first + 1 + i, line))
+        command, comment = re.match(r"^(.*?)(?:(?:^|\s+)#(.*))?$", line).groups()
+        if command.strip():
+            out.append((first + 1 + i, command.strip()) + ((comment or "",) if comments else ()))
     return out
 
 
@@ -148,17 +152,24 @@ def argv_of(command):
     return [PYTHON] + words if words[0].startswith("scripts/") else words
 
 
-def run_command(line, command):
-    """Runs one README command in the sandbox; returns its output lines (stdout, then stderr)."""
+def run_command(line, command, comment):
+    """Runs one README command in the sandbox; returns its output lines (stdout, then stderr). It must
+    exit 0, or with the code its comment states (`# ... exit 2`)."""
     argv, note = argv_of(command), ""
     for pattern, extra, why in ADJUST:
         if re.search(pattern, command):
             argv, note = argv + extra, f" (with {' '.join(extra)}: {why})"
+    stated = re.search(r"\bexit (\d+)\b", comment)
+    want = int(stated.group(1)) if stated else 0
     start = time.time()
-    p = subprocess.run(argv, cwd=sandbox, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                       timeout=240)
+    try:
+        p = subprocess.run(argv, cwd=sandbox, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                           timeout=240)
+    except subprocess.TimeoutExpired:
+        p = subprocess.CompletedProcess(argv, "timed out after 240 s", "", "")
     ran.append(f"README.md:{line}  {command}{note}  [{time.time() - start:.1f} s]")
-    check(p.returncode == 0, f"README.md:{line}: `{command}` exits 0", f"exit {p.returncode}: {p.stderr[-2000:]}")
+    check(p.returncode == want, f"README.md:{line}: `{command}` exits {want}",
+          f"exit {p.returncode}: {p.stderr[-2000:]}")
     words = shlex.split(command)
     if "-o" in words:  # what -o names exists (and a run's summary beside its trace, as the README says)
         out = words[words.index("-o") + 1]
@@ -190,6 +201,7 @@ def run_session(block, output):
     log = os.path.join(sandbox, f"serve-{block[0]}.err")
     server = subprocess.Popen(argv_of(serve) + LISTEN, cwd=sandbox, env=env, stdin=subprocess.DEVNULL,
                               stdout=subprocess.DEVNULL, stderr=open(log, "w"))
+    started.append(server)
     port = wait_for(log, r"listening on 127\.0\.0\.1:(\d+)", server,
                     f"README.md:{block[0]}: the server starts").group(1)
     controllers = []
@@ -198,22 +210,26 @@ def run_session(block, output):
             clog = os.path.join(sandbox, f"controller-{block[0]}.err")
             controllers.append(subprocess.Popen(argv_of(c.replace(":7700", ":" + port)), cwd=sandbox, env=env,
                                                 stdin=subprocess.DEVNULL, stderr=open(clog, "w")))
+            started.append(controllers[-1])
             wait_for(clog, r"controller: registered", controllers[-1],
                      f"README.md:{block[0]}: the example controller registers")
     printed = []
-    with socket.create_connection(("127.0.0.1", int(port)), timeout=120) as sock:
-        received = sock.makefile("r")
-        for typed in [l for l in output[2] if l.startswith('{"cmd"')]:
-            sock.sendall((typed + "\n").encode())  # as typed, then what arrives until its reply
-            printed.append(typed)
-            while True:
-                line = received.readline().rstrip("\n")
-                printed.append(line)
-                if not line or json.loads(line).get("type") == "reply":
-                    break
-        printed += [line.rstrip("\n") for line in received]  # until the run ends and the server closes
-    code = server.wait(timeout=120)
-    codes = [c.wait(timeout=60) for c in controllers]
+    try:
+        with socket.create_connection(("127.0.0.1", int(port)), timeout=120) as sock:
+            received = sock.makefile("r")
+            for typed in [l for l in output[2] if l.startswith('{"cmd"')]:
+                sock.sendall((typed + "\n").encode())  # as typed, then what arrives until its reply
+                printed.append(typed)
+                while True:
+                    line = received.readline().rstrip("\n")
+                    printed.append(line)
+                    if not line or json.loads(line).get("type") == "reply":
+                        break
+            printed += [line.rstrip("\n") for line in received]  # until the run ends and the server closes
+        code = server.wait(timeout=120)
+        codes = [c.wait(timeout=60) for c in controllers]
+    except (OSError, ValueError, subprocess.TimeoutExpired) as e:
+        require(False, f"README.md:{block[0]}: the session runs to the end", f"{e!r}; received:\n" + "\n".join(printed))
     check(code == 0 and all(c == 0 for c in codes), f"README.md:{block[0]}: the server and the controller exit 0",
           f"server {code}, controller {codes}")
     for line, c in cmds:
@@ -227,7 +243,10 @@ def check_fabric_table():
     """The README's table of the compare-fabrics sweep: the mean of its seeds, as the sweep's index has them."""
     import pandas as pd
     import yaml
-    index = pd.read_csv(os.path.join(sandbox, "out/sweeps/compare-fabrics/index.csv"))
+    path = os.path.join(sandbox, "out/sweeps/compare-fabrics/index.csv")
+    if not check(os.path.exists(path), "the compare-fabrics sweep wrote its index"):
+        return
+    index = pd.read_csv(path)
     with open(os.path.join(ROOT, "experiments/compare-fabrics.yaml")) as f:
         designs = yaml.safe_load(f)["axes"][0]["labels"]
     with open(os.path.join(ROOT, "README.md")) as f:
@@ -235,10 +254,10 @@ def check_fabric_table():
     head = next(i for i, l in enumerate(lines) if l.startswith("| design | delivered Gb/s"))
     for n, design in enumerate(designs):
         m = index[index.design == design].mean(numeric_only=True)
-        f = "fault_recovery.0."
+        cut = "fault_recovery.0."
         want = [f"{m['throughput_gbps']:.0f}", f"{m['latency_ns.p50']:.0f} / {m['latency_ns.p99']:.0f}",
                 f"{m['transactions.failed']:.0f}",
-                f"{m[f + 't_reroute_ns'] / 1000:.1f} us / {m[f + 't_recover95_ns'] / 1000:.1f} us",
+                f"{m[cut + 't_reroute_ns'] / 1000:.1f} us / {m[cut + 't_recover95_ns'] / 1000:.1f} us",
                 f"{m['collectives.0.time_ns'] / 1000:.1f} / {m['collectives.0.busbw_gbps']:.1f}"]
         cells = [c.strip() for c in lines[head + 2 + n].split("|")[2:-1]]
         cells[2] = cells[2].replace(" ", "")  # 1 602: a thousands separator
@@ -254,29 +273,31 @@ def snapshot():
 
 before = snapshot()
 blocks = readme_blocks()
+outputs = set()  # the output blocks that follow a sh block
 for n, block in enumerate(blocks):
     first, lang, lines, section = block
     if lang != "sh":
         continue
     following = blocks[n + 1] if n + 1 < len(blocks) else None
     output = following if following and following[1] == "" and following[3] == section else None
+    outputs.add(output[0] if output else None)
     if any(re.match(r"^(scripts/)?ofab serve ", c) for _, c in commands(block)):
         require(output is not None, f"README.md:{first}: a serve block is followed by its session")
         run_session(block, output)
         continue
     printed = []
-    for line, command in commands(block):
+    for line, command, comment in commands(block, comments=True):
         reason = next((why for pattern, why in SKIP if re.search(pattern, command)), None)
         if reason:
             skipped.append(f"README.md:{line}  {command}: {reason}")
         elif re.match(RUN, command):
-            printed += run_command(line, command)
+            printed += run_command(line, command, comment)
             if "sweep experiments/compare-fabrics.yaml" in command:
                 check_fabric_table()
         else:
             check(False, f"README.md:{line}: `{command}` is neither run nor skipped by readme-test.py's rules")
     if output:
-        compare(output, printed, f"README.md:{first}'s block")
+        compare(output, printed, f"the commands of README.md:{first}")
 
 # The python block that reads the compare-fabrics sweep's index (the sweep ran above).
 for first, lang, lines, section in blocks:
@@ -289,9 +310,15 @@ for first, lang, lines, section in blocks:
         ran.append(f"README.md:{first}  (python block reading out/sweeps/compare-fabrics/index.csv)")
     elif lang == "python":
         skipped.append(f"README.md:{first}  (python block): trace-reader-test.py runs it")
+    elif lang == "" and first not in outputs:
+        skipped.append(f"README.md:{first}  (output block, no command before it): an example whose input is not "
+                       "shown (the config and sweep suites check such messages)")
 
 check(snapshot() == before, "the project's out/ is untouched (every output went to the temporary folder)")
 print("\nREADME commands run:\n  " + "\n  ".join(ran))
 print("README commands skipped:\n  " + "\n  ".join(skipped))
-print(f"outputs in {sandbox}")
+if failures:
+    print(f"outputs in {sandbox}")
+else:
+    shutil.rmtree(sandbox)
 finish()
