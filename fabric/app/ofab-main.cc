@@ -1,6 +1,7 @@
 // The `ofab` program: one entry point for every command, so users learn one tool.
 
 #include "ofab/fabric/app/compare-command.h"
+#include "ofab/fabric/app/keys-command.h"
 #include "ofab/fabric/app/link-budget-command.h"
 #include "ofab/fabric/app/run-command.h"
 #include "ofab/fabric/app/serve-command.h"
@@ -27,58 +28,6 @@ namespace
 /// Exit codes: 0 success, 1 the run failed, 2 bad command line or configuration.
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
-
-/// The YAML sections whose keys are ns-3 attributes, and the model behind each.
-const std::map<std::string, std::string>&
-Sections()
-{
-    static const std::map<std::string, std::string> sections = [] {
-        std::map<std::string, std::string> s{
-            {"laser", "ofab::LaserSource"},   {"link", "ofab::PhotonicLink"},
-            {"port", "ofab::UalinkPort"},     {"endpoint", "ofab::AcceleratorEndpoint"},
-            {"switch", "ofab::UalinkSwitch"}, {"controller", "ofab::RerouteController"},
-        };
-        for (const auto& [type, tid] : ofab::WorkloadTypes())
-        {
-            s["workload:" + type] = tid;
-        }
-        for (const auto& [policy, tid] : ofab::ReroutePolicyTypes())
-        {
-            s["controller:" + policy] = tid;
-        }
-        return s;
-    }();
-    return sections;
-}
-
-int
-RunKeys(const std::string& section)
-{
-    for (const auto& [name, typeName] : Sections())
-    {
-        if (!section.empty() && section != name)
-        {
-            continue;
-        }
-        std::cout << name << ":   (" << typeName << ")\n";
-        if (name == "controller")
-        {
-            // `policy` picks the model; the keys below are every policy's, `controller:<policy>` adds its own.
-            std::string policies;
-            for (const auto& [policy, tid] : ofab::ReroutePolicyTypes())
-            {
-                policies += (policies.empty() ? "" : ", ") + policy;
-            }
-            std::cout
-                << "  policy: " << ofab::kDefaultReroutePolicy << "\n"
-                << "      How the fabric heals (fabric/README.md, \"Reroute controller\"); each policy is a model "
-                   "of its own, `ofab keys controller:<policy>` lists its keys. [one of "
-                << policies << "]\n";
-        }
-        std::cout << ofab::DescribeKeys(ns3::TypeId::LookupByName(typeName)) << "\n";
-    }
-    return 0;
-}
 
 } // namespace
 
@@ -277,13 +226,14 @@ main(int argc, char** argv)
     serveCmd->add_flag("-q,--quiet", serve.run.quiet, "No summary table at the end");
 
     std::string keysSection;
-    auto* keysCmd = app.add_subcommand("keys", "List the YAML keys of a section with default, unit, range and meaning");
-    std::vector<std::string> sectionNames;
-    for (const auto& s : Sections())
-    {
-        sectionNames.push_back(s.first);
-    }
-    keysCmd->add_option("section", keysSection, "Section to list (default: all)")->check(CLI::IsMember(sectionNames));
+    bool keysMarkdown = false;
+    auto* keysCmd = app.add_subcommand(
+        "keys", "List the keys of an experiment file, by section, with default, range (with its unit) and meaning");
+    keysCmd->footer("Sections: experiment, topology, links, faults, faults.events, faults.groups, faults.stochastic, "
+                    "outputs, variants, laser, link, port, endpoint, switch, workload:<type>, controller, "
+                    "controller:<policy>.\nExample: ofab keys topology\nExample: ofab keys --markdown > docs/keys.md");
+    keysCmd->add_option("section", keysSection, "Section to list (default: all)");
+    keysCmd->add_flag("--markdown", keysMarkdown, "Print Markdown tables (docs/keys.md is this output)");
 
     try
     {
@@ -320,7 +270,7 @@ main(int argc, char** argv)
         }
         else if (keysCmd->parsed())
         {
-            return RunKeys(keysSection);
+            return ofab::RunKeys(keysSection, keysMarkdown, std::cout);
         }
         return 0;
     }

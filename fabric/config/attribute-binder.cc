@@ -468,20 +468,18 @@ ResolvedAttributes(const ns3::ObjectBase& object)
     return out;
 }
 
-std::string
-DescribeKeys(ns3::TypeId tid)
+std::vector<KeyDoc>
+AttributeKeys(ns3::TypeId tid)
 {
-    std::ostringstream os;
+    std::vector<KeyDoc> keys;
     for (const auto& info : SettableAttributes(tid))
     {
-        if (KindOf(info.checker) == Kind::Unsupported)
+        if (KindOf(info.checker) != Kind::Unsupported)
         {
-            continue;
+            keys.push_back({AttributeKey(info.name), ValueText(info, *info.initialValue), Expected(info), info.help});
         }
-        os << "  " << AttributeKey(info.name) << ": " << ValueText(info, *info.initialValue) << "\n"
-           << "      " << info.help << " [" << Expected(info) << "]\n";
     }
-    return os.str();
+    return keys;
 }
 
 } // namespace ofab

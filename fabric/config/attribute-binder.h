@@ -2,6 +2,7 @@
 #define OFAB_FABRIC_CONFIG_ATTRIBUTE_BINDER_H
 
 #include "ofab/fabric/config/config-document.h"
+#include "ofab/fabric/config/key-doc.h"
 
 #include "ofab/foundation/parameter-error.h"
 #include "ofab/foundation/unit-text.h"
@@ -120,8 +121,8 @@ BoundSection BindAttributes(ns3::ObjectFactory& factory, const ConfigDocument& d
 /// Every settable attribute of `object` with its current value: the resolved configuration of that section.
 YAML::Node ResolvedAttributes(const ns3::ObjectBase& object);
 
-/// One line per key: name, type and range, default, help text (for `ofab keys`).
-std::string DescribeKeys(ns3::TypeId tid);
+/// Every settable attribute of the model as a key: name, default, type and range, help text (`ofab keys`).
+std::vector<KeyDoc> AttributeKeys(ns3::TypeId tid);
 
 } // namespace ofab
 

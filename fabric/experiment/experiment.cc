@@ -1,5 +1,7 @@
 #include "ofab/fabric/experiment/experiment.h"
 
+#include "ofab/fabric/experiment/section-keys.h"
+
 #include "ofab/fabric/config/attribute-binder.h"
 #include "ofab/fabric/config/config-values.h"
 #include "ofab/fabric/control/reroute-controller.h"
@@ -17,9 +19,6 @@ namespace ofab
 
 namespace
 {
-
-const std::vector<std::string> kTopLevelKeys{"name",     "description", "seed",   "duration",   "topology", "links",
-                                             "protocol", "workloads",   "faults", "controller", "outputs",  "variants"};
 
 /// A section whose `key` picks the model (a workload's `type`, the controller's `policy`): that key
 /// first, then every attribute of the model with its value.
@@ -163,9 +162,7 @@ void
 LoadOutputs(const ConfigDocument& doc, Experiment& x)
 {
     const YAML::Node node = Child(doc.Root(), "outputs");
-    ExpectOnlyKeys(doc, node, "outputs",
-                   {"trace", "summary_json", "throughput_bin", "recovery_window", "recovery_reference", "stall_timeout",
-                    "trace_flush", "transaction_sample"});
+    ExpectOnlyKeys(doc, node, "outputs", LoaderKeys("outputs"));
     SectionReader o(doc, node, "outputs");
     x.outputs.trace = o.Text("trace", "");
     x.outputs.summaryJson = o.Text("summary_json", "");
@@ -261,7 +258,7 @@ WorkloadTypes()
 Experiment
 LoadExperiment(const ConfigDocument& doc)
 {
-    ExpectOnlyKeys(doc, doc.Root(), "", kTopLevelKeys);
+    ExpectOnlyKeys(doc, doc.Root(), "", LoaderKeys("experiment"));
     Experiment x;
     x.file = doc.Origin();
     SectionReader top(doc, doc.Root(), "");

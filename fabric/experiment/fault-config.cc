@@ -1,5 +1,7 @@
 #include "ofab/fabric/experiment/fault-config.h"
 
+#include "ofab/fabric/experiment/section-keys.h"
+
 #include "ofab/fabric/config/config-values.h"
 #include "ofab/fabric/experiment/fault-event-config.h"
 #include "ofab/fabric/faults/fault-elements.h"
@@ -58,7 +60,7 @@ ParseGroups(const FaultReader& r, const YAML::Node& section, YAML::Node& out)
         g.name = it->first.Scalar();
         const std::string path = "faults.groups." + g.name;
         const YAML::Node body = it->second;
-        ExpectOnlyKeys(r.doc, body, path, {"links", "laser_sources"});
+        ExpectOnlyKeys(r.doc, body, path, LoaderKeys("faults.groups"));
         g.key = r.Key(path, it->first);
         YAML::Node resolved(YAML::NodeType::Map);
         for (const char* key : {"links", "laser_sources"})
@@ -129,13 +131,12 @@ LoadFaults(const ConfigDocument& doc, const YAML::Node& section, const topo::Gra
     }
     else if (section.IsMap())
     {
-        ExpectOnlyKeys(doc, section, "faults", {"events", "groups", "stochastic"});
+        ExpectOnlyKeys(doc, section, "faults", LoaderKeys("faults"));
         events = Child(section, "events");
         eventsPath = "faults.events";
         plan.groups = ParseGroups(r, Child(section, "groups"), resolvedGroups);
         const YAML::Node st = Child(section, "stochastic");
-        ExpectOnlyKeys(doc, st, "faults.stochastic",
-                       {"links", "laser_lines", "laser_sources", "switches", "groups", "start"});
+        ExpectOnlyKeys(doc, st, "faults.stochastic", LoaderKeys("faults.stochastic"));
         StochasticFaults& s = plan.stochastic;
         s.links = ParseRates(r, st, "links", resolvedStochastic);
         s.laserLines = ParseRates(r, st, "laser_lines", resolvedStochastic);

@@ -1,5 +1,7 @@
 #include "ofab/fabric/experiment/variants.h"
 
+#include "ofab/fabric/experiment/section-keys.h"
+
 #include <filesystem>
 #include <set>
 
@@ -28,7 +30,7 @@ ReadVariants(const ConfigDocument& doc)
         {
             throw doc.ErrorAt(path, item.Mark(), "expected a mapping with name: and set:");
         }
-        ExpectOnlyKeys(doc, item, path, {"name", "set"});
+        ExpectOnlyKeys(doc, item, path, LoaderKeys("variants"));
         const YAML::Node name = Child(item, "name");
         if (!name.IsScalar() || name.Scalar().empty() ||
             name.Scalar().find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
