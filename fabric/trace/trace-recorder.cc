@@ -66,8 +66,9 @@ TraceRecorder::TraceRecorder(const std::string& path, const TraceEnums& enums, s
         }
         std::fclose(probe);
     }
-    // Started before the datasets that take it; it runs nothing until the first chunk is full, so
-    // the set-up below still calls HDF5 from this thread alone.
+    // Started before the datasets that take it. Until the first chunk is full it runs only the
+    // silencing of HDF5's error printing (per thread); Debian's HDF5 is built thread-safe and
+    // serialises the calls, and the set-up below is in program order on this thread.
     m_writer = std::make_unique<WriterThread>();
     m_writer->Post(SilenceHdf5Errors);
     if (flushEvery.count() > 0)

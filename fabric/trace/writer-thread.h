@@ -17,9 +17,9 @@ namespace ofab
  * One thread that runs the jobs handed to it, one at a time, in the order they were posted.
  *
  * The trace recorder gives it every HDF5 call once the file is open, so compressing and writing a
- * chunk of rows runs beside the simulation instead of inside it, while the library (not thread
- * safe in Debian's serial build) still sees one caller and the calls in program order: the file is
- * the same as if the simulation thread had written it.
+ * chunk of rows runs beside the simulation instead of inside it, while the library (which
+ * serialises its calls under one lock anyway) sees the calls in program order: the file is the same
+ * as if the simulation thread had written it.
  *
  * Memory stays bounded: Post() waits while `maxPending` jobs are queued. The first job that throws
  * stops the queue (later jobs are dropped) and its exception comes back out of the next Post() or
