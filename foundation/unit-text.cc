@@ -119,12 +119,14 @@ ParseTimeText(const std::string& text, ns3::Time& out)
     static const std::map<std::string, double> seconds{{"fs", 1e-15}, {"ps", 1e-12}, {"ns", 1e-9},
                                                        {"us", 1e-6},  {"ms", 1e-3},  {"s", 1.0},
                                                        {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0}};
-    const auto scale = seconds.find(unit);
+    const double magnitude = std::strtod(number.c_str(), nullptr);
+    // Zero is zero in every unit: `stall_timeout: 0` (off) needs none.
+    const auto scale = unit.empty() && magnitude == 0.0 ? seconds.find("s") : seconds.find(unit);
     if (i != text.size() || scale == seconds.end())
     {
         return false;
     }
-    const double value = std::strtod(number.c_str(), nullptr) * scale->second;
+    const double value = magnitude * scale->second;
     if (!std::isfinite(value) || std::fabs(value) > 9e6) // ~100 days in ps fits int64 comfortably
     {
         return false;
