@@ -48,13 +48,14 @@ call() { # runs scripts/ofab --version with an empty call log; its output in $ou
 # An edit after the last build: the file is touched now and the stamp set back ten seconds (no sleep).
 edit_after_build() {
   touch "$@"
-  touch -d "@$(($(date +%s) - 10))" "$tmp/build/.ofab-build-stamp"
+  for stamp in "$tmp"/build/.ofab-build-stamp*; do touch -d "@$(($(date +%s) - 10))" "$stamp"; done
 }
 
 call
 check "the first call answers" [ "$out" = "ofab 9.9 (stand-in)" ]
 check "the first call checks the packages" [ "$(calls dpkg-query)" -gt 10 ]
 check "the first call configures and builds" [ "$(calls "cmake -S")" -eq 1 -a "$(calls "cmake --build")" -eq 1 ]
+check "scripts/ofab builds only the program" [ "$(calls "cmake --build.*--target ofab")" -eq 1 ]
 
 call
 check "the second call answers" [ "$out" = "ofab 9.9 (stand-in)" ]
@@ -94,6 +95,13 @@ check "then the next call checks nothing" [ ! -s "$log" ]
 rm "$tmp/build/bin/ofab"
 call
 check "a missing program is built again" [ "$(calls "cmake --build")" -eq 1 -a "$out" = "ofab 9.9 (stand-in)" ]
+
+: >"$log"
+"$proj/scripts/build" >/dev/null 2>&1
+check "a full build (scripts/test's) still builds everything after the program alone" \
+  [ "$(calls "cmake --build")" -eq 1 -a "$(calls "cmake --build.*--target")" -eq 0 ]
+call
+check "after a full build scripts/ofab builds nothing" [ ! -s "$log" ]
 
 if [ "$failures" -gt 0 ]; then
   echo "$failures check(s) failed"
