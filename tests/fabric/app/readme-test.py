@@ -1,14 +1,21 @@
-"""README.md's commands, run as a reader would run them, so the README cannot drift from the program.
+"""README.md's commands and docs/control-protocol.md's sessions, run as a reader would run them, so
+neither can drift from the program.
 
-Every command line of every ```sh block is run (with the binary given here in place of scripts/ofab)
-or deliberately skipped, by the rules below; a line no rule names fails the test, so a new command in
-the README is run or skipped on purpose. An output block (``` with no language) after a sh block, in
-the same section, is what that block prints: the test compares it line by line with the output of the
-block's commands. A block with `scripts/ofab serve` and `nc` is a session: the test starts the server
-(and the example controller when the block has one), sends the block's typed lines (`{"cmd":...}`) as
-nc would and records every line that comes back. Besides the masks below, a README output line may
-leave text out with `...` (the README says so: "long lines shortened"), and a line that starts with
+Every command line of every ```sh block of the README is run (with the binary given here in place of
+scripts/ofab) or deliberately skipped, by the rules below; a line no rule names fails the test, so a new
+command in the README is run or skipped on purpose. An output block (``` with no language) after a sh
+block, in the same section, is what that block prints: the test compares it line by line with the output
+of the block's commands. A block with `scripts/ofab serve` and `nc` is a session: the test starts the
+server (and the example controller when the block has one), sends the block's typed lines (`{"cmd":...}`)
+as nc would and records every line that comes back. Besides the masks (doclib.py), a shown line may
+leave text out with `...` (the documents say so: "long lines shortened"), and a line that starts with
 `...` stands for lines left out. Simulated figures are compared exactly as printed.
+
+docs/control-protocol.md shows its sessions as terminals: in a section, the blocks that start with a
+`$ command` line, each command followed by what it prints (the server's and the controller's own lines
+too, compared the same way). Its sh blocks must be the commands of one of those sessions, and each of
+its other blocks must show what a session printed: a ```json block one message (equal as JSON; the
+controller_event is seen by running the external session again with the test as its controller).
 
 Commands run in a temporary folder that links experiments/, scripts/ and tests/, so their outputs
 (out/...) land there and the project's out/ is never written. It also checks the README's table of the
@@ -22,25 +29,13 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import PYTHON, ROOT, check, failures, finish, require, workdir  # noqa: E402
-
-# What may differ between the README and a run: figures of the machine, never of the simulation. Each
-# is replaced by a placeholder on both sides before lines are compared.
-MASKS = [
-    # The summary's simulation line: wall seconds and events per wall second measure the machine's speed.
-    (r"events in \d+\.\d+ s wall \(\d+\.\d+ M events/s\)", "events in <wall> s wall (<rate> M events/s)"),
-    # The external controller's address in an `external_event`: the OS picks the client's port.
-    (r"\(127\.0\.0\.1:\d+\)", "(127.0.0.1:<port>)"),
-]
-# Lines of the output left out altogether: `ofab run`'s progress line (stderr) comes every 10 s of wall
-# time, so a slow machine prints more of them.
-DROP = [r"^\[[# ]+\] +\d+\.\d%  sim .* M events/s$"]
+from doclib import CONTROLLER, LISTEN, SERVE, Sessions, blocks, commands, compare, masked, matches  # noqa: E402
 
 # Command lines not run, and why (the first matching rule applies).
 SKIP = [
@@ -55,8 +50,7 @@ ADJUST = [
     (r"topology\.dims=\[8,8\]", ["--set", "duration=10us"],
      "the 8 x 8 torus for 120 us takes ~40 s of wall time; 10 us still writes the trace and the summary"),
 ]
-# A session's port: the test lets the server pick a free one instead of the default 7700.
-LISTEN = ["--listen", "127.0.0.1:0"]
+PROTOCOL = "docs/control-protocol.md"
 
 ofab = os.path.abspath(sys.argv[1])
 sandbox = workdir("readme")
@@ -66,96 +60,17 @@ env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
 ran, skipped = [], []
 started = []  # the servers and controllers of the sessions: stopped if the test ends before they do
 atexit.register(lambda: [p.kill() for p in started if p.poll() is None])
+sessions = Sessions(ofab, sandbox, env, started)
 
 
-def readme_blocks():
-    """The README's fenced blocks: (line of the opening fence, language, lines, section)."""
-    with open(os.path.join(ROOT, "README.md")) as f:
-        lines = f.read().split("\n")
-    blocks, section, n = [], "", 0
-    while n < len(lines):
-        if re.match(r"^#+ ", lines[n]):
-            section = lines[n]
-        m = re.match(r"^```(\w*)$", lines[n])
-        if m:
-            end = lines.index("```", n + 1)
-            blocks.append((n + 1, m.group(1), lines[n + 1:end], section))
-            n = end
-        n += 1
-    return blocks
-
-
-def commands(block, comments=False):
-    """A sh block's command lines: (README line, command without its comment[, the comment])."""
-    first, _, lines, _ = block
-    out = []
-    for i, line in enumerate(lines):
-        command, comment = re.match(r"^(.*?)(?:(?:^|\s+)#(.*))?$", line).groups()
-        if command.strip():
-            out.append((first + 1 + i, command.strip()) + ((comment or "",) if comments else ()))
-    return out
-
-
-def masked(line):
-    for pattern, placeholder in MASKS:
-        line = re.sub(pattern, placeholder, line)
-    return line
-
-
-def matches(shown, printed):
-    """A README line against a printed one: equal after the masks, `...` standing for any text."""
-    shown, printed = masked(shown), masked(printed)
-    if "..." not in shown:
-        return shown == printed
-    return re.fullmatch(".*?".join(re.escape(part) for part in shown.split("...")), printed, re.S) is not None
-
-
-def compare(block, printed, what):
-    """Checks an output block against the printed lines; on a difference, names the README line."""
-    first, _, shown, _ = block
-    printed = [line for line in printed if not any(re.match(p, line) for p in DROP)]
-    while printed and not printed[-1].strip():
-        printed.pop()
-    j, problem = 0, None
-    for i, line in enumerate(shown):
-        where = f"README.md:{first + 1 + i}"
-        after = f"README.md:{first + 2 + i}"
-        if line.startswith("..."):
-            if i + 1 == len(shown):
-                j = len(printed)
-            else:  # lines left out: the next README line is found further down
-                k = next((k for k in range(j, len(printed)) if matches(shown[i + 1], printed[k])), None)
-                if k is None:
-                    problem = f"{after}: no line printed after line {j} matches\n      README: {shown[i + 1]}"
-                    break
-                j = k
-            continue
-        if j >= len(printed):
-            problem = f"{where}: the output ended before\n      README: {line}"
-            break
-        if not matches(line, printed[j]):
-            problem = f"{where}: differs\n      README: {line}\n      printed: {printed[j]}"
-            break
-        j += 1
-    if problem is None and j < len(printed):
-        problem = f"README.md:{first + len(shown)}: the README's block ends; printed more:\n      {printed[j]}"
-    detail = ""
-    if problem:
-        detail = problem + "\n      what it printed (masks not applied):\n" + "\n".join("        " + l for l in printed)
-    check(problem is None, f"README.md:{first}: the output block is what {what} prints", detail)
-
-
-def argv_of(command):
-    words = shlex.split(command)
-    if words[0] in ("scripts/ofab", "ofab"):
-        return [ofab] + words[1:]
-    return [PYTHON] + words if words[0].startswith("scripts/") else words
+def typed_lines(lines):
+    return [line for line in lines if line.startswith('{"cmd"')]
 
 
 def run_command(line, command, comment):
     """Runs one README command in the sandbox; returns its output lines (stdout, then stderr). It must
     exit 0, or with the code its comment states (`# ... exit 2`)."""
-    argv, note = argv_of(command), ""
+    argv, note = sessions.argv(command), ""
     for pattern, extra, why in ADJUST:
         if re.search(pattern, command):
             argv, note = argv + extra, f" (with {' '.join(extra)}: {why})"
@@ -179,64 +94,21 @@ def run_command(line, command, comment):
     return p.stdout.split("\n") + [l for l in p.stderr.split("\n") if l]
 
 
-def wait_for(path, pattern, proc, what):
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        with open(path) as f:
-            m = re.search(pattern, f.read())
-        if m:
-            return m
-        if proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    with open(path) as f:
-        require(False, what, f.read()[-2000:])
+def noted(line, command, serve, seconds, doc="README.md"):
+    return (f"{doc}:{line}  {command}" + (f" (with {' '.join(LISTEN)}: a free port)" if command == serve else "")
+            + (" (the session's typed lines, sent by the test)" if command.startswith("nc ") else "")
+            + (f"  [{seconds:.1f} s]" if command == serve else ""))
 
 
-def run_session(block, output):
-    """A sh block of `scripts/ofab serve`, `nc` and maybe the example controller, with its session."""
+def readme_session(block, output):
+    """A README sh block of `scripts/ofab serve`, `nc` and maybe the example controller, with its session."""
     cmds = commands(block)
-    serve = next(c for _, c in cmds if re.match(r"^(scripts/)?ofab serve ", c))
+    serve = next(c for _, c in cmds if re.match(SERVE, c))
     start = time.time()
-    log = os.path.join(sandbox, f"serve-{block[0]}.err")
-    server = subprocess.Popen(argv_of(serve) + LISTEN, cwd=sandbox, env=env, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.DEVNULL, stderr=open(log, "w"))
-    started.append(server)
-    port = wait_for(log, r"listening on 127\.0\.0\.1:(\d+)", server,
-                    f"README.md:{block[0]}: the server starts").group(1)
-    controllers = []
-    for _, c in cmds:
-        if c.startswith("scripts/ofab-controller-example"):
-            clog = os.path.join(sandbox, f"controller-{block[0]}.err")
-            controllers.append(subprocess.Popen(argv_of(c.replace(":7700", ":" + port)), cwd=sandbox, env=env,
-                                                stdin=subprocess.DEVNULL, stderr=open(clog, "w")))
-            started.append(controllers[-1])
-            wait_for(clog, r"controller: registered", controllers[-1],
-                     f"README.md:{block[0]}: the example controller registers")
-    printed = []
-    try:
-        with socket.create_connection(("127.0.0.1", int(port)), timeout=120) as sock:
-            received = sock.makefile("r")
-            for typed in [l for l in output[2] if l.startswith('{"cmd"')]:
-                sock.sendall((typed + "\n").encode())  # as typed, then what arrives until its reply
-                printed.append(typed)
-                while True:
-                    line = received.readline().rstrip("\n")
-                    printed.append(line)
-                    if not line or json.loads(line).get("type") == "reply":
-                        break
-            printed += [line.rstrip("\n") for line in received]  # until the run ends and the server closes
-        code = server.wait(timeout=120)
-        codes = [c.wait(timeout=60) for c in controllers]
-    except (OSError, ValueError, subprocess.TimeoutExpired) as e:
-        require(False, f"README.md:{block[0]}: the session runs to the end", f"{e!r}; received:\n" + "\n".join(printed))
-    check(code == 0 and all(c == 0 for c in codes), f"README.md:{block[0]}: the server and the controller exit 0",
-          f"server {code}, controller {codes}")
-    for line, c in cmds:
-        ran.append(f"README.md:{line}  {c}" + (f" (with {' '.join(LISTEN)}: a free port)" if c == serve else "")
-                   + (" (the session's typed lines, sent by the test)" if c.startswith("nc ") else "")
-                   + (f"  [{time.time() - start:.1f} s]" if c == serve else ""))
-    compare(output, printed, "the session")
+    printed, _, _ = sessions.run(f"README.md:{block.first}", serve,
+                                 [c for _, c in cmds if c.startswith(CONTROLLER)], typed_lines(output.lines))
+    ran.extend(noted(line, c, serve, time.time() - start) for line, c in cmds)
+    compare("README.md", output.first + 1, output.lines, printed, "the session")
 
 
 def check_fabric_table():
@@ -265,6 +137,87 @@ def check_fabric_table():
               f"README: {cells}\n      sweep:  {want}")
 
 
+def protocol_sessions(found):
+    """The sessions of docs/control-protocol.md: in a section, the blocks that start with a `$ ` line are
+    the terminals of one session, each command followed by what it prints. Runs each and compares every
+    terminal; returns {its commands: (its first line, the serve command, the typed lines, whether it has a
+    controller)} and every line the sessions printed."""
+    sections = {}
+    for block in found:
+        if block.lang == "" and block.lines and block.lines[0].startswith("$ "):
+            sections.setdefault(block.section, []).append(block)
+    runs, seen = {}, []
+    for group in sections.values():
+        parts = []  # [line of the command, command, first shown line, shown lines]
+        for block in group:
+            for i, line in enumerate(block.lines):
+                if line.startswith("$ "):
+                    parts.append([block.first + 1 + i, line[2:].strip(), block.first + 2 + i, []])
+                else:
+                    parts[-1][3].append(line)
+        where = f"{PROTOCOL}:{parts[0][0]}"
+        serves = [p for p in parts if re.match(SERVE, p[1])]
+        ctls = [p for p in parts if p[1].startswith(CONTROLLER)]
+        ncs = [p for p in parts if p[1].startswith("nc ")]
+        others = [p for p in parts if p not in serves + ctls + ncs]
+        if not check(len(serves) == 1 and len(ncs) == 1 and not others,
+                     f"{where}: a session is one `scripts/ofab serve`, one `nc` and maybe the example controller",
+                     f"commands: {[p[1] for p in parts]}"):
+            continue
+        serve, nc = serves[0][1], ncs[0]
+        start = time.time()
+        printed, served, controlled = sessions.run(where, serve, [p[1] for p in ctls], typed_lines(nc[3]))
+        ran.extend(noted(p[0], p[1], serve, time.time() - start, PROTOCOL) for p in parts)
+        compare(PROTOCOL, serves[0][2], serves[0][3], served, f"`{serve}` (the server's terminal)")
+        for p, lines in zip(ctls, controlled):
+            compare(PROTOCOL, p[2], p[3], lines, f"`{p[1]}` (the controller's terminal)")
+        compare(PROTOCOL, nc[2], nc[3], printed, "the session")
+        runs[tuple(p[1] for p in parts)] = (parts[0][0], serve, typed_lines(nc[3]), bool(ctls))
+        seen += printed + served + sum(controlled, [])
+    return runs, seen
+
+
+def check_protocol_doc():
+    """docs/control-protocol.md: its sessions run and compared; its sh blocks are the commands of one of
+    them; every other block shows what a session printed (a ```json block: one message, equal as JSON)."""
+    found = blocks(PROTOCOL)
+    runs, seen = protocol_sessions(found)
+    pushed = [b for b in found if b.lang == "json" and '"controller_event"' in "".join(b.lines)]
+    if pushed and check(any(r[3] for r in runs.values()), f"{PROTOCOL}:{pushed[0].first}: a session of the "
+                        "document has an external controller (to see the controller_event)"):
+        # What only the controller receives: the external session once more, the test as its controller.
+        line, serve, typed, _ = next(r for r in runs.values() if r[3])
+        printed, _, _ = sessions.run(f"{PROTOCOL}:{pushed[0].first}", serve, [], typed, register=True)
+        ran.append(f"{PROTOCOL}:{line}  the session again, the test registered as the controller instead of the "
+                   f"example (it receives the controller_event of {PROTOCOL}:{pushed[0].first} and sends stop)")
+        seen += printed
+    for block in found:
+        where = f"{PROTOCOL}:{block.first}"
+        if block.lang == "sh":
+            cmds = tuple(c for _, c in commands(block))
+            check(cmds in runs, f"{where}: the sh block's commands are those of a session of the document",
+                  f"{cmds}; sessions: {list(runs)}")
+        elif block.lang == "json":
+            def message(text):
+                try:
+                    return json.loads(masked(text))
+                except ValueError:
+                    return None
+            shown = message("\n".join(block.lines))
+            alike = [line for line in seen if isinstance(shown, dict) and isinstance(message(line), dict)
+                     and all(message(line).get(k) == shown.get(k) for k in ("type", "time_ns", "kind"))]
+            check(shown is not None and any(message(line) == shown for line in alike),
+                  f"{where}: the json block is a message a session of the document received",
+                  "not JSON" if shown is None else "the received messages of its type, time and kind:\n"
+                  + "\n".join("        " + line for line in alike))
+        elif block.lang == "" and not block.lines[0].startswith("$ "):
+            missing = [line for line in block.lines if not any(matches(line, p) for p in seen)]
+            check(not missing, f"{where}: the block's lines are printed by a session of the document",
+                  f"not printed: {missing}")
+        elif block.lang != "":
+            check(False, f"{where}: a ```{block.lang} block is not checked by readme-test.py's rules")
+
+
 # The project's out/ as it was: the test must leave it alone.
 def snapshot():
     out = os.path.join(ROOT, "out")
@@ -272,18 +225,17 @@ def snapshot():
 
 
 before = snapshot()
-blocks = readme_blocks()
+found = blocks("README.md")
 outputs = set()  # the output blocks that follow a sh block
-for n, block in enumerate(blocks):
-    first, lang, lines, section = block
-    if lang != "sh":
+for n, block in enumerate(found):
+    if block.lang != "sh":
         continue
-    following = blocks[n + 1] if n + 1 < len(blocks) else None
-    output = following if following and following[1] == "" and following[3] == section else None
-    outputs.add(output[0] if output else None)
-    if any(re.match(r"^(scripts/)?ofab serve ", c) for _, c in commands(block)):
-        require(output is not None, f"README.md:{first}: a serve block is followed by its session")
-        run_session(block, output)
+    following = found[n + 1] if n + 1 < len(found) else None
+    output = following if following and following.lang == "" and following.section == block.section else None
+    outputs.add(output.first if output else None)
+    if any(re.match(SERVE, c) for _, c in commands(block)):
+        require(output is not None, f"README.md:{block.first}: a serve block is followed by its session")
+        readme_session(block, output)
         continue
     printed = []
     for line, command, comment in commands(block, comments=True):
@@ -297,25 +249,28 @@ for n, block in enumerate(blocks):
         else:
             check(False, f"README.md:{line}: `{command}` is neither run nor skipped by readme-test.py's rules")
     if output:
-        compare(output, printed, f"the commands of README.md:{first}")
+        compare("README.md", output.first + 1, output.lines, printed, f"the commands of README.md:{block.first}")
 
 # The python block that reads the compare-fabrics sweep's index (the sweep ran above).
-for first, lang, lines, section in blocks:
-    if lang == "python" and "index.csv" in "\n".join(lines):
+for block in found:
+    first, text = block.first, "\n".join(block.lines)
+    if block.lang == "python" and "index.csv" in text:
         script = os.path.join(sandbox, f"block-{first}.py")
         with open(script, "w") as f:
-            f.write("\n".join(lines) + "\n")
+            f.write(text + "\n")
         p = subprocess.run([PYTHON, script], cwd=sandbox, env=env, capture_output=True, text=True)
         check(p.returncode == 0, f"README.md:{first}: the python block reading the sweep's index runs", p.stderr)
         ran.append(f"README.md:{first}  (python block reading out/sweeps/compare-fabrics/index.csv)")
-    elif lang == "python":
+    elif block.lang == "python":
         skipped.append(f"README.md:{first}  (python block): trace-reader-test.py runs it")
-    elif lang == "" and first not in outputs:
+    elif block.lang == "" and first not in outputs:
         skipped.append(f"README.md:{first}  (output block, no command before it): an example whose input is not "
                        "shown (the config and sweep suites check such messages)")
 
+# docs/control-protocol.md: its sessions, and the blocks that show what they print.
+check_protocol_doc()
 check(snapshot() == before, "the project's out/ is untouched (every output went to the temporary folder)")
-print("\nREADME commands run:\n  " + "\n  ".join(ran))
+print("\nCommands run:\n  " + "\n  ".join(ran))
 print("README commands skipped:\n  " + "\n  ".join(skipped))
 if failures:
     print(f"outputs in {sandbox}")
