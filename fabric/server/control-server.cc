@@ -313,7 +313,7 @@ ControlServer::OnLine(ControlSession& session, const std::string& line)
     }
     catch (const RequestError& e)
     {
-        session.Send(ErrorLine(reply, e.what()));
+        session.Send(ErrorLine(reply, e.Message()));
     }
     catch (const Json::exception& e)
     {

@@ -21,11 +21,21 @@ namespace ofab
 
 using Json = nlohmann::ordered_json;
 
-/// A request the commands refuse: the client gets {"ok": false, "error": what()}.
+/// A request the commands refuse: the client gets {"ok": false, "error": Message()}.
 class RequestError : public std::runtime_error
 {
   public:
-    using std::runtime_error::runtime_error;
+    explicit RequestError(const std::string& message)
+        : std::runtime_error(message),
+          m_message(message)
+    {
+    }
+
+    /// The whole message: what() ends at a NUL, which a request's text may hold ("\u0000").
+    const std::string& Message() const { return m_message; }
+
+  private:
+    std::string m_message;
 };
 
 /**

@@ -80,6 +80,12 @@ TEST_CASE("an in-process client is framed, limited and answered as a TCP client 
     CHECK(client.lines[2]["error"] == "line longer than 64 bytes: discarded up to its newline");
     CHECK(client.lines[3]["echo"] == "after");
 
+    // A refusal's message arrives whole, even with a NUL from the request in it (what() would end there).
+    client.lines.clear();
+    client.Send("{\"cmd\": \"refuse\\u0000d\"}\n");
+    REQUIRE(client.lines.size() == 1);
+    CHECK(client.lines[0]["error"] == std::string("refused 'refuse\0d'; and why", 27));
+
     // Closing tells the handler and forgets the session.
     client.session->Close("disconnected");
     CHECK(handler.closed == std::vector<uint64_t>{client.session->Id()});
