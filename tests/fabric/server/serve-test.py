@@ -288,9 +288,11 @@ def case_bad_input(ofab, work):
     slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     slow.connect(("127.0.0.1", server.port))
     slow.sendall(b'{"cmd": "subscribe", "interval": "50ns"}\n')
-    t0 = t1 = c.req(cmd="status")["sim_time_ns"]
-    # 5 us of simulated time, however long that takes this machine (a sanitizer build under load
-    # needed more than the 1.5 s once waited here), up to a minute.
+    t0 = c.req(cmd="status")["sim_time_ns"]
+    time.sleep(1.5)  # the subscriber's backlog grows past the point where telemetry is skipped
+    t1 = c.req(cmd="status")["sim_time_ns"]
+    # ... and 5 us of simulated time pass, however long that takes this machine (a sanitizer build
+    # under load needed more than those 1.5 s), up to a minute.
     deadline = time.time() + 60
     while t1 - t0 <= 5000 and time.time() < deadline:
         time.sleep(0.25)
