@@ -2,6 +2,7 @@
 
 #include "ns3/attribute.h"
 #include "ns3/nstime.h"
+#include "ns3/string.h"
 
 #include <algorithm>
 #include <cctype>
@@ -436,7 +437,13 @@ BindAttributes(ns3::ObjectFactory& factory, const ConfigDocument& doc, const YAM
         std::string text = node.Scalar();
         const std::string original = text;
         ns3::Ptr<ns3::AttributeValue> value = info->checker->Create();
-        if (!Normalise(*info, text) || !value->DeserializeFromString(text, info->checker))
+        if (KindOf(info->checker) == Kind::Text && text.empty())
+        {
+            // Empty text is the empty value (`name: ""`: how the resolved configuration writes an
+            // unnamed workload), which ns-3 cannot read from a string.
+            value = ns3::Create<ns3::StringValue>("");
+        }
+        else if (!Normalise(*info, text) || !value->DeserializeFromString(text, info->checker))
         {
             throw doc.ErrorAt(path, node.Mark(), "expected " + Expected(*info) + ", got '" + original + "'");
         }

@@ -176,7 +176,9 @@ RerouteController::PutBackDetours()
     };
     for (auto it = m_homeEntries.begin(); it != m_homeEntries.end();)
     {
-        const auto& [node, dst] = it->first;
+        // Plain names, not a structured binding: a lambda may not capture those before C++20 (clang).
+        const uint32_t node = it->first.first;
+        const auto dst = it->first.second;
         const std::vector<ForwardingChoice>& home = it->second;
         if (std::all_of(home.begin(), home.end(), [&](const ForwardingChoice& c) { return inUse(node, c); }))
         {

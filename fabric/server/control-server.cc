@@ -35,12 +35,18 @@ ErrorLine(const Json& reply, const std::string& error)
 
 } // namespace
 
-ControlServer::ControlServer(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
-                             const SessionLimits& limits, std::string token)
-    : m_acceptor(io),
+ControlServer::ControlServer(boost::asio::io_context& io, const SessionLimits& limits, std::string token)
+    : m_io(io),
+      m_acceptor(io),
       m_retry(io),
       m_limits(limits),
       m_token(std::move(token))
+{
+}
+
+ControlServer::ControlServer(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
+                             const SessionLimits& limits, std::string token)
+    : ControlServer(io, limits, std::move(token))
 {
     m_acceptor.open(endpoint.protocol());
     m_acceptor.set_option(boost::asio::ip::tcp::acceptor::reuse_address(true));
@@ -68,8 +74,56 @@ ControlServer::LocalEndpoint() const
 void
 ControlServer::Start()
 {
+    if (!m_acceptor.is_open())
+    {
+        return; // no socket: in-process clients only
+    }
     m_accepting = true;
     Accept();
+}
+
+std::shared_ptr<ControlSession>
+ControlServer::Connect(ControlSession::LineSink sink)
+{
+    ++m_accepted;
+    auto session = std::make_shared<ControlSession>(m_io, m_nextId++, *this, std::move(sink));
+    Admit(session);
+    return session;
+}
+
+void
+ControlServer::Admit(const std::shared_ptr<ControlSession>& session)
+{
+    // Connections still to authenticate have a small quota of their own (and a deadline,
+    // ControlSession::Start): they never take the slots of clients that did.
+    std::size_t waiting = 0;
+    for (const auto& [id, s] : m_sessions)
+    {
+        waiting += s->Authenticated() ? 0 : 1;
+    }
+    const bool needsAuth = !m_token.empty();
+    if (needsAuth && waiting >= m_limits.maxUnauthenticated)
+    {
+        session->Send(ErrorLine(Json{{"type", "reply"}}, "too many connections waiting to authenticate (" +
+                                                             std::to_string(m_limits.maxUnauthenticated) +
+                                                             "): try later"));
+        session->CloseAfterFlush("too many unauthenticated connections");
+    }
+    else if (m_sessions.size() - waiting >= m_limits.maxClients)
+    {
+        session->Send(ErrorLine(Json{{"type", "reply"}},
+                                "too many clients (" + std::to_string(m_limits.maxClients) + "): try later"));
+        session->CloseAfterFlush("too many clients");
+    }
+    else
+    {
+        if (m_token.empty())
+        {
+            session->SetAuthenticated(); // loopback without a token: every client may command
+        }
+        m_sessions[session->Id()] = session;
+        session->Start();
+    }
 }
 
 void
@@ -83,37 +137,7 @@ ControlServer::Accept()
         if (!ec)
         {
             ++m_accepted;
-            auto session = std::make_shared<ControlSession>(std::move(socket), m_nextId++, *this);
-            // Connections still to authenticate have a small quota of their own (and a deadline,
-            // ControlSession::Start): they never take the slots of clients that did.
-            std::size_t waiting = 0;
-            for (const auto& [id, s] : m_sessions)
-            {
-                waiting += s->Authenticated() ? 0 : 1;
-            }
-            const bool needsAuth = !m_token.empty();
-            if (needsAuth && waiting >= m_limits.maxUnauthenticated)
-            {
-                session->Send(ErrorLine(Json{{"type", "reply"}}, "too many connections waiting to authenticate (" +
-                                                                     std::to_string(m_limits.maxUnauthenticated) +
-                                                                     "): try later"));
-                session->CloseAfterFlush("too many unauthenticated connections");
-            }
-            else if (m_sessions.size() - waiting >= m_limits.maxClients)
-            {
-                session->Send(ErrorLine(Json{{"type", "reply"}},
-                                        "too many clients (" + std::to_string(m_limits.maxClients) + "): try later"));
-                session->CloseAfterFlush("too many clients");
-            }
-            else
-            {
-                if (m_token.empty())
-                {
-                    session->SetAuthenticated(); // loopback without a token: every client may command
-                }
-                m_sessions[session->Id()] = session;
-                session->Start();
-            }
+            Admit(std::make_shared<ControlSession>(std::move(socket), m_nextId++, *this));
         }
         if (ec)
         {
@@ -289,7 +313,7 @@ ControlServer::OnLine(ControlSession& session, const std::string& line)
     }
     catch (const RequestError& e)
     {
-        session.Send(ErrorLine(reply, e.what()));
+        session.Send(ErrorLine(reply, e.Message()));
     }
     catch (const Json::exception& e)
     {

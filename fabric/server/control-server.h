@@ -21,11 +21,21 @@ namespace ofab
 
 using Json = nlohmann::ordered_json;
 
-/// A request the commands refuse: the client gets {"ok": false, "error": what()}.
+/// A request the commands refuse: the client gets {"ok": false, "error": Message()}.
 class RequestError : public std::runtime_error
 {
   public:
-    using std::runtime_error::runtime_error;
+    explicit RequestError(const std::string& message)
+        : std::runtime_error(message),
+          m_message(message)
+    {
+    }
+
+    /// The whole message: what() ends at a NUL, which a request's text may hold ("\u0000").
+    const std::string& Message() const { return m_message; }
+
+  private:
+    std::string m_message;
 };
 
 /**
@@ -58,13 +68,20 @@ class ControlServer
     /// Binds and listens at once (so a bad address fails before the run starts): std::system_error.
     ControlServer(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
                   const SessionLimits& limits, std::string token);
+    /// A server without a socket: its clients are in-process (Connect), for tests and fuzzing.
+    ControlServer(boost::asio::io_context& io, const SessionLimits& limits, std::string token);
     ~ControlServer();
 
     void SetHandler(RequestHandler* handler) { m_handler = handler; }
+    /// Starts accepting connections (a server without a socket has none to accept).
     void Start();
     /// Stops accepting and closes every session once its output is written.
     void Shutdown();
+    /// A client inside this process, admitted as a connection is (client and authentication limits):
+    /// it sends bytes with ControlSession::Receive and reads every line it is sent from `sink`.
+    std::shared_ptr<ControlSession> Connect(ControlSession::LineSink sink);
 
+    /// The address listened on (std::system_error for a server without a socket).
     boost::asio::ip::tcp::endpoint LocalEndpoint() const;
     const SessionLimits& Limits() const { return m_limits; }
     std::size_t SessionCount() const { return m_sessions.size(); }
@@ -84,8 +101,11 @@ class ControlServer
 
   private:
     void Accept();
+    /// A new connection: refused (an error line, then closed) beyond the limits, else started.
+    void Admit(const std::shared_ptr<ControlSession>& session);
     static Json Reply(const Json& request);
 
+    boost::asio::io_context& m_io;
     boost::asio::ip::tcp::acceptor m_acceptor;
     boost::asio::steady_timer m_retry; ///< after a failed accept (descriptors exhausted), wait before the next
     SessionLimits m_limits;

@@ -24,6 +24,17 @@ ControlSession::ControlSession(boost::asio::ip::tcp::socket socket, uint64_t id,
     m_socket.set_option(boost::asio::socket_base::send_buffer_size(64 * 1024), ec);
 }
 
+ControlSession::ControlSession(boost::asio::io_context& io, uint64_t id, ControlServer& server, LineSink sink)
+    : m_socket(io),
+      m_authTimer(io),
+      m_id(id),
+      m_server(server),
+      m_peer("in-process"),
+      m_rate(server.Limits().messagesPerSecond, server.Limits().burst),
+      m_sink(std::move(sink))
+{
+}
+
 void
 ControlSession::Start()
 {
@@ -40,7 +51,10 @@ ControlSession::Start()
             self->CloseAfterFlush("did not authenticate in time");
         });
     }
-    Read();
+    if (!m_sink)
+    {
+        Read();
+    }
 }
 
 void
@@ -65,7 +79,7 @@ ControlSession::Read()
                                      self->Close(ec == boost::asio::error::eof ? "disconnected" : ec.message());
                                      return;
                                  }
-                                 self->OnRead(bytes);
+                                 self->Receive(self->m_buffer, bytes);
                                  if (self->m_open)
                                  {
                                      self->Read();
@@ -74,13 +88,13 @@ ControlSession::Read()
 }
 
 void
-ControlSession::OnRead(std::size_t bytes)
+ControlSession::Receive(const char* data, std::size_t bytes)
 {
     const std::size_t limit = m_server.Limits().maxLineBytes;
     std::size_t start = 0;
     for (std::size_t i = 0; i < bytes && m_open; ++i)
     {
-        if (m_buffer[i] != '\n')
+        if (data[i] != '\n')
         {
             continue;
         }
@@ -90,7 +104,7 @@ ControlSession::OnRead(std::size_t bytes)
         }
         else
         {
-            m_line.append(m_buffer + start, i - start);
+            m_line.append(data + start, i - start);
             if (!m_line.empty() && m_line.back() == '\r')
             {
                 m_line.pop_back(); // telnet and nc -C send CRLF
@@ -119,7 +133,7 @@ ControlSession::OnRead(std::size_t bytes)
     {
         return;
     }
-    m_line.append(m_buffer + start, bytes - start);
+    m_line.append(data + start, bytes - start);
     if (m_line.size() > limit)
     {
         // Answer now rather than at the newline: a client that never sends one still hears why.
@@ -135,6 +149,11 @@ ControlSession::Send(const std::string& line)
 {
     if (!m_open || m_closeWhenFlushed)
     {
+        return;
+    }
+    if (m_sink)
+    {
+        m_sink(line); // an in-process client reads every line as it is sent
         return;
     }
     if (m_queuedBytes + line.size() + 1 > m_server.Limits().maxQueuedBytes)

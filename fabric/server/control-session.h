@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -23,15 +24,27 @@ class ControlServer;
  * whole lines from a bounded queue and disconnects a client whose queue overflows (a reader that
  * cannot keep up must never hold up the simulation or grow the server's memory).
  *
+ * A session without a socket (ControlServer::Connect) is an in-process client: what it is sent goes
+ * to a LineSink at once, and its bytes come through Receive. The tests and the fuzz target of the
+ * protocol (tests/fuzz/) talk to the server this way, through the same framing, limits and commands.
+ *
  * All of it runs on the thread that runs the io_context (the simulator's, see LivePacer).
  */
 class ControlSession : public std::enable_shared_from_this<ControlSession>
 {
   public:
-    ControlSession(boost::asio::ip::tcp::socket socket, uint64_t id, ControlServer& server);
+    /// Where an in-process client's lines go, whole and without their newline, as they are sent.
+    using LineSink = std::function<void(const std::string& line)>;
 
-    /// Starts reading; an unauthenticated session also starts its deadline to authenticate.
+    ControlSession(boost::asio::ip::tcp::socket socket, uint64_t id, ControlServer& server);
+    /// An in-process client (no socket; its peer is "in-process"): see ControlServer::Connect.
+    ControlSession(boost::asio::io_context& io, uint64_t id, ControlServer& server, LineSink sink);
+
+    /// Starts reading (a socket); an unauthenticated session also starts its deadline to authenticate.
     void Start();
+    /// Bytes from the client as they arrive, in any pieces: cut into lines (CRLF accepted, blank
+    /// lines skipped, length and rate limits applied) and each line handed to the server.
+    void Receive(const char* data, std::size_t size);
     /// Queues one line (a newline is added). Disconnects the client when its queue would overflow.
     void Send(const std::string& line);
     /// Closes the connection (queued output that was not written is dropped); `reason` goes to the log.
@@ -54,7 +67,6 @@ class ControlSession : public std::enable_shared_from_this<ControlSession>
 
   private:
     void Read();
-    void OnRead(std::size_t bytes);
     void Write();
 
     boost::asio::ip::tcp::socket m_socket;
@@ -71,6 +83,7 @@ class ControlSession : public std::enable_shared_from_this<ControlSession>
     bool m_writing = false;
     bool m_open = true;
     bool m_closeWhenFlushed = false;
+    LineSink m_sink; ///< set: an in-process client (no socket)
     bool m_authenticated = false;
     uint64_t m_skipped = 0;
 };

@@ -111,9 +111,13 @@ long_sweep = write("long.yaml", f"base: {base}\nset: {{duration: 1500us}}\nseeds
 long_out = os.path.join(tmp, "long")
 proc = subprocess.Popen([ofab, "sweep", long_sweep, "-j", "1", "-o", long_out], stderr=subprocess.PIPE, text=True)
 first = os.path.join(long_out, "points", "seed=1", "summary.json")
+# The second point is running once its trace exists: waited for, not assumed after a fixed time (a
+# sanitizer build under load takes longer than that to start a point).
+second = os.path.join(long_out, "points", "seed=2", "trace.h5")
 deadline = time.time() + 120
-while not os.path.exists(first) and time.time() < deadline and proc.poll() is None:
-    time.sleep(0.05)
+for path in (first, second):
+    while not os.path.exists(path) and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
 time.sleep(0.5)
 proc.send_signal(signal.SIGINT)
 err = proc.communicate(timeout=120)[1]

@@ -52,6 +52,24 @@ TEST_CASE("the quickstart experiment loads with every default resolved", "[exper
     CHECK(std::string(e.c_str()) == std::string(e2.c_str()));
 }
 
+TEST_CASE("an unnamed workload resolves to name \"\", which loads back as no name", "[experiment]")
+{
+    // Found by the fuzz target of experiments (tests/fuzz/corpus/experiment/resolved-unnamed-workload.yaml):
+    // the resolved form of a workload without a name did not load ("expected text without spaces").
+    const auto doc = ofab::ConfigDocument::Parse(
+        kValid + "workloads:\n  - {type: traffic, pattern: uniform, bytes: 64, load: 0.1}\n", "exp.yaml");
+    YAML::Emitter e;
+    e << ofab::LoadExperiment(doc).Resolved();
+    CHECK_THAT(std::string(e.c_str()), Catch::Contains("name: \"\""));
+    const auto again = ofab::ConfigDocument::Parse(std::string(e.c_str()), "resolved.yaml");
+    YAML::Emitter e2;
+    e2 << ofab::LoadExperiment(again).Resolved();
+    CHECK(std::string(e.c_str()) == std::string(e2.c_str()));
+    CHECK(ErrorOf(kValid + "workloads:\n  - {type: collective, name: '', bytes: 1KiB}\n") == "no error");
+    CHECK_THAT(ErrorOf(kValid + "workloads:\n  - {type: collective, name: two words, bytes: 1KiB}\n"),
+               Catch::Contains("key 'workloads[0].name': expected text without spaces, got 'two words'"));
+}
+
 TEST_CASE("link files are found relative to the experiment and layered with overrides", "[experiment]")
 {
     auto doc = ofab::ConfigDocument::Load("experiments/quickstart.yaml");

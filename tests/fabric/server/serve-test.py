@@ -289,9 +289,16 @@ def case_bad_input(ofab, work):
     slow.connect(("127.0.0.1", server.port))
     slow.sendall(b'{"cmd": "subscribe", "interval": "50ns"}\n')
     t0 = c.req(cmd="status")["sim_time_ns"]
-    time.sleep(1.5)
+    time.sleep(1.5)  # the subscriber's backlog grows past the point where telemetry is skipped
     t1 = c.req(cmd="status")["sim_time_ns"]
-    check(t1 - t0 > 5000, f"while a subscriber reads nothing the run goes on ({t0:.0f} -> {t1:.0f} ns)")
+    # ... and 15 us of simulated time pass (300 telemetry messages, far more than the kernel's buffers
+    # and the skip threshold hold), however long that takes this machine: a sanitizer build under
+    # load is slower than those 1.5 s assumed. Up to a minute.
+    deadline = time.time() + 60
+    while t1 - t0 <= 15000 and time.time() < deadline:
+        time.sleep(0.25)
+        t1 = c.req(cmd="status")["sim_time_ns"]
+    check(t1 - t0 > 15000, f"while a subscriber reads nothing the run goes on ({t0:.0f} -> {t1:.0f} ns)")
     slow_client = Client.__new__(Client)
     slow_client.sock, slow_client.buf, slow_client.pushed = slow, b"", []
     slow.settimeout(30)
@@ -316,6 +323,10 @@ def case_bad_input(ofab, work):
     flooder.start()
     time.sleep(1.0)
     t1 = c.req(cmd="status")["sim_time_ns"]
+    deadline = time.time() + 60  # a sanitizer build under load may need more than that second
+    while t1 <= t0 and time.time() < deadline:
+        time.sleep(0.25)
+        t1 = c.req(cmd="status")["sim_time_ns"]
     flooder.join(timeout=30)
     # How far it gets depends on the machine (a sanitizer build is ten times slower): that it moves does not.
     check(t1 > t0, f"while a client floods the server the run goes on ({t0:.0f} -> {t1:.0f} ns)")
