@@ -8,7 +8,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 from .figures import fault_what, num
-from .page import fmt
+from .page import fmt, img, table
 from .plots import DEGRADED_COLOR, FAULT_COLOR, REPAIR_COLOR as RECOVERED, REROUTE_COLOR, png
 
 MARKS = [("t_detect_ns", "detected", "v", "#555555"), ("t_reroute_ns", "rerouted", "D", REROUTE_COLOR),
@@ -135,3 +135,11 @@ def plot_recovery(rows):
     ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, fontsize=8, frameon=False)
     return png(fig)
 
+
+
+def recovery_section(rows, what, title, note=""):
+    """The page section of the recovery timeline and its table (`what` names the first column)."""
+    header, body = recovery_table(rows, what)
+    return ("recovery", title, img(plot_recovery(rows), "recovery timeline") +
+            '<div class="scroll">' + table(header, body, left=2, cls="rec") + "</div>" +
+            (f'<p class="note">{note}</p>' if note else ""))

@@ -9,7 +9,7 @@ from .fabric import fabric_label, fabric_table
 from .figures import collective_name
 from .page import fmt, img, page, simulation_table, table
 from .plots import plot_latency_ccdf, plot_throughput, plot_utilization
-from .recovery import fault_rows, plot_recovery, recovery_table
+from .recovery import fault_rows, recovery_section
 from .topology import plot_topologies
 from .trace import load_run
 
@@ -57,12 +57,10 @@ def run_report(path, allow_incomplete):
                      "Red: from a fault to its repair; the lower panel counts failed transactions.</p>"))
     recovery = fault_rows([(run.label, [s], run.name_links)]) if s else []
     if recovery:
-        rheader, rrows = recovery_table(recovery, "run")
-        sections.append(("recovery", "Recovery of each fault",
-                         img(plot_recovery(recovery), "recovery timeline") +
-                         '<div class="scroll">' + table(rheader, rrows, left=2, cls="rec") + "</div>" +
-                         '<p class="note">Times after the fault (fabric/README.md, "Per fault"). T_settled: when '
-                         "the fabric reached the level it kept (T_recover95 when it recovered).</p>"))
+        sections.append(recovery_section(
+            recovery, "run", "Recovery of each fault",
+            'Times after the fault (fabric/README.md, "Per fault"). T_settled: when the fabric reached the '
+            "level it kept (T_recover95 when it recovered)."))
     windows = run.latency_windows()
     sections.append(("latency", "Latency before, during and after the faults" if run.faults else "Latency",
                      img(plot_latency_ccdf([("Latency CCDF (completed transactions by issue time)", windows)]),

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from .fabric import fabric_table
 from .page import fmt, img, page, simulation_table, table
 from .plots import COLORS, plot_latency_ccdf, plot_over_time, png
-from .recovery import fault_rows, plot_recovery, recovery_table
+from .recovery import fault_rows, recovery_section
 from .topology import plot_topologies
 from .trace import ReportError, load_run
 
@@ -170,12 +170,10 @@ def sweep_report(folder, allow_incomplete):
         return runs[d][0].name_links if runs[d] else str
     recovery = fault_rows([(short(d), summaries[d], namer(d)) for d in designs if summaries[d]])
     if recovery:
-        rheader, rrows = recovery_table(recovery, "design")
-        sections.append(("recovery", "Recovery of each fault, per design",
-                         img(plot_recovery(recovery), "recovery timeline") +
-                         '<div class="scroll">' + table(rheader, rrows, left=2, cls="rec") + "</div>" +
-                         '<p class="note">Times after the fault, mean ± standard deviation over the seeds; '
-                         "dots: each seed's recovery (fabric/README.md, \"Per fault\").</p>"))
+        sections.append(recovery_section(
+            recovery, "design", "Recovery of each fault, per design",
+            "Times after the fault, mean ± standard deviation over the seeds; dots: each seed's recovery "
+            '(fabric/README.md, "Per fault").'))
     if drawn:
         sections.append(("timeline", "Throughput over time, per design",
                          img(plot_over_time([(short(d), runs[d]) for d in drawn]), "throughput per design") +

@@ -15,7 +15,7 @@ from .fabric import fabric_key, fabric_label, fabric_table
 from .figures import comparison_rows
 from .page import img, page, simulation_table, table
 from .plots import plot_latency_ccdf, plot_over_time
-from .recovery import fault_rows, plot_recovery, recovery_table
+from .recovery import fault_rows, recovery_section
 from .run_report import run_report
 from .sweep_report import sweep_report
 from .topology import plot_topologies
@@ -100,10 +100,7 @@ def variants_report(path, data, allow_incomplete):
                          (f'<p class="note">{html.escape(note)}</p>' if note else "")))
     recovery = fault_rows([(n, [v], namer(n)) for n, v in zip(names, variants)])
     if recovery:
-        rheader, rrows = recovery_table(recovery, "variant")
-        sections.append(("recovery", "Recovery of each fault, per variant",
-                         img(plot_recovery(recovery), "recovery timeline") +
-                         '<div class="scroll">' + table(rheader, rrows, left=2, cls="rec") + "</div>"))
+        sections.append(recovery_section(recovery, "variant", "Recovery of each fault, per variant"))
     drawn = [n for n in names if n in runs]
     if drawn:
         sections.append(("timeline", "Throughput over time, per variant",
