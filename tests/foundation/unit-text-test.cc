@@ -48,11 +48,11 @@ TEST_CASE("times: a number and a unit, rounded to whole picoseconds", "[units]")
     CHECK(Ps("0.0") == 0);
 }
 
-TEST_CASE("times: no unit (but for zero), a wrong unit, a malformed number or too large a value is refused",
-          "[units]")
+TEST_CASE("times: no unit (but for zero), a wrong unit, a malformed number or too large a value is refused", "[units]")
 {
-    for (const char* bad : {"150", "0.5", "ns", "", " ", "5.ns", "5..5ns", "5 n s", "5nsX", "5 mins", "0x10ns", "1e5", "2e ns",
-                            "+-5ns", "5ns 5ns", "inf s", "nan s", "1e400s", "100000000s", "5ns\x01"})
+    for (const char* bad :
+         {"150",    "0.5", "ns",    "",      " ",       "5.ns",  "5..5ns", "5 n s",  "5nsX",       "5 mins",
+          "0x10ns", "1e5", "2e ns", "+-5ns", "5ns 5ns", "inf s", "nan s",  "1e400s", "100000000s", "5ns\x01"})
     {
         INFO("'" << bad << "'");
         CHECK(Ps(bad) == -1);

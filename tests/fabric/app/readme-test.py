@@ -42,6 +42,8 @@ SKIP = [
     (r"^scripts/test\b", "runs the whole suite, this test included"),
     (r"^scripts/(setup|build|bench)\b", "installs packages, builds or benchmarks: minutes, and changes the machine"),
     (r"--backend slurm", "needs a Slurm cluster (slurm-test.sh runs one)"),
+    (r"^(cmake --preset fuzz|tests/fuzz/|build-sanitize/|cp min\.yaml)",
+     "fuzzing: needs the clang sanitizer build (scripts/test --fuzz makes it, ~30 min on 2 cores) or a finding"),
 ]
 # Command lines run: `scripts/ofab` (or `ofab`) commands and scripts/report.
 RUN = r"^(scripts/)?ofab (run|sweep|compare|keys|link-budget)\b|^scripts/report\b"

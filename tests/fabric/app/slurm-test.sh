@@ -150,6 +150,7 @@ default: {relative: 1.0e-9}
 metrics:
   - {match: wall_s, ignore: true}
   - {match: "*_per_wall_s", ignore: true}
+  - {match: trace_bytes, ignore: true}
 TOL
 "$ofab" compare "$tmp/out" "$tmp/local" --tolerance "$tmp/identical.yaml" >"$tmp/compare.out" 2>&1 ||
   { cat "$tmp/compare.out"; fail "Slurm and local results differ"; }
