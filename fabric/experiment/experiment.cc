@@ -1,12 +1,11 @@
 #include "ofab/fabric/experiment/experiment.h"
 
-#include "ofab/fabric/experiment/section-keys.h"
-
 #include "ofab/fabric/config/attribute-binder.h"
 #include "ofab/fabric/config/config-values.h"
 #include "ofab/fabric/control/reroute-controller.h"
 #include "ofab/fabric/control/reroute-policies.h"
 #include "ofab/fabric/experiment/fault-config.h"
+#include "ofab/fabric/experiment/section-keys.h"
 #include "ofab/fabric/experiment/topology-section.h"
 
 #include "ofab/foundation/parameter-error.h"

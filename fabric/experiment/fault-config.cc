@@ -1,9 +1,8 @@
 #include "ofab/fabric/experiment/fault-config.h"
 
-#include "ofab/fabric/experiment/section-keys.h"
-
 #include "ofab/fabric/config/config-values.h"
 #include "ofab/fabric/experiment/fault-event-config.h"
+#include "ofab/fabric/experiment/section-keys.h"
 #include "ofab/fabric/faults/fault-elements.h"
 #include "ofab/foundation/unit-text.h"
 
