@@ -8,6 +8,7 @@
 #include "ofab/topologies/generators.h"
 #include "ofab/topologies/graph.h"
 #include "ofab/topologies/next-hop-table.h"
+#include "ofab/topologies/ocs-cubes.h"
 #include "ofab/topologies/routing-disjoint.h"
 #include "ofab/topologies/routing-dor.h"
 #include "ofab/topologies/routing-ecmp.h"
