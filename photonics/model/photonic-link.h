@@ -47,9 +47,9 @@ namespace ofab
  * incoherent Gaussian noise from one interferer that carries this line's own levels scaled by X: mean
  * X (P1 + P0) / 2 on both levels (and in the shot noise), variance (R X OMA / 2)^2 (x 5/9 for PAM4).
  * A simplification: in-band light at the same wavelength beats with the signal (coherent crosstalk,
- * variance ~ X rather than X^2), which costs more; the default -100 dB makes the term vanish.
- * B = NoiseBandwidthRatio x symbol rate; the symbol rate
- * is LineRateGbps (x 544/514 with FEC) / bits per symbol (1 NRZ, 2 PAM4).
+ * variance ~ X rather than X^2), which costs more; the default -100 dB makes the term negligible.
+ * B = NoiseBandwidthRatio x symbol rate; the symbol rate is LineRateGbps (x 544/514 with FEC) / bits
+ * per symbol (1 NRZ, 2 PAM4).
  * NRZ: Q = (I1 - I0) / (sigma1 + sigma0). PAM4: four equally spaced levels between P0 and P1, per-eye Q.
  *
  * Attributes carry their unit in the name; defaults are the reference figures (see photonics/README.md).
