@@ -32,8 +32,8 @@ OpticalChannel::GetTypeId()
             .SetGroupName("Ofab")
             .AddConstructor<OpticalChannel>()
             .AddTraceSource("LossOfSignal",
-                            "The light arriving at an end went away (fibre cut, or no usable line left): "
-                            "(receiving end).",
+                            "The light arriving at an end went away (fibre cut, circuit opened, or no usable line "
+                            "left): (receiving end).",
                             ns3::MakeTraceSourceAccessor(&OpticalChannel::m_lossOfSignalTrace),
                             "ofab::OpticalChannel::SignalTracedCallback")
             .AddTraceSource("SignalRestored", "The light arriving at an end came back: (receiving end).",
@@ -44,6 +44,7 @@ OpticalChannel::GetTypeId()
 
 OpticalChannel::OpticalChannel()
     : m_cut{false, false},
+      m_circuitConnected(true),
       m_state{DirectionState::Dark, DirectionState::Dark},
       m_epoch{0, 0}
 {
@@ -84,9 +85,7 @@ OpticalChannel::Connect(ns3::Ptr<PhotonicLink> aToB, ns3::Ptr<PhotonicLink> bToA
         m_link[d] = links[d];
         m_link[d]->TraceConnectWithoutContext("Capacity", ns3::MakeCallback(&OpticalChannel::OnCapacity, this, d));
         // The starting state is set silently: nothing was lost or restored by wiring the channel up.
-        m_state[d] = m_cut[d]                              ? DirectionState::Cut
-                     : m_link[d]->GetUsableLineCount() > 0 ? DirectionState::Up
-                                                           : DirectionState::Dark;
+        m_state[d] = StateNow(d);
     }
 }
 
@@ -191,7 +190,7 @@ OpticalChannel::CutDirection(uint8_t fromEnd)
 {
     CheckEnd(fromEnd);
     m_cut[fromEnd] = true;
-    UpdateState(fromEnd, true);
+    UpdateState(fromEnd);
 }
 
 void
@@ -199,7 +198,21 @@ OpticalChannel::RestoreDirection(uint8_t fromEnd)
 {
     CheckEnd(fromEnd);
     m_cut[fromEnd] = false;
-    UpdateState(fromEnd, false);
+    UpdateState(fromEnd);
+}
+
+void
+OpticalChannel::SetCircuitConnected(bool connected)
+{
+    m_circuitConnected = connected;
+    UpdateState(0);
+    UpdateState(1);
+}
+
+bool
+OpticalChannel::IsCircuitConnected() const
+{
+    return m_circuitConnected;
 }
 
 void
@@ -209,18 +222,28 @@ OpticalChannel::SetSignalCallback(uint8_t end, ns3::Callback<void, bool> callbac
     m_signalCallback[end] = callback;
 }
 
-void
-OpticalChannel::UpdateState(uint8_t fromEnd, bool cut)
+OpticalChannel::DirectionState
+OpticalChannel::StateNow(uint8_t fromEnd) const
 {
-    DirectionState next = DirectionState::Dark;
-    if (cut)
+    if (m_cut[fromEnd])
     {
-        next = DirectionState::Cut;
+        return DirectionState::Cut;
     }
-    else if (m_link[fromEnd] && m_link[fromEnd]->GetUsableLineCount() > 0)
+    if (!m_circuitConnected)
     {
-        next = DirectionState::Up;
+        return DirectionState::NoCircuit;
     }
+    if (m_link[fromEnd] && m_link[fromEnd]->GetUsableLineCount() > 0)
+    {
+        return DirectionState::Up;
+    }
+    return DirectionState::Dark;
+}
+
+void
+OpticalChannel::UpdateState(uint8_t fromEnd)
+{
+    const DirectionState next = StateNow(fromEnd);
     const DirectionState previous = m_state[fromEnd];
     m_state[fromEnd] = next;
     const uint8_t receivingEnd = 1 - fromEnd;
@@ -246,7 +269,7 @@ OpticalChannel::UpdateState(uint8_t fromEnd, bool cut)
 void
 OpticalChannel::OnCapacity(uint8_t fromEnd, uint32_t, double)
 {
-    UpdateState(fromEnd, m_cut[fromEnd]);
+    UpdateState(fromEnd);
 }
 
 const char*
@@ -260,6 +283,8 @@ ToString(OpticalChannel::DirectionState s)
         return "Cut";
     case OpticalChannel::DirectionState::Dark:
         return "Dark";
+    case OpticalChannel::DirectionState::NoCircuit:
+        return "NoCircuit";
     }
     return "?";
 }

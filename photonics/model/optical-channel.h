@@ -19,10 +19,16 @@ namespace ofab
  * A duplex fibre pair between two ports, end 0 and end 1. Direction d carries frames sent by end d
  * to end 1-d over its own PhotonicLink (each end's transmitter has its own laser lines).
  *
- * A direction is Up, Cut (fibre cut, by Cut()/CutDirection()) or Dark (its link has no usable line
- * left). Going down fires "LossOfSignal" with the receiving end; coming back fires "SignalRestored".
- * Every time a direction goes down its epoch increments: a frame in flight carries the epoch it was
- * sent in and is lost on arrival if the epoch changed meanwhile (the light was cut under it).
+ * A direction is Up, Cut (fibre cut, by Cut()/CutDirection()), NoCircuit (the pair runs through an
+ * optical circuit switch whose map does not join its ends now, by SetCircuitConnected(false)) or Dark
+ * (its link has no usable line left). Going down fires "LossOfSignal" with the receiving end; coming
+ * back fires "SignalRestored". Every time a direction goes down its epoch increments: a frame in flight
+ * carries the epoch it was sent in and is lost on arrival if the epoch changed meanwhile (the light was
+ * cut under it).
+ *
+ * The cut and the circuit are independent: a direction comes back only when it is restored and its
+ * circuit is connected, and then only if its link has a usable line (else it is Dark). When several
+ * hold, the state names the first of Cut, NoCircuit, Dark.
  *
  * The channel does not schedule events: the port device asks Transmit() for the timing and the error
  * draw, schedules the arrival itself with its own frame object (no ns3::Packet on the hot path), and
@@ -36,6 +42,7 @@ class OpticalChannel : public ns3::Channel
         Up,
         Cut,
         Dark,
+        NoCircuit, ///< no circuit through the switch joins the two ends (both directions)
     };
 
     /// What happens to one frame handed to Transmit().
@@ -75,6 +82,11 @@ class OpticalChannel : public ns3::Channel
     void CutDirection(uint8_t fromEnd);
     void RestoreDirection(uint8_t fromEnd);
 
+    /// Whether a circuit joins the two ends (default true). Not connected: both directions carry no
+    /// light (NoCircuit), with the same signals and epoch changes as a cut, independent of Cut()/Restore().
+    void SetCircuitConnected(bool connected);
+    bool IsCircuitConnected() const;
+
     /// Called with `true` when the signal arriving at `end` comes back and `false` when it is lost.
     void SetSignalCallback(uint8_t end, ns3::Callback<void, bool> callback);
 
@@ -84,12 +96,14 @@ class OpticalChannel : public ns3::Channel
     void DoDispose() override;
 
   private:
-    void UpdateState(uint8_t fromEnd, bool cut); ///< recompute a direction's state, fire traces on change
+    DirectionState StateNow(uint8_t fromEnd) const; ///< the state the cut, circuit and link give now
+    void UpdateState(uint8_t fromEnd);              ///< recompute a direction's state, fire traces on change
     void OnCapacity(uint8_t fromEnd, uint32_t usableLines, double capacityBps);
 
     std::array<ns3::Ptr<PhotonicLink>, 2> m_link;
     std::array<ns3::Ptr<ns3::NetDevice>, 2> m_device;
     std::array<bool, 2> m_cut;
+    bool m_circuitConnected;
     std::array<DirectionState, 2> m_state;
     std::array<uint32_t, 2> m_epoch;
     std::array<ns3::Callback<void, bool>, 2> m_signalCallback;

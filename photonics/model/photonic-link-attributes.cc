@@ -115,6 +115,18 @@ PhotonicLink::GetTypeId()
                           "up to 0.5 dB).",
                           DoubleValue(0.2), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_connectorLossDb)),
                           MakeDoubleChecker<double>(0.0))
+            .AddAttribute("InlineLossDb",
+                          "Loss of elements inline in the fibre path, e.g. an optical circuit switch's insertion "
+                          "loss, in dB. Default 0 dB (a point-to-point fibre).",
+                          DoubleValue(0.0), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_inlineLossDb)),
+                          MakeDoubleChecker<double>(0.0))
+            .AddAttribute("InlineCrosstalkDb",
+                          "In-band crosstalk of elements inline in the fibre path (e.g. an optical circuit switch), "
+                          "in dB: the power leaked in from other circuits relative to the signal (<= 0), treated "
+                          "as Gaussian noise like the line crosstalk. Default -100 dB (negligible: no inline "
+                          "element).",
+                          DoubleValue(-100.0), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_inlineCrosstalkDb)),
+                          MakeDoubleChecker<double>(-300.0, 0.0))
             .AddAttribute("FibreLengthM", "Fibre length in metres. Default 2 m (in-rack scale-up link).",
                           DoubleValue(2.0), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_fibreLengthM)),
                           MakeDoubleChecker<double>(0.0))

@@ -35,10 +35,12 @@ PhotonicLink::Recompute() const
     // Losses every line shares from the laser to the demultiplexer bus.
     const double busLossDb = m_laserCouplerLossDb + m_txWaveguideLengthCm * m_waveguideLossDbPerCm +
                              m_modulatorInsertionLossDb + (n > 0 ? n - 1.0 : 0.0) * m_ringThroughLossDb + m_muxLossDb +
-                             2.0 * m_fibreCouplerLossDb + m_connectorCount * m_connectorLossDb +
+                             2.0 * m_fibreCouplerLossDb + m_connectorCount * m_connectorLossDb + m_inlineLossDb +
                              m_fibreLengthM * 1e-3 * m_fibreLossDbPerKm + m_demuxLossDb +
                              m_rxWaveguideLengthCm * m_waveguideLossDbPerCm;
     const double erLinear = optics::DbToLinear(m_extinctionRatioDb);
+    // In-band light leaked in by inline elements, relative to the line's own signal.
+    const double inlineXt = optics::DbToLinear(m_inlineCrosstalkDb);
     const bool pam4 = m_modulation == Modulation::Pam4;
 
     std::vector<double> carrierHz(n);
@@ -103,11 +105,17 @@ PhotonicLink::Recompute() const
         DetectorInput in;
         in.p1Mw = b.lit ? optics::DbmToMw(b.laserPowerDbm - b.chainLossDb) : 0.0;
         in.p0Mw = in.p1Mw / erLinear;
-        in.crosstalkMeanMw = ringPath * leakMeanMw[i];
-        in.crosstalkVarA2 = ampPerMw * ampPerMw * ringPath * ringPath * modulationVariance * leakOmaSq[i];
+        // Inline crosstalk: one in-band interferer carrying this line's own levels scaled by X, so its
+        // mean is X (P1 + P0) / 2 and its modulation X OMA, on the same path to the detector.
+        const double inlineMeanMw = inlineXt * 0.5 * (in.p1Mw + in.p0Mw);
+        const double inlineOma = inlineXt * (in.p1Mw - in.p0Mw);
+        in.crosstalkMeanMw = ringPath * leakMeanMw[i] + inlineMeanMw;
+        in.crosstalkVarA2 = ampPerMw * ampPerMw * ringPath * ringPath * modulationVariance * leakOmaSq[i] +
+                            ampPerMw * ampPerMw * modulationVariance * inlineOma * inlineOma;
         b.rxPowerDbm = optics::MwToDbm(0.5 * (in.p1Mw + in.p0Mw));
         b.omaDbm = optics::MwToDbm(in.p1Mw - in.p0Mw);
-        b.crosstalkDbm = optics::MwToDbm(in.crosstalkMeanMw);
+        b.crosstalkDbm = optics::MwToDbm(ringPath * leakMeanMw[i]);
+        b.inlineCrosstalkDbm = optics::MwToDbm(inlineMeanMw);
 
         const ReceiverModel::Result r = rx.Evaluate(in);
         b.q = r.q;

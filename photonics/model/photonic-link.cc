@@ -65,6 +65,8 @@ PhotonicLink::PhotonicLink()
       m_fibreCouplerLossDb(1.5),
       m_connectorCount(2),
       m_connectorLossDb(0.2),
+      m_inlineLossDb(0.0),
+      m_inlineCrosstalkDb(-100.0),
       m_fibreLengthM(2.0),
       m_fibreLossDbPerKm(0.35),
       m_propagationNsPerM(5.0),
@@ -126,6 +128,12 @@ PhotonicLink::Validate() const
     RequireAtLeast("DemuxLossDb", m_demuxLossDb, 0.0, "dB");
     RequireAtLeast("FibreCouplerLossDb", m_fibreCouplerLossDb, 0.0, "dB");
     RequireAtLeast("ConnectorLossDb", m_connectorLossDb, 0.0, "dB");
+    RequireAtLeast("InlineLossDb", m_inlineLossDb, 0.0, "dB");
+    if (!(m_inlineCrosstalkDb <= 0.0) || !std::isfinite(m_inlineCrosstalkDb))
+    {
+        throw ParameterError("InlineCrosstalkDb",
+                             "expected a crosstalk <= 0 dB relative to the signal, got " + Got(m_inlineCrosstalkDb));
+    }
     RequireAtLeast("FibreLengthM", m_fibreLengthM, 0.0, "m");
     RequireAtLeast("FibreLossDbPerKm", m_fibreLossDbPerKm, 0.0, "dB/km");
     RequireAtLeast("PropagationDelayNsPerM", m_propagationNsPerM, 1e9 / optics::kSpeedOfLightMPerS,

@@ -29,6 +29,7 @@ namespace ofab
  *   - Tx waveguide [TxWaveguideLengthCm x WaveguideLossDbPerCm]
  *   - modulator insertion loss [ModulatorInsertionLossDb] - (N-1) passed modulator rings [RingThroughLossDb]
  *   - mux stage [MuxLossDb] - 2 fibre couplers [FibreCouplerLossDb] - connectors [ConnectorCount x ConnectorLossDb]
+ *   - elements inline in the fibre path, e.g. an optical circuit switch [InlineLossDb]
  *   - fibre [FibreLengthM x FibreLossDbPerKm] - demux stage [DemuxLossDb] - Rx waveguide [RxWaveguideLengthCm x WaveguideLossDbPerCm]
  *   - i passed drop rings before its own [RingThroughLossDb] - ring drop [RingDropLossDb]
  *   - the share of line i that those earlier drop rings pull off the bus (their Lorentzian tails X_ki,
@@ -40,8 +41,15 @@ namespace ofab
  * [DarkCurrentNa], RIN rin (RP)^2 B [RinDbPerHz], plus crosstalk treated as Gaussian noise: each other
  * line j leaks X_ij of its power through line i's drop ring; its mean shifts both levels alike and its
  * modulation adds variance (R X_ij OMA_j / 2)^2 (x 5/9 for a PAM4 neighbour, the variance of four
- * equiprobable levels). B = NoiseBandwidthRatio x symbol rate; the symbol rate
- * is LineRateGbps (x 544/514 with FEC) / bits per symbol (1 NRZ, 2 PAM4).
+ * equiprobable levels).
+ * Inline elements (an optical circuit switch) leak in-band light from other circuits into this one,
+ * X = InlineCrosstalkDb as a linear ratio to the signal. It is modelled like the line crosstalk, as
+ * incoherent Gaussian noise from one interferer that carries this line's own levels scaled by X: mean
+ * X (P1 + P0) / 2 on both levels (and in the shot noise), variance (R X OMA / 2)^2 (x 5/9 for PAM4).
+ * A simplification: in-band light at the same wavelength beats with the signal (coherent crosstalk,
+ * variance ~ X rather than X^2), which costs more; the default -100 dB makes the term negligible.
+ * B = NoiseBandwidthRatio x symbol rate; the symbol rate is LineRateGbps (x 544/514 with FEC) / bits
+ * per symbol (1 NRZ, 2 PAM4).
  * NRZ: Q = (I1 - I0) / (sigma1 + sigma0). PAM4: four equally spaced levels between P0 and P1, per-eye Q.
  *
  * Attributes carry their unit in the name; defaults are the reference figures (see photonics/README.md).
@@ -147,6 +155,8 @@ class PhotonicLink : public ns3::Object
     double m_fibreCouplerLossDb;
     uint32_t m_connectorCount;
     double m_connectorLossDb;
+    double m_inlineLossDb;
+    double m_inlineCrosstalkDb;
     double m_fibreLengthM;
     double m_fibreLossDbPerKm;
     double m_propagationNsPerM;
