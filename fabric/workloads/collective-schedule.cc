@@ -104,11 +104,12 @@ void
 CollectiveWorkload::ValidateFor(const WorkloadContext& ctx) const
 {
     Workload::ValidateFor(ctx);
-    const auto n = static_cast<uint32_t>(ctx.endpoints.size());
+    const auto n =
+        static_cast<uint32_t>(ctx.rankAccelerators.empty() ? ctx.endpoints.size() : ctx.rankAccelerators.size());
     if (m_ranksAttr > n)
     {
         throw ParameterError("Ranks", std::to_string(m_ranksAttr) + " ranks on a fabric of " + std::to_string(n) +
-                                          " accelerators");
+                                          (ctx.rankAccelerators.empty() ? " accelerators" : " usable accelerators"));
     }
     const uint32_t ranks = m_ranksAttr == 0 ? n : m_ranksAttr;
     if (m_algorithm == HALVING_DOUBLING_ALLREDUCE && !IsPowerOfTwo(ranks))

@@ -6,6 +6,7 @@
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <string>
 
 namespace ofab
@@ -94,6 +95,7 @@ CollectiveWorkload::DoDispose()
         e->TraceDisconnectWithoutContext("TransactionFailed", ns3::MakeCallback(&CollectiveWorkload::OnFailed, this));
     }
     m_endpoints.clear();
+    m_all.clear();
     m_rank.clear();
     Workload::DoDispose();
 }
@@ -102,23 +104,21 @@ void
 CollectiveWorkload::Install(const WorkloadContext& ctx)
 {
     ValidateFor(ctx);
-    const auto n = static_cast<uint32_t>(ctx.endpoints.size());
+    const auto n =
+        static_cast<uint32_t>(ctx.rankAccelerators.empty() ? ctx.endpoints.size() : ctx.rankAccelerators.size());
     m_ranks = m_ranksAttr == 0 ? n : m_ranksAttr;
     m_stopTick = ctx.stopTime.IsStrictlyPositive() ? ctx.stopTime.GetTimeStep() : INT64_MAX;
     BuildSchedule();
     m_rank.assign(m_ranks, Rank{});
     m_incomingDone.assign(static_cast<std::size_t>(m_ranks) * m_stepBytes.size(), 0);
+    m_all = ctx.endpoints;
+    std::vector<uint32_t> placement(m_ranks);
     for (uint32_t r = 0; r < m_ranks; ++r)
     {
-        m_rank[r].endpoint = ns3::PeekPointer(ctx.endpoints[r]);
+        placement[r] = ctx.rankAccelerators.empty() ? r : ctx.rankAccelerators[r];
         m_rank[r].step = GetStepCount();
-        m_endpoints.push_back(ctx.endpoints[r]);
-        // The rank is the originator's accelerator id (ranks are accelerators 0..n-1).
-        ctx.endpoints[r]->TraceConnectWithoutContext("TransactionCompleted",
-                                                     ns3::MakeCallback(&CollectiveWorkload::OnCompleted, this));
-        ctx.endpoints[r]->TraceConnectWithoutContext("TransactionFailed",
-                                                     ns3::MakeCallback(&CollectiveWorkload::OnFailed, this));
     }
+    Place(placement);
     if (m_name.empty())
     {
         m_name = AlgorithmName(static_cast<Algorithm>(m_algorithm));
@@ -133,11 +133,80 @@ CollectiveWorkload::AssignStreams(int64_t /*stream*/)
 }
 
 void
+CollectiveWorkload::Place(const std::vector<uint32_t>& accelerators)
+{
+    m_accel = accelerators;
+    m_rankOf.assign(m_all.size(), -1);
+    for (uint32_t r = 0; r < m_ranks; ++r)
+    {
+        const uint32_t a = accelerators[r];
+        m_rankOf[a] = static_cast<int32_t>(r);
+        m_rank[r].endpoint = ns3::PeekPointer(m_all[a]);
+        if (std::find(m_endpoints.begin(), m_endpoints.end(), m_all[a]) == m_endpoints.end())
+        {
+            m_endpoints.push_back(m_all[a]);
+            m_all[a]->TraceConnectWithoutContext("TransactionCompleted",
+                                                 ns3::MakeCallback(&CollectiveWorkload::OnCompleted, this));
+            m_all[a]->TraceConnectWithoutContext("TransactionFailed",
+                                                 ns3::MakeCallback(&CollectiveWorkload::OnFailed, this));
+        }
+    }
+}
+
+void
+CollectiveWorkload::Relocate(const std::vector<uint32_t>& accelerators)
+{
+    if (accelerators.size() != m_ranks)
+    {
+        throw ParameterError("Ranks", "relocating " + std::to_string(m_ranks) + " ranks onto " +
+                                          std::to_string(accelerators.size()) + " accelerators");
+    }
+    std::vector<bool> used(m_all.size(), false);
+    for (uint32_t a : accelerators)
+    {
+        if (a >= m_all.size() || used[a])
+        {
+            throw ParameterError("Ranks", "relocating onto accelerator " + std::to_string(a) +
+                                              (a >= m_all.size() ? ", which does not exist" : " twice"));
+        }
+        used[a] = true;
+    }
+    m_nextPlacement = accelerators;
+}
+
+void
+CollectiveWorkload::Hold()
+{
+    m_held = true;
+}
+
+void
+CollectiveWorkload::Release()
+{
+    m_held = false;
+    if (m_startDue)
+    {
+        m_startDue = false;
+        m_nextRepetition = ns3::Simulator::ScheduleNow(&CollectiveWorkload::StartRepetition, this);
+    }
+}
+
+void
 CollectiveWorkload::StartRepetition()
 {
     if (ns3::Simulator::Now().GetTimeStep() >= m_stopTick)
     {
         return; // no new work after the end of the run
+    }
+    if (m_held)
+    {
+        m_startDue = true;
+        return;
+    }
+    if (!m_nextPlacement.empty())
+    {
+        Place(m_nextPlacement);
+        m_nextPlacement.clear();
     }
     m_running = true;
     m_stopped = false;
@@ -169,7 +238,7 @@ CollectiveWorkload::StartStep(uint32_t rank)
         return;
     }
     m_stepTrace(m_repetition, rank, step);
-    const auto dst = static_cast<uint16_t>(Partner(rank, step));
+    const auto dst = static_cast<uint16_t>(m_accel[Partner(rank, step)]);
     const uint32_t writes = Writes(step);
     uint64_t left = m_stepBytes[step];
     r.ownLeft = writes;
@@ -205,33 +274,37 @@ CollectiveWorkload::IsOurs(const Rank& r, uint64_t txnId) const
 void
 CollectiveWorkload::OnCompleted(const TransactionRecord& rec)
 {
-    if (rec.src >= m_ranks)
+    const int32_t rank = RankOf(rec.src);
+    if (rank < 0)
     {
         return;
     }
-    Rank& r = m_rank[rec.src];
-    const bool retry = m_running && m_retried.erase({rec.src, rec.id}) > 0;
+    const auto self = static_cast<uint32_t>(rank);
+    Rank& r = m_rank[self];
+    const bool retry = m_running && m_retried.erase({self, rec.id}) > 0;
     if ((!retry && !IsOurs(r, rec.id)) || r.ownLeft == 0)
     {
         return;
     }
     --r.ownLeft;
     const uint32_t step = r.step;
-    const uint32_t partner = Partner(rec.src, step);
+    const uint32_t partner = Partner(self, step);
     ++m_incomingDone[static_cast<std::size_t>(partner) * m_stepBytes.size() + step];
     TryAdvance(partner);
-    TryAdvance(rec.src);
+    TryAdvance(self);
 }
 
 void
 CollectiveWorkload::OnFailed(const TransactionRecord& rec)
 {
-    if (rec.src >= m_ranks || !m_running)
+    const int32_t rank = RankOf(rec.src);
+    if (rank < 0 || !m_running)
     {
         return;
     }
-    Rank& r = m_rank[rec.src];
-    const auto retried = m_retried.find({rec.src, rec.id});
+    const auto self = static_cast<uint32_t>(rank);
+    Rank& r = m_rank[self];
+    const auto retried = m_retried.find({self, rec.id});
     if (retried == m_retried.end() && !IsOurs(r, rec.id))
     {
         return;
@@ -248,8 +321,7 @@ CollectiveWorkload::OnFailed(const TransactionRecord& rec)
         ++m_retriesThisRep;
         m_retryTimesNs.push_back(ns3::Simulator::Now().ToDouble(ns3::Time::NS));
         ns3::Simulator::Schedule(m_retryBackoff * static_cast<int64_t>(1u << attempts), &CollectiveWorkload::Reissue,
-                                 this, static_cast<uint32_t>(rec.src), rec.dst, rec.address, rec.bytes, attempts + 1,
-                                 m_repetition);
+                                 this, self, rec.dst, rec.address, rec.bytes, attempts + 1, m_repetition);
         return;
     }
     FinishRepetition(CollectiveStatus::Failed, rec.status);

@@ -63,6 +63,17 @@ class CollectiveWorkload : public Workload
     uint64_t GetStepBytes(uint32_t s) const { return m_stepBytes.at(s); }
     /// Write bytes `rank` issued so far, all repetitions.
     uint64_t GetIssuedBytes(uint32_t rank) const { return m_rank.at(rank).issuedBytes; }
+    /// The accelerator each rank runs on now.
+    const std::vector<uint32_t>& GetRankAccelerators() const { return m_accel; }
+
+    /// The job moves: from the next repetition on, rank r runs on accelerators[r] (one per rank,
+    /// distinct, each an accelerator of the context). The running repetition keeps its placement.
+    /// ParameterError("Ranks") on a list that does not fit.
+    void Relocate(const std::vector<uint32_t>& accelerators);
+    /// Held, no new repetition starts; the one due meanwhile starts at Release(). A job waits so while
+    /// the fabric under it is rebuilt (an OCS slice being rewired).
+    void Hold();
+    void Release();
 
     typedef void (*StepTracedCallback)(uint32_t repetition, uint32_t rank, uint32_t step);
     typedef void (*RankTracedCallback)(uint32_t repetition, uint32_t rank);
@@ -98,6 +109,10 @@ class CollectiveWorkload : public Workload
     CollectiveResult CurrentResult(CollectiveStatus status) const;
     void FinishRepetition(CollectiveStatus status, TransactionStatus failure);
     bool IsOurs(const Rank& r, uint64_t txnId) const;
+    /// Rank r runs on accelerator `accelerators[r]` from now on; listens to the endpoints it needs.
+    void Place(const std::vector<uint32_t>& accelerators);
+    /// The rank running on accelerator `accelerator`, or -1.
+    int32_t RankOf(uint32_t accelerator) const { return accelerator < m_rankOf.size() ? m_rankOf[accelerator] : -1; }
     void OnCompleted(const TransactionRecord& rec);
     void OnFailed(const TransactionRecord& rec);
 
@@ -115,7 +130,13 @@ class CollectiveWorkload : public Workload
     int64_t m_stopTick = INT64_MAX;
     std::vector<uint64_t> m_stepBytes;
     std::vector<Rank> m_rank;
+    std::vector<ns3::Ptr<AcceleratorEndpoint>> m_all;       ///< every accelerator's, by id
     std::vector<ns3::Ptr<AcceleratorEndpoint>> m_endpoints; ///< whose traces we listen to
+    std::vector<uint32_t> m_accel;                          ///< rank -> accelerator id
+    std::vector<int32_t> m_rankOf;                          ///< accelerator id -> rank, -1: none
+    std::vector<uint32_t> m_nextPlacement;                  ///< Relocate()'s list, taken at the next start
+    bool m_held = false;
+    bool m_startDue = false; ///< a repetition became due while held
     ns3::EventId m_nextRepetition;
     std::vector<uint32_t> m_incomingDone; ///< writes into rank r completed in step s: r x steps + s
     uint32_t m_ranksDone = 0;

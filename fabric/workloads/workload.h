@@ -21,6 +21,9 @@ struct WorkloadContext
     std::vector<double> injectionRateBps; ///< per accelerator: sum of its ports' capacity at start, bit/s
     std::vector<double> portRateBps;      ///< per accelerator: its fastest port's capacity at start, bit/s
     ns3::Time stopTime;                   ///< end of the run: no new work at or after it
+    /// The accelerator of each rank, for workloads that run on ranks (collectives); empty: rank r is
+    /// accelerator r. A fabric whose usable accelerators are not 0..n-1 (an OCS slice) sets it.
+    std::vector<uint32_t> rankAccelerators;
 };
 
 /// Context for `endpoints` (index = accelerator id), injection rates read from their ports now.
