@@ -43,7 +43,8 @@ Fabric::Fabric(topo::Graph graph, const FabricSpec& spec)
         throw ParameterError("Topology", "UALink accelerator ids are 10 bits: at most 1024 accelerators, got " +
                                              std::to_string(accelerators));
     }
-    const bool grid = m_graph.GetGrid().has_value();
+    // An OCS fabric routes its slice, a torus, in dimension order (fabric/routing).
+    const bool grid = m_graph.GetGrid().has_value() || spec.ocs;
     if (m_routing == RoutingMode::DimensionOrder && !grid)
     {
         throw ParameterError("Routing", "dimension_order routing needs a torus, mesh or ring topology");
@@ -115,6 +116,10 @@ Fabric::Build(const FabricSpec& spec)
         m_routerPort[l.b][l.portB] = wired.portB->GetIndex();
         m_links.push_back(FabricLink{l.id, l.a, l.b, wired.portA, wired.portB, channel});
     }
+    if (spec.ocs)
+    {
+        m_ocs = std::make_unique<OcsLayer>(spec.ocs, spec.ocsSwitch, m_links);
+    }
 }
 
 double
@@ -136,13 +141,24 @@ Fabric::InstallRoutes(const RoutePlan& plan)
     {
         InstallEntries(*m_routers[node], plan.tables[node], ChangedDestinations(*m_routers[node], plan.tables[node]));
     }
+    NoteInstalled(plan);
     return plan.partitioned;
+}
+
+void
+Fabric::NoteInstalled(const RoutePlan& plan)
+{
+    if (m_ocs && plan.ocsConfiguration >= 0)
+    {
+        m_ocs->OnRoutesInstalled(static_cast<std::size_t>(plan.ocsConfiguration), plan.partitioned.empty());
+    }
 }
 
 int64_t
 Fabric::AssignStreams(int64_t stream)
 {
-    return m_builder.AssignStreams(stream);
+    const int64_t used = m_builder.AssignStreams(stream);
+    return m_ocs ? used + m_ocs->AssignStreams(stream + used) : used;
 }
 
 } // namespace ofab

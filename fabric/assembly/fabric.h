@@ -1,6 +1,7 @@
 #ifndef OFAB_FABRIC_ASSEMBLY_FABRIC_H
 #define OFAB_FABRIC_ASSEMBLY_FABRIC_H
 
+#include "ofab/fabric/assembly/ocs-layer.h"
 #include "ofab/fabric/assembly/route-plan.h"
 #include "ofab/photonics/helper/photonic-link-helper.h"
 #include "ofab/protocols/helper/ualink-helper.h"
@@ -10,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,10 @@ struct FabricSpec
     /// not in photonicsByClass. A link's fibre length comes from the graph, whatever the link says.
     UalinkHelper protocol;
     std::map<std::string, PhotonicLinkHelper> photonicsByClass; ///< graph link class -> its own link, if it differs
+    /// A fabric of cubes joined through optical circuit switches: the layout the graph came from
+    /// (its `graph` is the one built) and the switches' attributes (ofab::OpticalCircuitSwitch).
+    std::shared_ptr<const topo::OcsCubes> ocs;
+    ns3::ObjectFactory ocsSwitch;
 };
 
 /// One graph link as built: a port at each end and the duplex optical channel (end 0 = node a).
@@ -73,12 +79,17 @@ class Fabric
     const std::vector<ns3::Ptr<LaserSource>>& LaserSources() const { return m_sources; }
     /// The router port index behind graph port `graphPort` of `node`.
     uint16_t RouterPort(uint32_t node, uint32_t graphPort) const { return m_routerPort[node][graphPort]; }
+    /// The circuit switches of a fabric built from OCS cubes; null for every other fabric.
+    OcsLayer* Ocs() const { return m_ocs.get(); }
     /// Sum of the accelerator's port capacities now (bit/s): the rate it can inject at.
     double InjectionRateBps(uint32_t accelerator) const;
 
     /// Writes the plan's entries into every router whose table differs. Returns the plan's
-    /// accelerator pairs without a path (a partition), empty when every pair is reachable.
+    /// accelerator pairs without a path (a partition), empty when every pair is reachable. On an OCS
+    /// fabric a plan for the configuration in force with no partition makes its slice ready.
     std::vector<std::pair<uint32_t, uint32_t>> InstallRoutes(const RoutePlan& plan);
+    /// Whoever writes a whole plan into the routers itself (the reroute controller) says so here.
+    void NoteInstalled(const RoutePlan& plan);
 
     /// Fixed random streams for every channel (ns-3 convention); returns how many were used.
     int64_t AssignStreams(int64_t stream);
@@ -94,6 +105,7 @@ class Fabric
     std::vector<FabricLink> m_links;                        ///< by graph link id
     std::vector<ns3::Ptr<LaserSource>> m_sources;
     UalinkHelper m_builder; ///< what built the ports and wired them (it assigns the channels' streams)
+    std::unique_ptr<OcsLayer> m_ocs;
 };
 
 } // namespace ofab

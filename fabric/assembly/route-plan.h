@@ -25,6 +25,8 @@ struct RoutePlan
     /// Destinations routed by shortest paths because dimension order could not reach them.
     std::vector<uint32_t> fallbackDestinations;
     bool deadlockFree = true; ///< guaranteed by construction (dimension order and dateline rule)
+    /// On an OCS fabric: the configuration whose slice the plan routes (-1 elsewhere).
+    int64_t ocsConfiguration = -1;
 };
 
 /// Destinations whose entry at a router differs from the plan's (a plan without a path for one writes nothing).

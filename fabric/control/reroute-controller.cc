@@ -322,6 +322,7 @@ RerouteController::InstallNow(const RoutePlan& plan, std::vector<std::size_t> in
     }
     m_homeEntries.clear(); // a full install supersedes every local switch-over
     Record("install", how, std::to_string(entries) + " entries in " + std::to_string(routers) + " routers");
+    m_fabric->NoteInstalled(plan);
     const topo::Graph& g = m_fabric->Graph();
     if (!plan.partitioned.empty())
     {

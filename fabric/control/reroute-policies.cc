@@ -3,6 +3,7 @@
 #include "ofab/fabric/control/external-reroute.h"
 #include "ofab/fabric/control/hybrid-reroute.h"
 #include "ofab/fabric/control/local-reroute.h"
+#include "ofab/fabric/control/ocs-rewire-reroute.h"
 #include "ofab/fabric/control/oracle-reroute.h"
 
 namespace ofab
@@ -15,7 +16,7 @@ ReroutePolicyTypes()
     static const std::vector<std::pair<std::string, std::string>> types{
         {"oracle", OracleReroute::GetTypeId().GetName()},     {"local", LocalReroute::GetTypeId().GetName()},
         {"global", GlobalReroute::GetTypeId().GetName()},     {"hybrid", HybridReroute::GetTypeId().GetName()},
-        {"external", ExternalReroute::GetTypeId().GetName()},
+        {"external", ExternalReroute::GetTypeId().GetName()}, {"ocs_rewire", OcsRewireReroute::GetTypeId().GetName()},
     };
     return types;
 }

@@ -9,7 +9,7 @@ namespace ofab
 {
 
 /// The reroute policies, as `controller.policy` names them, and their ns-3 TypeIds (each a
-/// RerouteController): oracle, local, global, hybrid, external.
+/// RerouteController): oracle, local, global, hybrid, external, ocs_rewire.
 const std::vector<std::pair<std::string, std::string>>& ReroutePolicyTypes();
 
 /// The policy of a controller section without `policy:`.
