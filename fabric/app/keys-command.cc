@@ -32,6 +32,7 @@ AllKeySections()
     all.push_back(ModelSection("port", "ofab::UalinkPort", "protocol: port:"));
     all.push_back(ModelSection("endpoint", "ofab::AcceleratorEndpoint", "protocol: endpoint:"));
     all.push_back(ModelSection("switch", "ofab::UalinkSwitch", "protocol: switch:"));
+    all.push_back(ModelSection("ocs_switch", "ofab::OpticalCircuitSwitch", "ocs: switch:"));
     for (const auto& [type, tid] : WorkloadTypes())
     {
         SectionDoc s = ModelSection("workload:" + type, tid, "an item of workloads: with type: " + type);

@@ -2,6 +2,7 @@
 
 #include "ofab/fabric/control/stall-detector.h"
 #include "ofab/fabric/routing/route-planner.h"
+#include "ofab/fabric/workloads/collective-workload.h"
 #include "ofab/foundation/kernel/fabric-simulator-impl.h"
 
 #include "ns3/rng-seed-manager.h"
@@ -35,7 +36,11 @@ ExperimentRunner::ExperimentRunner(Experiment& experiment, const ConfigDocument&
         // Channels first, then each workload in file order, then the faults: adding a workload never
         // changes the links' draws, and adding faults never changes the workloads'.
         int64_t stream = m_fabric->AssignStreams(0);
-        const WorkloadContext ctx = MakeWorkloadContext(m_fabric->Endpoints(), experiment.duration);
+        WorkloadContext ctx = MakeWorkloadContext(m_fabric->Endpoints(), experiment.duration);
+        if (OcsLayer* ocs = m_fabric->Ocs())
+        {
+            ctx.rankAccelerators = ocs->SliceAccelerators(); // jobs run on the slice, not on the spares
+        }
         for (std::size_t i = 0; i < experiment.workloads.size(); ++i)
         {
             experiment.workloadKeys[i].Guard([&] { experiment.workloads[i]->Install(ctx); });
@@ -94,6 +99,12 @@ ExperimentRunner::Run(TraceRecorder* trace)
             });
         stalls->Start();
     }
+    std::unique_ptr<OcsJournal> ocsJournal;
+    if (m_fabric->Ocs())
+    {
+        ocsJournal = std::make_unique<OcsJournal>(*m_fabric);
+        WatchOcs(*ocsJournal, observer);
+    }
     RunResult r;
     r.fabric = DescribeFabric(*m_fabric); // as built: the faults have not happened yet
     const auto start = std::chrono::steady_clock::now();
@@ -103,12 +114,83 @@ ExperimentRunner::Run(TraceRecorder* trace)
     r.events = ns3::Simulator::GetEventCount();
     r.simTimeNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);
     r.summary = observer.Finish(m_experiment.workloads);
+    if (ocsJournal)
+    {
+        m_fabric->Ocs()->SetListeners({}, {}, {});
+        r.ocs = ocsJournal->Finish();
+    }
     if (stalls)
     {
         r.summary.stalls = stalls->GetStallCount();
         r.summary.starved = stalls->GetStarvedCount();
     }
     return r;
+}
+
+void
+ExperimentRunner::WatchOcs(OcsJournal& journal, RunObserver& observer)
+{
+    OcsLayer& ocs = *m_fabric->Ocs();
+    std::vector<CollectiveWorkload*> jobs;
+    for (const auto& w : m_experiment.workloads)
+    {
+        if (auto* c = dynamic_cast<CollectiveWorkload*>(ns3::PeekPointer(w)))
+        {
+            jobs.push_back(c);
+        }
+    }
+    auto describe = [&ocs](std::size_t i) {
+        const OcsLayer::Reconfiguration& rec = ocs.History()[i];
+        std::string cubes;
+        for (int c : ocs.Layout().configurations[rec.to].cubes)
+        {
+            cubes += (cubes.empty() ? "" : ",") + std::to_string(c);
+        }
+        return "configuration " + std::to_string(rec.to) + " (cubes " + cubes + ")";
+    };
+    ocs.SetListeners(
+        [&journal, &observer, &ocs, jobs, describe](std::size_t i) {
+            journal.OnStarted(i);
+            for (CollectiveWorkload* job : jobs)
+            {
+                job->Hold();
+            }
+            const OcsLayer::Reconfiguration& rec = ocs.History()[i];
+            uint32_t lit = 0;
+            for (const auto& m : rec.moves)
+            {
+                lit += m.lights ? 1 : 0;
+            }
+            observer.RecordDetection("ocs_move", describe(i),
+                                     rec.reason + ": " + std::to_string(rec.moves.size() - lit) + " circuits down, " +
+                                         std::to_string(lit) + " to light");
+        },
+        [&observer, describe](std::size_t i) {
+            observer.RecordDetection("ocs_lit", describe(i), "every new circuit has light");
+        },
+        [&journal, &observer, &ocs, jobs, describe](std::size_t i) {
+            journal.OnReady(i);
+            const std::vector<uint32_t> slice = ocs.SliceAccelerators();
+            for (CollectiveWorkload* job : jobs)
+            {
+                job->Relocate(std::vector<uint32_t>(slice.begin(), slice.begin() + job->GetRankCount()));
+                job->Release();
+            }
+            observer.RecordDetection("ocs_ready", describe(i), "routes for the new slice in force: jobs resume");
+        });
+    for (const Experiment::OcsMove& move : m_experiment.ocsSchedule)
+    {
+        ns3::Simulator::Schedule(move.at, [&ocs, &observer, move] {
+            if (ocs.Moving() || ocs.Current() == move.configuration)
+            {
+                observer.RecordDetection("ocs_move", "configuration " + std::to_string(move.configuration),
+                                         ocs.Moving() ? "scheduled move skipped: the switches are still moving"
+                                                      : "scheduled move skipped: already in force");
+                return;
+            }
+            ocs.Reconfigure(move.configuration, "scheduled");
+        });
+    }
 }
 
 } // namespace ofab

@@ -8,10 +8,12 @@
 #include "ofab/fabric/faults/fault-injector.h"
 #include "ofab/fabric/observe/fabric-facts.h"
 #include "ofab/fabric/observe/incident-log.h"
+#include "ofab/fabric/observe/ocs-journal.h"
 #include "ofab/fabric/observe/run-observer.h"
 #include "ofab/fabric/trace/trace-recorder.h"
 
 #include <memory>
+#include <optional>
 
 namespace ofab
 {
@@ -20,10 +22,11 @@ namespace ofab
 struct RunResult
 {
     RunSummary summary;
-    FabricFacts fabric;   ///< what was built, before any fault
-    uint64_t events = 0;  ///< simulator events executed
-    double wallS = 0;     ///< wall time of the simulation loop
-    double simTimeNs = 0; ///< simulated time reached
+    FabricFacts fabric;            ///< what was built, before any fault
+    uint64_t events = 0;           ///< simulator events executed
+    double wallS = 0;              ///< wall time of the simulation loop
+    double simTimeNs = 0;          ///< simulated time reached
+    std::optional<OcsSummary> ocs; ///< an OCS fabric's configurations and reconfigurations
 };
 
 /**
@@ -54,6 +57,10 @@ class ExperimentRunner
     RunResult Run(TraceRecorder* trace);
 
   private:
+    /// An OCS fabric's jobs stop while the switches move and resume on the new slice once its routes
+    /// are in (collectives: Hold, Relocate, Release); every step is an /events row.
+    void WatchOcs(OcsJournal& journal, RunObserver& observer);
+
     Experiment& m_experiment;
     std::unique_ptr<Fabric> m_fabric;
     ns3::Ptr<FaultInjector> m_faults; ///< declared after the fabric: released before it

@@ -5,6 +5,7 @@
 #include "ofab/fabric/control/reroute-controller.h"
 #include "ofab/fabric/control/reroute-policies.h"
 #include "ofab/fabric/experiment/fault-config.h"
+#include "ofab/fabric/experiment/ocs-section.h"
 #include "ofab/fabric/experiment/section-keys.h"
 #include "ofab/fabric/experiment/topology-section.h"
 
@@ -282,6 +283,7 @@ LoadExperiment(const ConfigDocument& doc)
     LoadWorkloads(doc, x);
     x.faults = LoadFaults(doc, Child(doc.Root(), "faults"), x.graph);
     LoadController(doc, x);
+    LoadOcs(doc, x);
     LoadOutputs(doc, x);
     return x;
 }
@@ -321,6 +323,10 @@ Experiment::Resolved() const
     if (controller)
     {
         out["controller"] = resolvedController;
+    }
+    if (resolvedOcs.IsDefined() && !resolvedOcs.IsNull())
+    {
+        out["ocs"] = resolvedOcs;
     }
     YAML::Node o(YAML::NodeType::Map);
     o["trace"] = outputs.trace;

@@ -48,6 +48,7 @@ struct OutputSpec
  *   workloads: a list; each item's `type` picks the model, its other keys are that model's attributes
  *   faults:    explicit faults and repairs, stochastic failure rates, shared-risk groups (fault-config.h)
  *   controller: `policy` (a model: reroute-policies.h) and its attributes (delays, ...); absent = no controller
+ *   ocs:       switch: (circuit switch attributes) and schedule: (ocs_cubes only; ocs-section.h)
  *   outputs:   trace, summary_json, throughput_bin, recovery_window, recovery_reference, stall_timeout,
  *              trace_flush, transaction_sample
  * Every error is a ConfigError naming file, line and key.
@@ -70,6 +71,13 @@ struct Experiment
     OutputSpec outputs;
     FaultPlan faults;                             ///< nodes and links resolved; sources checked at run time
     std::optional<ns3::ObjectFactory> controller; ///< a RerouteController, when the file has `controller:`
+    /// Planned moves of the circuit switches (ocs_cubes only): when, and to which layout configuration.
+    struct OcsMove
+    {
+        ns3::Time at;
+        std::size_t configuration = 0;
+    };
+    std::vector<OcsMove> ocsSchedule;
 
     /// The whole configuration with every default filled in (for --dry-run and the trace).
     YAML::Node Resolved() const;
@@ -77,6 +85,7 @@ struct Experiment
     YAML::Node resolvedTopology; ///< the topology section as understood (kind, shape, routing)
     YAML::Node resolvedProtocol;
     YAML::Node resolvedController;
+    YAML::Node resolvedOcs; ///< the ocs section as understood (ocs_cubes only)
 };
 
 /// The workload model names accepted by `type:` and their ns-3 TypeIds.

@@ -37,6 +37,8 @@ MakeSections()
              {"controller", "", "a section",
               "The reroute controller; `policy` picks the model: `ofab keys "
               "controller`. Absent: no controller."},
+             {"ocs", "", "a section with switch:, schedule:",
+              "The optical circuit switches of an ocs_cubes topology: `ofab keys ocs`, `ocs_switch`."},
              {"outputs", "", "a section", "Trace, summary and measurement settings: `ofab keys outputs`."},
              {"variants", "", "a list of {name, set}",
               "Runs of the same file with some keys changed, compared side by side: `ofab keys variants`."},
@@ -44,7 +46,8 @@ MakeSections()
         {"topology",
          "`kind` picks the graph; each kind takes its own shape keys (the `for ...` in the range column).",
          {
-             {"kind", "", "one of torus, mesh, ring, full_mesh, switched_pod, fat_tree, dragonfly or edge_list",
+             {"kind", "",
+              "one of torus, mesh, ring, full_mesh, switched_pod, fat_tree, dragonfly, edge_list or ocs_cubes",
               "The topology generator (required)."},
              {"routing", "auto", "one of auto, dimension_order or shortest_path",
               "auto: dimension order (with dateline virtual channels) on tori and meshes, shortest paths "
@@ -74,6 +77,28 @@ MakeSections()
               "Groups; 0: the balanced maximum a * h + 1."},
              {"file", "", "a path, for edge_list",
               "An edge-list file, relative to the experiment (format in topologies/README.md)."},
+             {"cube_dims", "[4, 4, 4]", "three whole numbers from 2 to 64, for ocs_cubes",
+              "Accelerators of one cube along x, y, z (a mesh inside the cube; its faces go to the circuit "
+              "switches)."},
+             {"cubes", "the slice's cubes + 1", "a whole number from 1 to 1024, for ocs_cubes",
+              "Physical cubes, spares included."},
+             {"slice", "[1, 1, 2]", "three whole numbers from 1 to 64, for ocs_cubes",
+              "Cubes along x, y, z of the slice: a torus of cube_dims x slice accelerators."},
+             {"slice_cubes", "0, 1, ...", "a list of cube ids, for ocs_cubes",
+              "The cubes filling the slice at the start, position x fastest."},
+             {"configurations", "", "a list of cube-id lists, for ocs_cubes",
+              "More slices the switches may be moved to (every swap of one slice cube for a spare is "
+              "declared already)."},
+             {"circuit_length_m", "10", "a number from 0 to 1e6 (m), for ocs_cubes",
+              "Fibre of one circuit: cube face -> switch -> cube face (m). link_length_m is the cubes' inner links."},
+         }},
+        {"ocs",
+         "Only with `topology.kind: ocs_cubes`: the circuit switches' attributes and planned reconfigurations.",
+         {
+             {"switch", "", "a section", "Attributes of every circuit switch: `ofab keys ocs_switch`."},
+             {"schedule", "", "a list of {at, cubes}",
+              "Reconfigurations: at `at`, move the switches to the slice of `cubes` (needs a controller to "
+              "install the new slice's routes)."},
          }},
         {"links",
          "The link every graph link is built with: a link file and/or attribute sections layered on top of it.",

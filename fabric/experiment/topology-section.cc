@@ -4,6 +4,7 @@
 #include "ofab/foundation/text-file.h"
 #include "ofab/topologies/edge-list.h"
 #include "ofab/topologies/generators.h"
+#include "ofab/topologies/ocs-cubes.h"
 #include "ofab/topologies/topology-error.h"
 
 #include <algorithm>
@@ -39,6 +40,7 @@ TopologyShapes()
         {"fat_tree", {"leaves", "spines", "hosts_per_leaf"}},
         {"dragonfly", {"routers_per_group", "accelerators_per_router", "global_links_per_router", "groups"}},
         {"edge_list", {"file"}},
+        {"ocs_cubes", {"cube_dims", "cubes", "slice", "slice_cubes", "configurations", "circuit_length_m"}},
     };
     return shapes;
 }
@@ -153,6 +155,152 @@ BuildGraph(const ConfigDocument& doc, const SectionReader& t, const std::string&
     }
 }
 
+/// Cube ids of one configuration: a list at `path` of `node`, one id per slice position
+/// (`positions`), each below `cubes` and none twice (its circuits would use a switch port twice).
+std::vector<int>
+CubeList(const ConfigDocument& doc, const YAML::Node& node, const std::string& path, int cubes, uint64_t positions)
+{
+    if (!node.IsSequence())
+    {
+        throw doc.ErrorAt(path, node.Mark(), "expected a list of cube ids, e.g. [0, 2]");
+    }
+    std::vector<int> list;
+    for (std::size_t i = 0; i < node.size(); ++i)
+    {
+        const YAML::Node item = node[i];
+        int v = -1;
+        try
+        {
+            v = item.as<int>();
+        }
+        catch (const YAML::Exception&)
+        {
+        }
+        if (!item.IsScalar() || v < 0 || item.Scalar().find_first_not_of("0123456789") != std::string::npos)
+        {
+            throw doc.ErrorAt(path + "." + std::to_string(i), item.Mark(), "expected a cube id (0, 1, ...)");
+        }
+        if (v >= cubes)
+        {
+            throw doc.ErrorAt(path + "." + std::to_string(i), item.Mark(),
+                              "cube " + std::to_string(v) + " does not exist: the fabric has cubes 0 to " +
+                                  std::to_string(cubes - 1) + " (topology.cubes)");
+        }
+        if (std::find(list.begin(), list.end(), v) != list.end())
+        {
+            throw doc.ErrorAt(path + "." + std::to_string(i), item.Mark(),
+                              "cube " + std::to_string(v) +
+                                  " is listed twice: its faces' circuit switch ports would be connected twice");
+        }
+        list.push_back(v);
+    }
+    if (list.size() != positions)
+    {
+        throw doc.ErrorAt(path, node.Mark(),
+                          "the slice (topology.slice) has " + std::to_string(positions) +
+                              " cube positions, this lists " + std::to_string(list.size()) + " cubes");
+    }
+    return list;
+}
+
+/**
+ * `kind: ocs_cubes`: cubes joined through circuit switches. The configurations the switches can take
+ * are known before anything is built (each candidate circuit is a link with its own ports): the
+ * initial slice, `configurations`, each `ocs.schedule` entry's cubes, and every swap of one slice
+ * cube for a spare (what the ocs_rewire policy may choose).
+ */
+std::shared_ptr<const topo::OcsCubes>
+BuildOcsCubes(const ConfigDocument& doc, const SectionReader& t, double lengthM, YAML::Node& resolved)
+{
+    topo::OcsCubesSpec spec;
+    spec.cubeDims = t.Has("cube_dims") ? t.IntList("cube_dims", 2, 64) : std::vector<int>{4, 4, 4};
+    if (spec.cubeDims.size() != 3)
+    {
+        throw t.ErrorAt("cube_dims", "a cube has three dimensions, e.g. [4, 4, 4]");
+    }
+    spec.sliceCubes = t.Has("slice") ? t.IntList("slice", 1, 64) : std::vector<int>{1, 1, 2};
+    if (spec.sliceCubes.size() != 3)
+    {
+        throw t.ErrorAt("slice", "a slice is cubes along x, y and z, e.g. [1, 1, 2]");
+    }
+    uint64_t inSlice = 1;
+    for (int c : spec.sliceCubes)
+    {
+        inSlice *= static_cast<uint64_t>(c);
+    }
+    spec.cubes = static_cast<int>(t.Unsigned("cubes", inSlice + 1, 1, 1024));
+    if (static_cast<uint64_t>(spec.cubes) < inSlice)
+    {
+        throw t.ErrorAt("cubes", "the slice needs " + std::to_string(inSlice) + " cubes, the fabric has " +
+                                     std::to_string(spec.cubes));
+    }
+    const uint64_t perCube = uint64_t{1} * spec.cubeDims[0] * spec.cubeDims[1] * spec.cubeDims[2];
+    if (perCube * static_cast<uint64_t>(spec.cubes) > kMaxAccelerators)
+    {
+        throw t.ErrorAt("cubes", "this makes " + std::to_string(perCube * spec.cubes) +
+                                     " accelerators; a fabric has at most " + std::to_string(kMaxAccelerators));
+    }
+    std::vector<int> initial;
+    if (t.Has("slice_cubes"))
+    {
+        initial = CubeList(doc, t.Node()["slice_cubes"], "topology.slice_cubes", spec.cubes, inSlice);
+    }
+    else
+    {
+        for (uint64_t c = 0; c < inSlice; ++c)
+        {
+            initial.push_back(static_cast<int>(c));
+        }
+    }
+    spec.configurations.push_back(initial);
+    if (t.Has("configurations"))
+    {
+        const YAML::Node list = t.Node()["configurations"];
+        if (!list.IsSequence())
+        {
+            throw t.ErrorAt("configurations", "expected a list of configurations, each a list of cube ids");
+        }
+        for (std::size_t i = 0; i < list.size(); ++i)
+        {
+            spec.configurations.push_back(
+                CubeList(doc, list[i], "topology.configurations." + std::to_string(i), spec.cubes, inSlice));
+        }
+    }
+    const YAML::Node schedule = Child(Child(doc.Root(), "ocs"), "schedule");
+    for (std::size_t i = 0; schedule.IsSequence() && i < schedule.size(); ++i)
+    {
+        if (schedule[i].IsMap() && schedule[i]["cubes"])
+        {
+            spec.configurations.push_back(CubeList(
+                doc, schedule[i]["cubes"], "ocs.schedule." + std::to_string(i) + ".cubes", spec.cubes, inSlice));
+        }
+    }
+    for (const std::vector<int>& swap : topo::WithSingleSpareSwaps(initial, spec.cubes))
+    {
+        if (std::find(spec.configurations.begin(), spec.configurations.end(), swap) == spec.configurations.end())
+        {
+            spec.configurations.push_back(swap);
+        }
+    }
+    spec.cubeLinkLengthM = lengthM;
+    spec.circuitLengthM = t.Number("circuit_length_m", 10.0, 0.0, 1e6);
+    for (const char* key : {"cube_dims", "slice"})
+    {
+        const std::vector<int>& v = std::string(key) == "slice" ? spec.sliceCubes : spec.cubeDims;
+        for (int d : v)
+        {
+            resolved[key].push_back(d);
+        }
+    }
+    resolved["cubes"] = spec.cubes;
+    for (int c : initial)
+    {
+        resolved["slice_cubes"].push_back(c);
+    }
+    resolved["circuit_length_m"] = spec.circuitLengthM;
+    return std::make_shared<const topo::OcsCubes>(topo::BuildOcsCubes(spec));
+}
+
 } // namespace
 
 void
@@ -162,8 +310,8 @@ LoadTopology(const ConfigDocument& doc, Experiment& x, double defaultLengthM)
     SectionReader t(doc, node, "topology");
     if (!t.Has("kind"))
     {
-        throw t.Missing("kind", "a topology kind (torus, mesh, ring, full_mesh, switched_pod, fat_tree, dragonfly or "
-                                "edge_list)");
+        throw t.Missing("kind", "a topology kind (torus, mesh, ring, full_mesh, switched_pod, fat_tree, dragonfly, "
+                                "edge_list or ocs_cubes)");
     }
     std::vector<std::string> kinds;
     for (const auto& s : TopologyShapes())
@@ -185,7 +333,22 @@ LoadTopology(const ConfigDocument& doc, Experiment& x, double defaultLengthM)
                                                       : RoutingMode::ShortestPath;
     YAML::Node resolved(YAML::NodeType::Map);
     resolved["kind"] = kind;
-    x.graph = BuildGraph(doc, t, kind, lengthM, resolved);
+    if (kind == "ocs_cubes")
+    {
+        try
+        {
+            x.fabric.ocs = BuildOcsCubes(doc, t, lengthM, resolved);
+        }
+        catch (const topo::TopologyError& e)
+        {
+            throw t.ErrorAt("kind", e.what()); // the cube lists were checked at their keys
+        }
+        x.graph = x.fabric.ocs->graph;
+    }
+    else
+    {
+        x.graph = BuildGraph(doc, t, kind, lengthM, resolved);
+    }
     resolved["link_length_m"] = lengthM;
     resolved["routing"] = routing;
     x.resolvedTopology = resolved;

@@ -32,7 +32,8 @@ const uint8_t kRepair = static_cast<uint8_t>(kFirstFaultEvent + kFaultEventNames
 const std::vector<std::string> kControllerEventNames{
     "detect",          "switch_over", "install",        "restore",         "partition",         "unprotected",
     "fallback_routes", "stall",       "external_event", "external_routes", "external_rejected", "external_fallback",
-    "deadlock_risk",   "starved",     "replan"};
+    "deadlock_risk",   "starved",     "replan",         "rewire",          "ocs_move",          "ocs_lit",
+    "ocs_ready"};
 
 /// Nanoseconds from ticks by one division: Time::ToDouble goes through 128-bit fixed point (~90
 /// instructions), and this runs several times per transaction. `ticksPerNs` is 1000 at ofab's

@@ -123,9 +123,9 @@ PhotonicLink::GetTypeId()
             .AddAttribute("InlineCrosstalkDb",
                           "In-band crosstalk of elements inline in the fibre path (e.g. an optical circuit switch), "
                           "in dB: the power leaked in from other circuits relative to the signal (<= 0), treated "
-                          "as Gaussian noise like the line crosstalk. Default -100 dB (negligible: no inline "
+                          "as Gaussian noise like the line crosstalk. Default -300 dB (none: no inline "
                           "element).",
-                          DoubleValue(-100.0), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_inlineCrosstalkDb)),
+                          DoubleValue(-300.0), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_inlineCrosstalkDb)),
                           MakeDoubleChecker<double>(-300.0, 0.0))
             .AddAttribute("FibreLengthM", "Fibre length in metres. Default 2 m (in-rack scale-up link).",
                           DoubleValue(2.0), MakeDoubleAccessor(OFAB_LINK_PARAM(double, m_fibreLengthM)),

@@ -1,0 +1,107 @@
+#include "ofab/fabric/experiment/ocs-section.h"
+
+#include "ofab/fabric/config/config-values.h"
+#include "ofab/foundation/unit-text.h"
+#include "ofab/photonics/model/optical-circuit-switch.h"
+
+#include <algorithm>
+
+namespace ofab
+{
+
+namespace
+{
+
+/// The cube ids of a schedule entry (checked when the topology was built).
+std::vector<int>
+ScheduledCubes(const YAML::Node& cubes)
+{
+    std::vector<int> out;
+    for (std::size_t i = 0; i < cubes.size(); ++i)
+    {
+        out.push_back(cubes[i].as<int>());
+    }
+    return out;
+}
+
+} // namespace
+
+void
+LoadOcs(const ConfigDocument& doc, Experiment& x)
+{
+    const YAML::Node node = Child(doc.Root(), "ocs");
+    const bool present = node.IsDefined() && !node.IsNull();
+    if (!x.fabric.ocs)
+    {
+        if (present)
+        {
+            throw doc.ErrorAt("ocs", node.Mark(), "circuit switches need `topology.kind: ocs_cubes`");
+        }
+        return;
+    }
+    for (std::size_t i = 0; i < x.workloadTypes.size(); ++i)
+    {
+        if (x.workloadTypes[i] == "traffic")
+        {
+            const YAML::Node item = Child(doc.Root(), "workloads")[i];
+            throw doc.ErrorAt("workloads." + std::to_string(i) + ".type", item.Mark(),
+                              "traffic patterns do not run on an ocs_cubes fabric yet (they address every "
+                              "accelerator, spare cubes included): use a collective, which runs on the slice");
+        }
+    }
+    if (present)
+    {
+        ExpectOnlyKeys(doc, node, "ocs", {"switch", "schedule"});
+    }
+    x.fabric.ocsSwitch = ns3::ObjectFactory("ofab::OpticalCircuitSwitch");
+    const BoundSection bound = BindAttributes(x.fabric.ocsSwitch, doc, Child(node, "switch"), "ocs.switch");
+    const ns3::Ptr<OpticalCircuitSwitch> probe = x.fabric.ocsSwitch.Create<OpticalCircuitSwitch>();
+    bound.Guard([&] { probe->Validate(); });
+    x.resolvedOcs = YAML::Node(YAML::NodeType::Map);
+    x.resolvedOcs["switch"] = ResolvedAttributes(*probe);
+
+    const YAML::Node schedule = Child(node, "schedule");
+    if (!schedule.IsDefined() || schedule.IsNull())
+    {
+        return;
+    }
+    if (!schedule.IsSequence())
+    {
+        throw doc.ErrorAt("ocs.schedule", schedule.Mark(), "expected a list of {at: TIME, cubes: [cube ids]}");
+    }
+    const auto& configurations = x.fabric.ocs->configurations;
+    for (std::size_t i = 0; i < schedule.size(); ++i)
+    {
+        const std::string path = "ocs.schedule." + std::to_string(i);
+        ExpectOnlyKeys(doc, schedule[i], path, {"at", "cubes"});
+        SectionReader entry(doc, schedule[i], path);
+        if (!entry.Has("at"))
+        {
+            throw entry.Missing("at", "when the switches start moving, e.g. 20us");
+        }
+        if (!entry.Has("cubes"))
+        {
+            throw entry.Missing("cubes", "the cubes of the slice to move to, e.g. [0, 2]");
+        }
+        const ns3::Time at = entry.Duration("at", ns3::Time(), ns3::Time());
+        const std::vector<int> cubes = ScheduledCubes(schedule[i]["cubes"]);
+        const auto found = std::find_if(configurations.begin(), configurations.end(),
+                                        [&](const topo::OcsConfiguration& c) { return c.cubes == cubes; });
+        x.ocsSchedule.push_back({at, static_cast<std::size_t>(found - configurations.begin())});
+        YAML::Node r;
+        r["at"] = FormatTime(at);
+        for (int c : cubes)
+        {
+            r["cubes"].push_back(c);
+        }
+        x.resolvedOcs["schedule"].push_back(r);
+    }
+    if (!x.controller)
+    {
+        throw doc.ErrorAt("ocs.schedule", schedule.Mark(),
+                          "a reconfiguration needs a controller to install the new slice's routes: add "
+                          "`controller: {policy: global}` (or ocs_rewire)");
+    }
+}
+
+} // namespace ofab

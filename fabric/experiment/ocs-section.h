@@ -1,0 +1,21 @@
+#ifndef OFAB_FABRIC_EXPERIMENT_OCS_SECTION_H
+#define OFAB_FABRIC_EXPERIMENT_OCS_SECTION_H
+
+#include "ofab/fabric/config/config-document.h"
+#include "ofab/fabric/experiment/experiment.h"
+
+namespace ofab
+{
+
+/**
+ * An experiment's `ocs:` section (only with `topology.kind: ocs_cubes`, after the topology, the
+ * workloads and the controller are loaded): `switch:` onto ofab::OpticalCircuitSwitch attributes,
+ * `schedule:` resolved to configuration indices of the layout. Refuses what an OCS fabric cannot
+ * run: traffic patterns (they address every accelerator, spares included) and a schedule without a
+ * controller (nobody would install the new slice's routes). Every error is a ConfigError at the key.
+ */
+void LoadOcs(const ConfigDocument& doc, Experiment& x);
+
+} // namespace ofab
+
+#endif
