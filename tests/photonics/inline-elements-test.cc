@@ -85,7 +85,7 @@ TEST_CASE("inline crosstalk far below the signal changes nothing measurable", "[
 {
     auto source = test::MakeSource(8);
     auto none = LinkWithInline(source, 2.0, -300.0);
-    auto low = LinkWithInline(source, 2.0, -100.0); // the default
+    auto low = LinkWithInline(source, 2.0, -100.0);
     auto mems = LinkWithInline(source, 2.0, -50.0);
     for (unsigned i = 0; i < 8; ++i)
     {
