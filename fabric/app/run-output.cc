@@ -1,5 +1,7 @@
 #include "ofab/fabric/app/run-output.h"
 
+#include "ofab/fabric/app/ocs-output.h"
+
 #include "ofab/fabric/trace/trace-meta.h"
 #include "ofab/foundation/unit-text.h"
 
@@ -236,46 +238,6 @@ FinishTrace(TraceRecorder& trace, const RunResult& result, nlohmann::ordered_jso
     return true;
 }
 
-namespace
-{
-/// The summary's `ocs` object: the declared configurations and every move with its cost.
-nlohmann::ordered_json
-OcsJson(const OcsSummary& ocs)
-{
-    nlohmann::ordered_json j;
-    auto& configurations = j["configurations"] = nlohmann::ordered_json::array();
-    for (const OcsConfigurationFacts& c : ocs.configurations)
-    {
-        configurations.push_back(
-            {{"cubes", c.cubes}, {"dims", c.dims}, {"diameter", c.diameter}, {"bisection_links", c.bisectionLinks}});
-    }
-    auto& moves = j["reconfigurations"] = nlohmann::ordered_json::array();
-    const nlohmann::ordered_json null(nullptr);
-    for (const OcsReconfigurationFigures& r : ocs.reconfigurations)
-    {
-        const bool ready = r.readyNs >= 0;
-        moves.push_back({{"from", r.from},
-                         {"to", r.to},
-                         {"reason", r.reason},
-                         {"start_ns", r.startNs},
-                         {"lit_ns", r.litNs >= 0 ? nlohmann::ordered_json(r.litNs) : null},
-                         {"ready_ns", ready ? nlohmann::ordered_json(r.readyNs) : null},
-                         {"recovered_after_ns", ready ? nlohmann::ordered_json(r.readyNs - r.startNs) : null},
-                         {"circuits_darkened", r.circuitsDarkened},
-                         {"circuits_lit", r.circuitsLit},
-                         {"dark_min_ns", r.darkMinNs},
-                         {"dark_max_ns", r.darkMaxNs},
-                         {"failed_transactions", r.failed},
-                         {"delayed_transactions", r.delayed},
-                         {"slice_connected", ready ? nlohmann::ordered_json(r.sliceConnected) : null},
-                         {"slice_diameter", ready ? nlohmann::ordered_json(r.sliceDiameter) : null},
-                         {"slice_is_torus", ready ? nlohmann::ordered_json(r.sliceIsTorus) : null}});
-    }
-    j["final_configuration"] = ocs.finalConfiguration;
-    return j;
-}
-} // namespace
-
 nlohmann::ordered_json
 SummaryJson(const Experiment& x, const RunResult& result, const std::string& trace)
 {
@@ -393,10 +355,7 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
                      {"busbw_gbps", completed ? nlohmann::ordered_json(r.busbwGbps) : null},
                      {"retries", r.retries}});
     }
-    if (result.ocs)
-    {
-        j["ocs"] = OcsJson(*result.ocs);
-    }
+    AddOcsJson(j, result.ocs);
     return j;
 }
 
@@ -476,27 +435,7 @@ PrintTable(const RunResult& result, const std::string& trace)
                         100.0 * b.share, b.creditClass.c_str(), b.vc, b.ports);
         }
     }
-    if (result.ocs)
-    {
-        for (const OcsReconfigurationFigures& r : result.ocs->reconfigurations)
-        {
-            std::printf("  ocs move      at %.0f ns, configuration %zu -> %zu (%s): %u circuits down, %u lit after "
-                        "%.0f-%.0f ns dark; ",
-                        r.startNs, r.from, r.to, r.reason.c_str(), r.circuitsDarkened, r.circuitsLit, r.darkMinNs,
-                        r.darkMaxNs);
-            if (r.readyNs >= 0)
-            {
-                std::printf("slice ready after %.0f ns (%s, diameter %u); ", r.readyNs - r.startNs,
-                            r.sliceIsTorus ? "the declared torus" : "NOT the declared torus", r.sliceDiameter);
-            }
-            else
-            {
-                std::printf("slice NOT ready by the end; ");
-            }
-            std::printf("%llu transactions failed, %llu delayed\n", (unsigned long long)r.failed,
-                        (unsigned long long)r.delayed);
-        }
-    }
+    PrintOcsMoves(result.ocs);
     std::printf("  latency       p50 %.1f ns  p99 %.1f ns  p99.9 %.1f ns  max %.1f ns\n", s.latencyP50Ns,
                 s.latencyP99Ns, s.latencyP999Ns, s.latencyMaxNs);
     std::printf("  throughput    %.1f Gb/s of completed payload, %.2f request hops on average\n", s.throughputGbps,

@@ -143,7 +143,7 @@ TEST_CASE("SetCrossConnects refuses a port twice, a port joined to itself, or ou
     }
 }
 
-TEST_CASE("Moved lists the circuits a reconfiguration darkens and lights; kept circuits stay lit", "[ocs]")
+TEST_CASE("Moved lists the circuits a reconfiguration darkens and lights, and keeps the others lit", "[ocs]")
 {
     // Before: 0-1, 2-3, 4-5. After: 1-0 (the same circuit, written the other way), 2-4, 3-5.
     // 2-3 and 4-5 go dark, 2-4 and 3-5 light up, 0-1 carries on.

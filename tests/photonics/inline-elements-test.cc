@@ -108,7 +108,7 @@ TEST_CASE("inline crosstalk far below the signal changes nothing measurable", "[
     }
 }
 
-TEST_CASE("-10 dB inline crosstalk lowers a thermal-limited Q to Q0 / sqrt(1 + (X Q0)^2)", "[budget][inline]")
+TEST_CASE("Inline crosstalk of -10 dB lowers a thermal-limited Q to Q0 / sqrt(1 + (X Q0)^2)", "[budget][inline]")
 {
     // One line, thermal noise only (sigma 2 uA), R 0.8 A/W: Q0 = R OMA / (2 sigma). An interferer
     // carrying the signal's own levels scaled by X adds (R X OMA / 2)^2 to each level's variance, so

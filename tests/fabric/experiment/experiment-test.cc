@@ -172,7 +172,7 @@ TEST_CASE("controller.policy picks the controller's model, another policy's key 
           "(`ofab keys controller:external`)");
     CHECK_THAT(ErrorOf(kValid + "controller: {policy: glob}\n"),
                Catch::StartsWith("exp.yaml:5:22: key 'controller.policy': expected one of oracle, local, global, "
-                                 "hybrid or external, got 'glob'"));
+                                 "hybrid, external or ocs_rewire, got 'glob'"));
     CHECK_THAT(ErrorOf(kValid + "controller: {policy: local, detection_dlay: 1us}\n"),
                Catch::Contains("key 'controller.detection_dlay': unknown key; did you mean 'detection_delay'?"));
 }

@@ -159,7 +159,8 @@ TEST_CASE("A planned OCS move darkens and lights exactly the changed circuits, f
     CHECK(r.summary.issued == r.summary.completed + r.summary.failed + r.summary.inFlight);
 }
 
-TEST_CASE("ocs_rewire swaps the spare cube in for a dead accelerator; packet reroute cannot save the job", "[ocs]")
+TEST_CASE("ocs_rewire swaps the spare cube in for a dead accelerator, where packet reroute cannot save the job",
+          "[ocs]")
 {
     const std::string fault = "faults: [{at: 20us, kind: accelerator, node: \"c1(1,0,1)\"}]\n";
     auto afterFault = [](const RunResult& r, CollectiveStatus status) {

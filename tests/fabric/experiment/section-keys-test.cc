@@ -87,7 +87,7 @@ TEST_CASE("every key a section takes is documented, and only those", "[experimen
                               "{kind: fat_tree, leaves: 2, spines: 2, hosts_per_leaf: 2",
                               "{kind: dragonfly, routers_per_group: 2, accelerators_per_router: 1, "
                               "global_links_per_router: 1",
-                              "{kind: edge_list, file: x.txt"})
+                              "{kind: edge_list, file: x.txt", "{kind: ocs_cubes, cubes: 3"})
     {
         INFO(shape);
         const std::set<std::string> valid = ValidKeysIn(ErrorOf(kBase + "topology: " + shape + ", bogus: 1}\n"));
