@@ -76,7 +76,7 @@ class OcsLayer
     const topo::SliceView& View() const { return m_view; }
     /// The accelerator ids of Current()'s slice, in slice (torus node) order: where a job's ranks run.
     std::vector<uint32_t> SliceAccelerators() const;
-    /// Graph links lit in configuration `k` (its circuits) or inside its cubes.
+    /// Graph links of Current()'s slice: its circuits and the links inside its cubes.
     const topo::LinkMask& SliceMask() const { return m_sliceMask; }
 
     /// Starts moving to configuration `target` now. ParameterError("Configuration") when it does not

@@ -284,13 +284,13 @@ BuildOcsCubes(const ConfigDocument& doc, const SectionReader& t, double lengthM,
     }
     spec.cubeLinkLengthM = lengthM;
     spec.circuitLengthM = t.Number("circuit_length_m", 10.0, 0.0, 1e6);
-    for (const char* key : {"cube_dims", "slice"})
+    for (int d : spec.cubeDims)
     {
-        const std::vector<int>& v = std::string(key) == "slice" ? spec.sliceCubes : spec.cubeDims;
-        for (int d : v)
-        {
-            resolved[key].push_back(d);
-        }
+        resolved["cube_dims"].push_back(d);
+    }
+    for (int c : spec.sliceCubes)
+    {
+        resolved["slice"].push_back(c);
     }
     resolved["cubes"] = spec.cubes;
     for (int c : initial)

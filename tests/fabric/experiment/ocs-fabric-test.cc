@@ -209,8 +209,8 @@ TEST_CASE("OCS moves with drawn times are reproducible and follow the seed", "[o
     CHECK(a.ocs->reconfigurations[0].darkMaxNs == b.ocs->reconfigurations[0].darkMaxNs);
     CHECK(a.ocs->reconfigurations[0].readyNs == b.ocs->reconfigurations[0].readyNs);
     CHECK(a.summary.completed == b.summary.completed);
-    // Four switches move (the z-face switches of the 2 x 2 positions; x and y wraps of cube 1 -> 2 too),
-    // each with its own draw: the darkest and the brightest circuit differ.
+    // Twelve switches move (every x, y and z face position: cube 1's wraps and z-face circuits all
+    // go to cube 2), each with its own draw: the shortest and the longest dark time differ.
     CHECK(a.ocs->reconfigurations[0].darkMinNs < a.ocs->reconfigurations[0].darkMaxNs);
 }
 
