@@ -14,11 +14,17 @@ AddOcsJson(nlohmann::ordered_json& summary, const std::optional<OcsSummary>& may
     }
     const OcsSummary& ocs = *maybe;
     nlohmann::ordered_json& j = summary["ocs"];
+    j["cube_dims"] = ocs.cubeDims;
+    j["slice"] = ocs.sliceCubes;
+    j["cubes"] = ocs.cubeCount;
     auto& configurations = j["configurations"] = nlohmann::ordered_json::array();
     for (const OcsConfigurationFacts& c : ocs.configurations)
     {
-        configurations.push_back(
-            {{"cubes", c.cubes}, {"dims", c.dims}, {"diameter", c.diameter}, {"bisection_links", c.bisectionLinks}});
+        configurations.push_back({{"cubes", c.cubes},
+                                  {"circuits", c.circuits},
+                                  {"dims", c.dims},
+                                  {"diameter", c.diameter},
+                                  {"bisection_links", c.bisectionLinks}});
     }
     auto& moves = j["reconfigurations"] = nlohmann::ordered_json::array();
     const nlohmann::ordered_json null(nullptr);

@@ -19,6 +19,7 @@ DescribeOcsConfigurations(const OcsLayer& ocs)
         const topo::SliceView view = ocs.Layout().View(k);
         OcsConfigurationFacts f;
         f.cubes = ocs.Layout().configurations[k].cubes;
+        f.circuits = static_cast<uint32_t>(ocs.Layout().configurations[k].circuits.size());
         f.dims = view.torus.GetGrid()->dims;
         f.diameter = topo::AcceleratorHopStats(view.torus).diameter;
         f.bisectionLinks = topo::TorusBisectionLinks(f.dims);
@@ -141,6 +142,11 @@ OcsSummary
 OcsJournal::Finish() const
 {
     OcsSummary s;
+    const topo::OcsCubes& layout = m_fabric.Ocs()->Layout();
+    s.cubeDims = layout.cubeDims;
+    s.sliceCubes = layout.sliceCubes;
+    s.cubeCount = static_cast<uint32_t>(layout.graph.GetNodes().size() /
+                                        (layout.cubeDims[0] * layout.cubeDims[1] * layout.cubeDims[2]));
     s.configurations = DescribeOcsConfigurations(*m_fabric.Ocs());
     s.reconfigurations = m_figures;
     s.finalConfiguration = m_fabric.Ocs()->Current();

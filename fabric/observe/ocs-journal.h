@@ -13,7 +13,8 @@ namespace ofab
 /// A configuration the circuit switches may take, as the topology analysis sees its slice.
 struct OcsConfigurationFacts
 {
-    std::vector<int> cubes;
+    std::vector<int> cubes;      ///< in slice position order (x fastest, in cubes)
+    uint32_t circuits = 0;       ///< circuits the map lights
     std::vector<int> dims;       ///< the slice torus
     uint32_t diameter = 0;       ///< hops, of the slice torus
     uint64_t bisectionLinks = 0; ///< links cut by the torus's best bisection
@@ -44,6 +45,9 @@ struct OcsReconfigurationFigures
 
 struct OcsSummary
 {
+    std::vector<int> cubeDims;   ///< accelerators per cube along x, y, z
+    std::vector<int> sliceCubes; ///< cubes per slice along x, y, z
+    uint32_t cubeCount = 0;      ///< physical cubes, spares included
     std::vector<OcsConfigurationFacts> configurations;
     std::vector<OcsReconfigurationFigures> reconfigurations;
     std::size_t finalConfiguration = 0;
