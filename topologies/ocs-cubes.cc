@@ -297,6 +297,14 @@ BuildOcsCubes(const OcsCubesSpec& spec)
     return f;
 }
 
+std::size_t
+OcsCubes::Find(const std::vector<int>& cubes) const
+{
+    const auto found = std::find_if(configurations.begin(), configurations.end(),
+                                    [&](const OcsConfiguration& c) { return c.cubes == cubes; });
+    return static_cast<std::size_t>(found - configurations.begin());
+}
+
 std::string
 OcsCubes::PortName(OcsPort p) const
 {

@@ -81,6 +81,9 @@ struct OcsCubes
     std::vector<OcsConfiguration> configurations;
     // Throws TopologyError for a configuration index out of range.
     SliceView View(std::size_t configuration) const;
+    // The index of the configuration whose slice positions hold exactly `cubes`, in that order;
+    // configurations.size() when none was declared.
+    std::size_t Find(const std::vector<int>& cubes) const;
     // e.g. "ocs x(1,2) port 3 (cube 1 + face)"; throws TopologyError for an OCS or port out of range.
     std::string PortName(OcsPort p) const;
 };

@@ -2,6 +2,7 @@
 
 #include "ofab/fabric/app/run-output.h"
 #include "ofab/fabric/control/external-reroute.h"
+#include "ofab/fabric/experiment/ocs-section.h"
 #include "ofab/fabric/server/control-server.h"
 #include "ofab/fabric/server/external-controller-link.h"
 #include "ofab/fabric/server/listen-address.h"
@@ -122,7 +123,7 @@ ServeExperiment(const ServeOptions& options)
         externalPolicy->SetExternalRouteSource(&external);
     }
     ServeCommands commands(runner.GetFabric(), runner.GetFaultInjector(), pacer, telemetry, *server, external,
-                           {x.name, x.outputs.trace, x.duration});
+                           {x.name, x.outputs.trace, x.duration, x.fabric.ocs ? MoveNeeds(x) : std::string()});
     server->SetHandler(&commands);
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);

@@ -102,24 +102,34 @@ OcsLayer::SliceAccelerators() const
     return out;
 }
 
-const OcsLayer::Reconfiguration&
-OcsLayer::Reconfigure(std::size_t target, const std::string& reason)
+std::string
+OcsLayer::RefusalFor(std::size_t target) const
 {
-    const topo::OcsCubes& l = *m_layout;
-    if (target >= l.configurations.size())
+    if (target >= m_layout->configurations.size())
     {
-        throw ParameterError("Configuration", "configuration " + std::to_string(target) + " does not exist (" +
-                                                  std::to_string(l.configurations.size()) + " declared)");
+        return "configuration " + std::to_string(target) + " does not exist (" +
+               std::to_string(m_layout->configurations.size()) + " declared)";
     }
     if (m_moving)
     {
-        throw ParameterError("Configuration",
-                             "the circuit switches are still moving to configuration " + std::to_string(m_current));
+        return "the circuit switches are still moving to configuration " + std::to_string(m_current);
     }
     if (target == m_current)
     {
-        throw ParameterError("Configuration", "configuration " + std::to_string(target) + " is already in force");
+        return "configuration " + std::to_string(target) + " is already in force";
     }
+    return "";
+}
+
+const OcsLayer::Reconfiguration&
+OcsLayer::Reconfigure(std::size_t target, const std::string& reason)
+{
+    const std::string refusal = RefusalFor(target);
+    if (!refusal.empty())
+    {
+        throw ParameterError("Configuration", refusal);
+    }
+    const topo::OcsCubes& l = *m_layout;
     const std::vector<uint32_t>& before = l.configurations[m_current].circuits;
     const std::vector<uint32_t>& after = l.configurations[target].circuits;
     std::vector<uint32_t> leaving;
@@ -174,11 +184,27 @@ OcsLayer::Reconfigure(std::size_t target, const std::string& reason)
         }
     }
     Select(target);
-    if (m_started)
+    if (m_listeners.started)
     {
-        m_started(index);
+        m_listeners.started(index);
     }
     return m_history[index];
+}
+
+void
+OcsLayer::ReconfigureIn(ns3::Time delay, std::size_t target, const std::string& reason)
+{
+    ns3::Simulator::Schedule(delay, [this, target, reason] {
+        const std::string refusal = RefusalFor(target);
+        if (refusal.empty())
+        {
+            Reconfigure(target, reason);
+        }
+        else if (m_listeners.skipped)
+        {
+            m_listeners.skipped(target, refusal);
+        }
+    });
 }
 
 void
@@ -196,9 +222,9 @@ OcsLayer::Light(std::size_t reconfiguration, uint32_t ocs)
     {
         m_moving = false;
         rec.lit = ns3::Simulator::Now();
-        if (m_lit)
+        if (m_listeners.lit)
         {
-            m_lit(reconfiguration);
+            m_listeners.lit(reconfiguration);
         }
     }
 }
@@ -216,9 +242,9 @@ OcsLayer::OnRoutesInstalled(std::size_t configuration, bool complete)
         return;
     }
     rec.ready = ns3::Simulator::Now();
-    if (m_ready)
+    if (m_listeners.ready)
     {
-        m_ready(m_history.size() - 1);
+        m_listeners.ready(m_history.size() - 1);
     }
 }
 

@@ -79,25 +79,33 @@ class OcsLayer
     /// Graph links of Current()'s slice: its circuits and the links inside its cubes.
     const topo::LinkMask& SliceMask() const { return m_sliceMask; }
 
-    /// Starts moving to configuration `target` now. ParameterError("Configuration") when it does not
-    /// exist, is the current one, or a move is still in progress.
+    /// Why a move to configuration `target` cannot start now ("" when it can): it does not exist, it
+    /// is the current one, or the switches are still moving.
+    std::string RefusalFor(std::size_t target) const;
+    /// Starts moving to configuration `target` now. ParameterError("Configuration") with RefusalFor().
     const Reconfiguration& Reconfigure(std::size_t target, const std::string& reason);
+    /// Moves to `target` after `delay` if it can then; otherwise the skipped listener hears why and
+    /// nothing moves (a scheduled or requested move meets the switches as they are when it comes due).
+    void ReconfigureIn(ns3::Time delay, std::size_t target, const std::string& reason);
     /// Routes planned for Current() with every slice link usable were installed: the slice is ready
     /// (called by Fabric::InstallRoutes). Fires the ready callback once per reconfiguration.
     void OnRoutesInstalled(std::size_t configuration, bool complete);
 
     const std::vector<Reconfiguration>& History() const { return m_history; }
 
-    /// Called when a reconfiguration starts (circuits go dark), when its last circuit lights, and when
-    /// its routes are in force; with the reconfiguration's index in History().
-    /// (Empty functions: nobody listens.)
+    /// Who hears of the moves, each with the reconfiguration's index in History(): when one starts
+    /// (circuits go dark), when its last circuit lights, and when its routes are in force; `skipped`
+    /// when a ReconfigureIn came due and could not start (with the configuration and RefusalFor()).
+    /// Empty functions: nobody listens.
     using Listener = std::function<void(std::size_t)>;
-    void SetListeners(Listener started, Listener lit, Listener ready)
+    struct Listeners
     {
-        m_started = std::move(started);
-        m_lit = std::move(lit);
-        m_ready = std::move(ready);
-    }
+        Listener started;
+        Listener lit;
+        Listener ready;
+        std::function<void(std::size_t configuration, const std::string& why)> skipped;
+    };
+    void SetListeners(Listeners listeners) { m_listeners = std::move(listeners); }
 
     int64_t AssignStreams(int64_t stream);
 
@@ -115,9 +123,7 @@ class OcsLayer
     topo::SliceView m_view;
     topo::LinkMask m_sliceMask;
     std::vector<Reconfiguration> m_history;
-    Listener m_started;
-    Listener m_lit;
-    Listener m_ready;
+    Listeners m_listeners;
 };
 
 } // namespace ofab

@@ -41,6 +41,7 @@ class ExternalReroute : public GlobalReroute
     static ns3::TypeId GetTypeId();
     ExternalReroute();
     const char* GetPolicyName() const override { return "external"; }
+    bool InstallsPlannedRoutes() const override { return false; }
 
     /// Where the events go (not owned; null: none, every event falls back).
     void SetExternalRouteSource(ExternalRouteSource* source) { m_external = source; }

@@ -18,6 +18,7 @@ class LocalReroute : public RerouteController
   public:
     static ns3::TypeId GetTypeId();
     const char* GetPolicyName() const override { return "local"; }
+    bool InstallsPlannedRoutes() const override { return false; }
 
   protected:
     void OnDetected(uint32_t link, LinkView seen, std::size_t incident) override;

@@ -97,6 +97,10 @@ class RerouteController : public ns3::Object
 
     /// The policy's name, as `controller.policy` writes it ("oracle", "local", ...).
     virtual const char* GetPolicyName() const = 0;
+    /// Whether the policy installs routes it planned over the whole fabric (the route planner's), as a
+    /// circuit switch move needs: its new slice is ready when such routes go in. Local switch-overs
+    /// and an external controller's tables do not.
+    virtual bool InstallsPlannedRoutes() const { return true; }
     /// Routers whose entries point only at dead ports right now (0 once a reroute is complete).
     uint64_t CountBrokenEntries() const;
     /// Ports reported stalled (see StallDetector; attribute StallTimeout).

@@ -116,7 +116,7 @@ ExperimentRunner::Run(TraceRecorder* trace)
     r.summary = observer.Finish(m_experiment.workloads);
     if (ocsJournal)
     {
-        m_fabric->Ocs()->SetListeners({}, {}, {});
+        m_fabric->Ocs()->SetListeners({});
         r.ocs = ocsJournal->Finish();
     }
     if (stalls)
@@ -139,57 +139,52 @@ ExperimentRunner::WatchOcs(OcsJournal& journal, RunObserver& observer)
             jobs.push_back(c);
         }
     }
-    auto describe = [&ocs](std::size_t i) {
-        const OcsLayer::Reconfiguration& rec = ocs.History()[i];
+    auto name = [&ocs](std::size_t configuration) {
         std::string cubes;
-        for (int c : ocs.Layout().configurations[rec.to].cubes)
+        for (int c : ocs.Layout().configurations[configuration].cubes)
         {
             cubes += (cubes.empty() ? "" : ",") + std::to_string(c);
         }
-        return "configuration " + std::to_string(rec.to) + " (cubes " + cubes + ")";
+        return "configuration " + std::to_string(configuration) + " (cubes " + cubes + ")";
     };
-    ocs.SetListeners(
-        [&journal, &observer, &ocs, jobs, describe](std::size_t i) {
-            journal.OnStarted(i);
-            for (CollectiveWorkload* job : jobs)
-            {
-                job->Hold();
-            }
-            const OcsLayer::Reconfiguration& rec = ocs.History()[i];
-            uint32_t lit = 0;
-            for (const auto& m : rec.moves)
-            {
-                lit += m.lights ? 1 : 0;
-            }
-            observer.RecordDetection("ocs_move", describe(i),
-                                     rec.reason + ": " + std::to_string(rec.moves.size() - lit) + " circuits down, " +
-                                         std::to_string(lit) + " to light");
-        },
-        [&observer, describe](std::size_t i) {
-            observer.RecordDetection("ocs_lit", describe(i), "every new circuit has light");
-        },
-        [&journal, &observer, &ocs, jobs, describe](std::size_t i) {
-            journal.OnReady(i);
-            const std::vector<uint32_t> slice = ocs.SliceAccelerators();
-            for (CollectiveWorkload* job : jobs)
-            {
-                job->Relocate(std::vector<uint32_t>(slice.begin(), slice.begin() + job->GetRankCount()));
-                job->Release();
-            }
-            observer.RecordDetection("ocs_ready", describe(i), "routes for the new slice in force: jobs resume");
-        });
+    auto describe = [&ocs, name](std::size_t i) { return name(ocs.History()[i].to); };
+    OcsLayer::Listeners listeners;
+    listeners.started = [&journal, &observer, &ocs, jobs, describe](std::size_t i) {
+        journal.OnStarted(i);
+        for (CollectiveWorkload* job : jobs)
+        {
+            job->Hold();
+        }
+        const OcsLayer::Reconfiguration& rec = ocs.History()[i];
+        uint32_t lit = 0;
+        for (const auto& m : rec.moves)
+        {
+            lit += m.lights ? 1 : 0;
+        }
+        observer.RecordDetection("ocs_move", describe(i),
+                                 rec.reason + ": " + std::to_string(rec.moves.size() - lit) + " circuits down, " +
+                                     std::to_string(lit) + " to light");
+    };
+    listeners.lit = [&observer, describe](std::size_t i) {
+        observer.RecordDetection("ocs_lit", describe(i), "every new circuit has light");
+    };
+    listeners.ready = [&journal, &observer, &ocs, jobs, describe](std::size_t i) {
+        journal.OnReady(i);
+        const std::vector<uint32_t> slice = ocs.SliceAccelerators();
+        for (CollectiveWorkload* job : jobs)
+        {
+            job->Relocate(std::vector<uint32_t>(slice.begin(), slice.begin() + job->GetRankCount()));
+            job->Release();
+        }
+        observer.RecordDetection("ocs_ready", describe(i), "routes for the new slice in force: jobs resume");
+    };
+    listeners.skipped = [&observer](std::size_t configuration, const std::string& why) {
+        observer.RecordDetection("ocs_move", "configuration " + std::to_string(configuration), "move skipped: " + why);
+    };
+    ocs.SetListeners(std::move(listeners));
     for (const Experiment::OcsMove& move : m_experiment.ocsSchedule)
     {
-        ns3::Simulator::Schedule(move.at, [&ocs, &observer, move] {
-            if (ocs.Moving() || ocs.Current() == move.configuration)
-            {
-                observer.RecordDetection("ocs_move", "configuration " + std::to_string(move.configuration),
-                                         ocs.Moving() ? "scheduled move skipped: the switches are still moving"
-                                                      : "scheduled move skipped: already in force");
-                return;
-            }
-            ocs.Reconfigure(move.configuration, "scheduled");
-        });
+        ocs.ReconfigureIn(move.at - ns3::Simulator::Now(), move.configuration, "scheduled");
     }
 }
 

@@ -1,10 +1,9 @@
 #include "ofab/fabric/experiment/ocs-section.h"
 
 #include "ofab/fabric/config/config-values.h"
+#include "ofab/fabric/control/reroute-controller.h"
 #include "ofab/foundation/unit-text.h"
 #include "ofab/photonics/model/optical-circuit-switch.h"
-
-#include <algorithm>
 
 namespace ofab
 {
@@ -69,7 +68,6 @@ LoadOcs(const ConfigDocument& doc, Experiment& x)
     {
         throw doc.ErrorAt("ocs.schedule", schedule.Mark(), "expected a list of {at: TIME, cubes: [cube ids]}");
     }
-    const auto& configurations = x.fabric.ocs->configurations;
     for (std::size_t i = 0; i < schedule.size(); ++i)
     {
         const std::string path = "ocs.schedule." + std::to_string(i);
@@ -85,9 +83,7 @@ LoadOcs(const ConfigDocument& doc, Experiment& x)
         }
         const ns3::Time at = entry.Duration("at", ns3::Time(), ns3::Time());
         const std::vector<int> cubes = ScheduledCubes(schedule[i]["cubes"]);
-        const auto found = std::find_if(configurations.begin(), configurations.end(),
-                                        [&](const topo::OcsConfiguration& c) { return c.cubes == cubes; });
-        x.ocsSchedule.push_back({at, static_cast<std::size_t>(found - configurations.begin())});
+        x.ocsSchedule.push_back({at, x.fabric.ocs->Find(cubes)});
         YAML::Node r;
         r["at"] = FormatTime(at);
         for (int c : cubes)
@@ -96,12 +92,29 @@ LoadOcs(const ConfigDocument& doc, Experiment& x)
         }
         x.resolvedOcs["schedule"].push_back(r);
     }
+    const std::string why = MoveNeeds(x);
+    if (!why.empty())
+    {
+        throw doc.ErrorAt("ocs.schedule", schedule.Mark(), why);
+    }
+}
+
+std::string
+MoveNeeds(const Experiment& x)
+{
     if (!x.controller)
     {
-        throw doc.ErrorAt("ocs.schedule", schedule.Mark(),
-                          "a reconfiguration needs a controller to install the new slice's routes: add "
-                          "`controller: {policy: global}` (or ocs_rewire)");
+        return "a reconfiguration needs a controller to install the new slice's routes: add "
+               "`controller: {policy: global}` (or ocs_rewire)";
     }
+    const ns3::Ptr<RerouteController> probe = x.controller->Create<RerouteController>();
+    if (!probe->InstallsPlannedRoutes())
+    {
+        return std::string("a reconfiguration needs a controller that installs planned routes for the new slice; "
+                           "policy ") +
+               probe->GetPolicyName() + " does not: use global, hybrid, oracle or ocs_rewire";
+    }
+    return "";
 }
 
 } // namespace ofab

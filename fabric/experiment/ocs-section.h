@@ -4,6 +4,8 @@
 #include "ofab/fabric/config/config-document.h"
 #include "ofab/fabric/experiment/experiment.h"
 
+#include <string>
+
 namespace ofab
 {
 
@@ -15,6 +17,11 @@ namespace ofab
  * controller (nobody would install the new slice's routes). Every error is a ConfigError at the key.
  */
 void LoadOcs(const ConfigDocument& doc, Experiment& x);
+
+/// Why the experiment's circuit switches cannot be moved during the run ("" when they can): a move
+/// needs a controller whose policy installs planned routes for the new slice (not local, not
+/// external). For an experiment with an OCS fabric.
+std::string MoveNeeds(const Experiment& x);
 
 } // namespace ofab
 

@@ -252,7 +252,14 @@ BuildOcsCubes(const ConfigDocument& doc, const SectionReader& t, double lengthM,
             initial.push_back(static_cast<int>(c));
         }
     }
-    spec.configurations.push_back(initial);
+    // A slice declared twice (a scheduled one that is also a spare swap) is one configuration.
+    auto declare = [&spec](std::vector<int> cubes) {
+        if (std::find(spec.configurations.begin(), spec.configurations.end(), cubes) == spec.configurations.end())
+        {
+            spec.configurations.push_back(std::move(cubes));
+        }
+    };
+    declare(initial);
     if (t.Has("configurations"))
     {
         const YAML::Node list = t.Node()["configurations"];
@@ -262,8 +269,7 @@ BuildOcsCubes(const ConfigDocument& doc, const SectionReader& t, double lengthM,
         }
         for (std::size_t i = 0; i < list.size(); ++i)
         {
-            spec.configurations.push_back(
-                CubeList(doc, list[i], "topology.configurations." + std::to_string(i), spec.cubes, inSlice));
+            declare(CubeList(doc, list[i], "topology.configurations." + std::to_string(i), spec.cubes, inSlice));
         }
     }
     const YAML::Node schedule = Child(Child(doc.Root(), "ocs"), "schedule");
@@ -271,16 +277,13 @@ BuildOcsCubes(const ConfigDocument& doc, const SectionReader& t, double lengthM,
     {
         if (schedule[i].IsMap() && schedule[i]["cubes"])
         {
-            spec.configurations.push_back(CubeList(
-                doc, schedule[i]["cubes"], "ocs.schedule." + std::to_string(i) + ".cubes", spec.cubes, inSlice));
+            declare(CubeList(doc, schedule[i]["cubes"], "ocs.schedule." + std::to_string(i) + ".cubes", spec.cubes,
+                             inSlice));
         }
     }
-    for (const std::vector<int>& swap : topo::WithSingleSpareSwaps(initial, spec.cubes))
+    for (std::vector<int>& swap : topo::WithSingleSpareSwaps(initial, spec.cubes))
     {
-        if (std::find(spec.configurations.begin(), spec.configurations.end(), swap) == spec.configurations.end())
-        {
-            spec.configurations.push_back(swap);
-        }
+        declare(std::move(swap));
     }
     spec.cubeLinkLengthM = lengthM;
     spec.circuitLengthM = t.Number("circuit_length_m", 10.0, 0.0, 1e6);

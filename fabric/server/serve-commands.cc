@@ -1,6 +1,7 @@
 #include "ofab/fabric/server/serve-commands.h"
 
 #include "ofab/fabric/faults/fault-elements.h"
+#include "ofab/fabric/server/ocs-request.h"
 #include "ofab/foundation/unit-text.h"
 
 #include "ns3/simulator.h"
@@ -58,6 +59,13 @@ ServeCommands::ServeCommands(Fabric& fabric, ns3::Ptr<FaultInjector> faults, Liv
     m_commands["cut"] = fault(FaultVerb::Cut);
     m_commands["repair"] = fault(FaultVerb::Repair);
     m_commands["degrade"] = fault(FaultVerb::Degrade);
+    m_commands["reconfigure"] = {[this](ControlSession& s, const Json& r) {
+                                     RequireRunning("reconfigure");
+                                     return ReconfigureRequest({m_fabric.Ocs(), m_info.ocsMoveNeeds, m_info.duration,
+                                                                "client " + std::to_string(s.Id())},
+                                                               r);
+                                 },
+                                 {"cubes", "configuration", "at", "in"}};
     m_commands["subscribe"] = {[this](ControlSession& s, const Json& r) { return Subscribe(s, r); },
                                {"interval", "links", "latency", "events"}};
     m_commands["unsubscribe"] = {[this](ControlSession& s, const Json&) {
@@ -185,6 +193,10 @@ ServeCommands::Status() const
            {"clients", m_server.SessionCount()},
            {"controller", m_external.Status()},
            {"trace", m_info.trace}};
+    if (const OcsLayer* ocs = m_fabric.Ocs())
+    {
+        s["ocs"] = OcsStatus(*ocs);
+    }
     if (!m_final.is_null())
     {
         s["summary"] = m_final;
@@ -343,6 +355,8 @@ ServeCommands::Help() const
                   {"repair", "undo the fault of that kind on the element: {\"cmd\":\"repair\",\"link\":3}"},
                   {"degrade", "a laser line weaker: {\"cmd\":\"degrade\",\"source\":{\"node\":\"a(0,0)\",\"index\":0},"
                               "\"line\":2,\"power_drop_db\":3}"},
+                  {"reconfigure", "move the circuit switches (ocs_cubes) to a declared slice, now, at `at` or `in`: "
+                                  "{\"cmd\":\"reconfigure\",\"cubes\":[0,2],\"in\":\"5us\"}"},
                   {"subscribe", "telemetry every `interval` of simulated time: {\"cmd\":\"subscribe\",\"interval\":"
                                 "\"1us\",\"links\":true,\"latency\":true,\"events\":true}"},
                   {"unsubscribe", "stop telemetry and events"},

@@ -20,7 +20,8 @@ namespace ofab
 
 /**
  * The commands of `ofab serve` (protocol in docs/control-protocol.md): status, topology, cut,
- * repair, degrade, subscribe, unsubscribe, pause, resume, stop, help, and for an external reroute
+ * repair, degrade, reconfigure (circuit switches), subscribe, unsubscribe, pause, resume, stop, help, and for
+ * an external reroute
  * controller controller and routes (ExternalControllerLink). They run on the simulator's
  * thread (see LivePacer), so they read and change the models directly.
  */
@@ -32,6 +33,7 @@ class ServeCommands : public RequestHandler
         std::string experiment;
         std::string trace;
         ns3::Time duration;
+        std::string ocsMoveNeeds; ///< why the circuit switches cannot move (MoveNeeds(); "" when they can)
     };
 
     ServeCommands(Fabric& fabric, ns3::Ptr<FaultInjector> faults, LivePacer& pacer, LiveTelemetry& telemetry,

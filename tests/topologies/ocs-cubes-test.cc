@@ -249,7 +249,10 @@ TEST_CASE("OCS cubes: cross-connects are permutations", "[ocs-cubes]")
     for (std::size_t k = 0; k < spares.configurations.size(); ++k)
     {
         CheckCrossConnects(spares, k);
+        CHECK(spares.Find(spares.configurations[k].cubes) == k); // found by its cubes, in slice order
     }
+    CHECK(spares.Find({0, 4, 2, 1}) == 5); // cubes 4 and 0 swapped: not declared
+    CHECK(spares.Find({4, 0, 2}) == 5);
 }
 
 TEST_CASE("OCS cubes: the slice view is the torus, hop figures are the torus's", "[ocs-cubes]")

@@ -60,11 +60,11 @@ def check(cond, what):
 class Server:
     """An `ofab serve` process on an ephemeral port; the port is read from its stderr."""
 
-    def __init__(self, ofab, work, *args, listen="127.0.0.1:0"):
+    def __init__(self, ofab, work, *args, listen="127.0.0.1:0", yaml=YAML):
         self.err_path = os.path.join(work, "serve.err")
         self.out_path = os.path.join(work, "serve.out")
         self.proc = subprocess.Popen(
-            [ofab, "serve", YAML, "--listen", listen, *args],
+            [ofab, "serve", yaml, "--listen", listen, *args],
             stdout=open(self.out_path, "w"), stderr=open(self.err_path, "w"))
         deadline = time.time() + 60
         while True:
@@ -703,6 +703,8 @@ def case_strict(ofab, work):
     r = c.req(cmd="subscribe", interval="1" * 20000 + "xs")
     check(not r["ok"], "20,000 digits with a wrong unit are refused")
     check(c.req(cmd="status")["state"] == "paused", "the server is fine")
+    r = c.req(cmd="reconfigure", cubes=[0, 1])
+    check(not r["ok"] and "no optical circuit switches" in r["error"], "reconfigure on a torus: " + r["error"])
     check(c.req(cmd="stop")["ok"], "stop")
     check(server.wait() == 0, "the server exits 0")
 
