@@ -227,7 +227,7 @@ Serve(const std::string& before, const std::string& held)
     ExternalControllerLink external(w.server, pacer, w.runner.GetFabric(), w.runner.GetController(),
                                     std::chrono::milliseconds(0));
     ServeCommands commands(w.runner.GetFabric(), w.runner.GetFaultInjector(), pacer, w.telemetry, w.server, external,
-                           {w.x.name, "", w.x.duration});
+                           {w.x.name, "", w.x.duration, ""});
     w.server.SetHandler(&commands);
     std::vector<std::string> lines;
     const std::shared_ptr<ControlSession> client =
