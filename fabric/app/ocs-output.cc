@@ -42,6 +42,9 @@ AddOcsJson(nlohmann::ordered_json& summary, const std::optional<OcsSummary>& may
                          {"circuits_lit", r.circuitsLit},
                          {"dark_min_ns", r.darkMinNs},
                          {"dark_max_ns", r.darkMaxNs},
+                         {"throughput_before_gbps", r.throughputBeforeGbps},
+                         {"throughput_recovered_ns",
+                          r.throughputRecoveredNs >= 0 ? nlohmann::ordered_json(r.throughputRecoveredNs) : null},
                          {"failed_transactions", r.failed},
                          {"delayed_transactions", r.delayed},
                          {"slice_connected", ready ? nlohmann::ordered_json(r.sliceConnected) : null},
@@ -72,6 +75,14 @@ PrintOcsMoves(const std::optional<OcsSummary>& ocs)
         else
         {
             std::printf("slice NOT ready by the end; ");
+        }
+        if (r.throughputRecoveredNs >= 0)
+        {
+            std::printf("throughput back to 95 %% of before after %.0f ns; ", r.throughputRecoveredNs);
+        }
+        else
+        {
+            std::printf("throughput NOT back to 95 %% of before by the end; ");
         }
         std::printf("%llu transactions failed, %llu delayed\n", (unsigned long long)r.failed,
                     (unsigned long long)r.delayed);

@@ -118,6 +118,22 @@ ExperimentRunner::Run(TraceRecorder* trace)
     {
         m_fabric->Ocs()->SetListeners({});
         r.ocs = ocsJournal->Finish();
+        // Time to recover throughput, measured as for a fault, with the slice ready as its T_reroute
+        // (no recovery before the new slice's routes are in).
+        std::vector<FaultInput> moves;
+        for (const OcsReconfigurationFigures& m : r.ocs->reconfigurations)
+        {
+            FaultInput in;
+            in.atNs = m.startNs;
+            in.rerouteNs = m.readyNs >= 0 ? std::optional<double>(m.readyNs - m.startNs) : std::nullopt;
+            moves.push_back(in);
+        }
+        const std::vector<FaultRecovery> back = observer.RecoveryAfter(moves, m_experiment.workloads);
+        for (std::size_t i = 0; i < back.size(); ++i)
+        {
+            r.ocs->reconfigurations[i].throughputBeforeGbps = back[i].preFaultGbps;
+            r.ocs->reconfigurations[i].throughputRecoveredNs = back[i].recover95Ns.value_or(-1);
+        }
     }
     if (stalls)
     {

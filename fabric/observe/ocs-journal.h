@@ -38,6 +38,8 @@ struct OcsReconfigurationFigures
     /// The live slice when its routes went in, by the topology analysis of the links up then: every
     /// slice accelerator reaches every other, its diameter, and whether it is the declared torus
     /// (3 links up per accelerator, that diameter).
+    double throughputBeforeGbps = 0;   ///< delivered before the move (the T_recover95 reference)
+    double throughputRecoveredNs = -1; ///< from the start: T_recover95 of the move (-1: not within the run)
     bool sliceConnected = false;
     uint32_t sliceDiameter = 0;
     bool sliceIsTorus = false;

@@ -346,6 +346,35 @@ RunObserver::AddControllerFigures(FaultRecovery& r) const
     }
 }
 
+RecoveryInputs
+RunObserver::Inputs(const std::vector<ns3::Ptr<Workload>>& workloads) const
+{
+    RecoveryInputs in;
+    in.binNs = m_bin.ToDouble(ns3::Time::NS);
+    in.windowBins =
+        static_cast<std::size_t>(std::max<int64_t>(1, m_recoveryWindow.GetTimeStep() / m_bin.GetTimeStep()));
+    in.referenceBins = static_cast<std::size_t>(m_recoveryReference.GetTimeStep() / m_bin.GetTimeStep());
+    in.throughputGbps = m_deliveredGbps;
+    in.completionNs = m_completionNs;
+    in.latencyNs = m_latencies;
+    in.failureNs = m_failureNs;
+    in.failureIssueNs = m_failureIssueNs;
+    for (const auto& w : workloads)
+    {
+        const std::vector<double> retries = w->GetRetryTimesNs();
+        in.retryNs.insert(in.retryNs.end(), retries.begin(), retries.end());
+    }
+    in.endNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);
+    return in;
+}
+
+std::vector<FaultRecovery>
+RunObserver::RecoveryAfter(const std::vector<FaultInput>& events,
+                           const std::vector<ns3::Ptr<Workload>>& workloads) const
+{
+    return ComputeFaultRecovery(Inputs(workloads), events);
+}
+
 RunSummary
 RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
 {
@@ -392,22 +421,7 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
     s.payloadBytes = m_payloadBytes;
     if (!m_faultLog.empty())
     {
-        RecoveryInputs in;
-        in.binNs = m_bin.ToDouble(ns3::Time::NS);
-        in.windowBins =
-            static_cast<std::size_t>(std::max<int64_t>(1, m_recoveryWindow.GetTimeStep() / m_bin.GetTimeStep()));
-        in.referenceBins = static_cast<std::size_t>(m_recoveryReference.GetTimeStep() / m_bin.GetTimeStep());
-        in.throughputGbps = m_deliveredGbps;
-        in.completionNs = m_completionNs;
-        in.latencyNs = m_latencies;
-        in.failureNs = m_failureNs;
-        in.failureIssueNs = m_failureIssueNs;
-        for (const auto& w : workloads)
-        {
-            const std::vector<double> retries = w->GetRetryTimesNs();
-            in.retryNs.insert(in.retryNs.end(), retries.begin(), retries.end());
-        }
-        in.endNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);
+        const RecoveryInputs in = Inputs(workloads);
         std::vector<FaultInput> faults = m_faultLinks.Inputs(in.endNs);
         for (std::size_t i = 0; i < faults.size() && i < m_faultLog.size(); ++i)
         {

@@ -81,6 +81,11 @@ class RunObserver
     /// After the run: records transactions still in flight and completes the summary.
     RunSummary Finish(const std::vector<ns3::Ptr<Workload>>& workloads);
 
+    /// After Finish(): the T_recover95 test applied to other events than faults (circuit switch
+    /// moves), each one's window ending at the next (ComputeFaultRecovery).
+    std::vector<FaultRecovery> RecoveryAfter(const std::vector<FaultInput>& events,
+                                             const std::vector<ns3::Ptr<Workload>>& workloads) const;
+
     /// Transactions ended so far (for the progress line).
     uint64_t Ended() const { return m_completed + m_failed; }
 
@@ -88,6 +93,7 @@ class RunObserver
     static TraceEnums Enums();
 
   private:
+    RecoveryInputs Inputs(const std::vector<ns3::Ptr<Workload>>& workloads) const;
     void OnTransactionEnd(const TransactionRecord& r);
     void SampleBin();
     void RecordLinkState(uint32_t link, uint8_t direction, uint8_t state);

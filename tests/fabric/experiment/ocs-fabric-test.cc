@@ -120,6 +120,9 @@ TEST_CASE("A planned OCS move darkens and lights exactly the changed circuits, f
     CHECK(m.sliceIsTorus);
     CHECK(m.sliceDiameter == 4); // a 2 x 2 x 4 torus: 1 + 1 + 2
     CHECK(r.ocs->finalConfiguration == 1);
+    // Throughput recovers as after a fault, and not before the new slice's routes are in.
+    CHECK(m.throughputBeforeGbps > 0);
+    CHECK(m.throughputRecoveredNs >= m.readyNs - m.startNs);
 
     for (uint32_t link : leaving)
     {
