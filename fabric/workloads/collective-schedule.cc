@@ -53,6 +53,8 @@ CollectiveWorkload::AlgorithmName(Algorithm a)
         return "allgather";
     case REDUCE_SCATTER:
         return "reduce_scatter";
+    case ALLTOALL:
+        return "alltoall";
     }
     return "?";
 }
@@ -60,7 +62,7 @@ CollectiveWorkload::AlgorithmName(Algorithm a)
 double
 CollectiveWorkload::BusFactor(Algorithm a, uint32_t n)
 {
-    // nccl-tests (doc/PERFORMANCE.md): all-reduce 2(n-1)/n, allgather and reduce-scatter (n-1)/n.
+    // nccl-tests (doc/PERFORMANCE.md): all-reduce 2(n-1)/n; allgather, reduce-scatter and alltoall (n-1)/n.
     const double f = n == 0 ? 0.0 : double(n - 1) / n;
     return a == RING_ALLREDUCE || a == HALVING_DOUBLING_ALLREDUCE ? 2 * f : f;
 }
@@ -69,7 +71,7 @@ void
 CollectiveWorkload::Validate() const
 {
     Workload::Validate();
-    if (m_algorithm < RING_ALLREDUCE || m_algorithm > REDUCE_SCATTER)
+    if (m_algorithm < RING_ALLREDUCE || m_algorithm > ALLTOALL)
     {
         throw ParameterError("Algorithm", "unknown collective algorithm");
     }
@@ -132,6 +134,7 @@ CollectiveWorkload::BuildSchedule()
         break;
     case ALLGATHER:
     case REDUCE_SCATTER:
+    case ALLTOALL:
         m_stepBytes.assign(n - 1, chunk);
         break;
     case HALVING_DOUBLING_ALLREDUCE:
@@ -153,6 +156,13 @@ CollectiveWorkload::BuildSchedule()
 uint32_t
 CollectiveWorkload::Partner(uint32_t rank, uint32_t step) const
 {
+    if (m_algorithm == ALLTOALL)
+    {
+        // Pairwise exchange: every step is a permutation (each rank sends to one and receives from
+        // one), the step rule's "one sender per rank and step" holds, and after N-1 steps every
+        // ordered pair has met once.
+        return (rank + step + 1) % m_ranks;
+    }
     if (m_algorithm != HALVING_DOUBLING_ALLREDUCE)
     {
         return (rank + 1) % m_ranks;

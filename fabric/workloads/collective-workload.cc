@@ -30,14 +30,15 @@ CollectiveWorkload::GetTypeId()
             .AddConstructor<CollectiveWorkload>()
             .AddAttribute("Algorithm",
                           "ring_allreduce, halving_doubling_allreduce (power-of-two ranks), "
-                          "allgather, reduce_scatter.",
+                          "allgather, reduce_scatter, alltoall (pairwise exchange).",
                           EnumValue(RING_ALLREDUCE), MakeEnumAccessor(&CollectiveWorkload::m_algorithm),
                           MakeEnumChecker(RING_ALLREDUCE, "ring_allreduce", HALVING_DOUBLING_ALLREDUCE,
                                           "halving_doubling_allreduce", ALLGATHER, "allgather", REDUCE_SCATTER,
-                                          "reduce_scatter"))
+                                          "reduce_scatter", ALLTOALL, "alltoall"))
             .AddAttribute("Bytes",
                           "S in bytes, the nccl-tests size: the buffer per rank for all-reduce, the "
-                          "total output (allgather) or input (reduce_scatter) size. Steps are rounded "
+                          "total output (allgather) or input (reduce_scatter) size, the send buffer per rank "
+                          "(alltoall: S/N to each rank). Steps are rounded "
                           "up to whole 64 B beats.",
                           UintegerValue(1 << 20), MakeUintegerAccessor(&CollectiveWorkload::m_bytes),
                           MakeUintegerChecker<uint64_t>())

@@ -27,6 +27,8 @@ namespace ofab
  *   halving_doubling_allreduce log2 N halving steps (partner r xor 2^k, S/2, S/4 ... S/N), then
  *                              log2 N doubling steps (S/N ... S/2, partners in reverse order)
  *   allgather, reduce_scatter  the ring halves: N-1 steps of S/N (S = total size, as nccl-tests)
+ *   alltoall                   pairwise exchange: N-1 steps of S/N, step s to (r+s+1) mod N, so
+ *                              every rank sends each other rank its S/N once (S = the send buffer)
  *
  * A step of b bytes is ceil(b / 64) x 64 B (whole WriteFull beats): 256 B writes and one shorter
  * last write when b is not a multiple of 256. A transaction that fails fails the operation (status
@@ -41,6 +43,7 @@ class CollectiveWorkload : public Workload
         HALVING_DOUBLING_ALLREDUCE,
         ALLGATHER,
         REDUCE_SCATTER,
+        ALLTOALL,
     };
 
     static ns3::TypeId GetTypeId();

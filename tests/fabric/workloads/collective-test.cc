@@ -188,7 +188,8 @@ TEST_CASE("algbw = S / t and busbw = algbw x the nccl-tests factor", "[collectiv
     const std::vector<Case> cases{{CollectiveWorkload::RING_ALLREDUCE, 2.0 * (n - 1) / n},
                                   {CollectiveWorkload::HALVING_DOUBLING_ALLREDUCE, 2.0 * (n - 1) / n},
                                   {CollectiveWorkload::ALLGATHER, double(n - 1) / n},
-                                  {CollectiveWorkload::REDUCE_SCATTER, double(n - 1) / n}};
+                                  {CollectiveWorkload::REDUCE_SCATTER, double(n - 1) / n},
+                                  {CollectiveWorkload::ALLTOALL, double(n - 1) / n}};
     std::map<int, double> seconds;
     for (const Case& c : cases)
     {
@@ -218,6 +219,35 @@ TEST_CASE("algbw = S / t and busbw = algbw x the nccl-tests factor", "[collectiv
     CHECK(seconds[CollectiveWorkload::REDUCE_SCATTER] == Approx(seconds[CollectiveWorkload::ALLGATHER]));
     CHECK(CollectiveWorkload::BusFactor(CollectiveWorkload::RING_ALLREDUCE, 4) == Approx(1.5));
     CHECK(CollectiveWorkload::BusFactor(CollectiveWorkload::ALLGATHER, 4) == Approx(0.75));
+    CHECK(CollectiveWorkload::BusFactor(CollectiveWorkload::ALLTOALL, 4) == Approx(0.75));
+}
+
+TEST_CASE("alltoall on a switched pod: N-1 pairwise steps, alpha-beta time within 2 %", "[collective][alphabeta]")
+{
+    // Each step is a permutation: every rank's port sends S/N and carries the responses of the S/N
+    // written into it, as a ring step on the pod does, so T = (N-1) x (S/N / B + alpha) with the
+    // pod's B and alpha (Model()), half a ring all-reduce's 2(N-1) steps.
+    for (const auto& [n, s] : std::vector<std::pair<uint32_t, uint64_t>>{{4, 1 << 20}, {8, 1 << 20}})
+    {
+        auto f = test::MakePod(n, 1);
+        const AlphaBeta m = Model(f, true);
+        auto res = Run(f, MakeCollective(CollectiveWorkload::ALLTOALL, s));
+        REQUIRE(res.size() == 1);
+        REQUIRE(res[0].completed);
+        const double t = res[0].Duration().GetSeconds();
+        const double predicted = (n - 1) * (double(s) / n * 8.0 / m.B() + m.alpha);
+        WARN("alltoall N=" << n << " S=" << s << ": measured " << t * 1e6 << " us, predicted " << predicted * 1e6
+                           << " us (" << (t / predicted - 1) * 100 << " %)");
+        CHECK(t == Approx(predicted).epsilon(0.02));
+        // Every rank wrote S/N to each of the N-1 others, in 256 B writes.
+        uint64_t sent = 0;
+        for (const auto& e : f.endpoints)
+        {
+            sent += e->GetIssuedCount();
+        }
+        CHECK(sent == uint64_t{n} * (n - 1) * (s / n / 256));
+        Simulator::Destroy();
+    }
 }
 
 TEST_CASE("halving-doubling all-reduce on 8 ranks moves 2 S (N-1)/N per rank to the xor partners", "[collective]")
