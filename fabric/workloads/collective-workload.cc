@@ -14,11 +14,6 @@ namespace ofab
 
 NS_OBJECT_ENSURE_REGISTERED(CollectiveWorkload);
 
-namespace
-{
-constexpr uint64_t kWindowBytes = uint64_t{1} << 30; ///< address window written in each partner
-} // namespace
-
 ns3::TypeId
 CollectiveWorkload::GetTypeId()
 {
@@ -30,15 +25,17 @@ CollectiveWorkload::GetTypeId()
             .AddConstructor<CollectiveWorkload>()
             .AddAttribute("Algorithm",
                           "ring_allreduce, halving_doubling_allreduce (power-of-two ranks), "
-                          "allgather, reduce_scatter, alltoall (pairwise exchange).",
+                          "allgather, reduce_scatter, alltoall (pairwise exchange), broadcast and reduce "
+                          "(pipelined chains from and to Root).",
                           EnumValue(RING_ALLREDUCE), MakeEnumAccessor(&CollectiveWorkload::m_algorithm),
                           MakeEnumChecker(RING_ALLREDUCE, "ring_allreduce", HALVING_DOUBLING_ALLREDUCE,
                                           "halving_doubling_allreduce", ALLGATHER, "allgather", REDUCE_SCATTER,
-                                          "reduce_scatter", ALLTOALL, "alltoall"))
+                                          "reduce_scatter", ALLTOALL, "alltoall", BROADCAST, "broadcast", REDUCE,
+                                          "reduce"))
             .AddAttribute("Bytes",
                           "S in bytes, the nccl-tests size: the buffer per rank for all-reduce, the "
                           "total output (allgather) or input (reduce_scatter) size, the send buffer per rank "
-                          "(alltoall: S/N to each rank). Steps are rounded "
+                          "(alltoall: S/N to each rank), the buffer broadcast or reduced. Steps are rounded "
                           "up to whole 64 B beats.",
                           UintegerValue(1 << 20), MakeUintegerAccessor(&CollectiveWorkload::m_bytes),
                           MakeUintegerChecker<uint64_t>())
@@ -61,6 +58,13 @@ CollectiveWorkload::GetTypeId()
             .AddAttribute("RetryBackoff", "Wait before the first retry of a failed write; doubles with each attempt.",
                           TimeValue(MicroSeconds(1)), MakeTimeAccessor(&CollectiveWorkload::m_retryBackoff),
                           MakeTimeChecker(Seconds(0)))
+            .AddAttribute("Root", "The rank broadcast and reduce start from and end at.", UintegerValue(0),
+                          MakeUintegerAccessor(&CollectiveWorkload::m_root), MakeUintegerChecker<uint32_t>())
+            .AddAttribute("PipelineChunk",
+                          "Broadcast and reduce move S in pieces of this many bytes along their chain, "
+                          "each rank forwarding a piece as soon as it has it (as NCCL pipelines them).",
+                          UintegerValue(64 << 10), MakeUintegerAccessor(&CollectiveWorkload::m_pipelineChunk),
+                          MakeUintegerChecker<uint64_t>(1))
             .AddTraceSource("StepStarted", "A rank started a step: repetition, rank, step.",
                             MakeTraceSourceAccessor(&CollectiveWorkload::m_stepTrace),
                             "ofab::CollectiveWorkload::StepTracedCallback")
@@ -89,6 +93,7 @@ void
 CollectiveWorkload::DoDispose()
 {
     m_nextRepetition.Cancel();
+    m_op.reset();
     for (const auto& e : m_endpoints)
     {
         e->TraceDisconnectWithoutContext("TransactionCompleted",
@@ -109,15 +114,14 @@ CollectiveWorkload::Install(const WorkloadContext& ctx)
         static_cast<uint32_t>(ctx.rankAccelerators.empty() ? ctx.endpoints.size() : ctx.rankAccelerators.size());
     m_ranks = m_ranksAttr == 0 ? n : m_ranksAttr;
     m_stopTick = ctx.stopTime.IsStrictlyPositive() ? ctx.stopTime.GetTimeStep() : INT64_MAX;
-    BuildSchedule();
+    const auto chunks = static_cast<uint32_t>(std::max<uint64_t>(1, (m_bytes + m_pipelineChunk - 1) / m_pipelineChunk));
+    m_plan.emplace(static_cast<Algorithm>(m_algorithm), m_ranks, m_bytes, m_root, chunks);
     m_rank.assign(m_ranks, Rank{});
-    m_incomingDone.assign(static_cast<std::size_t>(m_ranks) * m_stepBytes.size(), 0);
     m_all = ctx.endpoints;
     std::vector<uint32_t> placement(m_ranks);
     for (uint32_t r = 0; r < m_ranks; ++r)
     {
         placement[r] = ctx.rankAccelerators.empty() ? r : ctx.rankAccelerators[r];
-        m_rank[r].step = GetStepCount();
     }
     Place(placement);
     if (m_name.empty())
@@ -137,11 +141,9 @@ void
 CollectiveWorkload::Place(const std::vector<uint32_t>& accelerators)
 {
     m_accel = accelerators;
-    m_rankOf.assign(m_all.size(), -1);
     for (uint32_t r = 0; r < m_ranks; ++r)
     {
         const uint32_t a = accelerators[r];
-        m_rankOf[a] = static_cast<int32_t>(r);
         m_rank[r].endpoint = ns3::PeekPointer(m_all[a]);
         if (std::find(m_endpoints.begin(), m_endpoints.end(), m_all[a]) == m_endpoints.end())
         {
@@ -209,172 +211,43 @@ CollectiveWorkload::StartRepetition()
         Place(m_nextPlacement);
         m_nextPlacement.clear();
     }
-    m_running = true;
-    m_stopped = false;
-    m_repStart = ns3::Simulator::Now();
-    m_ranksDone = 0;
-    m_retried.clear();
-    m_retriesThisRep = 0;
-    std::fill(m_incomingDone.begin(), m_incomingDone.end(), 0);
-    for (Rank& r : m_rank)
+    std::vector<CollectiveOperation::Member> members;
+    for (uint32_t r = 0; r < m_ranks; ++r)
     {
-        r.step = 0;
-        r.firstId = 0;
-        r.lastId = 0;
+        members.push_back({m_rank[r].endpoint, m_accel[r], &m_rank[r].nextAddress, &m_rank[r].issuedBytes});
     }
-    for (uint32_t r = 0; r < m_ranks && m_running; ++r)
-    {
-        StartStep(r);
-    }
-}
-
-void
-CollectiveWorkload::StartStep(uint32_t rank)
-{
-    Rank& r = m_rank[rank];
-    const uint32_t step = r.step;
-    if (ns3::Simulator::Now().GetTimeStep() >= m_stopTick)
-    {
-        m_stopped = true; // no new work after the end of the run: the repetition stays unfinished
-        return;
-    }
-    m_stepTrace(m_repetition, rank, step);
-    const auto dst = static_cast<uint16_t>(m_accel[Partner(rank, step)]);
-    const uint32_t writes = Writes(step);
-    uint64_t left = m_stepBytes[step];
-    r.ownLeft = writes;
-    r.issuing = true;
-    r.firstId = UINT64_MAX;
-    r.lastId = UINT64_MAX;
-    for (uint32_t i = 0; i < writes && m_running; ++i)
-    {
-        const auto bytes = static_cast<uint32_t>(left < kWriteBytes ? left : kWriteBytes);
-        left -= bytes;
-        const uint64_t address = r.nextAddress;
-        r.nextAddress = (r.nextAddress + kWriteBytes) % kWindowBytes;
-        r.issuedBytes += bytes;
-        const uint64_t id =
-            r.endpoint->Issue(TransactionSpec{TransactionKind::WriteFull, dst, address, bytes, m_trafficClass});
-        if (i == 0)
-        {
-            r.firstId = id;
-        }
-        r.lastId = id;
-    }
-    r.issuing = false;
-}
-
-bool
-CollectiveWorkload::IsOurs(const Rank& r, uint64_t txnId) const
-{
-    // Ids of one endpoint grow; nothing else issues on it inside our Issue() loop, so the writes
-    // of a rank's current step are exactly the ids in [firstId, lastId].
-    return m_running && (r.issuing || (txnId >= r.firstId && txnId <= r.lastId));
+    CollectiveOperation::Hooks hooks;
+    hooks.stepStarted = [this](uint32_t rank, uint32_t step) { m_stepTrace(m_repetition, rank, step); };
+    hooks.rankFinished = [this](uint32_t rank) { m_rankTrace(m_repetition, rank); };
+    hooks.finished = [this](CollectiveStatus status, TransactionStatus failure) { FinishRepetition(status, failure); };
+    hooks.retried = [this] { m_retryTimesNs.push_back(ns3::Simulator::Now().ToDouble(ns3::Time::NS)); };
+    m_op = std::make_unique<CollectiveOperation>(
+        *m_plan, std::move(members),
+        CollectiveOperation::Settings{m_trafficClass, m_retries, m_retryBackoff, m_stopTick}, std::move(hooks));
+    m_op->Start();
 }
 
 void
 CollectiveWorkload::OnCompleted(const TransactionRecord& rec)
 {
-    const int32_t rank = RankOf(rec.src);
-    if (rank < 0)
+    if (m_op)
     {
-        return;
+        m_op->OnCompleted(rec);
     }
-    const auto self = static_cast<uint32_t>(rank);
-    Rank& r = m_rank[self];
-    const bool retry = m_running && m_retried.erase({self, rec.id}) > 0;
-    if ((!retry && !IsOurs(r, rec.id)) || r.ownLeft == 0)
-    {
-        return;
-    }
-    --r.ownLeft;
-    const uint32_t step = r.step;
-    const uint32_t partner = Partner(self, step);
-    ++m_incomingDone[static_cast<std::size_t>(partner) * m_stepBytes.size() + step];
-    TryAdvance(partner);
-    TryAdvance(self);
 }
 
 void
 CollectiveWorkload::OnFailed(const TransactionRecord& rec)
 {
-    const int32_t rank = RankOf(rec.src);
-    if (rank < 0 || !m_running)
+    if (m_op)
     {
-        return;
-    }
-    const auto self = static_cast<uint32_t>(rank);
-    Rank& r = m_rank[self];
-    const auto retried = m_retried.find({self, rec.id});
-    if (retried == m_retried.end() && !IsOurs(r, rec.id))
-    {
-        return;
-    }
-    // Attempts this write has had: recorded for a re-issued one, the one being issued for an
-    // immediate failure inside Reissue(), else none yet.
-    const uint32_t attempts = retried != m_retried.end() ? retried->second : (r.issuing ? m_reissueAttempt : 0);
-    if (retried != m_retried.end())
-    {
-        m_retried.erase(retried);
-    }
-    if (attempts < m_retries)
-    {
-        ++m_retriesThisRep;
-        m_retryTimesNs.push_back(ns3::Simulator::Now().ToDouble(ns3::Time::NS));
-        ns3::Simulator::Schedule(m_retryBackoff * static_cast<int64_t>(1u << attempts), &CollectiveWorkload::Reissue,
-                                 this, self, rec.dst, rec.address, rec.bytes, attempts + 1, m_repetition);
-        return;
-    }
-    FinishRepetition(CollectiveStatus::Failed, rec.status);
-}
-
-void
-CollectiveWorkload::Reissue(uint32_t rank, uint16_t dst, uint64_t address, uint32_t bytes, uint32_t attempt,
-                            uint32_t repetition)
-{
-    if (!m_running || repetition != m_repetition)
-    {
-        return; // the repetition ended meanwhile (another write ran out of retries)
-    }
-    Rank& r = m_rank[rank];
-    r.issuing = true;
-    m_reissueAttempt = attempt;
-    const uint64_t id =
-        r.endpoint->Issue(TransactionSpec{TransactionKind::WriteFull, dst, address, bytes, m_trafficClass});
-    r.issuing = false;
-    m_reissueAttempt = 0;
-    if (m_running && repetition == m_repetition)
-    {
-        m_retried.emplace(std::make_pair(rank, id), attempt);
-    }
-}
-
-void
-CollectiveWorkload::TryAdvance(uint32_t rank)
-{
-    Rank& r = m_rank[rank];
-    const uint32_t steps = GetStepCount();
-    while (m_running && !m_stopped && r.step < steps && !r.issuing && r.ownLeft == 0 &&
-           m_incomingDone[static_cast<std::size_t>(rank) * steps + r.step] == Writes(r.step))
-    {
-        ++r.step;
-        if (r.step == steps)
-        {
-            m_rankTrace(m_repetition, rank);
-            if (++m_ranksDone == m_ranks)
-            {
-                FinishRepetition(CollectiveStatus::Completed, TransactionStatus::Okay);
-            }
-            return;
-        }
-        StartStep(rank);
+        m_op->OnFailed(rec);
     }
 }
 
 void
 CollectiveWorkload::FinishRepetition(CollectiveStatus status, TransactionStatus failure)
 {
-    m_running = false;
     CollectiveResult res = CurrentResult(status);
     res.completed = status == CollectiveStatus::Completed;
     res.failure = failure;
@@ -401,11 +274,11 @@ CollectiveWorkload::CurrentResult(CollectiveStatus status) const
     res.algorithm = AlgorithmName(static_cast<Algorithm>(m_algorithm));
     res.ranks = m_ranks;
     res.bytes = m_bytes;
-    res.start = m_repStart;
+    res.start = m_op->StartTime();
     res.end = ns3::Simulator::Now();
     res.status = status;
     res.repetition = m_repetition;
-    res.retries = m_retriesThisRep;
+    res.retries = m_op->Retries();
     return res;
 }
 
@@ -413,7 +286,7 @@ std::vector<Workload::CollectiveResult>
 CollectiveWorkload::GetCollectiveResults() const
 {
     std::vector<CollectiveResult> out = m_results;
-    if (m_running)
+    if (m_op && m_op->Running())
     {
         out.push_back(CurrentResult(CollectiveStatus::Unfinished));
     }

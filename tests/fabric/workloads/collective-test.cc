@@ -1,6 +1,7 @@
 // Collectives: ring all-reduce time against the alpha-beta model, nccl-tests bandwidth
 // definitions, halving-doubling byte counts, and failures that end an operation instead of hanging.
 
+#include "collective-test-util.h"
 #include "workload-test-util.h"
 
 #include "ofab/fabric/workloads/collective-workload.h"
@@ -19,92 +20,13 @@
 
 using namespace ofab;
 using namespace ns3;
+using test::AlphaBeta;
+using test::MakeCollective;
+using test::Model;
+using test::Run;
 
 namespace
 {
-
-Ptr<CollectiveWorkload>
-MakeCollective(CollectiveWorkload::Algorithm alg, uint64_t bytes, uint32_t reps = 1)
-{
-    auto w = CreateObject<CollectiveWorkload>();
-    w->SetAttribute("Algorithm", EnumValue(alg));
-    w->SetAttribute("Bytes", UintegerValue(bytes));
-    w->SetAttribute("Repetitions", UintegerValue(reps));
-    w->SetAttribute("Start", TimeValue(MicroSeconds(1)));
-    return w;
-}
-
-/// Runs one workload to the end (no Simulator::Destroy: the caller reads the fabric first).
-std::vector<Workload::CollectiveResult>
-Run(const test::TestFabric& f, Ptr<CollectiveWorkload> w, Time stop = MilliSeconds(1))
-{
-    w->Install(MakeWorkloadContext(f.endpoints, stop));
-    Simulator::Stop(stop);
-    Simulator::Run();
-    return w->GetCollectiveResults();
-}
-
-/**
- * The alpha-beta model of a ring all-reduce, T = 2(N-1)/N x S/B + 2(N-1) x alpha, with B and alpha
- * derived from the fabric's attributes (nothing fitted):
- *
- * alpha = the zero-load round trip of one 256 B WriteFull on the path: the request and the
- *   response each fit one 640 B DL flit, and every link hop costs serialization of that flit +
- *   propagation + FEC latency; a switched pod has 2 hops and the switch latency each way, a
- *   direct ring 1 hop each way.
- *
- * B = payload goodput of back-to-back 256 B WriteFulls on one port direction:
- *   C x 628/640 (DL flit payload) x 256 / (256 + request header + response header), where the
- *   request header is 8 B compressed, 16 B on an address-cache miss (default cache: one miss per
- *   4 KiB region = 1 request in 16 -> 8.5 B on average), and the response header is the 4 B
- *   compressed write response when the same port direction also carries the responses to the
- *   writes coming in (switched pod: each rank's single port does; direct ring: the responses go
- *   back on the other link, so 0 B).
- *   B is capped by TL credits: a sender can have at most min(RequestDataBuffers x 64 B,
- *   RequestCommandBuffers x 256 B) of writes unreleased at the next hop; a credit comes back
- *   after 2 hops + the next hop's forwarding latency + ~1.5 DL flit times (half a flit each for a
- *   message straddling into the next flit, for the output to take it, and for the credit to ride
- *   the next reverse flit). With 32 KiB buffers (the first defaults) this cap binds on the
- *   endpoint -> switch link (round trip ~392 ns > 32 KiB at ~750 Gb/s): B drops to ~670 Gb/s; the
- *   64 KiB defaults cover it.
- */
-struct AlphaBeta
-{
-    double linkBps = 0;
-    double creditBps = 0;
-    double alpha = 0;
-
-    double B() const { return std::min(linkBps, creditBps); }
-    double Predict(uint32_t n, uint64_t s) const { return 2.0 * (n - 1) / n * s * 8.0 / B() + 2.0 * (n - 1) * alpha; }
-};
-
-AlphaBeta
-Model(const test::TestFabric& f, bool switched)
-{
-    const auto link = f.links[0].channel->GetLink(0);
-    const auto port = f.links[0].portA;
-    const double flit = link->GetSerializationTime(ualink::kDlFlitBytes).GetSeconds();
-    const double hop = flit + (link->GetPropagationDelay() + link->GetFecLatency()).GetSeconds();
-    const double fwd = switched ? f.switches[0]->GetSwitchLatency().GetSeconds() : 0.0;
-
-    UintegerValue data;
-    UintegerValue cmd;
-    UintegerValue rsp;
-    UintegerValue cacheRegion;
-    port->GetAttribute("RequestDataBuffers", data);
-    port->GetAttribute("RequestCommandBuffers", cmd);
-    port->GetAttribute("ResponseCommandBuffers", rsp);
-    port->GetAttribute("AddressCacheRegionBytes", cacheRegion);
-    const double requestHeader = 8.0 + 8.0 * 256.0 / cacheRegion.Get();
-    const double responseHeader = switched ? 4.0 : 0.0;
-
-    AlphaBeta m;
-    m.alpha = switched ? 4 * hop + 2 * fwd : 2 * hop;
-    m.linkBps = link->GetCapacityBps() * 628.0 / 640.0 * 256.0 / (256.0 + requestHeader + responseHeader);
-    const double window = std::min({data.Get() * 64.0, cmd.Get() * 256.0, rsp.Get() * 256.0});
-    m.creditBps = window * 8.0 / (2 * hop + fwd + 1.5 * flit);
-    return m;
-}
 
 void
 CheckAlphaBeta(const char* label, const std::function<test::TestFabric(uint32_t)>& build, bool switched, uint32_t n,
@@ -220,34 +142,6 @@ TEST_CASE("algbw = S / t and busbw = algbw x the nccl-tests factor", "[collectiv
     CHECK(CollectiveWorkload::BusFactor(CollectiveWorkload::RING_ALLREDUCE, 4) == Approx(1.5));
     CHECK(CollectiveWorkload::BusFactor(CollectiveWorkload::ALLGATHER, 4) == Approx(0.75));
     CHECK(CollectiveWorkload::BusFactor(CollectiveWorkload::ALLTOALL, 4) == Approx(0.75));
-}
-
-TEST_CASE("alltoall on a switched pod: N-1 pairwise steps, alpha-beta time within 2 %", "[collective][alphabeta]")
-{
-    // Each step is a permutation: every rank's port sends S/N and carries the responses of the S/N
-    // written into it, as a ring step on the pod does, so T = (N-1) x (S/N / B + alpha) with the
-    // pod's B and alpha (Model()), half a ring all-reduce's 2(N-1) steps.
-    for (const auto& [n, s] : std::vector<std::pair<uint32_t, uint64_t>>{{4, 1 << 20}, {8, 1 << 20}})
-    {
-        auto f = test::MakePod(n, 1);
-        const AlphaBeta m = Model(f, true);
-        auto res = Run(f, MakeCollective(CollectiveWorkload::ALLTOALL, s));
-        REQUIRE(res.size() == 1);
-        REQUIRE(res[0].completed);
-        const double t = res[0].Duration().GetSeconds();
-        const double predicted = (n - 1) * (double(s) / n * 8.0 / m.B() + m.alpha);
-        WARN("alltoall N=" << n << " S=" << s << ": measured " << t * 1e6 << " us, predicted " << predicted * 1e6
-                           << " us (" << (t / predicted - 1) * 100 << " %)");
-        CHECK(t == Approx(predicted).epsilon(0.02));
-        // Every rank wrote S/N to each of the N-1 others, in 256 B writes.
-        uint64_t sent = 0;
-        for (const auto& e : f.endpoints)
-        {
-            sent += e->GetIssuedCount();
-        }
-        CHECK(sent == uint64_t{n} * (n - 1) * (s / n / 256));
-        Simulator::Destroy();
-    }
 }
 
 TEST_CASE("halving-doubling all-reduce on 8 ranks moves 2 S (N-1)/N per rank to the xor partners", "[collective]")

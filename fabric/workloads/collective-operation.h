@@ -1,0 +1,114 @@
+#ifndef OFAB_FABRIC_WORKLOADS_COLLECTIVE_OPERATION_H
+#define OFAB_FABRIC_WORKLOADS_COLLECTIVE_OPERATION_H
+
+#include "ofab/fabric/workloads/collective-plan.h"
+#include "ofab/fabric/workloads/workload.h"
+#include "ofab/protocols/model/accelerator-endpoint.h"
+
+#include "ns3/event-id.h"
+#include "ns3/nstime.h"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <vector>
+
+namespace ofab
+{
+
+/**
+ * One collective operation running on its members (one accelerator per rank): the steps of its
+ * CollectivePlan as 256 B WriteFull transactions, under the step rule: rank r starts step s + 1 as
+ * soon as (a) all of r's step-s writes completed (write responses back) and (b) every write into r
+ * for step s completed, i.e. r holds the data the next step needs. (b) is counted from the
+ * originators' completions: no extra messages. Reduction and kernel launch take no time.
+ *
+ * The owner listens to its endpoints' TransactionCompleted / TransactionFailed traces and passes
+ * each record on (OnCompleted, OnFailed): several operations may share an endpoint, each knows its
+ * own writes by id (a rank issues a step's writes in one loop, so they are one id range). A failed
+ * write is issued again up to `retries` times after a doubling backoff; once out of retries it
+ * fails the operation. No step starts at or after `stopTick` (the run's end): the operation then
+ * stays unfinished. The hooks may not destroy the operation (its owner replaces it later).
+ */
+class CollectiveOperation
+{
+  public:
+    struct Member
+    {
+        AcceleratorEndpoint* endpoint = nullptr;
+        uint32_t accelerator = 0;
+        uint64_t* nextAddress = nullptr; ///< the rank's write address cursor (kept across operations)
+        uint64_t* issuedBytes = nullptr; ///< write bytes the rank issued (kept across operations)
+    };
+
+    struct Settings
+    {
+        uint8_t trafficClass = 0;
+        uint32_t retries = 0;
+        ns3::Time retryBackoff = ns3::MicroSeconds(1);
+        int64_t stopTick = INT64_MAX;
+    };
+
+    struct Hooks
+    {
+        std::function<void(uint32_t rank, uint32_t step)> stepStarted;
+        std::function<void(uint32_t rank)> rankFinished;
+        /// Completed (every rank finished every step) or failed (a write out of retries, its status).
+        std::function<void(CollectiveStatus, TransactionStatus)> finished;
+        /// A failed write will be issued again (called at the failure).
+        std::function<void()> retried;
+    };
+
+    CollectiveOperation(CollectivePlan plan, std::vector<Member> members, Settings settings, Hooks hooks);
+    ~CollectiveOperation();
+    CollectiveOperation(const CollectiveOperation&) = delete;
+    CollectiveOperation& operator=(const CollectiveOperation&) = delete;
+
+    /// Every rank starts its first step now.
+    void Start();
+    void OnCompleted(const TransactionRecord& rec);
+    void OnFailed(const TransactionRecord& rec);
+
+    const CollectivePlan& Plan() const { return m_plan; }
+    bool Running() const { return m_running; }
+    ns3::Time StartTime() const { return m_start; }
+    uint32_t Retries() const { return m_retries; }
+
+  private:
+    struct Rank
+    {
+        uint32_t step = 0;    ///< current step (== step count: done)
+        uint32_t ownLeft = 0; ///< writes of the current step not completed yet
+        uint64_t firstId = 0; ///< id range of the current step's writes
+        uint64_t lastId = 0;
+        bool issuing = false; ///< inside the Issue() loop (an immediate failure is ours)
+    };
+
+    int32_t RankOf(uint32_t accelerator) const;
+    bool IsOurs(const Rank& r, uint64_t txnId) const;
+    void StartStep(uint32_t rank);
+    void TryAdvance(uint32_t rank);
+    void Reissue(uint32_t rank, uint16_t dst, uint64_t address, uint32_t bytes, uint32_t attempt);
+    void Finish(CollectiveStatus status, TransactionStatus failure);
+
+    CollectivePlan m_plan;
+    std::vector<Member> m_members;
+    Settings m_settings;
+    Hooks m_hooks;
+    std::vector<int32_t> m_rankOf; ///< accelerator id -> rank, -1: none
+    std::vector<Rank> m_rank;
+    std::vector<uint32_t> m_incomingDone; ///< writes into rank r completed in step s: r x steps + s
+    uint32_t m_ranksDone = 0;
+    bool m_running = false;
+    bool m_stopped = false; ///< a step was due after the end of the run
+    ns3::Time m_start;
+    /// Writes issued again after a failure: (rank, id) -> attempts made so far.
+    std::map<std::pair<uint32_t, uint64_t>, uint32_t> m_retried;
+    uint32_t m_reissueAttempt = 0; ///< the attempt being issued (an immediate failure is that attempt's)
+    uint32_t m_retries = 0;
+    std::vector<ns3::EventId> m_reissues; ///< pending, cancelled with the operation
+};
+
+} // namespace ofab
+
+#endif

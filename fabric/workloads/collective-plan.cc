@@ -1,0 +1,186 @@
+#include "ofab/fabric/workloads/collective-plan.h"
+
+namespace ofab
+{
+
+namespace
+{
+
+constexpr uint64_t kBeatBytes = 64;   ///< WriteFull granularity
+constexpr uint64_t kWriteBytes = 256; ///< a write's size: the UALink maximum request
+
+uint32_t
+Log2(uint32_t n)
+{
+    uint32_t l = 0;
+    while ((1u << l) < n)
+    {
+        ++l;
+    }
+    return l;
+}
+
+uint64_t
+RoundUpToBeats(uint64_t b)
+{
+    return (b + kBeatBytes - 1) / kBeatBytes * kBeatBytes;
+}
+
+} // namespace
+
+const char*
+CollectiveAlgorithms::AlgorithmName(Algorithm a)
+{
+    switch (a)
+    {
+    case RING_ALLREDUCE:
+        return "ring_allreduce";
+    case HALVING_DOUBLING_ALLREDUCE:
+        return "halving_doubling_allreduce";
+    case ALLGATHER:
+        return "allgather";
+    case REDUCE_SCATTER:
+        return "reduce_scatter";
+    case ALLTOALL:
+        return "alltoall";
+    case BROADCAST:
+        return "broadcast";
+    case REDUCE:
+        return "reduce";
+    case SEND:
+        return "send";
+    }
+    return "?";
+}
+
+double
+CollectiveAlgorithms::BusFactor(Algorithm a, uint32_t n)
+{
+    const double f = n == 0 ? 0.0 : double(n - 1) / n;
+    switch (a)
+    {
+    case RING_ALLREDUCE:
+    case HALVING_DOUBLING_ALLREDUCE:
+        return 2 * f;
+    case ALLGATHER:
+    case REDUCE_SCATTER:
+    case ALLTOALL:
+        return f;
+    case BROADCAST:
+    case REDUCE:
+    case SEND:
+        return 1.0;
+    }
+    return 1.0;
+}
+
+CollectivePlan::CollectivePlan(CollectiveAlgorithms::Algorithm algorithm, uint32_t ranks, uint64_t bytes, uint32_t root,
+                               uint32_t chunks)
+    : m_algorithm(algorithm),
+      m_ranks(ranks),
+      m_bytes(bytes)
+{
+    const uint32_t n = ranks;
+    const uint64_t chunk = RoundUpToBeats((bytes + n - 1) / n);
+    auto fill = [this](std::size_t steps, uint64_t each) {
+        m_stepBytes.assign(steps, each);
+        m_target.assign(std::size_t{m_ranks} * steps, kNone);
+    };
+    switch (algorithm)
+    {
+    case CollectiveAlgorithms::RING_ALLREDUCE:
+    case CollectiveAlgorithms::ALLGATHER:
+    case CollectiveAlgorithms::REDUCE_SCATTER:
+        fill(algorithm == CollectiveAlgorithms::RING_ALLREDUCE ? 2 * (n - 1) : n - 1, chunk);
+        for (uint32_t r = 0; r < n; ++r)
+        {
+            for (uint32_t s = 0; s < Steps(); ++s)
+            {
+                m_target[Index(r, s)] = static_cast<int32_t>((r + 1) % n);
+            }
+        }
+        break;
+    case CollectiveAlgorithms::ALLTOALL:
+        fill(n - 1, chunk);
+        for (uint32_t r = 0; r < n; ++r)
+        {
+            for (uint32_t s = 0; s < Steps(); ++s)
+            {
+                // Each step a permutation; after N-1 steps every ordered pair has met once.
+                m_target[Index(r, s)] = static_cast<int32_t>((r + s + 1) % n);
+            }
+        }
+        break;
+    case CollectiveAlgorithms::HALVING_DOUBLING_ALLREDUCE:
+    {
+        const uint32_t l = Log2(n);
+        std::vector<uint64_t> sizes;
+        for (uint32_t k = 0; k < l; ++k) // halving: S/2, S/4, ..., S/N
+        {
+            sizes.push_back(RoundUpToBeats((bytes + (uint64_t{2} << k) - 1) >> (k + 1)));
+        }
+        fill(2 * l, 0);
+        for (uint32_t s = 0; s < 2 * l; ++s) // doubling: the same sizes and partners in reverse
+        {
+            const uint32_t k = s < l ? s : 2 * l - 1 - s;
+            m_stepBytes[s] = sizes[k];
+            for (uint32_t r = 0; r < n; ++r)
+            {
+                m_target[Index(r, s)] = static_cast<int32_t>(r ^ (1u << k));
+            }
+        }
+        break;
+    }
+    case CollectiveAlgorithms::BROADCAST:
+        Chain(root, chunks, false);
+        break;
+    case CollectiveAlgorithms::REDUCE:
+        Chain(root, chunks, true);
+        break;
+    case CollectiveAlgorithms::SEND:
+        fill(1, RoundUpToBeats(bytes));
+        m_target[Index(0, 0)] = 1;
+        break;
+    }
+    m_expectedIn.assign(m_target.size(), 0);
+    for (uint32_t r = 0; r < n; ++r)
+    {
+        for (uint32_t s = 0; s < Steps(); ++s)
+        {
+            if (Target(r, s) != kNone)
+            {
+                m_expectedIn[Index(static_cast<uint32_t>(Target(r, s)), s)] += Writes(s);
+            }
+        }
+    }
+}
+
+void
+CollectivePlan::Chain(uint32_t root, uint32_t chunks, bool intoRoot)
+{
+    // The chain visits the ranks in order from its first (the root, or the one after the root when
+    // the chain ends there); the rank p places along forwards chunk s - p in step s, so chunk c
+    // leaves the first rank in step c and reaches the last N - 1 steps later.
+    const uint32_t n = m_ranks;
+    const uint32_t first = intoRoot ? (root + 1) % n : root;
+    const uint64_t chunk = RoundUpToBeats((m_bytes + chunks - 1) / chunks);
+    const uint32_t steps = chunks + n - 2;
+    m_stepBytes.assign(steps, chunk);
+    m_target.assign(std::size_t{n} * steps, kNone);
+    for (uint32_t p = 0; p + 1 < n; ++p)
+    {
+        const uint32_t rank = (first + p) % n;
+        for (uint32_t c = 0; c < chunks; ++c)
+        {
+            m_target[Index(rank, p + c)] = static_cast<int32_t>((first + p + 1) % n);
+        }
+    }
+}
+
+uint32_t
+CollectivePlan::Writes(uint32_t step) const
+{
+    return static_cast<uint32_t>((m_stepBytes[step] + kWriteBytes - 1) / kWriteBytes);
+}
+
+} // namespace ofab

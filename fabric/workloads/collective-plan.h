@@ -1,0 +1,88 @@
+#ifndef OFAB_FABRIC_WORKLOADS_COLLECTIVE_PLAN_H
+#define OFAB_FABRIC_WORKLOADS_COLLECTIVE_PLAN_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ofab
+{
+
+/// The collective algorithms, their names (as YAML and nccl-tests write them) and bus factors.
+/// A struct so that classes running collectives inherit the enumerators
+/// (CollectiveWorkload::RING_ALLREDUCE).
+struct CollectiveAlgorithms
+{
+    enum Algorithm
+    {
+        RING_ALLREDUCE,
+        HALVING_DOUBLING_ALLREDUCE,
+        ALLGATHER,
+        REDUCE_SCATTER,
+        ALLTOALL,
+        BROADCAST, ///< pipelined chain from the root
+        REDUCE,    ///< pipelined chain into the root
+        SEND,      ///< rank 0 writes S to rank 1 (a point-to-point transfer: send/recv)
+    };
+    static constexpr Algorithm kLast = SEND;
+
+    static const char* AlgorithmName(Algorithm a);
+    /// nccl-tests bus bandwidth factor (doc/PERFORMANCE.md): 2(n-1)/n all-reduce; (n-1)/n
+    /// allgather, reduce-scatter and alltoall; 1 broadcast, reduce and send/recv.
+    static double BusFactor(Algorithm a, uint32_t ranks);
+};
+
+/**
+ * What one collective operation moves: its steps, how many bytes each rank writes in each step and
+ * to which rank. Every algorithm is a sequence of steps; in step s rank r writes StepBytes(s) to
+ * Target(r, s) (or nothing), and the step rule (CollectiveOperation) lets r start step s + 1 once
+ * its own step-s writes and every write into it for step s completed.
+ *
+ *   ring_allreduce             N-1 reduce-scatter + N-1 all-gather steps of S/N to (r+1) mod N
+ *   halving_doubling_allreduce log2 N halving steps (partner r xor 2^k, S/2, S/4 ... S/N), then
+ *                              log2 N doubling steps (S/N ... S/2, partners in reverse order)
+ *   allgather, reduce_scatter  the ring halves: N-1 steps of S/N (S = total size, as nccl-tests)
+ *   alltoall                   pairwise exchange: N-1 steps of S/N, step s to (r+s+1) mod N
+ *   broadcast                  a chain from the root, S in C chunks, pipelined: in step s the rank
+ *                              p places after the root forwards chunk s - p (C + N - 2 steps)
+ *   reduce                     the same chain, ending at the root
+ *   send                       one step: rank 0 writes S to rank 1
+ *
+ * A step of b bytes is ceil(b / 64) x 64 B (whole WriteFull beats).
+ */
+class CollectivePlan
+{
+  public:
+    static constexpr int32_t kNone = -1;
+
+    /// `chunks` (broadcast and reduce; >= 1) pipelines the chain; `root` in [0, ranks).
+    CollectivePlan(CollectiveAlgorithms::Algorithm algorithm, uint32_t ranks, uint64_t bytes, uint32_t root = 0,
+                   uint32_t chunks = 1);
+
+    CollectiveAlgorithms::Algorithm Algorithm() const { return m_algorithm; }
+    uint32_t Ranks() const { return m_ranks; }
+    uint64_t Bytes() const { return m_bytes; }
+    uint32_t Steps() const { return static_cast<uint32_t>(m_stepBytes.size()); }
+    uint64_t StepBytes(uint32_t step) const { return m_stepBytes[step]; }
+    /// The rank `rank` writes to in `step`, or kNone.
+    int32_t Target(uint32_t rank, uint32_t step) const { return m_target[Index(rank, step)]; }
+    /// 256 B writes (the last one shorter) of a step's bytes.
+    uint32_t Writes(uint32_t step) const;
+    /// Writes into `rank` in `step`, from every rank that targets it.
+    uint32_t ExpectedIn(uint32_t rank, uint32_t step) const { return m_expectedIn[Index(rank, step)]; }
+
+  private:
+    std::size_t Index(uint32_t rank, uint32_t step) const { return std::size_t{rank} * m_stepBytes.size() + step; }
+    void Chain(uint32_t root, uint32_t chunks, bool intoRoot);
+
+    CollectiveAlgorithms::Algorithm m_algorithm;
+    uint32_t m_ranks;
+    uint64_t m_bytes;
+    std::vector<uint64_t> m_stepBytes;
+    std::vector<int32_t> m_target;      ///< rank x steps + step
+    std::vector<uint32_t> m_expectedIn; ///< rank x steps + step
+};
+
+} // namespace ofab
+
+#endif

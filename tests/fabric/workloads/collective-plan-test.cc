@@ -1,0 +1,231 @@
+// Collective plans and the collectives built on them beyond the ring: every algorithm's steps send
+// the bytes its definition says between the pairs it says (alltoall: every ordered pair once;
+// broadcast and reduce: each chunk forwarded only after it arrived); alltoall, broadcast and reduce
+// against their alpha-beta times on a switched pod.
+
+#include "collective-test-util.h"
+#include "workload-test-util.h"
+
+#include "ofab/fabric/workloads/collective-plan.h"
+#include "ofab/fabric/workloads/collective-workload.h"
+
+#include "ofab/foundation/parameter-error.h"
+
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <utility>
+
+using namespace ofab;
+using namespace ns3;
+using test::AlphaBeta;
+using test::MakeCollective;
+using test::Model;
+using test::Run;
+
+namespace
+{
+
+/// Bytes each ordered pair (from, to) exchanges over a plan.
+std::map<std::pair<uint32_t, uint32_t>, uint64_t>
+PairBytes(const CollectivePlan& p)
+{
+    std::map<std::pair<uint32_t, uint32_t>, uint64_t> out;
+    for (uint32_t r = 0; r < p.Ranks(); ++r)
+    {
+        for (uint32_t s = 0; s < p.Steps(); ++s)
+        {
+            if (p.Target(r, s) != CollectivePlan::kNone)
+            {
+                out[{r, static_cast<uint32_t>(p.Target(r, s))}] += p.StepBytes(s);
+            }
+        }
+    }
+    return out;
+}
+
+/// Every step's incoming writes are what the senders of that step write.
+void
+CheckExpectedIn(const CollectivePlan& p)
+{
+    for (uint32_t s = 0; s < p.Steps(); ++s)
+    {
+        std::vector<uint32_t> in(p.Ranks(), 0);
+        for (uint32_t r = 0; r < p.Ranks(); ++r)
+        {
+            if (p.Target(r, s) != CollectivePlan::kNone)
+            {
+                in[p.Target(r, s)] += p.Writes(s);
+            }
+        }
+        for (uint32_t r = 0; r < p.Ranks(); ++r)
+        {
+            CHECK(p.ExpectedIn(r, s) == in[r]);
+        }
+    }
+}
+
+/// Broadcast (from the root) and reduce (into it): the chain passes each of C chunks once along
+/// every hop, and a rank forwards the k-th chunk only in a step after the one it received it in.
+void
+CheckChain(CollectiveAlgorithms::Algorithm a, uint32_t n, uint32_t root, uint32_t chunks)
+{
+    const CollectivePlan p(a, n, 1 << 20, root, chunks);
+    CHECK(p.Steps() == chunks + n - 2);
+    CheckExpectedIn(p);
+    const uint32_t first = a == CollectiveAlgorithms::BROADCAST ? root : (root + 1) % n;
+    const auto pairs = PairBytes(p);
+    CHECK(pairs.size() == n - 1); // one hop per neighbour along the chain
+    for (uint32_t k = 0; k + 1 < n; ++k)
+    {
+        const uint32_t from = (first + k) % n;
+        const uint32_t to = (first + k + 1) % n;
+        CHECK(pairs.at({from, to}) == uint64_t{chunks} * p.StepBytes(0));
+    }
+    for (uint32_t r = 0; r < n; ++r)
+    {
+        std::vector<uint32_t> received;
+        std::vector<uint32_t> sent;
+        for (uint32_t s = 0; s < p.Steps(); ++s)
+        {
+            if (p.ExpectedIn(r, s) > 0)
+            {
+                received.push_back(s);
+            }
+            if (p.Target(r, s) != CollectivePlan::kNone)
+            {
+                sent.push_back(s);
+            }
+        }
+        if (r == first)
+        {
+            CHECK(received.empty());
+            CHECK(sent.size() == chunks);
+            continue;
+        }
+        REQUIRE(received.size() == chunks); // every rank but the first gets every chunk
+        CHECK(sent.size() == (r == (first + n - 1) % n ? 0u : chunks));
+        for (std::size_t k = 0; k < sent.size(); ++k)
+        {
+            CHECK(sent[k] > received[k]);
+        }
+    }
+}
+
+/// T = steps x (step bytes / B + alpha) on a one-switch pod: every step moves at most one step's
+/// bytes per port direction, as a ring step does.
+void
+CheckStepsTime(CollectiveWorkload::Algorithm a, uint32_t n, uint64_t s, uint32_t root)
+{
+    auto f = test::MakePod(n, 1);
+    const AlphaBeta m = Model(f, true);
+    auto w = MakeCollective(a, s);
+    w->SetAttribute("Root", UintegerValue(root));
+    auto res = Run(f, w);
+    REQUIRE(res.size() == 1);
+    REQUIRE(res[0].completed);
+    const double t = res[0].Duration().GetSeconds();
+    const double predicted = w->GetStepCount() * (w->GetStepBytes(0) * 8.0 / m.B() + m.alpha);
+    WARN(CollectiveWorkload::AlgorithmName(a)
+         << " N=" << n << " S=" << s << " (" << w->GetStepCount() << " steps): measured " << t * 1e6
+         << " us, predicted " << predicted * 1e6 << " us (" << (t / predicted - 1) * 100 << " %)");
+    CHECK(t == Approx(predicted).epsilon(0.02));
+    CHECK(res[0].busbwGbps == Approx(res[0].algbwGbps)); // nccl-tests: factor 1
+    Simulator::Destroy();
+}
+
+} // namespace
+
+TEST_CASE("collective plans: each algorithm exchanges what its definition says", "[collective][plan]")
+{
+    const uint64_t s = 1 << 20;
+    for (uint32_t n : {2u, 3u, 5u, 8u})
+    {
+        const uint64_t chunk = (s / n + 63) / 64 * 64;
+        const CollectivePlan ring(CollectiveAlgorithms::RING_ALLREDUCE, n, s);
+        CheckExpectedIn(ring);
+        for (const auto& [pair, bytes] : PairBytes(ring))
+        {
+            CHECK(pair.second == (pair.first + 1) % n);
+            CHECK(bytes == 2 * (n - 1) * chunk);
+        }
+        const CollectivePlan a2a(CollectiveAlgorithms::ALLTOALL, n, s);
+        CheckExpectedIn(a2a);
+        const auto pairs = PairBytes(a2a);
+        CHECK(pairs.size() == n * (n - 1)); // every ordered pair of distinct ranks ...
+        for (const auto& [pair, bytes] : pairs)
+        {
+            CHECK(pair.first != pair.second);
+            CHECK(bytes == chunk); // ... exactly once, S/N
+        }
+        CheckChain(CollectiveAlgorithms::BROADCAST, n, n - 1, 4);
+        CheckChain(CollectiveAlgorithms::REDUCE, n, 1 % n, 3);
+        CheckChain(CollectiveAlgorithms::BROADCAST, n, 0, 1);
+    }
+    const CollectivePlan hd(CollectiveAlgorithms::HALVING_DOUBLING_ALLREDUCE, 8, s);
+    CheckExpectedIn(hd);
+    uint64_t perRank = 0;
+    for (const auto& [pair, bytes] : PairBytes(hd))
+    {
+        perRank += pair.first == 0 ? bytes : 0;
+    }
+    CHECK(perRank == 2 * s * 7 / 8); // 2 S (N-1)/N per rank
+    const CollectivePlan send(CollectiveAlgorithms::SEND, 2, 1000);
+    CHECK(send.Steps() == 1);
+    CHECK(PairBytes(send) == std::map<std::pair<uint32_t, uint32_t>, uint64_t>{{{0, 1}, 1024}}); // 64 B beats
+    CHECK(send.ExpectedIn(1, 0) == 4);
+}
+
+TEST_CASE("alltoall on a switched pod: N-1 pairwise steps, alpha-beta time within 2 %", "[collective][alphabeta]")
+{
+    // Each step is a permutation: every rank's port sends S/N and carries the responses of the S/N
+    // written into it, as a ring step on the pod does, so T = (N-1) x (S/N / B + alpha) with the
+    // pod's B and alpha (Model()), half a ring all-reduce's 2(N-1) steps.
+    for (const auto& [n, s] : std::vector<std::pair<uint32_t, uint64_t>>{{4, 1 << 20}, {8, 1 << 20}})
+    {
+        auto f = test::MakePod(n, 1);
+        const AlphaBeta m = Model(f, true);
+        auto res = Run(f, MakeCollective(CollectiveWorkload::ALLTOALL, s));
+        REQUIRE(res.size() == 1);
+        REQUIRE(res[0].completed);
+        const double t = res[0].Duration().GetSeconds();
+        const double predicted = (n - 1) * (double(s) / n * 8.0 / m.B() + m.alpha);
+        WARN("alltoall N=" << n << " S=" << s << ": measured " << t * 1e6 << " us, predicted " << predicted * 1e6
+                           << " us (" << (t / predicted - 1) * 100 << " %)");
+        CHECK(t == Approx(predicted).epsilon(0.02));
+        // Every rank wrote S/N to each of the N-1 others, in 256 B writes.
+        uint64_t sent = 0;
+        for (const auto& e : f.endpoints)
+        {
+            sent += e->GetIssuedCount();
+        }
+        CHECK(sent == uint64_t{n} * (n - 1) * (s / n / 256));
+        Simulator::Destroy();
+    }
+}
+
+TEST_CASE("broadcast and reduce on a switched pod: pipelined chains, alpha-beta time within 2 %",
+          "[collective][alphabeta]")
+{
+    // 1 MiB in 64 KiB pieces: 16 chunks, 16 + N - 2 steps of one chunk each.
+    CheckStepsTime(CollectiveWorkload::BROADCAST, 4, 1 << 20, 0);
+    CheckStepsTime(CollectiveWorkload::BROADCAST, 8, 1 << 20, 5);
+    CheckStepsTime(CollectiveWorkload::REDUCE, 8, 1 << 20, 3);
+}
+
+TEST_CASE("broadcast and reduce refuse a root outside the ranks", "[collective][validate]")
+{
+    auto w = MakeCollective(CollectiveWorkload::BROADCAST, 4096);
+    w->SetAttribute("Ranks", UintegerValue(4));
+    w->SetAttribute("Root", UintegerValue(4));
+    CHECK_THROWS_AS(w->Validate(), ParameterError);
+    auto f = test::MakePod(4);
+    auto v = MakeCollective(CollectiveWorkload::REDUCE, 4096);
+    v->SetAttribute("Root", UintegerValue(6));
+    CHECK_THROWS_WITH(v->Install(MakeWorkloadContext(f.endpoints, MilliSeconds(1))),
+                      Catch::Contains("Root") || Catch::Contains("rank 6 of 4"));
+    Simulator::Destroy();
+}
