@@ -66,6 +66,9 @@ class CollectiveOperation
 
     /// Every rank starts its first step now.
     void Start();
+    /// Stops without finishing (no hook called): what is in flight ends unheeded, no new write goes
+    /// out. Its owner gave the work up (another operation of the same iteration failed).
+    void Abandon() { m_running = false; }
     void OnCompleted(const TransactionRecord& rec);
     void OnFailed(const TransactionRecord& rec);
 

@@ -133,31 +133,21 @@ WorkloadGraph::OpCount() const
     return n;
 }
 
-void
-CheckGraph(const WorkloadGraph& g)
+GraphMatching
+MatchOperations(const WorkloadGraph& g)
 {
-    if (g.ranks.empty())
+    GraphMatching out;
+    for (const auto& ops : g.ranks)
     {
-        throw GraphError((g.origin.empty() ? "" : g.origin + ": ") + "a workload graph has at least one rank");
+        out.instanceOf.emplace_back(ops.size(), -1);
     }
-    CheckGroups(g);
-    // Global op numbers, and each rank's ids.
-    std::vector<std::size_t> base(g.ranks.size() + 1, 0);
-    std::vector<std::unordered_map<uint64_t, std::size_t>> index(g.ranks.size());
-    for (uint32_t r = 0; r < g.ranks.size(); ++r)
-    {
-        base[r + 1] = base[r] + g.ranks[r].size();
-        for (std::size_t i = 0; i < g.ranks[r].size(); ++i)
+    auto add = [&out](std::vector<std::pair<uint32_t, std::size_t>> members) {
+        for (const auto& [rank, i] : members)
         {
-            const GraphOp& op = g.ranks[r][i];
-            if (!index[r].emplace(op.id, i).second)
-            {
-                throw GraphError(Where(g, r, op) + ": the id is used twice on this rank");
-            }
-            CheckOp(g, r, op);
+            out.instanceOf[rank][i] = static_cast<int64_t>(out.instances.size());
         }
-    }
-    Sets sets(base.back());
+        out.instances.push_back(GraphInstance{std::move(members)});
+    };
     // Collectives: the k-th on a group of every member is one operation.
     std::map<std::pair<uint32_t, uint32_t>, std::vector<std::size_t>> onGroup; // (group, rank) -> op indices
     // Transfers: (from, to, tag) -> the sends at `from` and the receives at `to`, in order.
@@ -187,6 +177,11 @@ CheckGraph(const WorkloadGraph& g)
         const auto group = static_cast<uint32_t>(k);
         const uint32_t lead = g.groups[k][0];
         const std::vector<std::size_t>& reference = onGroup[{group, lead}];
+        const std::size_t first = out.instances.size();
+        for (std::size_t j = 0; j < reference.size(); ++j)
+        {
+            out.instances.emplace_back();
+        }
         for (uint32_t member : g.groups[k])
         {
             const std::vector<std::size_t>& mine = onGroup[{group, member}];
@@ -213,7 +208,8 @@ CheckGraph(const WorkloadGraph& g)
                                      CollectiveAlgorithms::AlgorithmName(a.algorithm) + " of " +
                                      std::to_string(a.bytes) + " B (root " + std::to_string(a.root) + ")");
                 }
-                sets.Join(base[member] + mine[j], base[lead] + reference[j]);
+                out.instances[first + j].members.emplace_back(member, mine[j]);
+                out.instanceOf[member][mine[j]] = static_cast<int64_t>(first + j);
             }
         }
     }
@@ -240,7 +236,43 @@ CheckGraph(const WorkloadGraph& g)
                                  std::to_string(from) + ", op " + std::to_string(s.id) + ") sends " +
                                  std::to_string(s.bytes) + " B");
             }
-            sets.Join(base[from] + sends[j], base[to] + recvs[j]);
+            add({{from, sends[j]}, {to, recvs[j]}});
+        }
+    }
+    return out;
+}
+
+void
+CheckGraph(const WorkloadGraph& g)
+{
+    if (g.ranks.empty())
+    {
+        throw GraphError((g.origin.empty() ? "" : g.origin + ": ") + "a workload graph has at least one rank");
+    }
+    CheckGroups(g);
+    // Global op numbers, and each rank's ids.
+    std::vector<std::size_t> base(g.ranks.size() + 1, 0);
+    std::vector<std::unordered_map<uint64_t, std::size_t>> index(g.ranks.size());
+    for (uint32_t r = 0; r < g.ranks.size(); ++r)
+    {
+        base[r + 1] = base[r] + g.ranks[r].size();
+        for (std::size_t i = 0; i < g.ranks[r].size(); ++i)
+        {
+            const GraphOp& op = g.ranks[r][i];
+            if (!index[r].emplace(op.id, i).second)
+            {
+                throw GraphError(Where(g, r, op) + ": the id is used twice on this rank");
+            }
+            CheckOp(g, r, op);
+        }
+    }
+    const GraphMatching matching = MatchOperations(g);
+    Sets sets(base.back());
+    for (const GraphInstance& instance : matching.instances)
+    {
+        for (const auto& [rank, i] : instance.members)
+        {
+            sets.Join(base[rank] + i, base[instance.members[0].first] + instance.members[0].second);
         }
     }
     // Dependencies between the merged nodes must form no cycle (Kahn).

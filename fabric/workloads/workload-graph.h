@@ -68,6 +68,24 @@ class GraphError : public std::runtime_error
     }
 };
 
+/// One communication operation of a graph: the ops of its members that are it, in the
+/// operation's rank order (a collective: its group's order; a transfer: sender, receiver).
+struct GraphInstance
+{
+    std::vector<std::pair<uint32_t, std::size_t>> members; ///< (rank, op index in that rank's list)
+};
+
+/// Which operation every communication op is part of (MatchOperations).
+struct GraphMatching
+{
+    std::vector<std::vector<int64_t>> instanceOf; ///< [rank][op index] -> instance, -1 for compute
+    std::vector<GraphInstance> instances;
+};
+
+/// Matches collectives and transfers across ranks (the rules above); GraphError for those that do
+/// not match (a missing partner, different sizes). Call after the per-op checks (CheckGraph does).
+GraphMatching MatchOperations(const WorkloadGraph& g);
+
 /**
  * Checks that a graph can run to its end: dependencies exist on the rank, ids are unique, groups
  * and peers are ranks, a rank's collectives use groups it belongs to, the members of a group list

@@ -70,6 +70,28 @@ class Workload : public ns3::Object
         ns3::Time Duration() const { return end - start; }
     };
 
+    /// One iteration of a workload graph (a training step) for the summary and the /iterations trace.
+    struct IterationResult
+    {
+        std::string name;
+        uint32_t iteration = 0;
+        ns3::Time start;
+        ns3::Time end; ///< the last operation's end, the failure, or the time the result was read
+        CollectiveStatus status = CollectiveStatus::Unfinished;
+        TransactionStatus failure = TransactionStatus::Okay;
+        uint64_t operations = 0;      ///< operations of all ranks (a collective counts once per member)
+        uint64_t ended = 0;           ///< of them, ended
+        double computeNs = 0;         ///< the busiest rank's compute time
+        double exposedCommNs = 0;     ///< the largest over ranks: communication not overlapped by that rank's compute
+        double meanExposedCommNs = 0; ///< the same, mean over ranks
+        double criticalComputeNs = 0; ///< compute on the critical path
+        double criticalCommNs = 0;    ///< communication on the critical path (from the operation's start)
+        std::vector<std::string> criticalPath; ///< its operations, first to last ("r3 mb0.L1.fwd"), at most 64
+        uint32_t retries = 0;
+
+        ns3::Time Duration() const { return end - start; }
+    };
+
     static ns3::TypeId GetTypeId();
     Workload();
 
@@ -83,6 +105,8 @@ class Workload : public ns3::Object
     virtual int64_t AssignStreams(int64_t stream) = 0;
     /// One entry per collective operation (empty for traffic patterns).
     virtual std::vector<CollectiveResult> GetCollectiveResults() const;
+    /// One entry per iteration of a workload graph (empty for the others).
+    virtual std::vector<IterationResult> GetIterationResults() const { return {}; }
     /// When each failed transaction was issued again (ns; empty for workloads that do not retry).
     virtual std::vector<double> GetRetryTimesNs() const { return {}; }
 
