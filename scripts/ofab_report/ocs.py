@@ -285,11 +285,11 @@ def configurations_table(ocs, run):
         role = ", ".join(w for w, yes in (("initial", k == 0), ("moved to", k in used),
                                           ("final", k == ocs.get("final_configuration"))) if yes) or "declared"
         rows.append([k, cubes_text(config), ", ".join(str(c) for c in spares_of if c not in config["cubes"]) or "—",
-                     fmt(config.get("circuits")), f"{sum(counts.values())} ({source}): {pairs_text(counts)}",
+                     role, f"{sum(counts.values())} ({source}): {pairs_text(counts)}", fmt(config.get("circuits")),
                      "×".join(str(d) for d in config.get("dims") or []) or "—", fmt(config.get("diameter")),
-                     fmt(config.get("bisection_links")), role])
-    return table(["configuration", "cubes (slice order)", "spare cubes", "circuits", "circuits per cube pair",
-                  "torus", "diameter", "bisection (links)", "in force"], rows, left=3)
+                     fmt(config.get("bisection_links"))])
+    return table(["configuration", "cubes (slice order)", "spare cubes", "in force", "circuits per cube pair",
+                  "circuits (summary)", "torus", "diameter", "bisection (links)"], rows, left=5)
 
 
 def panel(ocs, title, index, counts_of, failed):
