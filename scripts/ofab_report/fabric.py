@@ -82,10 +82,14 @@ def topology_config(run):
 
 
 def fabric_label(run):
-    """A short name of the fabric: 'torus 4×4', 'switched_pod, 16 accelerators, 4 planes' (the
-    topology's size keys; capacities such as switch_radix belong in the fabric table)."""
+    """A short name of the fabric: 'torus 4×4', 'ocs_cubes: 3 cubes of 2×2×2, slice 1×1×2',
+    'switched_pod, 16 accelerators, 4 planes' (the topology's size keys; capacities such as
+    switch_radix belong in the fabric table)."""
     topo = topology_config(run)
     kind = str(topo.get("kind", "fabric"))
+    if isinstance(topo.get("cube_dims"), list) and isinstance(topo.get("slice"), list):  # ocs_cubes
+        return (f"{kind}: {topo.get('cubes', '?')} cubes of " + "×".join(str(d) for d in topo["cube_dims"]) +
+                ", slice " + "×".join(str(d) for d in topo["slice"]))
     if isinstance(topo.get("dims"), list):
         return f"{kind} " + "×".join(str(d) for d in topo["dims"])
     shape = [f"{v} {k.replace('_', ' ')}" for k, v in topo.items() if k in SIZE_KEYS]

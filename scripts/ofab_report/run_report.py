@@ -7,6 +7,7 @@ import numpy as np
 
 from .fabric import fabric_label, fabric_table
 from .figures import collective_name
+from .ocs import run_section as ocs_section, topology_note
 from .page import fmt, img, page, simulation_table, table
 from .plots import plot_latency_ccdf, plot_throughput, plot_utilization
 from .recovery import fault_rows, recovery_section
@@ -50,6 +51,9 @@ def run_report(path, allow_incomplete):
     header, rows, note = fabric_table([(fabric_label(run), run)])
     sections.append(("fabric", "The fabric", table(header, rows) + (f'<p class="note">{html.escape(note)}</p>'
                                                                     if note else "")))
+    ocs = ocs_section(run)  # fabrics of optical circuit switches only
+    if ocs:
+        sections.append(ocs)
     sections.append(("throughput", "Throughput over time",
                      img(plot_throughput(run), "throughput over time") +
                      '<p class="note">Delivered payload: bytes of completed transactions by completion time. '
@@ -83,7 +87,8 @@ def run_report(path, allow_incomplete):
     sections.append(("topology", "Topology: utilization and failed links",
                      img(plot_topologies([(fabric_label(run), run, mean)], ncols=1), "topology") +
                      '<p class="note">Each link is two lines, one per direction (right-hand traffic), coloured '
-                     "and widened by the direction's mean utilization. Failed during the run (red ✕): "
+                     f"and widened by the direction's mean utilization. {html.escape(topology_note(run))}"
+                     "Failed during the run (red ✕): "
                      f'{html.escape(listed["failed"])}. Lost laser lines but stayed up (orange ◆): '
                      f'{html.escape(listed["degraded"])}.</p>'))
     ev = [(fmt(time), kind, element, detail)

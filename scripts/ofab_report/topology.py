@@ -1,9 +1,10 @@
 """The topology drawn as a utilization heat map: each link direction a line beside its twin, its colour
 and width the direction's mean utilization over the run, failed and degraded links marked.
 
-Layouts: tori and meshes on their grid (node names a(x,y[,z])); fabrics with switches in layers
-(accelerators at the bottom, each switch tier above the one it reaches, ordered by their
-neighbours to keep crossings few); the rest (rings, full meshes) on a circle.
+Layouts: tori and meshes on their grid (node names a(x,y[,z])); cubes wired by optical circuit
+switches as their final slice's torus (ocs.py), with only the circuits in force at the end; fabrics
+with switches in layers (accelerators at the bottom, each switch tier above the one it reaches,
+ordered by their neighbours to keep crossings few); the rest (rings, full meshes) on a circle.
 """
 
 import math
@@ -14,6 +15,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 from matplotlib.collections import LineCollection
 
+from .ocs import hidden_circuits, topology_layout
 from .plots import DEGRADED_COLOR, FAULT_COLOR, png
 
 CMAP = "viridis"  # no red in it: red stays the colour of a failure
@@ -72,6 +74,9 @@ def layout(run):
     """(positions by node index, kind of layout)."""
     names = list(run.nodes["name"])
     roles = list(run.nodes["role"].astype(str))
+    ocs = topology_layout(run)  # cubes wired by circuit switches: the final slice on its torus grid
+    if ocs:
+        return ocs, "grid"
     grid = grid_layout(names)
     if grid and len({p[1] for p in grid.values()}) > 1:  # one row (a ring a(0), a(1) ...): a circle reads better
         return grid, "grid"
@@ -125,15 +130,19 @@ def draw_topology(ax, run, util_mean, vmax, labels=True, title=None):
     roles = list(run.nodes["role"].astype(str))
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1)
-    degree = np.bincount(np.concatenate([run.links["a"].astype(int), run.links["b"].astype(int)]),
+    hidden = hidden_circuits(run)
+    shown = ~run.links["id"].astype(int).isin(hidden)
+    degree = np.bincount(np.concatenate([run.links["a"][shown].astype(int), run.links["b"][shown].astype(int)]),
                          minlength=len(names))
-    dense = degree.max(initial=0) > 8 or len(run.links) > 80  # many lines meet: thin ones stay apart
+    dense = degree.max(initial=0) > 8 or shown.sum() > 80  # many lines meet: thin ones stay apart
     sep = 0.06 if kind == "grid" else (0.004 if dense else 0.012) * span
     rows = sorted(set(ys))
     rise = rows[1] - rows[0] if len(rows) > 1 else 1.0  # the layer spacing: arcs stay below the next layer
     lines, values, marks = [], [], {"failed": [], "degraded": []}
     fates = run.link_fates()
     for link, a, b in zip(run.links["id"].astype(int), run.links["a"].astype(int), run.links["b"].astype(int)):
+        if link in hidden:
+            continue
         for direction, (p, q) in enumerate(((pos[a], pos[b]), (pos[b], pos[a]))):
             for seg in segments(p, q, kind, rise):
                 lines.append(offset(seg, sep))

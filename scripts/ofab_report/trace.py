@@ -11,11 +11,17 @@ import numpy as np
 from ofab_trace import TraceError, open_trace  # scripts/ is on sys.path (scripts/report puts it there)
 
 SIGNAL_KINDS = {"loss_of_signal", "signal_restored"}
-# The reroute controller's actions (trace format 1.2) and the stall detector's reports: listed with
-# the events, never taken for faults.
+# The reroute controller's actions (trace format 1.2; `replan` 1.5), the stall detector's reports and
+# the circuit switches' moves (1.6: a move darkens circuits on purpose): listed with the events,
+# never taken for faults (a fault's window would otherwise run from a move to the end of the run).
 CONTROLLER_KINDS = {"detect", "switch_over", "install", "restore", "partition", "unprotected",
                     "fallback_routes", "stall", "starved", "external_event", "external_routes",
-                    "external_rejected", "external_fallback", "deadlock_risk"}
+                    "external_rejected", "external_fallback", "deadlock_risk", "replan",
+                    "rewire", "ocs_move", "ocs_lit", "ocs_ready"}
+# Link states that are failures. A candidate circuit outside the switches' map has no light by design
+# (OpticalChannel NoCircuit): not a failure. The trace's state enumeration (up, cut, dark) has no name
+# for it, so it reads as a missing category (NaN); a later format may name it.
+FAILED_STATES = {"cut", "dark"}
 LINK_IDS = re.compile(r"\blinks? (\d+(?:, \d+)*)")
 
 
@@ -132,9 +138,9 @@ class Run:
         full = dict(zip(self.links["id"].astype(int), self.links["capacity_gbps"].astype(float)))
         for link, state, capacity in zip(self.states["link"].astype(int), self.states["state"].astype(str),
                                          self.states["capacity_gbps"].astype(float)):
-            if state != "up":
+            if state in FAILED_STATES:
                 fates[link] = "failed"
-            elif capacity < full.get(link, 0) and fates.get(link) != "failed":
+            elif state == "up" and capacity < full.get(link, 0) and fates.get(link) != "failed":
                 fates[link] = "degraded"
         return fates
 

@@ -13,6 +13,7 @@ import sys
 
 from .fabric import fabric_key, fabric_label, fabric_table
 from .figures import comparison_rows
+from .ocs import topology_note, variants_section as ocs_section
 from .page import img, page, simulation_table, table
 from .plots import plot_latency_ccdf, plot_over_time
 from .recovery import fault_rows, recovery_section
@@ -98,6 +99,9 @@ def variants_report(path, data, allow_incomplete):
         frows.append(["variants"] + [", ".join(m) for m in fabrics.values()])
         sections.append(("fabric", "The fabrics", table(header, frows) +
                          (f'<p class="note">{html.escape(note)}</p>' if note else "")))
+    ocs = ocs_section(names, variants, runs)  # variants on fabrics of optical circuit switches only
+    if ocs:
+        sections.append(ocs)
     recovery = fault_rows([(n, [v], namer(n)) for n, v in zip(names, variants)])
     if recovery:
         sections.append(recovery_section(recovery, "variant", "Recovery of each fault, per variant"))
@@ -112,13 +116,16 @@ def variants_report(path, data, allow_incomplete):
                          img(plot_latency_ccdf(panels), "latency CCDF per variant") +
                          '<p class="note">Completed transactions of the whole run: the fraction slower than x, '
                          "log scales. One panel per fabric.</p>"))
+        ocs_caption = next((" " + html.escape(topology_note(runs[n], panels=True).strip()) for n in drawn
+                            if topology_note(runs[n])), "")  # circuit switches: which circuits are drawn
         pictures = "".join(
             f"<h3>{html.escape(fabric_label(runs[m[0]]))}</h3>" +
             img(plot_topologies([(n, runs[n], runs[n].utilization().mean(axis=0)) for n in m]),
                 f"topology {fabric_label(runs[m[0]])}") for m in fabrics.values())
         sections.append(("topology", "Topology and utilization, per fabric", pictures +
                          '<p class="note">Mean utilization of each link direction over the run, one panel per '
-                         "variant and one colour scale per fabric; ✕: the link that failed.</p>"))
+                         "variant and one colour scale per fabric; ✕: the link that failed." +
+                         ocs_caption + "</p>"))
     sections.append(("simulation", "Simulation", simulation_table([(n, [v]) for n, v in zip(names, variants)],
                                                                   "variant")))
     listing = [[n, runs[n].path if n in runs else "missing"] for n in names]

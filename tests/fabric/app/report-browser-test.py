@@ -1,6 +1,7 @@
-"""The report pages in a real browser: headless Chromium renders the run, variants and sweep pages, and
-each screenshot must show a page, not a blank or broken one: its full size, many colours, ink all the
-way down (the embedded plots decoded and laid out), saturated plot colours beside the grey text.
+"""The report pages in a real browser: headless Chromium renders the run, variants and sweep pages (and
+the variants page of a fabric of optical circuit switches), and each screenshot must show a page, not
+a blank or broken one: its full size, many colours, ink all the way down (the embedded plots decoded
+and laid out), saturated plot colours beside the grey text.
 Exit 77 (skipped) without Chromium (scripts/setup installs it). On a failure the screenshots are kept
 and their folder printed, to look at.
 Usage: report-browser-test.py OFAB_BINARY (run from the project root)."""
@@ -12,7 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import PYTHON, ROOT, check, failures, finish, require, run, workdir  # noqa: E402
-from reportlib import make_run, make_sweep, make_variants  # noqa: E402
+from reportlib import make_ocs, make_run, make_sweep, make_variants  # noqa: E402
 
 import matplotlib.image  # noqa: E402  (reportlib chose the Agg backend)
 import numpy as np  # noqa: E402
@@ -55,7 +56,8 @@ def looks_real(png, name):
 
 
 trace, _ = make_run(ofab, tmp)
-pages = {"run": trace, "variants": make_variants(ofab, tmp), "sweep": make_sweep(ofab, tmp)}
+pages = {"run": trace, "variants": make_variants(ofab, tmp), "sweep": make_sweep(ofab, tmp),
+         "ocs": make_ocs(ofab, tmp)}  # the variants of a fabric of optical circuit switches
 for name, source in pages.items():
     html_path = os.path.join(tmp, f"{name}.html")
     code, _, err = run([PYTHON, report, source, "-o", html_path])

@@ -1,7 +1,10 @@
 """scripts/report end to end: the run, variants and sweep pages are complete (every section, every image a
 decodable PNG) and say what the summaries say (one column per variant with its T_recover95, links by
 their end names, collectives by workload name, simulator speed only under Simulation); a run's summary
-renders its trace; corrupt, incomplete and foreign inputs are refused with one line, never a traceback.
+renders its trace; a fabric of optical circuit switches gets its section (the moves as the summary has
+them, the slices drawn, the circuits each configuration lights counted in the trace) on both pages, and
+circuits switched off are not taken for failures; corrupt, incomplete and foreign inputs are refused
+with one line, never a traceback.
 Usage: report-test.py OFAB_BINARY (run from the project root)."""
 
 import json
@@ -12,7 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import PYTHON, ROOT, check, finish, require, run, workdir  # noqa: E402
-from reportlib import images, make_run, make_sweep, make_variants, row, section, sections, tables  # noqa: E402
+from reportlib import images, make_ocs, make_run, make_sweep, make_variants, row, section, sections, tables  # noqa: E402
 
 import h5py  # noqa: E402
 
@@ -147,6 +150,62 @@ check(len(fabrics[0]) == 3 and row(fabrics, "switches") == ["0", "2"] and
 check(len(tables(section(page, "recovery"))[0]) == 1 + len(variants), "a recovery row per fault per variant")
 check(section(page, "topology").count("<img") == 2, "a topology per distinct fabric")
 check(speed_only_in_simulation(page), "simulator speed only under Simulation")
+
+# Optical circuit switches: experiments/ocs-heal.yaml, three variants; in `rewire` a spare cube takes the
+# place of the cube whose accelerator failed.
+ocs_json = make_ocs(ofab, tmp)
+with open(ocs_json) as f:
+    ocs_variants = {v["variant"]: v for v in json.load(f)["variants"]}
+require(set(ocs_variants) == {"fault-free", "reroute", "rewire"} and len(ocs_variants["rewire"]["ocs"]["reconfigurations"]) == 1
+        and not ocs_variants["fault-free"]["ocs"]["reconfigurations"], "the OCS variants: one move in rewire, none without a fault",
+        str({n: len(v.get("ocs", {}).get("reconfigurations", [])) for n, v in ocs_variants.items()}))
+ocs = ocs_variants["rewire"]["ocs"]
+move = ocs["reconfigurations"][0]
+code, err, page = render(ocs_json, "ocs-variants.html")
+require(code == 0 and page, "scripts/report renders the OCS variants", err)
+check(sections(page) == ["variants", "fabric", "ocs", "recovery", "timeline", "latency", "topology", "simulation", "traces"],
+      "the variants page of an OCS fabric has the ocs section after the fabric", str(sections(page)))
+moves = tables(section(page, "ocs"))[0]
+rewire = row(moves, "rewire")
+header = moves[0]
+
+
+def cell(name):
+    return rewire[header.index(name) - 1] if rewire and name in header else None
+
+
+check(rewire is not None and len(moves) == 2, "one move, the rewire variant's", str(moves))
+check(cell("from → to") is not None and cell("from → to").startswith(f"{move['from']} (cubes ")
+      and f" → {move['to']} (cubes " in cell("from → to") and move["from"] == 0 and move["to"] == ocs["final_configuration"],
+      "the move goes from the initial configuration to the final one", str(cell("from → to")))
+check(cell("circuits darkened") == str(move["circuits_darkened"]) and cell("circuits lit") == str(move["circuits_lit"]),
+      "circuits darkened and lit as in the summary", f"{cell('circuits darkened')} / {cell('circuits lit')} vs {move}")
+check(close(cell("start (µs)") or "", move["start_ns"] / 1e3, 1e-5) and close(cell("ready (µs)") or "", move["ready_ns"] / 1e3, 1e-5),
+      "the move's start and ready in µs, as in the summary", f"{cell('start (µs)')}, {cell('ready (µs)')} vs {move}")
+check(cell("slice is the declared torus") == ("yes" if move["slice_is_torus"] else "NO"), "the slice check as in the summary")
+check("No move in fault-free, reroute" in section(page, "ocs"), "the variants without a move are named")
+slices = [(alt, h, w) for alt, h, w in images(section(page, "ocs")) if alt.startswith("slice")]
+check(len(slices) == 3 and all(h > 150 and w > 400 for _, h, w in slices) and
+      any(alt == "slice rewire: before and after move 1" for alt, _, _ in slices),
+      "a slice figure per variant (before and after the move for rewire), decodable, of a readable size", str(slices))
+check(any(alt == "circuit throughput per variant" for alt, _, _ in images(section(page, "ocs"))),
+      "the circuits' throughput of the variants, on one plot")
+code, err, page = render(os.path.join(tmp, "ocs-rewire.json"), "ocs-run.html")
+require(code == 0 and page, "scripts/report renders the rewire variant's summary", err)
+check(sections(page) == ["summary", "fabric", "ocs", "throughput", "recovery", "latency", "links", "topology", "events",
+                         "simulation"], "the run page of an OCS fabric: the ocs section after the fabric", str(sections(page)))
+imgs = images(page)
+check(len(imgs) == 7 and all(h > 150 and w > 400 for _, h, w in imgs), "seven plots (the slice and the circuits' "
+      "throughput besides the five), decodable", str(imgs))
+configs = tables(section(page, "ocs"))[1]
+counted = [int(r[4].split(" ")[0]) for r in configs[1:]]
+check(counted == [c["circuits"] for c in ocs["configurations"]] and all("(trace)" in r[4] for r in configs[1:]),
+      "each configuration's circuits counted in the trace as many as the summary says", str(configs))
+failed = re.search(r"Failed during the run \(red ✕\): (.*?)\. Lost", page)
+dead = ocs_variants["rewire"]["fault_recovery"][0]["element"].split()[-1]
+check(failed is not None and all(dead in link for link in failed.group(1).split(", ")),
+      f"only links of the failed accelerator {dead} are failed, not the circuits a move switched off",
+      failed.group(1)[:300] if failed else "")
 
 # A run's own summary renders its trace; a sweep's sweep.json renders its folder.
 code, err, page = render(os.path.join(tmp, "v-pod-global.json"), "one.html")

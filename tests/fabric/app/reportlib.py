@@ -1,5 +1,6 @@
 """Helpers of the report tests: the inputs they render (a run with faults, a variants file, a small
-sweep; each made by the real `ofab`), and a reader of the HTML pages (sections, tables, images)."""
+sweep, a fabric of optical circuit switches; each made by the real `ofab`), and a reader of the HTML
+pages (sections, tables, images)."""
 
 import base64
 import io
@@ -42,6 +43,15 @@ def make_variants(ofab, tmp):
                        cwd=tmp)
     require(code == 0, "the variants file runs", err)
     return os.path.join(tmp, "v.json")
+
+
+def make_ocs(ofab, tmp):
+    """experiments/ocs-heal.yaml, all three variants (fault-free, reroute, rewire: spare cube 2 takes
+    the place of cube 1 after an accelerator of it fails), run in tmp: the variants JSON ocs.json, each
+    variant's summary ocs-<variant>.json and trace ocs-<variant>.h5 beside it."""
+    code, _, err = run([ofab, "run", os.path.join(ROOT, "experiments/ocs-heal.yaml"), "-o", "ocs.h5", "-q"], cwd=tmp)
+    require(code == 0, "the OCS experiment runs", err)
+    return os.path.join(tmp, "ocs.json")
 
 
 def make_sweep(ofab, tmp):
