@@ -75,7 +75,7 @@ RunObserver::Enums()
     e.eventKinds.insert(e.eventKinds.end(), kFaultEventNames.begin(), kFaultEventNames.end());
     e.eventKinds.push_back("repair");
     e.eventKinds.insert(e.eventKinds.end(), kControllerEventNames.begin(), kControllerEventNames.end());
-    e.linkStates = {"up", "cut", "dark"};
+    e.linkStates = {"up", "cut", "dark", "no_circuit"}; // OpticalChannel::DirectionState order
     e.collectiveStatuses = {"completed", "failed", "unfinished"};
     e.nodeRoles = {"accelerator", "switch"};
     return e;

@@ -19,8 +19,8 @@ CONTROLLER_KINDS = {"detect", "switch_over", "install", "restore", "partition", 
                     "external_rejected", "external_fallback", "deadlock_risk", "replan",
                     "rewire", "ocs_move", "ocs_lit", "ocs_ready"}
 # Link states that are failures. A candidate circuit outside the switches' map has no light by design
-# (OpticalChannel NoCircuit): not a failure. The trace's state enumeration (up, cut, dark) has no name
-# for it, so it reads as a missing category (NaN); a later format may name it.
+# (`no_circuit`, format 1.7; a 1.6 trace leaves that value unnamed, read as a missing category):
+# not a failure.
 FAILED_STATES = {"cut", "dark"}
 LINK_IDS = re.compile(r"\blinks? (\d+(?:, \d+)*)")
 
