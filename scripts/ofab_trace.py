@@ -150,6 +150,15 @@ class Trace:
         start_ns, end_ns, time_ns, algbw_gbps, busbw_gbps, status (Categorical)."""
         return self.table("collectives")
 
+    def iterations(self):
+        """/iterations, one row per iteration of a workload graph (format 1.7; empty before):
+        name, iteration, start_ns, end_ns, time_ns, status (Categorical), compute_ns,
+        exposed_comm_ns, mean_exposed_comm_ns, critical_compute_ns, critical_comm_ns, operations,
+        ended."""
+        if "iterations" not in self.file:
+            return pd.DataFrame(columns=["name", "iteration", "start_ns", "end_ns", "time_ns", "status"])
+        return self.table("iterations")
+
     def link_throughput(self):
         """/links/throughput: Gb/s carried per link direction, averaged over each bin.
 

@@ -1,6 +1,7 @@
 #include "ofab/fabric/app/run-output.h"
 
 #include "ofab/fabric/app/ocs-output.h"
+#include "ofab/fabric/app/workload-output.h"
 
 #include "ofab/fabric/trace/trace-meta.h"
 #include "ofab/foundation/unit-text.h"
@@ -335,26 +336,7 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
     j["events_per_wall_s"] = wallS > 0 ? static_cast<double>(events) / wallS : 0.0;
     j["sim_time_ns"] = result.simTimeNs;
     j["trace"] = trace;
-    auto& c = j["collectives"] = nlohmann::ordered_json::array();
-    for (const auto& r : s.collectives)
-    {
-        // Bandwidths exist only for a completed operation, a time only for one that ended (completed,
-        // or failed: the time to its failure). An unfinished one has neither: null, never 0.
-        const bool completed = r.status == CollectiveStatus::Completed;
-        const bool ended = r.status != CollectiveStatus::Unfinished;
-        const nlohmann::ordered_json null(nullptr);
-        c.push_back({{"name", r.name},
-                     {"algorithm", r.algorithm},
-                     {"repetition", r.repetition},
-                     {"ranks", r.ranks},
-                     {"bytes", r.bytes},
-                     {"status", ToString(r.status)},
-                     {"start_ns", r.start.ToDouble(ns3::Time::NS)},
-                     {"time_ns", ended ? nlohmann::ordered_json(r.Duration().ToDouble(ns3::Time::NS)) : null},
-                     {"algbw_gbps", completed ? nlohmann::ordered_json(r.algbwGbps) : null},
-                     {"busbw_gbps", completed ? nlohmann::ordered_json(r.busbwGbps) : null},
-                     {"retries", r.retries}});
-    }
+    AddWorkloadJson(j, s);
     AddOcsJson(j, result.ocs);
     return j;
 }
@@ -442,28 +424,7 @@ PrintTable(const RunResult& result, const std::string& trace)
                 s.meanRequestHops);
     std::printf("  data link     %llu flit-hops, %llu replayed\n", (unsigned long long)s.flitHops,
                 (unsigned long long)s.flitsReplayed);
-    for (const auto& c : s.collectives)
-    {
-        const std::string retried = c.retries ? ", " + std::to_string(c.retries) + " writes retried" : "";
-        std::printf("  collective    %s (%s, %u ranks, %llu B) #%u: ", c.name.c_str(), c.algorithm.c_str(), c.ranks,
-                    (unsigned long long)c.bytes, c.repetition);
-        if (c.status == CollectiveStatus::Completed)
-        {
-            std::printf("completed, %.1f ns, algbw %.1f Gb/s, busbw %.1f Gb/s%s\n",
-                        c.Duration().ToDouble(ns3::Time::NS), c.algbwGbps, c.busbwGbps, retried.c_str());
-        }
-        else if (c.status == CollectiveStatus::Failed)
-        {
-            std::printf("FAILED after %.1f ns (%s), no bandwidth%s\n", c.Duration().ToDouble(ns3::Time::NS),
-                        ToString(c.failure), retried.c_str());
-        }
-        else
-        {
-            std::printf("UNFINISHED: still running at the end of the run (started at %.1f ns), no time or "
-                        "bandwidth%s\n",
-                        c.start.ToDouble(ns3::Time::NS), retried.c_str());
-        }
-    }
+    PrintWorkloadResults(s);
     std::printf("  simulation    %.1f ns simulated, %llu events in %.2f s wall (%.2f M events/s)\n", result.simTimeNs,
                 (unsigned long long)events, wallS, wallS > 0 ? events / wallS / 1e6 : 0.0);
     if (!trace.empty())

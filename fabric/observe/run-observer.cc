@@ -1,5 +1,7 @@
 #include "ofab/fabric/observe/run-observer.h"
 
+#include "ofab/fabric/observe/workload-results.h"
+
 #include "ns3/callback.h"
 #include "ns3/simulator.h"
 
@@ -465,33 +467,7 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
             s.flitsReplayed += p->GetStats().flitsReplayed;
         }
     }
-    for (const auto& w : workloads)
-    {
-        for (auto& c : w->GetCollectiveResults())
-        {
-            s.collectives.push_back(c);
-        }
-    }
-    if (m_trace)
-    {
-        uint32_t id = 0;
-        for (const auto& c : s.collectives)
-        {
-            CollectiveRow row{};
-            row.id = id++;
-            SetText(row.name, c.name);
-            SetText(row.algorithm, c.algorithm);
-            row.ranks = c.ranks;
-            row.bytes = c.bytes;
-            row.startNs = c.start.ToDouble(ns3::Time::NS);
-            row.endNs = c.end.ToDouble(ns3::Time::NS);
-            row.timeNs = c.Duration().ToDouble(ns3::Time::NS);
-            row.algbwGbps = c.algbwGbps;
-            row.busbwGbps = c.busbwGbps;
-            row.status = static_cast<uint8_t>(c.status);
-            m_trace->AddCollective(row);
-        }
-    }
+    AddWorkloadResults(workloads, s, m_trace);
     return s;
 }
 

@@ -41,10 +41,11 @@ struct RunSummary
     uint64_t flitsReplayed = 0; ///< link-level retransmissions
     double meanRequestHops = 0; ///< links crossed by the requests of completed transactions
     std::vector<Workload::CollectiveResult> collectives;
-    uint64_t faultsInjected = 0;          ///< faults applied during the run (flap downs included)
-    uint64_t repairs = 0;                 ///< repairs applied (flap ups included)
-    std::vector<FaultRecovery> recovery;  ///< one per fault (not per repair), in time order
-    std::string controllerPolicy;         ///< "" without a reroute controller
+    std::vector<Workload::IterationResult> iterations; ///< of workload graphs (training steps)
+    uint64_t faultsInjected = 0;                       ///< faults applied during the run (flap downs included)
+    uint64_t repairs = 0;                              ///< repairs applied (flap ups included)
+    std::vector<FaultRecovery> recovery;               ///< one per fault (not per repair), in time order
+    std::string controllerPolicy;                      ///< "" without a reroute controller
     uint64_t stalls = 0;                  ///< stall and starvation reports (the controller's detector, or the run's)
     uint64_t starved = 0;                 ///< of those, starvation reports
     std::vector<CreditBound> creditBound; ///< port time idle for want of each kind of credit

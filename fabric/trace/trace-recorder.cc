@@ -101,6 +101,8 @@ TraceRecorder::TraceRecorder(const std::string& path, const TraceEnums& enums, s
         SetUnits(*m_events, "time_ns: ns of simulated time");
         m_collectives = std::make_unique<AppendableTable>(m_file.Id(), "collectives", CollectiveType(enums), 256, w);
         SetUnits(*m_collectives, "bytes: B per rank, *_ns: ns, *_gbps: Gb/s (nccl-tests definitions)");
+        m_iterations = std::make_unique<AppendableTable>(m_file.Id(), "iterations", IterationType(enums), 64, w);
+        SetUnits(*m_iterations, "*_ns: ns of simulated time");
 
         m_links = MakeGroup(m_file.Id(), "links");
         m_linkState = std::make_unique<AppendableTable>(m_links.Id(), "state", LinkStateType(enums), 1024, w);
@@ -313,6 +315,12 @@ TraceRecorder::AddCollective(const CollectiveRow& row)
 }
 
 void
+TraceRecorder::AddIteration(const IterationRow& row)
+{
+    Guarded([&] { m_iterations->Append(&row); });
+}
+
+void
 TraceRecorder::AddThroughputBin(const std::vector<double>& gbpsPerLinkDirection)
 {
     if (gbpsPerLinkDirection.size() != m_linkDirections)
@@ -333,7 +341,7 @@ void
 TraceRecorder::FlushAll()
 {
     for (AppendableTable* t : {m_nodes.get(), m_linkTable.get(), m_transactions.get(), m_events.get(),
-                               m_linkState.get(), m_collectives.get()})
+                               m_linkState.get(), m_collectives.get(), m_iterations.get()})
     {
         if (t)
         {
@@ -362,6 +370,7 @@ TraceRecorder::CloseAll() noexcept
     m_events.reset();
     m_linkState.reset();
     m_collectives.reset();
+    m_iterations.reset();
     m_summary.Close();
     m_links.Close();
     m_topology.Close();

@@ -86,6 +86,7 @@ class TraceRecorder
     void SetEventTap(std::function<void(const EventRow&)> tap) { m_eventTap = std::move(tap); }
     void AddLinkState(const LinkStateRow& row);
     void AddCollective(const CollectiveRow& row);
+    void AddIteration(const IterationRow& row);
     /// One time bin of /links/throughput: Gb/s carried by each link direction during the bin.
     void AddThroughputBin(const std::vector<double>& gbpsPerLinkDirection);
 
@@ -134,6 +135,7 @@ class TraceRecorder
     std::unique_ptr<AppendableTable> m_events;
     std::unique_ptr<AppendableTable> m_linkState;
     std::unique_ptr<AppendableTable> m_collectives;
+    std::unique_ptr<AppendableTable> m_iterations;
     std::unique_ptr<AppendableMatrix> m_throughput;
     std::function<void(const EventRow&)> m_eventTap;
     bool m_closed = false;

@@ -68,6 +68,26 @@ CollectiveType(const TraceEnums& e)
 }
 
 CompoundType
+IterationType(const TraceEnums& e)
+{
+    CompoundType t(sizeof(IterationRow));
+    t.AddString("name", offsetof(IterationRow, name), sizeof(IterationRow::name))
+        .Add("iteration", offsetof(IterationRow, iteration), H5T_NATIVE_UINT32)
+        .Add("start_ns", offsetof(IterationRow, startNs), H5T_NATIVE_DOUBLE)
+        .Add("end_ns", offsetof(IterationRow, endNs), H5T_NATIVE_DOUBLE)
+        .Add("time_ns", offsetof(IterationRow, timeNs), H5T_NATIVE_DOUBLE)
+        .AddEnum("status", offsetof(IterationRow, status), e.collectiveStatuses)
+        .Add("compute_ns", offsetof(IterationRow, computeNs), H5T_NATIVE_DOUBLE)
+        .Add("exposed_comm_ns", offsetof(IterationRow, exposedCommNs), H5T_NATIVE_DOUBLE)
+        .Add("mean_exposed_comm_ns", offsetof(IterationRow, meanExposedCommNs), H5T_NATIVE_DOUBLE)
+        .Add("critical_compute_ns", offsetof(IterationRow, criticalComputeNs), H5T_NATIVE_DOUBLE)
+        .Add("critical_comm_ns", offsetof(IterationRow, criticalCommNs), H5T_NATIVE_DOUBLE)
+        .Add("operations", offsetof(IterationRow, operations), H5T_NATIVE_UINT64)
+        .Add("ended", offsetof(IterationRow, ended), H5T_NATIVE_UINT64);
+    return t;
+}
+
+CompoundType
 NodeType(const TraceEnums& e)
 {
     CompoundType t(sizeof(NodeRow));

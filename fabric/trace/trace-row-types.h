@@ -19,6 +19,7 @@ CompoundType TransactionType(const TraceEnums& e);
 CompoundType EventType(const TraceEnums& e);
 CompoundType LinkStateType(const TraceEnums& e);
 CompoundType CollectiveType(const TraceEnums& e);
+CompoundType IterationType(const TraceEnums& e);
 CompoundType NodeType(const TraceEnums& e);
 CompoundType LinkType();
 

@@ -70,6 +70,24 @@ struct CollectiveRow
     uint8_t status;   ///< TraceEnums::collectiveStatuses
 };
 
+/// /iterations: one row per iteration of a workload graph (a training step).
+struct IterationRow
+{
+    char name[32];
+    uint32_t iteration;
+    double startNs;
+    double endNs;
+    double timeNs;
+    uint8_t status;           ///< TraceEnums::collectiveStatuses
+    double computeNs;         ///< the busiest rank's compute
+    double exposedCommNs;     ///< the largest over ranks
+    double meanExposedCommNs; ///< mean over ranks
+    double criticalComputeNs; ///< on the critical path
+    double criticalCommNs;    ///< on the critical path
+    uint64_t operations;
+    uint64_t ended;
+};
+
 /// /topology/nodes and /topology/links.
 struct NodeRow
 {

@@ -1,0 +1,176 @@
+#include "ofab/fabric/app/workload-output.h"
+
+#include <cstdio>
+#include <map>
+
+namespace ofab
+{
+
+namespace
+{
+
+/// More collectives than this print as one line per algorithm (a training step has thousands).
+constexpr std::size_t kListedCollectives = 24;
+
+double
+Ns(ns3::Time t)
+{
+    return t.ToDouble(ns3::Time::NS);
+}
+
+void
+PrintCollective(const Workload::CollectiveResult& c)
+{
+    const std::string retried = c.retries ? ", " + std::to_string(c.retries) + " writes retried" : "";
+    std::printf("  collective    %s (%s, %u ranks, %llu B) #%u: ", c.name.c_str(), c.algorithm.c_str(), c.ranks,
+                (unsigned long long)c.bytes, c.repetition);
+    if (c.status == CollectiveStatus::Completed)
+    {
+        std::printf("completed, %.1f ns, algbw %.1f Gb/s, busbw %.1f Gb/s%s\n", Ns(c.Duration()), c.algbwGbps,
+                    c.busbwGbps, retried.c_str());
+    }
+    else if (c.status == CollectiveStatus::Failed)
+    {
+        std::printf("FAILED after %.1f ns (%s), no bandwidth%s\n", Ns(c.Duration()), ToString(c.failure),
+                    retried.c_str());
+    }
+    else
+    {
+        std::printf("UNFINISHED: still running at the end of the run (started at %.1f ns), no time or "
+                    "bandwidth%s\n",
+                    Ns(c.start), retried.c_str());
+    }
+}
+
+void
+PrintCollectivesByAlgorithm(const std::vector<Workload::CollectiveResult>& all)
+{
+    struct Tally
+    {
+        uint64_t completed = 0, failed = 0, unfinished = 0, retries = 0;
+        double timeNs = 0, busbw = 0;
+    };
+    std::map<std::string, Tally> by;
+    for (const auto& c : all)
+    {
+        Tally& t = by[c.algorithm];
+        t.retries += c.retries;
+        if (c.status == CollectiveStatus::Completed)
+        {
+            ++t.completed;
+            t.timeNs += Ns(c.Duration());
+            t.busbw += c.busbwGbps;
+        }
+        else
+        {
+            ++(c.status == CollectiveStatus::Failed ? t.failed : t.unfinished);
+        }
+    }
+    for (const auto& [algorithm, t] : by)
+    {
+        std::printf("  collectives   %s: %llu completed", algorithm.c_str(), (unsigned long long)t.completed);
+        if (t.completed)
+        {
+            std::printf(" (mean %.1f ns, busbw %.1f Gb/s)", t.timeNs / t.completed, t.busbw / t.completed);
+        }
+        std::printf(", %llu failed, %llu unfinished, %llu writes retried\n", (unsigned long long)t.failed,
+                    (unsigned long long)t.unfinished, (unsigned long long)t.retries);
+    }
+    std::printf("                (%zu operations: each is in the summary's `collectives` and the trace's "
+                "/collectives)\n",
+                all.size());
+}
+
+} // namespace
+
+void
+AddWorkloadJson(nlohmann::ordered_json& j, const RunSummary& s)
+{
+    const nlohmann::ordered_json null(nullptr);
+    auto& c = j["collectives"] = nlohmann::ordered_json::array();
+    for (const auto& r : s.collectives)
+    {
+        // Bandwidths exist only for a completed operation, a time only for one that ended (completed,
+        // or failed: the time to its failure). An unfinished one has neither: null, never 0.
+        const bool completed = r.status == CollectiveStatus::Completed;
+        const bool ended = r.status != CollectiveStatus::Unfinished;
+        c.push_back({{"name", r.name},
+                     {"algorithm", r.algorithm},
+                     {"repetition", r.repetition},
+                     {"ranks", r.ranks},
+                     {"bytes", r.bytes},
+                     {"status", ToString(r.status)},
+                     {"start_ns", Ns(r.start)},
+                     {"time_ns", ended ? nlohmann::ordered_json(Ns(r.Duration())) : null},
+                     {"algbw_gbps", completed ? nlohmann::ordered_json(r.algbwGbps) : null},
+                     {"busbw_gbps", completed ? nlohmann::ordered_json(r.busbwGbps) : null},
+                     {"retries", r.retries}});
+    }
+    if (s.iterations.empty())
+    {
+        return;
+    }
+    auto& it = j["iterations"] = nlohmann::ordered_json::array();
+    for (const auto& r : s.iterations)
+    {
+        const bool completed = r.status == CollectiveStatus::Completed;
+        const bool ended = r.status != CollectiveStatus::Unfinished;
+        it.push_back(
+            {{"name", r.name},
+             {"iteration", r.iteration},
+             {"status", ToString(r.status)},
+             {"failure", r.status == CollectiveStatus::Failed ? nlohmann::ordered_json(ToString(r.failure)) : null},
+             {"start_ns", Ns(r.start)},
+             {"time_ns", ended ? nlohmann::ordered_json(Ns(r.Duration())) : null},
+             {"operations", r.operations},
+             {"ended", r.ended},
+             {"compute_ns", r.computeNs},
+             {"exposed_comm_ns", r.exposedCommNs},
+             {"mean_exposed_comm_ns", r.meanExposedCommNs},
+             {"critical_path", completed ? nlohmann::ordered_json{{"compute_ns", r.criticalComputeNs},
+                                                                  {"comm_ns", r.criticalCommNs},
+                                                                  {"operations", r.criticalPath}}
+                                         : null},
+             {"retries", r.retries}});
+    }
+}
+
+void
+PrintWorkloadResults(const RunSummary& s)
+{
+    if (s.collectives.size() <= kListedCollectives)
+    {
+        for (const auto& c : s.collectives)
+        {
+            PrintCollective(c);
+        }
+    }
+    else
+    {
+        PrintCollectivesByAlgorithm(s.collectives);
+    }
+    for (const auto& r : s.iterations)
+    {
+        std::printf("  iteration     %s #%u: ", r.name.c_str(), r.iteration);
+        if (r.status == CollectiveStatus::Completed)
+        {
+            const double t = Ns(r.Duration());
+            std::printf("completed, %.1f ns; compute %.1f ns (busiest rank), exposed communication %.1f ns (worst "
+                        "rank, mean %.1f); critical path %.0f %% compute, %.0f %% communication\n",
+                        t, r.computeNs, r.exposedCommNs, r.meanExposedCommNs,
+                        t > 0 ? 100.0 * r.criticalComputeNs / t : 0.0, t > 0 ? 100.0 * r.criticalCommNs / t : 0.0);
+        }
+        else if (r.status == CollectiveStatus::Failed)
+        {
+            std::printf("FAILED after %.1f ns (%s), %llu of %llu operations ended\n", Ns(r.Duration()),
+                        ToString(r.failure), (unsigned long long)r.ended, (unsigned long long)r.operations);
+        }
+        else
+        {
+            std::printf("UNFINISHED at the end of the run (started at %.1f ns), %llu of %llu operations ended\n",
+                        Ns(r.start), (unsigned long long)r.ended, (unsigned long long)r.operations);
+        }
+    }
+}
+
+} // namespace ofab
