@@ -43,6 +43,7 @@ ExperimentRunner::ExperimentRunner(Experiment& experiment, const ConfigDocument&
         }
         for (std::size_t i = 0; i < experiment.workloads.size(); ++i)
         {
+            experiment.workloads[i]->SetNumber(static_cast<uint16_t>(i + 1)); // its transactions carry it
             experiment.workloadKeys[i].Guard([&] { experiment.workloads[i]->Install(ctx); });
             stream += experiment.workloads[i]->AssignStreams(stream);
         }
@@ -86,6 +87,7 @@ ExperimentRunner::Run(TraceRecorder* trace)
     observer.WatchFaults(m_faults);
     observer.WatchController(m_controller, m_incidents.get());
     observer.SetRecoveryWindow(m_experiment.outputs.recoveryWindow);
+    observer.SetFlowTable(m_experiment.outputs.flows);
     observer.SetRecoveryReference(m_experiment.outputs.recoveryReference);
     // Every run watches for stalls and starvation: a controller's detector does with a controller
     // (its stall_timeout), the run's own otherwise (outputs.stall_timeout), reporting to the same rows.

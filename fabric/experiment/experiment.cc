@@ -182,6 +182,7 @@ LoadOutputs(const ConfigDocument& doc, Experiment& x)
         throw o.ErrorAt("trace_flush", "0 (only at the end) or at least 100ms (wall-clock time)");
     }
     x.outputs.transactionSample = static_cast<uint32_t>(o.Unsigned("transaction_sample", 1, 0, 1000000));
+    x.outputs.flows = o.Choice("flows", "false", {"true", "false"}) == "true";
 }
 
 /// A key that only another policy has (`fallback` under `policy: global`) is named as such: the
@@ -337,6 +338,7 @@ Experiment::Resolved() const
     o["stall_timeout"] = FormatTime(outputs.stallTimeout);
     o["trace_flush"] = FormatTime(outputs.traceFlush);
     o["transaction_sample"] = outputs.transactionSample;
+    o["flows"] = outputs.flows;
     out["outputs"] = o;
     return out;
 }

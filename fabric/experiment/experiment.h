@@ -36,6 +36,7 @@ struct OutputSpec
     ns3::Time traceFlush;
     /// One /transactions row in this many (0: none, 1: all); the summary counts every transaction.
     uint32_t transactionSample = 1;
+    bool flows = false; ///< the /flows table: one row per workload, source and destination
 };
 
 /**
@@ -50,7 +51,7 @@ struct OutputSpec
  *   controller: `policy` (a model: reroute-policies.h) and its attributes (delays, ...); absent = no controller
  *   ocs:       switch: (circuit switch attributes) and schedule: (ocs_cubes only; ocs-section.h)
  *   outputs:   trace, summary_json, throughput_bin, recovery_window, recovery_reference, stall_timeout,
- *              trace_flush, transaction_sample
+ *              trace_flush, transaction_sample, flows
  * Every error is a ConfigError naming file, line and key.
  */
 struct Experiment

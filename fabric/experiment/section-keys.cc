@@ -179,6 +179,9 @@ MakeSections()
               "Wall-clock time between flushes of the trace: a killed run keeps every row up to the last one."},
              {"transaction_sample", "1", "a whole number from 0 to 1000000",
               "Keep one /transactions row in this many (0: none); the summary counts every transaction."},
+             {"flows", "false", "true or false",
+              "Write /flows: per workload, source and destination accelerator, the transactions, bytes and "
+              "latency (as ns-3's FlowMonitor; every transaction, sampled or not)."},
          }},
         {"variants",
          "Each item is one run of the same file with some keys changed; outputs are named <output>-<name>.",

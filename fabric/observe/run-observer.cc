@@ -61,6 +61,8 @@ RowOf(const TransactionRecord& r, uint8_t status, bool ended, double ticksPerNs)
     row.issueNs = Ns(r.issueTime, ticksPerNs);
     row.endNs = ended ? Ns(r.endTime, ticksPerNs) : std::numeric_limits<double>::quiet_NaN();
     row.latencyNs = ended ? Ns(r.Latency(), ticksPerNs) : std::numeric_limits<double>::quiet_NaN();
+    row.workload = r.workload;
+    row.operation = r.operation;
     return row;
 }
 
@@ -237,6 +239,10 @@ RunObserver::OnTransactionEnd(const TransactionRecord& r)
     if (m_trace)
     {
         m_trace->AddTransaction(RowOf(r, static_cast<uint8_t>(r.status), true, m_ticksPerNs));
+    }
+    if (m_flowLog)
+    {
+        m_flowLog->Add(r, m_ticksPerNs);
     }
 }
 
@@ -468,6 +474,13 @@ RunObserver::Finish(const std::vector<ns3::Ptr<Workload>>& workloads)
         }
     }
     AddWorkloadResults(workloads, s, m_trace);
+    if (m_flowLog && m_trace)
+    {
+        for (const FlowRow& row : m_flowLog->Rows())
+        {
+            m_trace->AddFlow(row);
+        }
+    }
     return s;
 }
 

@@ -6,12 +6,15 @@
 #include "ofab/fabric/faults/fault-injector.h"
 #include "ofab/fabric/observe/credit-bound.h"
 #include "ofab/fabric/observe/fault-link-log.h"
+#include "ofab/fabric/observe/flow-log.h"
 #include "ofab/fabric/observe/incident-log.h"
 #include "ofab/fabric/observe/recovery-metrics.h"
 #include "ofab/fabric/trace/trace-recorder.h"
 #include "ofab/fabric/workloads/workload.h"
 
 #include "ns3/nstime.h"
+
+#include <memory>
 #include "ns3/simulator.h"
 
 #include <cstdint>
@@ -66,6 +69,8 @@ class RunObserver
     void SetRecoveryWindow(ns3::Time window) { m_recoveryWindow = window; }
     /// Span before a fault whose mean throughput T_recover95 compares with (0: since the previous fault).
     void SetRecoveryReference(ns3::Time span) { m_recoveryReference = span; }
+    /// Keep the /flows table (FlowLog): one row per workload, source and destination.
+    void SetFlowTable(bool on) { m_flowLog = on ? std::make_unique<FlowLog>() : nullptr; }
 
     /// Writes the topology to the trace, connects the trace sources and schedules the sampler.
     void Start();
@@ -126,6 +131,7 @@ class RunObserver
     std::vector<double> m_deliveredGbps;   ///< per bin: payload of the transactions completed in it
     uint64_t m_binDeliveredBytes = 0;      ///< payload completed in the bin being accumulated
     std::vector<FaultRecovery> m_faultLog; ///< time, kind and element of each fault so far
+    std::unique_ptr<FlowLog> m_flowLog;    ///< outputs.flows
     std::vector<uint64_t> m_lastBytes;     ///< per link direction, payload bytes sent at the last bin edge
     std::vector<double> m_binGbps;
     uint64_t m_completed = 0;

@@ -47,6 +47,8 @@ AddWorkloadResults(const std::vector<ns3::Ptr<Workload>>& workloads, RunSummary&
         row.algbwGbps = c.algbwGbps;
         row.busbwGbps = c.busbwGbps;
         row.status = static_cast<uint8_t>(c.status);
+        row.workload = c.workload;
+        row.operation = c.operation;
         trace->AddCollective(row);
     }
     for (const auto& it : s.iterations)

@@ -103,6 +103,8 @@ TraceRecorder::TraceRecorder(const std::string& path, const TraceEnums& enums, s
         SetUnits(*m_collectives, "bytes: B per rank, *_ns: ns, *_gbps: Gb/s (nccl-tests definitions)");
         m_iterations = std::make_unique<AppendableTable>(m_file.Id(), "iterations", IterationType(enums), 64, w);
         SetUnits(*m_iterations, "*_ns: ns of simulated time");
+        m_flows = std::make_unique<AppendableTable>(m_file.Id(), "flows", FlowType(), 1024, w);
+        SetUnits(*m_flows, "bytes: B of completed payload, *_ns: ns, throughput_gbps: Gb/s");
 
         m_links = MakeGroup(m_file.Id(), "links");
         m_linkState = std::make_unique<AppendableTable>(m_links.Id(), "state", LinkStateType(enums), 1024, w);
@@ -321,6 +323,12 @@ TraceRecorder::AddIteration(const IterationRow& row)
 }
 
 void
+TraceRecorder::AddFlow(const FlowRow& row)
+{
+    Guarded([&] { m_flows->Append(&row); });
+}
+
+void
 TraceRecorder::AddThroughputBin(const std::vector<double>& gbpsPerLinkDirection)
 {
     if (gbpsPerLinkDirection.size() != m_linkDirections)
@@ -341,7 +349,7 @@ void
 TraceRecorder::FlushAll()
 {
     for (AppendableTable* t : {m_nodes.get(), m_linkTable.get(), m_transactions.get(), m_events.get(),
-                               m_linkState.get(), m_collectives.get(), m_iterations.get()})
+                               m_linkState.get(), m_collectives.get(), m_iterations.get(), m_flows.get()})
     {
         if (t)
         {
@@ -371,6 +379,7 @@ TraceRecorder::CloseAll() noexcept
     m_linkState.reset();
     m_collectives.reset();
     m_iterations.reset();
+    m_flows.reset();
     m_summary.Close();
     m_links.Close();
     m_topology.Close();

@@ -87,6 +87,7 @@ class TraceRecorder
     void AddLinkState(const LinkStateRow& row);
     void AddCollective(const CollectiveRow& row);
     void AddIteration(const IterationRow& row);
+    void AddFlow(const FlowRow& row);
     /// One time bin of /links/throughput: Gb/s carried by each link direction during the bin.
     void AddThroughputBin(const std::vector<double>& gbpsPerLinkDirection);
 
@@ -136,6 +137,7 @@ class TraceRecorder
     std::unique_ptr<AppendableTable> m_linkState;
     std::unique_ptr<AppendableTable> m_collectives;
     std::unique_ptr<AppendableTable> m_iterations;
+    std::unique_ptr<AppendableTable> m_flows;
     std::unique_ptr<AppendableMatrix> m_throughput;
     std::function<void(const EventRow&)> m_eventTap;
     bool m_closed = false;

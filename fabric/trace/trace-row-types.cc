@@ -21,7 +21,9 @@ TransactionType(const TraceEnums& e)
         .Add("hops", offsetof(TransactionRow, hops), H5T_NATIVE_UINT32)
         .Add("issue_ns", offsetof(TransactionRow, issueNs), H5T_NATIVE_DOUBLE)
         .Add("end_ns", offsetof(TransactionRow, endNs), H5T_NATIVE_DOUBLE)
-        .Add("latency_ns", offsetof(TransactionRow, latencyNs), H5T_NATIVE_DOUBLE);
+        .Add("latency_ns", offsetof(TransactionRow, latencyNs), H5T_NATIVE_DOUBLE)
+        .Add("workload", offsetof(TransactionRow, workload), H5T_NATIVE_UINT16)
+        .Add("operation", offsetof(TransactionRow, operation), H5T_NATIVE_UINT32);
     return t;
 }
 
@@ -63,7 +65,28 @@ CollectiveType(const TraceEnums& e)
         .Add("time_ns", offsetof(CollectiveRow, timeNs), H5T_NATIVE_DOUBLE)
         .Add("algbw_gbps", offsetof(CollectiveRow, algbwGbps), H5T_NATIVE_DOUBLE)
         .Add("busbw_gbps", offsetof(CollectiveRow, busbwGbps), H5T_NATIVE_DOUBLE)
-        .AddEnum("status", offsetof(CollectiveRow, status), e.collectiveStatuses);
+        .AddEnum("status", offsetof(CollectiveRow, status), e.collectiveStatuses)
+        .Add("workload", offsetof(CollectiveRow, workload), H5T_NATIVE_UINT16)
+        .Add("operation", offsetof(CollectiveRow, operation), H5T_NATIVE_UINT32);
+    return t;
+}
+
+CompoundType
+FlowType()
+{
+    CompoundType t(sizeof(FlowRow));
+    t.Add("workload", offsetof(FlowRow, workload), H5T_NATIVE_UINT32)
+        .Add("src", offsetof(FlowRow, src), H5T_NATIVE_UINT32)
+        .Add("dst", offsetof(FlowRow, dst), H5T_NATIVE_UINT32)
+        .Add("transactions", offsetof(FlowRow, transactions), H5T_NATIVE_UINT64)
+        .Add("completed", offsetof(FlowRow, completed), H5T_NATIVE_UINT64)
+        .Add("failed", offsetof(FlowRow, failed), H5T_NATIVE_UINT64)
+        .Add("bytes", offsetof(FlowRow, bytes), H5T_NATIVE_UINT64)
+        .Add("first_issue_ns", offsetof(FlowRow, firstIssueNs), H5T_NATIVE_DOUBLE)
+        .Add("last_end_ns", offsetof(FlowRow, lastEndNs), H5T_NATIVE_DOUBLE)
+        .Add("mean_latency_ns", offsetof(FlowRow, meanLatencyNs), H5T_NATIVE_DOUBLE)
+        .Add("max_latency_ns", offsetof(FlowRow, maxLatencyNs), H5T_NATIVE_DOUBLE)
+        .Add("throughput_gbps", offsetof(FlowRow, throughputGbps), H5T_NATIVE_DOUBLE);
     return t;
 }
 

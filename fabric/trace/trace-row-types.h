@@ -20,6 +20,7 @@ CompoundType EventType(const TraceEnums& e);
 CompoundType LinkStateType(const TraceEnums& e);
 CompoundType CollectiveType(const TraceEnums& e);
 CompoundType IterationType(const TraceEnums& e);
+CompoundType FlowType();
 CompoundType NodeType(const TraceEnums& e);
 CompoundType LinkType();
 

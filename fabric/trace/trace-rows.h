@@ -30,8 +30,11 @@ struct TransactionRow
     uint32_t bytes;
     uint32_t hops; ///< links crossed by the request
     double issueNs;
-    double endNs;     ///< completion or failure time; NaN while in flight at the end of the run
-    double latencyNs; ///< endNs - issueNs; NaN while in flight
+    double endNs;       ///< completion or failure time; NaN while in flight at the end of the run
+    double latencyNs;   ///< endNs - issueNs; NaN while in flight
+    uint32_t operation; ///< the issuing workload's operation (from 1; 0: none)
+    uint16_t workload;  ///< the issuing workload's number in the experiment (from 1; 0: none)
+    uint16_t pad2;
 };
 
 /// One row of /events: faults, repairs, detections, route installs, collective steps.
@@ -65,9 +68,11 @@ struct CollectiveRow
     double startNs;
     double endNs;
     double timeNs;
-    double algbwGbps; ///< bytes / time
-    double busbwGbps; ///< algbw x the algorithm's bus factor (2(n-1)/n for all-reduce)
-    uint8_t status;   ///< TraceEnums::collectiveStatuses
+    double algbwGbps;   ///< bytes / time
+    double busbwGbps;   ///< algbw x the algorithm's bus factor (2(n-1)/n for all-reduce)
+    uint8_t status;     ///< TraceEnums::collectiveStatuses
+    uint16_t workload;  ///< as /transactions: the rows of this operation have the same
+    uint32_t operation; ///< workload and operation
 };
 
 /// /iterations: one row per iteration of a workload graph (a training step).
@@ -86,6 +91,24 @@ struct IterationRow
     double criticalCommNs;    ///< on the critical path
     uint64_t operations;
     uint64_t ended;
+};
+
+/// /flows: what one workload sent from one accelerator to another (outputs.flows).
+struct FlowRow
+{
+    uint32_t workload; ///< the workload's number (0: none)
+    uint32_t src;
+    uint32_t dst;
+    uint32_t pad;
+    uint64_t transactions;
+    uint64_t completed;
+    uint64_t failed;
+    uint64_t bytes; ///< payload of the completed ones
+    double firstIssueNs;
+    double lastEndNs;
+    double meanLatencyNs; ///< of the completed ones (NaN: none)
+    double maxLatencyNs;
+    double throughputGbps; ///< bytes over lastEnd - firstIssue
 };
 
 /// /topology/nodes and /topology/links.

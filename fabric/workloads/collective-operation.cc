@@ -94,8 +94,9 @@ CollectiveOperation::StartStep(uint32_t rank)
         const uint64_t address = *self.nextAddress;
         *self.nextAddress = (address + kWriteBytes) % kWindowBytes;
         *self.issuedBytes += bytes;
-        const uint64_t id = self.endpoint->Issue(
-            TransactionSpec{TransactionKind::WriteFull, dst, address, bytes, m_settings.trafficClass});
+        const uint64_t id =
+            self.endpoint->Issue(TransactionSpec{TransactionKind::WriteFull, dst, address, bytes,
+                                                 m_settings.trafficClass, m_settings.workload, m_settings.operation});
         if (i == 0)
         {
             r.firstId = id;
@@ -182,8 +183,9 @@ CollectiveOperation::Reissue(uint32_t rank, uint16_t dst, uint64_t address, uint
     Rank& r = m_rank[rank];
     r.issuing = true;
     m_reissueAttempt = attempt;
-    const uint64_t id = m_members[rank].endpoint->Issue(
-        TransactionSpec{TransactionKind::WriteFull, dst, address, bytes, m_settings.trafficClass});
+    const uint64_t id = m_members[rank].endpoint->Issue(TransactionSpec{TransactionKind::WriteFull, dst, address, bytes,
+                                                                        m_settings.trafficClass, m_settings.workload,
+                                                                        m_settings.operation});
     r.issuing = false;
     m_reissueAttempt = 0;
     if (m_running)

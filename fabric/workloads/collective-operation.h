@@ -47,6 +47,8 @@ class CollectiveOperation
         uint32_t retries = 0;
         ns3::Time retryBackoff = ns3::MicroSeconds(1);
         int64_t stopTick = INT64_MAX;
+        uint16_t workload = 0;  ///< carried by every write (TransactionSpec)
+        uint32_t operation = 0; ///< carried by every write (TransactionSpec)
     };
 
     struct Hooks

@@ -221,9 +221,11 @@ CollectiveWorkload::StartRepetition()
     hooks.rankFinished = [this](uint32_t rank) { m_rankTrace(m_repetition, rank); };
     hooks.finished = [this](CollectiveStatus status, TransactionStatus failure) { FinishRepetition(status, failure); };
     hooks.retried = [this] { m_retryTimesNs.push_back(ns3::Simulator::Now().ToDouble(ns3::Time::NS)); };
-    m_op = std::make_unique<CollectiveOperation>(
-        *m_plan, std::move(members),
-        CollectiveOperation::Settings{m_trafficClass, m_retries, m_retryBackoff, m_stopTick}, std::move(hooks));
+    m_op =
+        std::make_unique<CollectiveOperation>(*m_plan, std::move(members),
+                                              CollectiveOperation::Settings{m_trafficClass, m_retries, m_retryBackoff,
+                                                                            m_stopTick, m_number, m_repetition + 1},
+                                              std::move(hooks));
     m_op->Start();
 }
 
@@ -279,6 +281,8 @@ CollectiveWorkload::CurrentResult(CollectiveStatus status) const
     res.status = status;
     res.repetition = m_repetition;
     res.retries = m_op->Retries();
+    res.workload = m_number;
+    res.operation = m_repetition + 1;
     return res;
 }
 

@@ -180,6 +180,8 @@ GraphWorkload::InstanceResult(std::size_t k, CollectiveStatus status) const
     res.completed = status == CollectiveStatus::Completed;
     res.repetition = m_iteration;
     res.retries = instance.op ? instance.op->Retries() : 0;
+    res.workload = m_number;
+    res.operation = OperationNumber(k);
     const double seconds = res.Duration().GetSeconds();
     if (res.completed && seconds > 0)
     {

@@ -308,9 +308,11 @@ GraphWorkload::StartInstance(std::size_t k)
         InstanceEnded(k, status, failure);
     };
     hooks.retried = [this] { m_retryTimesNs.push_back(ns3::Simulator::Now().ToDouble(ns3::Time::NS)); };
-    m_operations.push_back(std::make_unique<CollectiveOperation>(
-        std::move(plan), std::move(members),
-        CollectiveOperation::Settings{m_trafficClass, m_retries, m_retryBackoff, m_stopTick}, std::move(hooks)));
+    m_operations.push_back(
+        std::make_unique<CollectiveOperation>(std::move(plan), std::move(members),
+                                              CollectiveOperation::Settings{m_trafficClass, m_retries, m_retryBackoff,
+                                                                            m_stopTick, m_number, OperationNumber(k)},
+                                              std::move(hooks)));
     CollectiveOperation* op = m_operations.back().get();
     InstanceState& state = m_instance[k];
     state.op = op;

@@ -102,6 +102,11 @@ class GraphWorkload : public Workload
     static uint32_t RankOfKey(int64_t key) { return static_cast<uint32_t>(key >> 32); }
     static std::size_t IndexOfKey(int64_t key) { return static_cast<std::size_t>(key & 0xffffffff); }
 
+    /// Instance k of the running iteration, numbered from 1 across the whole run.
+    uint32_t OperationNumber(std::size_t k) const
+    {
+        return static_cast<uint32_t>(m_iteration * m_matching.instances.size() + k + 1);
+    }
     void Prepare(const WorkloadContext& ctx);
     void StartIteration();
     void Reach(uint32_t rank, std::size_t index, int64_t lastDep);

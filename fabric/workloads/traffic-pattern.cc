@@ -388,8 +388,8 @@ TrafficPattern::Fire(uint16_t s)
     const uint64_t address = uint64_t{s} * kWindowBytes + (uint64_t{k} * 256) % kWindowBytes;
     ++k;
     ++src.issued;
-    const uint64_t id =
-        src.endpoint->Issue(TransactionSpec{Kind(), static_cast<uint16_t>(dst), address, m_bytes, m_trafficClass});
+    const uint64_t id = src.endpoint->Issue(
+        TransactionSpec{Kind(), static_cast<uint16_t>(dst), address, m_bytes, m_trafficClass, m_number, 0});
     m_sendTrace(s, static_cast<uint16_t>(dst), id);
     ScheduleNext(s, m_sources[s].nextTick); // this event runs exactly at nextTick: no Now() call
 }

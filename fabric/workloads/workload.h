@@ -65,7 +65,9 @@ class Workload : public ns3::Object
         double algbwGbps = 0;                                ///< S / (end - start), decimal Gb/s; 0 unless completed
         double busbwGbps = 0;                                ///< algbw x the nccl-tests bus factor; 0 unless completed
         uint32_t repetition = 0;
-        uint32_t retries = 0; ///< writes issued again after a failure (attribute Retries)
+        uint32_t retries = 0;   ///< writes issued again after a failure (attribute Retries)
+        uint16_t workload = 0;  ///< the workload's number (SetNumber), as its transactions carry it
+        uint32_t operation = 0; ///< as its transactions carry it
 
         ns3::Time Duration() const { return end - start; }
     };
@@ -110,6 +112,11 @@ class Workload : public ns3::Object
     /// When each failed transaction was issued again (ns; empty for workloads that do not retry).
     virtual std::vector<double> GetRetryTimesNs() const { return {}; }
 
+    /// The workload's number in its experiment (from 1), which its transactions carry to the trace
+    /// (TransactionSpec::workload); 0 (the default): none.
+    void SetNumber(uint16_t number) { m_number = number; }
+    uint16_t GetNumber() const { return m_number; }
+
     ns3::Time GetStart() const { return m_start; }
     const std::string& GetName() const { return m_name; }
 
@@ -119,6 +126,7 @@ class Workload : public ns3::Object
 
     ns3::Time m_start;
     std::string m_name;
+    uint16_t m_number = 0;
 };
 
 } // namespace ofab

@@ -194,6 +194,8 @@ AcceleratorEndpoint::Issue(const TransactionSpec& spec)
     r.bytes = spec.bytes;
     r.address = spec.address;
     r.vc = static_cast<uint8_t>(spec.trafficClass * 2);
+    r.workload = spec.workload;
+    r.operation = spec.operation;
     r.issueTime = ns3::Simulator::Now();
     r.state = TransactionState::WaitingForTag;
     ++m_issued;

@@ -18,6 +18,8 @@ struct TransactionSpec
     uint64_t address = 0; ///< in the completer's memory
     uint32_t bytes = 64;
     uint8_t trafficClass = 0; ///< 0 or 1: VC = trafficClass * 2 (+1 after a dateline)
+    uint16_t workload = 0;    ///< who issued it, for the trace: the workload's number (0: none)
+    uint32_t operation = 0;   ///< and its operation (a collective's), numbered from 1 (0: none)
 };
 
 /// Lifecycle of one transaction at its originator. Each ends exactly once: completed or failed.
@@ -50,6 +52,8 @@ struct TransactionRecord
     ns3::Time endTime;   ///< completion or failure
     uint8_t requestHops = 0;
     uint8_t responseHops = 0;
+    uint16_t workload = 0;  ///< TransactionSpec::workload
+    uint32_t operation = 0; ///< TransactionSpec::operation
 
     ns3::Time Latency() const { return endTime - issueTime; }
 };

@@ -3,6 +3,7 @@ block of the document (and of the README's "Reading a trace") runs with /usr/bin
 root; the reader's tables agree with the trace and its summary; foreign and incomplete files are refused.
 Usage: trace-reader-test.py OFAB_BINARY (run from the project root)."""
 
+import json
 import os
 import re
 import shutil
@@ -92,6 +93,27 @@ with open_trace(trace) as t:
     coll = t.collectives()
     check(len(coll) == 1 and coll.name[0] == "allreduce-1MiB" and coll.status[0] == "completed",
           "collectives: the all-reduce, completed", coll.to_string())
+
+# Who sent what: every transaction row names its workload (and a collective's rows its operation),
+# and with outputs.flows the /flows table accounts for every transaction that ended.
+flows = os.path.join(tmp, "flows.h5")
+code, _, err = run([ofab, "run", os.path.join(ROOT, "experiments/quickstart.yaml"), "-o", flows, "-q",
+                    "--set", "outputs.flows=true"])
+require(code == 0, "the quick start runs with outputs.flows", err)
+with h5py.File(flows, "r") as f:
+    rows = f["flows"][:]
+    tx = f["transactions"][:]
+    coll = f["collectives"][:]
+    summary = json.loads(f["summary/json"][()])
+ended = summary["transactions"]["completed"] + summary["transactions"]["failed"]
+check(int(rows["transactions"].sum()) == ended and int(rows["failed"].sum()) == summary["transactions"]["failed"],
+      f"/flows accounts for the {ended} transactions that ended, failed ones included")
+check(int(rows["bytes"].sum()) == summary["payload_bytes"], "and for every byte of completed payload")
+check(set(tx["workload"]) == {1, 2}, "every /transactions row names its workload (1: traffic, 2: the collective)")
+mine = tx[(tx["workload"] == coll[0]["workload"]) & (tx["operation"] == coll[0]["operation"])]
+check(len(mine) > 0 and all(mine["src"] < 16), f"the collective's {len(mine)} rows carry its operation number")
+with h5py.File(trace, "r") as f:
+    check(len(f["flows"]) == 0, "without outputs.flows the table is empty")
 
 # Refusals: a file that is not HDF5, an HDF5 file that is not a trace, an incomplete trace.
 def refused(path, words, **kw):
