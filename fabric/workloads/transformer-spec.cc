@@ -6,6 +6,7 @@
 #include "ofab/foundation/parameter-error.h"
 
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 namespace ofab
@@ -109,6 +110,10 @@ SizesOf(const TransformerSpec& spec)
 RankParameters
 ParametersOf(const TransformerSpec& spec, uint32_t stage)
 {
+    if (stage >= spec.pp)
+    {
+        throw std::out_of_range("ParametersOf: stage " + std::to_string(stage) + " of " + std::to_string(spec.pp));
+    }
     const TransformerSizes z = SizesOf(spec);
     const char* what = "layers x hidden^2 (parameters per stage)";
     const uint32_t perStage = spec.layers / spec.pp;

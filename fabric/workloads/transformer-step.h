@@ -94,7 +94,8 @@ constexpr uint64_t kMaxTransformerOps = uint64_t{1} << 24;
 TransformerSizes SizesOf(const TransformerSpec& spec);
 
 /// Parameters, in elements, whose gradients one rank reduces over its DP group (dense) and over its
-/// expert-data-parallel group (experts) at the end of the step: stage `stage`'s share of one TP rank.
+/// expert-data-parallel group (experts) at the end of the step: stage `stage`'s share of one TP rank
+/// (std::out_of_range for a stage >= pp).
 struct RankParameters
 {
     uint64_t dense = 0;   ///< attention, layer norms, dense MLPs, routers, embeddings; over dp ranks
