@@ -77,12 +77,6 @@ RunGraph(const test::TestFabric& f, WorkloadGraph g, uint32_t iterations = 1, Ti
     return w;
 }
 
-double
-Us(Time t)
-{
-    return t.GetSeconds() * 1e6;
-}
-
 } // namespace
 
 TEST_CASE("graph: compute runs on one stream per rank, the critical path is the longest chain", "[graph]")
