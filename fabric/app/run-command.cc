@@ -243,6 +243,61 @@ PrintComparison(const nlohmann::ordered_json& runs)
     }
 }
 
+/// Workload graphs' iterations side by side, each against the same iteration of the first variant
+/// without faults (the fault-free run): the slowdown a fault cost a training step.
+void
+PrintIterationComparison(const nlohmann::ordered_json& runs)
+{
+    const nlohmann::ordered_json* reference = nullptr;
+    bool any = false;
+    for (const auto& r : runs)
+    {
+        any = any || (r.contains("iterations") && !r["iterations"].empty());
+        if (!reference && r["fault_recovery"].empty() && r.contains("iterations"))
+        {
+            reference = &r;
+        }
+    }
+    if (!any)
+    {
+        return;
+    }
+    std::printf("\niterations compared (us; slowdown: time / the same iteration of %s)\n",
+                reference ? ("variant " + (*reference)["variant"].get<std::string>()).c_str()
+                          : "a fault-free variant (none here)");
+    std::printf("  %-14s %-16s %5s %-11s %12s %9s %14s %8s\n", "variant", "workload", "iter", "status", "time",
+                "slowdown", "exposed comm", "retries");
+    for (const auto& r : runs)
+    {
+        for (const auto& it : r.contains("iterations") ? r["iterations"] : nlohmann::ordered_json::array())
+        {
+            const uint64_t k = it["iteration"].get<uint64_t>();
+            std::string slowdown = "-";
+            if (reference && !it["time_ns"].is_null() && it["status"] == "completed")
+            {
+                for (const auto& base : (*reference)["iterations"])
+                {
+                    if (base["name"] == it["name"] && base["iteration"].get<uint64_t>() == k &&
+                        base["status"] == "completed")
+                    {
+                        char text[16];
+                        std::snprintf(text, sizeof text, "%.3fx",
+                                      it["time_ns"].get<double>() / base["time_ns"].get<double>());
+                        slowdown = text;
+                    }
+                }
+            }
+            const std::string time =
+                it["time_ns"].is_null() ? "-" : std::to_string(std::llround(it["time_ns"].get<double>() / 1000.0));
+            std::printf("  %-14s %-16.16s %5llu %-11s %12s %9s %14.1f %8llu\n", r["variant"].get<std::string>().c_str(),
+                        it["name"].get<std::string>().c_str(), (unsigned long long)k,
+                        it["status"].get<std::string>().c_str(), time.c_str(), slowdown.c_str(),
+                        it["exposed_comm_ns"].get<double>() / 1000.0,
+                        (unsigned long long)it["retries"].get<uint64_t>());
+        }
+    }
+}
+
 /// The options of one variant: the command line's --set first, then the variant's.
 RunOptions
 VariantOptions(const RunOptions& options, const Variant& v)
@@ -325,6 +380,7 @@ RunExperiment(const RunOptions& options)
     if (!options.quiet)
     {
         PrintComparison(runs);
+        PrintIterationComparison(runs);
     }
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "ofab/fabric/experiment/ocs-section.h"
 #include "ofab/fabric/experiment/section-keys.h"
 #include "ofab/fabric/experiment/topology-section.h"
+#include "ofab/fabric/workloads/training-workload.h"
 
 #include "ofab/foundation/parameter-error.h"
 
@@ -252,6 +253,8 @@ WorkloadTypes()
     static const std::vector<std::pair<std::string, std::string>> types{
         {"traffic", "ofab::TrafficPattern"},
         {"collective", "ofab::CollectiveWorkload"},
+        // Looked up here so the type is registered before anyone asks ns-3 for it.
+        {"training", TrainingWorkload::GetTypeId().GetName()},
     };
     return types;
 }

@@ -14,8 +14,8 @@
 
 #include "ns3/nstime.h"
 
-#include <memory>
 #include "ns3/simulator.h"
+#include <memory>
 
 #include <cstdint>
 #include <map>
