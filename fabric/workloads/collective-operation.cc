@@ -9,8 +9,8 @@ namespace ofab
 
 namespace
 {
-constexpr uint64_t kWriteBytes = 256;                ///< a write's size: the UALink maximum request
-constexpr uint64_t kWindowBytes = uint64_t{1} << 30; ///< address window written in each partner
+constexpr uint64_t kWriteBytes = 256;                       ///< a write's size: the UALink maximum request
+constexpr uint64_t kAddressWindowBytes = uint64_t{1} << 30; ///< address window written in each partner
 } // namespace
 
 CollectiveOperation::CollectiveOperation(CollectivePlan plan, std::vector<Member> members, Settings settings,
@@ -79,39 +79,46 @@ CollectiveOperation::StartStep(uint32_t rank)
         m_hooks.stepStarted(rank, step);
     }
     const int32_t target = m_plan.Target(rank, step);
-    const uint32_t writes = target == CollectivePlan::kNone ? 0 : m_plan.Writes(step);
-    Member& self = m_members[rank];
-    const auto dst = static_cast<uint16_t>(target == CollectivePlan::kNone ? 0 : m_members[target].accelerator);
-    uint64_t left = m_plan.StepBytes(step);
-    r.ownLeft = writes;
-    r.issuing = true;
+    r.ownLeft = target == CollectivePlan::kNone ? 0 : m_plan.Writes(step);
+    r.toIssue = r.ownLeft;
+    r.bytesLeft = m_plan.StepBytes(step);
+    r.inFlight = 0;
     r.firstId = UINT64_MAX;
-    r.lastId = UINT64_MAX;
-    for (uint32_t i = 0; i < writes && m_running; ++i)
+    IssueMore(rank);
+}
+
+void
+CollectiveOperation::IssueMore(uint32_t rank)
+{
+    Rank& r = m_rank[rank];
+    Member& self = m_members[rank];
+    const auto dst = static_cast<uint16_t>(m_members[m_plan.Target(rank, r.step)].accelerator);
+    r.issuing = true;
+    while (r.toIssue > 0 && r.inFlight < kWindowWrites && m_running)
     {
-        const auto bytes = static_cast<uint32_t>(left < kWriteBytes ? left : kWriteBytes);
-        left -= bytes;
+        const auto bytes = static_cast<uint32_t>(r.bytesLeft < kWriteBytes ? r.bytesLeft : kWriteBytes);
+        r.bytesLeft -= bytes;
+        --r.toIssue;
+        ++r.inFlight;
         const uint64_t address = *self.nextAddress;
-        *self.nextAddress = (address + kWriteBytes) % kWindowBytes;
+        *self.nextAddress = (address + kWriteBytes) % kAddressWindowBytes;
         *self.issuedBytes += bytes;
         const uint64_t id =
             self.endpoint->Issue(TransactionSpec{TransactionKind::WriteFull, dst, address, bytes,
                                                  m_settings.trafficClass, m_settings.workload, m_settings.operation});
-        if (i == 0)
-        {
-            r.firstId = id;
-        }
-        r.lastId = id;
+        r.firstId = std::min(r.firstId, id);
     }
     r.issuing = false;
 }
 
 bool
-CollectiveOperation::IsOurs(const Rank& r, uint64_t txnId) const
+CollectiveOperation::IsOurs(const Rank& r, const TransactionRecord& rec) const
 {
-    // Ids of one endpoint grow; nothing else issues on it inside our Issue() loop, so the writes
-    // of a rank's current step are exactly the ids in [firstId, lastId].
-    return m_running && (r.issuing || (txnId >= r.firstId && txnId <= r.lastId));
+    // Our writes carry our numbers; the rank's earlier steps ended before this one started, and its
+    // endpoint's ids grow, so one of ours from this rank with an id from the step's first on is the
+    // current step's. An immediate failure comes inside Issue(), before the id is known.
+    return m_running && (r.issuing || (rec.workload == m_settings.workload && rec.operation == m_settings.operation &&
+                                       rec.id >= r.firstId));
 }
 
 void
@@ -125,13 +132,18 @@ CollectiveOperation::OnCompleted(const TransactionRecord& rec)
     const auto self = static_cast<uint32_t>(rank);
     Rank& r = m_rank[self];
     const bool retry = m_running && m_retried.erase({self, rec.id}) > 0;
-    if ((!retry && !IsOurs(r, rec.id)) || r.ownLeft == 0)
+    if ((!retry && !IsOurs(r, rec)) || r.ownLeft == 0)
     {
         return;
+    }
+    if (!retry)
+    {
+        --r.inFlight;
     }
     --r.ownLeft;
     const auto partner = static_cast<uint32_t>(m_plan.Target(self, r.step));
     ++m_incomingDone[std::size_t{partner} * m_plan.Steps() + r.step];
+    IssueMore(self);
     TryAdvance(partner);
     TryAdvance(self);
 }
@@ -147,7 +159,7 @@ CollectiveOperation::OnFailed(const TransactionRecord& rec)
     const auto self = static_cast<uint32_t>(rank);
     Rank& r = m_rank[self];
     const auto retried = m_retried.find({self, rec.id});
-    if (retried == m_retried.end() && !IsOurs(r, rec.id))
+    if (retried == m_retried.end() && !IsOurs(r, rec))
     {
         return;
     }
@@ -157,6 +169,10 @@ CollectiveOperation::OnFailed(const TransactionRecord& rec)
     if (retried != m_retried.end())
     {
         m_retried.erase(retried);
+    }
+    else if (!(r.issuing && m_reissueAttempt > 0))
+    {
+        --r.inFlight; // a first attempt ended: the window has room again (a retry is not counted)
     }
     if (attempts < m_settings.retries)
     {
@@ -168,6 +184,10 @@ CollectiveOperation::OnFailed(const TransactionRecord& rec)
         m_reissues.push_back(ns3::Simulator::Schedule(m_settings.retryBackoff * static_cast<int64_t>(1u << attempts),
                                                       &CollectiveOperation::Reissue, this, self, rec.dst, rec.address,
                                                       rec.bytes, attempts + 1));
+        if (!r.issuing)
+        {
+            IssueMore(self);
+        }
         return;
     }
     Finish(CollectiveStatus::Failed, rec.status);

@@ -27,12 +27,19 @@ namespace ofab
  * each record on (OnCompleted, OnFailed): several operations may share an endpoint, each knows its
  * own writes by id (a rank issues a step's writes in one loop, so they are one id range). A failed
  * write is issued again up to `retries` times after a doubling backoff; once out of retries it
- * fails the operation. No step starts at or after `stopTick` (the run's end): the operation then
+ * fails the operation. A rank keeps at most kWindowWrites of a step in flight and issues the next as
+ * earlier ones end, so a step of gigabytes holds a bounded number of transactions in memory (the
+ * originator's tags, 2048 per port, bound what is outstanding on the wire anyway). Every write
+ * carries Settings::workload and Settings::operation, which must name this operation alone (from
+ * 1). No step starts at or after `stopTick` (the run's end): the operation then
  * stays unfinished. The hooks may not destroy the operation (its owner replaces it later).
  */
 class CollectiveOperation
 {
   public:
+    /// First attempts of one step a rank keeps in flight: 1 MiB of 256 B writes.
+    static constexpr uint32_t kWindowWrites = 4096;
+
     struct Member
     {
         AcceleratorEndpoint* endpoint = nullptr;
@@ -82,16 +89,20 @@ class CollectiveOperation
   private:
     struct Rank
     {
-        uint32_t step = 0;    ///< current step (== step count: done)
-        uint32_t ownLeft = 0; ///< writes of the current step not completed yet
-        uint64_t firstId = 0; ///< id range of the current step's writes
-        uint64_t lastId = 0;
-        bool issuing = false; ///< inside the Issue() loop (an immediate failure is ours)
+        uint32_t step = 0;      ///< current step (== step count: done)
+        uint32_t ownLeft = 0;   ///< writes of the current step not completed yet
+        uint32_t toIssue = 0;   ///< of them, not issued yet (held back by the window)
+        uint64_t bytesLeft = 0; ///< their bytes
+        uint32_t inFlight = 0;  ///< first attempts issued and not ended
+        uint64_t firstId = 0;   ///< the current step's first write: its writes have this id or later
+        bool issuing = false;   ///< inside Issue() (an immediate failure is ours)
     };
 
     int32_t RankOf(uint32_t accelerator) const;
-    bool IsOurs(const Rank& r, uint64_t txnId) const;
+    bool IsOurs(const Rank& r, const TransactionRecord& rec) const;
     void StartStep(uint32_t rank);
+    /// Issues the current step's next writes while fewer than kWindowWrites are in flight.
+    void IssueMore(uint32_t rank);
     void TryAdvance(uint32_t rank);
     void Reissue(uint32_t rank, uint16_t dst, uint64_t address, uint32_t bytes, uint32_t attempt);
     void Finish(CollectiveStatus status, TransactionStatus failure);

@@ -271,3 +271,26 @@ TEST_CASE("graph: graphs that cannot run are refused naming the rank, the op and
     g.ranks.assign(6, {});
     refuse(g, "the graph has 6 ranks; the fabric has 4 accelerators");
 }
+
+TEST_CASE("graph: a 32 MiB transfer keeps a bounded window in flight and still takes its alpha-beta time",
+          "[graph][alphabeta][window]")
+{
+    const uint64_t s = 32 << 20; // 131072 writes of 256 B
+    auto f = test::MakePod(2);
+    const AlphaBeta m = Model(f, true);
+    WorkloadGraph g;
+    g.ranks = {{P2p(GraphOp::Kind::Send, 1, "ckpt", 1, s)}, {P2p(GraphOp::Kind::Recv, 1, "ckpt", 0, s)}};
+    uint64_t most = 0;
+    auto watch = [](std::pair<AcceleratorEndpoint*, uint64_t*>* w, const TransactionRecord&) {
+        *w->second = std::max(*w->second, w->first->GetInFlightCount());
+    };
+    std::pair<AcceleratorEndpoint*, uint64_t*> w{PeekPointer(f.endpoints[0]), &most};
+    f.endpoints[0]->TraceConnectWithoutContext("TransactionIssued", MakeBoundCallback(+watch, &w));
+    auto workload = RunGraph(f, g, 1, MilliSeconds(2));
+    const auto c = workload->GetCollectiveResults();
+    REQUIRE(c.size() == 1);
+    REQUIRE(c[0].status == CollectiveStatus::Completed);
+    CHECK(most == CollectiveOperation::kWindowWrites); // never more of the step in memory at once
+    CHECK(c[0].Duration().GetSeconds() == Approx(s * 8.0 / m.B() + m.alpha).epsilon(0.02));
+    Simulator::Destroy();
+}
