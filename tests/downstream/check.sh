@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the built tree into a scratch prefix, checks that the package holds the models only (no
-# header of the programs, nothing that includes Boost, no Boost in the package config), builds the
-# downstream program against it with find_package(ofab), runs it and checks what it prints.
+# header of the programs, nothing that includes Boost or protobuf, no Boost in the package config),
+# builds the downstream program against it with find_package(ofab), runs it and checks what it prints.
 set -euo pipefail
 build="$1"
 work="$2"
@@ -16,12 +16,14 @@ for program in fabric/server fabric/app; do
   [ ! -e "$include/$program" ] || fail "$program (a program's code) is installed with the models"
 done
 if grep -rlE '#include [<"]boost/' "$include"; then fail "installed headers include Boost"; fi
+if grep -rlE '#include [<"](google/protobuf/|[^">]*\.pb\.h)' "$include"; then fail "installed headers include protobuf"; fi
 if grep -l Boost "$work"/prefix/lib*/cmake/ofab/*.cmake; then fail "the package config mentions Boost"; fi
 cmake -S "$here" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release >"$work/configure.log"
 cmake --build "$work/build" >"$work/build.log"
-out="$("$work/build/downstream")"
+out="$("$work/build/downstream" "$here/../../experiments/chakra/tiny-dp/workload")"
 echo "$out"
 grep -qx 'capacity_gbps 800' <<<"$out"
 grep -qx 'accelerators 4' <<<"$out"
 grep -qx 'transactions accounted' <<<"$out"
+grep -qx 'chakra_ops 36' <<<"$out"
 rm -rf "$work"

@@ -1,9 +1,10 @@
 // A tiny ns-3 program of someone else's that uses ofab as an installed package: it builds one
 // photonic link with the helpers, then loads an experiment from YAML text and runs it with the
-// installed runner, and prints what the test checks.
+// installed runner, reads the Chakra trace set named by its argument, and prints what the test checks.
 #include <ofab/fabric/config/config-document.h>
 #include <ofab/fabric/experiment/experiment-runner.h>
 #include <ofab/fabric/experiment/experiment.h>
+#include <ofab/fabric/workloads/chakra-import.h>
 #include <ofab/foundation/time-resolution.h>
 #include <ofab/photonics/helper/photonic-link-helper.h>
 
@@ -23,7 +24,7 @@ workloads:
 } // namespace
 
 int
-main()
+main(int argc, char* argv[])
 {
     ofab::EnsurePicosecondResolution();
     {
@@ -44,5 +45,9 @@ main()
     const bool accounted = s.issued == s.completed + s.failed + s.inFlight;
     std::cout << "accelerators " << experiment.graph.NumAccelerators() << "\n"
               << "transactions " << (s.completed > 0 && accounted ? "accounted" : "lost") << "\n";
+    if (argc > 1)
+    {
+        std::cout << "chakra_ops " << ofab::ReadChakraTraces(argv[1]).OpCount() << "\n";
+    }
     return 0;
 }
