@@ -8,12 +8,14 @@
 #include "ofab/fabric/experiment/ocs-section.h"
 #include "ofab/fabric/experiment/section-keys.h"
 #include "ofab/fabric/experiment/topology-section.h"
+#include "ofab/fabric/workloads/chakra-workload.h"
 #include "ofab/fabric/workloads/training-workload.h"
 
 #include "ofab/foundation/parameter-error.h"
 
 #include "ns3/double.h"
 #include "ns3/object-factory.h"
+#include "ns3/string.h"
 
 namespace ofab
 {
@@ -114,6 +116,14 @@ LoadWorkloads(const ConfigDocument& doc, Experiment& x)
                                           [&](const auto& w) { return w.first == type; });
         ns3::ObjectFactory factory(entry.second);
         const BoundSection bound = BindAttributes(factory, doc, item, path, {"type"});
+        if (type == "chakra" && r.Has("traces"))
+        {
+            // A trace set is named relative to the experiment file, as link files are.
+            const std::string traces = r.Text("traces", "");
+            factory.Set("Traces", ns3::StringValue(!traces.empty() && traces.front() == '/'
+                                                       ? traces
+                                                       : DirectoryOf(doc.Origin()) + traces));
+        }
         ns3::Ptr<Workload> w = factory.Create<Workload>();
         bound.Guard([&] { w->Validate(); }); // checks that need the fabric run at install
         x.workloads.push_back(w);
@@ -255,6 +265,7 @@ WorkloadTypes()
         {"collective", "ofab::CollectiveWorkload"},
         // Looked up here so the type is registered before anyone asks ns-3 for it.
         {"training", TrainingWorkload::GetTypeId().GetName()},
+        {"chakra", ChakraWorkload::GetTypeId().GetName()},
     };
     return types;
 }

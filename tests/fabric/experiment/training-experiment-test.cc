@@ -86,3 +86,35 @@ TEST_CASE("training: bad specs are refused at their keys", "[training][validate]
     CHECK_THAT(ErrorOf(TrainingYaml(", dp: 4")), Catch::Contains("16 ranks; the fabric has 8"));
     CHECK_THAT(ErrorOf(TrainingYaml(", schedule: zigzag")), Catch::Contains("workloads[0].schedule"));
 }
+
+TEST_CASE("chakra: the committed example runs from an experiment file, iteration after iteration", "[chakra][training]")
+{
+    const std::string yaml =
+        "name: c\nseed: 1\nduration: 1ms\n"
+        "topology: {kind: torus, dims: [2, 2], link_length_m: 2}\n"
+        "links: {file: experiments/links/cpo-8lambda.yaml}\n"
+        "workloads:\n  - {type: chakra, traces: experiments/chakra/tiny-dp/workload, iterations: 3}\n";
+    const RunResult r = RunYaml(yaml);
+    REQUIRE(r.summary.iterations.size() == 3);
+    for (const auto& it : r.summary.iterations)
+    {
+        CHECK(it.status == CollectiveStatus::Completed);
+        CHECK(it.operations == 36); // 9 nodes on each of 4 ranks
+        CHECK(it.ended == 36);
+        CHECK(it.criticalComputeNs + it.criticalCommNs == Approx(it.Duration().ToDouble(ns3::Time::NS)).epsilon(1e-9));
+        // Rank 0: 20 + 10 + 15 + 15 + 5 us of compute, one stream.
+        CHECK(it.computeNs == Approx(65000));
+    }
+    // Per iteration: the all-to-all, the transfer and the two all-reduces.
+    CHECK(r.summary.collectives.size() == 12);
+    CHECK(r.summary.issued == r.summary.completed + r.summary.failed + r.summary.inFlight);
+    CHECK(r.summary.failed == 0);
+}
+
+TEST_CASE("chakra: a trace set that cannot be read is refused at its key, naming the file", "[chakra][validate]")
+{
+    const std::string yaml = "name: c\nduration: 1ms\ntopology: {kind: torus, dims: [2, 2]}\n"
+                             "links: {file: experiments/links/cpo-8lambda.yaml}\n"
+                             "workloads:\n  - {type: chakra, traces: experiments/chakra/none/workload}\n";
+    CHECK_THAT(ErrorOf(yaml), Catch::Contains("workloads[0].traces") && Catch::Contains("none/workload.0.et"));
+}
