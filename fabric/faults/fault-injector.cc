@@ -406,7 +406,20 @@ FaultInjector::GetFailedLinks() const
     const auto& mask = GetLinkMask();
     for (uint32_t l = 0; l < mask.size(); ++l)
     {
-        if (!mask[l])
+        bool down = !mask[l];
+        if (m_fabric)
+        {
+            // What the light says: a direction cut or without usable lines. A circuit the optical circuit
+            // switches do not join is dark by design, not failed (and lit again when a move joins it).
+            down = false;
+            for (uint8_t d = 0; d < 2; ++d)
+            {
+                const auto state = m_fabric->Links()[l].channel->GetState(d);
+                down = down || state == OpticalChannel::DirectionState::Cut ||
+                       state == OpticalChannel::DirectionState::Dark;
+            }
+        }
+        if (down)
         {
             failed.push_back(l);
         }

@@ -105,6 +105,8 @@ class FaultInjector : public ns3::Object
     /// One flag per link, true = up (the route planner's convention, topo::LinkMask): false while a link is cut
     /// or has a direction without usable lines.
     const topo::LinkMask& GetLinkMask() const;
+    /// Links down (GetLinkMask()), without the circuits an optical circuit switch does not join (dark
+    /// by design, not failed).
     std::vector<uint32_t> GetFailedLinks() const;
     uint64_t GetFaultCount() const { return m_faultsFired; }
     uint64_t GetRepairCount() const { return m_repairsFired; }
