@@ -102,7 +102,7 @@ TEST_CASE("bad experiments name file, line and key", "[experiment]")
     CHECK_THAT(
         ErrorOf(kValid + "workloads:\n  - type: trafic\n"),
         Catch::Contains(
-            "key 'workloads[0].type': expected one of traffic or collective, got 'trafic'; did you mean 'traffic'?"));
+            "key 'workloads[0].type': expected one of traffic, collective, training or chakra, got 'trafic'; did you mean 'traffic'?"));
     CHECK_THAT(ErrorOf(kValid + "workloads:\n  - type: traffic\n    load: 2\n"),
                Catch::StartsWith("exp.yaml:7:11: key 'workloads[0].load'"));
     CHECK_THAT(ErrorOf(kValid + "workloads:\n  - type: traffic\n    lode: 0.2\n"),

@@ -167,7 +167,7 @@ TEST_CASE("graph: communication overlapping compute is not exposed", "[graph]")
     Simulator::Destroy();
 }
 
-TEST_CASE("graph: a transfer takes its alpha-beta time; disjoint groups run side by side", "[graph][alphabeta]")
+TEST_CASE("graph: a transfer takes its alpha-beta time, disjoint groups run side by side", "[graph][alphabeta]")
 {
     const uint64_t s = 1 << 20;
     auto f = test::MakePod(8);
