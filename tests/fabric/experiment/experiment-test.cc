@@ -99,10 +99,9 @@ TEST_CASE("bad experiments name file, line and key", "[experiment]")
     CHECK_THAT(ErrorOf("duration: 1us\ntopology:\n  kind: switched_pod\n  accelerators: 8\n  switch_radix: 4\n"),
                Catch::Contains("switch radix"));
     CHECK_THAT(ErrorOf(kValid + "seed: -4\n"), Catch::Contains("key 'seed': expected a whole number"));
-    CHECK_THAT(
-        ErrorOf(kValid + "workloads:\n  - type: trafic\n"),
-        Catch::Contains(
-            "key 'workloads[0].type': expected one of traffic, collective, training or chakra, got 'trafic'; did you mean 'traffic'?"));
+    CHECK_THAT(ErrorOf(kValid + "workloads:\n  - type: trafic\n"),
+               Catch::Contains("key 'workloads[0].type': expected one of traffic, collective, training or chakra, got "
+                               "'trafic'; did you mean 'traffic'?"));
     CHECK_THAT(ErrorOf(kValid + "workloads:\n  - type: traffic\n    load: 2\n"),
                Catch::StartsWith("exp.yaml:7:11: key 'workloads[0].load'"));
     CHECK_THAT(ErrorOf(kValid + "workloads:\n  - type: traffic\n    lode: 0.2\n"),
