@@ -47,6 +47,8 @@ CollectiveAlgorithms::AlgorithmName(Algorithm a)
         return "broadcast";
     case REDUCE:
         return "reduce";
+    case TORUS_2D_ALLREDUCE:
+        return "torus2d_allreduce";
     case SEND:
         return "send";
     }
@@ -61,6 +63,7 @@ CollectiveAlgorithms::BusFactor(Algorithm a, uint32_t n)
     {
     case RING_ALLREDUCE:
     case HALVING_DOUBLING_ALLREDUCE:
+    case TORUS_2D_ALLREDUCE:
         return 2 * f;
     case ALLGATHER:
     case REDUCE_SCATTER:
@@ -75,7 +78,7 @@ CollectiveAlgorithms::BusFactor(Algorithm a, uint32_t n)
 }
 
 CollectivePlan::CollectivePlan(CollectiveAlgorithms::Algorithm algorithm, uint32_t ranks, uint64_t bytes, uint32_t root,
-                               uint32_t chunks)
+                               uint32_t chunks, uint32_t columns)
     : m_algorithm(algorithm),
       m_ranks(ranks),
       m_bytes(bytes)
@@ -137,6 +140,9 @@ CollectivePlan::CollectivePlan(CollectiveAlgorithms::Algorithm algorithm, uint32
     case CollectiveAlgorithms::REDUCE:
         Chain(root, chunks, true);
         break;
+    case CollectiveAlgorithms::TORUS_2D_ALLREDUCE:
+        Grid(columns == 0 ? GridColumns(n) : columns);
+        break;
     case CollectiveAlgorithms::SEND:
         fill(1, RoundUpToBeats(bytes));
         m_target[Index(0, 0)] = 1;
@@ -173,6 +179,53 @@ CollectivePlan::Chain(uint32_t root, uint32_t chunks, bool intoRoot)
         for (uint32_t c = 0; c < chunks; ++c)
         {
             m_target[Index(rank, p + c)] = static_cast<int32_t>((first + p + 1) % n);
+        }
+    }
+}
+
+uint32_t
+CollectivePlan::GridColumns(uint32_t ranks)
+{
+    uint32_t c = 1;
+    while (c * c < ranks)
+    {
+        ++c;
+    }
+    while (ranks % c != 0)
+    {
+        ++c;
+    }
+    return c;
+}
+
+void
+CollectivePlan::Grid(uint32_t columns)
+{
+    const uint32_t c = columns;
+    const uint32_t r = m_ranks / c;
+    const uint64_t rowShard = RoundUpToBeats((m_bytes + c - 1) / c);
+    const uint64_t columnShard = RoundUpToBeats((rowShard + r - 1) / r);
+    // Steps: C-1 along the row, 2(R-1) along the column, C-1 along the row again.
+    std::vector<bool> alongRow;
+    auto add = [&](uint32_t count, uint64_t bytes, bool row) {
+        for (uint32_t s = 0; s < count; ++s)
+        {
+            m_stepBytes.push_back(bytes);
+            alongRow.push_back(row);
+        }
+    };
+    add(c - 1, rowShard, true);
+    add(2 * (r - 1), columnShard, false);
+    add(c - 1, rowShard, true);
+    m_target.assign(std::size_t{m_ranks} * m_stepBytes.size(), kNone);
+    for (uint32_t rank = 0; rank < m_ranks; ++rank)
+    {
+        const uint32_t row = rank / c;
+        const uint32_t col = rank % c;
+        for (uint32_t s = 0; s < Steps(); ++s)
+        {
+            m_target[Index(rank, s)] =
+                static_cast<int32_t>(alongRow[s] ? row * c + (col + 1) % c : ((row + 1) % r) * c + col);
         }
     }
 }

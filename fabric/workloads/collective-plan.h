@@ -20,11 +20,11 @@ struct CollectiveAlgorithms
         ALLGATHER,
         REDUCE_SCATTER,
         ALLTOALL,
-        BROADCAST, ///< pipelined chain from the root
-        REDUCE,    ///< pipelined chain into the root
-        SEND,      ///< rank 0 writes S to rank 1 (a point-to-point transfer: send/recv)
+        BROADCAST,          ///< pipelined chain from the root
+        REDUCE,             ///< pipelined chain into the root
+        TORUS_2D_ALLREDUCE, ///< on a grid of ranks: reduce-scatter along rows, all-reduce along columns, all-gather
+        SEND,               ///< rank 0 writes S to rank 1 (a point-to-point transfer: send/recv)
     };
-    static constexpr Algorithm kLast = SEND;
 
     static const char* AlgorithmName(Algorithm a);
     /// nccl-tests bus bandwidth factor (doc/PERFORMANCE.md): 2(n-1)/n all-reduce; (n-1)/n
@@ -46,6 +46,11 @@ struct CollectiveAlgorithms
  *   broadcast                  a chain from the root, S in C chunks, pipelined: in step s the rank
  *                              p places after the root forwards chunk s - p (C + N - 2 steps)
  *   reduce                     the same chain, ending at the root
+ *   torus2d_allreduce          ranks as a grid of C columns (rank r at row r / C, column r mod C):
+ *                              C-1 reduce-scatter steps of S/C to the next in the row, 2(R-1) ring
+ *                              all-reduce steps of S/(C R) to the next in the column (on the row's
+ *                              shard), C-1 all-gather steps of S/C along the row: on a torus whose
+ *                              x dimension has C accelerators every step is one hop
  *   send                       one step: rank 0 writes S to rank 1
  *
  * A step of b bytes is ceil(b / 64) x 64 B (whole WriteFull beats).
@@ -55,9 +60,12 @@ class CollectivePlan
   public:
     static constexpr int32_t kNone = -1;
 
-    /// `chunks` (broadcast and reduce; >= 1) pipelines the chain; `root` in [0, ranks).
+    /// `chunks` (broadcast and reduce; >= 1) pipelines the chain; `root` in [0, ranks); `columns`
+    /// (torus2d_allreduce) divides `ranks`; 0: GridColumns(ranks).
     CollectivePlan(CollectiveAlgorithms::Algorithm algorithm, uint32_t ranks, uint64_t bytes, uint32_t root = 0,
-                   uint32_t chunks = 1);
+                   uint32_t chunks = 1, uint32_t columns = 0);
+    /// The most square grid's column count for `ranks`: the smallest divisor >= sqrt(ranks).
+    static uint32_t GridColumns(uint32_t ranks);
 
     CollectiveAlgorithms::Algorithm Algorithm() const { return m_algorithm; }
     uint32_t Ranks() const { return m_ranks; }
@@ -74,6 +82,7 @@ class CollectivePlan
   private:
     std::size_t Index(uint32_t rank, uint32_t step) const { return std::size_t{rank} * m_stepBytes.size() + step; }
     void Chain(uint32_t root, uint32_t chunks, bool intoRoot);
+    void Grid(uint32_t columns);
 
     CollectiveAlgorithms::Algorithm m_algorithm;
     uint32_t m_ranks;

@@ -25,7 +25,7 @@ void
 CollectiveWorkload::Validate() const
 {
     Workload::Validate();
-    if (m_algorithm < RING_ALLREDUCE || m_algorithm > REDUCE)
+    if (m_algorithm < RING_ALLREDUCE || m_algorithm > TORUS_2D_ALLREDUCE)
     {
         throw ParameterError("Algorithm", "unknown collective algorithm");
     }
@@ -73,6 +73,11 @@ CollectiveWorkload::ValidateFor(const WorkloadContext& ctx) const
                                           (ctx.rankAccelerators.empty() ? " accelerators" : " usable accelerators"));
     }
     const uint32_t ranks = m_ranksAttr == 0 ? n : m_ranksAttr;
+    if (m_algorithm == TORUS_2D_ALLREDUCE && m_gridColumns != 0 && ranks % m_gridColumns != 0)
+    {
+        throw ParameterError("GridColumns", std::to_string(m_gridColumns) + " does not divide the " +
+                                                std::to_string(ranks) + " ranks into rows");
+    }
     if ((m_algorithm == BROADCAST || m_algorithm == REDUCE) && m_root >= ranks)
     {
         throw ParameterError("Root", "rank " + std::to_string(m_root) + " of " + std::to_string(ranks) + " ranks");

@@ -26,12 +26,13 @@ CollectiveWorkload::GetTypeId()
             .AddAttribute("Algorithm",
                           "ring_allreduce, halving_doubling_allreduce (power-of-two ranks), "
                           "allgather, reduce_scatter, alltoall (pairwise exchange), broadcast and reduce "
-                          "(pipelined chains from and to Root).",
+                          "(pipelined chains from and to Root), torus2d_allreduce (rows, then columns of a "
+                          "grid of GridColumns).",
                           EnumValue(RING_ALLREDUCE), MakeEnumAccessor(&CollectiveWorkload::m_algorithm),
                           MakeEnumChecker(RING_ALLREDUCE, "ring_allreduce", HALVING_DOUBLING_ALLREDUCE,
                                           "halving_doubling_allreduce", ALLGATHER, "allgather", REDUCE_SCATTER,
                                           "reduce_scatter", ALLTOALL, "alltoall", BROADCAST, "broadcast", REDUCE,
-                                          "reduce"))
+                                          "reduce", TORUS_2D_ALLREDUCE, "torus2d_allreduce"))
             .AddAttribute("Bytes",
                           "S in bytes, the nccl-tests size: the buffer per rank for all-reduce, the "
                           "total output (allgather) or input (reduce_scatter) size, the send buffer per rank "
@@ -65,6 +66,11 @@ CollectiveWorkload::GetTypeId()
                           "each rank forwarding a piece as soon as it has it (as NCCL pipelines them).",
                           UintegerValue(64 << 10), MakeUintegerAccessor(&CollectiveWorkload::m_pipelineChunk),
                           MakeUintegerChecker<uint64_t>(1))
+            .AddAttribute("GridColumns",
+                          "torus2d_allreduce: ranks per row of the grid (rank r in row r / GridColumns); on a "
+                          "torus, its x dimension. 0: the most square grid.",
+                          UintegerValue(0), MakeUintegerAccessor(&CollectiveWorkload::m_gridColumns),
+                          MakeUintegerChecker<uint32_t>())
             .AddTraceSource("StepStarted", "A rank started a step: repetition, rank, step.",
                             MakeTraceSourceAccessor(&CollectiveWorkload::m_stepTrace),
                             "ofab::CollectiveWorkload::StepTracedCallback")
@@ -115,7 +121,7 @@ CollectiveWorkload::Install(const WorkloadContext& ctx)
     m_ranks = m_ranksAttr == 0 ? n : m_ranksAttr;
     m_stopTick = ctx.stopTime.IsStrictlyPositive() ? ctx.stopTime.GetTimeStep() : INT64_MAX;
     const auto chunks = static_cast<uint32_t>(std::max<uint64_t>(1, (m_bytes + m_pipelineChunk - 1) / m_pipelineChunk));
-    m_plan.emplace(static_cast<Algorithm>(m_algorithm), m_ranks, m_bytes, m_root, chunks);
+    m_plan.emplace(static_cast<Algorithm>(m_algorithm), m_ranks, m_bytes, m_root, chunks, m_gridColumns);
     m_rank.assign(m_ranks, Rank{});
     m_all = ctx.endpoints;
     std::vector<uint32_t> placement(m_ranks);

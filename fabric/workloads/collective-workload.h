@@ -21,7 +21,8 @@ namespace ofab
  * with Gap between the end of one and the start of the next. Each repetition is a
  * CollectiveOperation (its step rule, retries and end of run there); the algorithms' steps are in
  * CollectivePlan (collective-plan.h): ring, halving-doubling, allgather, reduce_scatter, alltoall,
- * and broadcast and reduce as pipelined chains from and to Root in PipelineChunk pieces.
+ * broadcast and reduce as pipelined chains from and to Root in PipelineChunk pieces, and a 2-D
+ * all-reduce over a grid of GridColumns ranks per row (rows, then columns: one hop a step on a torus).
  *
  * A transaction that fails (after Retries) fails the operation (status Failed, end = the failure
  * time) and stops that repetition; the next one still starts after Gap.
@@ -93,6 +94,7 @@ class CollectiveWorkload : public Workload, public CollectiveAlgorithms
     ns3::Time m_retryBackoff;
     uint32_t m_root = 0;
     uint64_t m_pipelineChunk = 0;
+    uint32_t m_gridColumns = 0;
 
     uint32_t m_ranks = 0;
     int64_t m_stopTick = INT64_MAX;

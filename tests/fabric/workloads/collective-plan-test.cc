@@ -216,6 +216,42 @@ TEST_CASE("broadcast and reduce on a switched pod: pipelined chains, alpha-beta 
     CheckStepsTime(CollectiveWorkload::REDUCE, 8, 1 << 20, 3);
 }
 
+TEST_CASE("torus2d_allreduce: rows, then columns of the row's shard, then rows; alpha-beta on a torus within 2 %",
+          "[collective][plan][alphabeta]")
+{
+    const uint64_t s = 1 << 20;
+    const CollectivePlan p(CollectiveAlgorithms::TORUS_2D_ALLREDUCE, 12, s, 0, 1, 4); // 3 rows of 4
+    CHECK(p.Steps() == 3 + 4 + 3);
+    CheckExpectedIn(p);
+    const uint64_t rowShard = s / 4;
+    const uint64_t columnShard = (rowShard / 3 + 63) / 64 * 64;
+    for (const auto& [pair, bytes] : PairBytes(p))
+    {
+        const bool rowNext = pair.second == pair.first / 4 * 4 + (pair.first % 4 + 1) % 4;
+        const bool columnNext = pair.second == (pair.first + 4) % 12;
+        CHECK((rowNext || columnNext)); // neighbours only
+        CHECK(bytes == (rowNext ? 2 * 3 * rowShard : 2 * 2 * columnShard));
+    }
+    CHECK(CollectivePlan::GridColumns(16) == 4);
+    CHECK(CollectivePlan::GridColumns(12) == 4);
+    CHECK(CollectivePlan::GridColumns(7) == 7);
+
+    // On a 4 x 4 torus every step is one hop: T = 2 (C-1) (S/C / B + alpha) + 2 (R-1) (S/(C R) / B + alpha)
+    // with the directly linked B and alpha (Model(), responses on the reverse direction).
+    auto f = test::MakeTorus2D(4, 4);
+    const AlphaBeta m = Model(f, false);
+    auto w = MakeCollective(CollectiveWorkload::TORUS_2D_ALLREDUCE, s);
+    auto res = test::Run(f, w);
+    REQUIRE(res.size() == 1);
+    REQUIRE(res[0].completed);
+    const double predicted = 2 * 3 * (s / 4 * 8.0 / m.B() + m.alpha) + 2 * 3 * (s / 16 * 8.0 / m.B() + m.alpha);
+    const double t = res[0].Duration().GetSeconds();
+    WARN("torus2d_allreduce 4 x 4, 1 MiB: measured " << t * 1e6 << " us, predicted " << predicted * 1e6 << " us");
+    CHECK(t == Approx(predicted).epsilon(0.02));
+    CHECK(res[0].busbwGbps / res[0].algbwGbps == Approx(2.0 * 15 / 16));
+    Simulator::Destroy();
+}
+
 TEST_CASE("broadcast and reduce refuse a root outside the ranks", "[collective][validate]")
 {
     auto w = MakeCollective(CollectiveWorkload::BROADCAST, 4096);

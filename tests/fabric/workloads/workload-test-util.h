@@ -75,6 +75,38 @@ MakeRing(uint32_t n, const Customize& customize = nullptr)
     return f;
 }
 
+/// `rows` x `columns` accelerators on a 2-D torus (rows, columns >= 3), id = row x columns + column,
+/// each linked to the next in its row and in its column (wrapping); routes only to the four
+/// neighbours (the 2-D all-reduce talks to neighbours only).
+inline TestFabric
+MakeTorus2D(uint32_t rows, uint32_t columns)
+{
+    EnsurePicosecondResolution();
+    const uint32_t n = rows * columns;
+    UalinkHelper h;
+    h.SetLanes(4);
+    h.SetDestinationCount(n);
+    TestFabric f;
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        f.endpoints.push_back(h.CreateEndpoint(static_cast<uint16_t>(i)));
+    }
+    auto join = [&f, &h](uint32_t i, uint32_t j) {
+        UalinkHelper::Link l = h.Connect(f.endpoints[i], f.endpoints[j]);
+        f.endpoints[i]->SetRoute(static_cast<uint16_t>(j), {ForwardingChoice{l.portA->GetIndex(), false}});
+        f.endpoints[j]->SetRoute(static_cast<uint16_t>(i), {ForwardingChoice{l.portB->GetIndex(), false}});
+        f.links.push_back(l);
+    };
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        const uint32_t row = i / columns;
+        const uint32_t col = i % columns;
+        join(i, row * columns + (col + 1) % columns);
+        join(i, ((row + 1) % rows) * columns + col);
+    }
+    return f;
+}
+
 } // namespace test
 } // namespace ofab
 
