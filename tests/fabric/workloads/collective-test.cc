@@ -367,3 +367,20 @@ TEST_CASE("a rank starts its next step only when its own and its incoming writes
     CHECK(c.waited > 0); // the incoming-writes condition did hold some rank back
     Simulator::Destroy();
 }
+
+TEST_CASE("a large ring all-reduce on a switched pod reaches its busbw within 5 % of the payload ceiling",
+          "[collective][alphabeta]")
+{
+    // 16 MiB on 8 ranks: the 2(N-1) round trips are a few % of the time, so busbw (nccl-tests) nears B,
+    // the payload a port direction carries (Model(): line rate x DL flit payload x write efficiency).
+    auto f = test::MakePod(8, 1);
+    const AlphaBeta m = Model(f, true);
+    auto res = Run(f, MakeCollective(CollectiveWorkload::RING_ALLREDUCE, 16 << 20), MilliSeconds(5));
+    REQUIRE(res.size() == 1);
+    REQUIRE(res[0].completed);
+    const double ceiling = m.B() / 1e9;
+    WARN("16 MiB on 8 ranks: busbw " << res[0].busbwGbps << " Gb/s, payload ceiling " << ceiling << " Gb/s");
+    CHECK(res[0].busbwGbps < ceiling);
+    CHECK(res[0].busbwGbps > 0.95 * ceiling);
+    Simulator::Destroy();
+}
