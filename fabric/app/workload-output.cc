@@ -1,5 +1,6 @@
 #include "ofab/fabric/app/workload-output.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -81,6 +82,48 @@ PrintCollectivesByAlgorithm(const std::vector<Workload::CollectiveResult>& all)
                 all.size());
 }
 
+/// Per workload graph, what its iterations add up to: how many completed or failed, and the share
+/// of its time (first start to last end) spent in iterations that completed: the effective training
+/// time, when faults fail some.
+struct Goodput
+{
+    uint32_t iterations = 0, completed = 0, failed = 0, unfinished = 0;
+    double firstStartNs = 0, lastEndNs = 0, completedNs = 0;
+
+    double Span() const { return lastEndNs - firstStartNs; }
+    double UsefulFraction() const { return Span() > 0 ? completedNs / Span() : 0.0; }
+};
+
+std::map<std::string, Goodput>
+GoodputOf(const std::vector<Workload::IterationResult>& iterations)
+{
+    std::map<std::string, Goodput> out;
+    for (const auto& r : iterations)
+    {
+        Goodput& g = out[r.name];
+        if (g.iterations++ == 0)
+        {
+            g.firstStartNs = Ns(r.start);
+        }
+        if (r.status == CollectiveStatus::Unfinished)
+        {
+            ++g.unfinished;
+            continue;
+        }
+        g.lastEndNs = std::max(g.lastEndNs, Ns(r.end));
+        if (r.status == CollectiveStatus::Completed)
+        {
+            ++g.completed;
+            g.completedNs += Ns(r.Duration());
+        }
+        else
+        {
+            ++g.failed;
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 void
@@ -133,6 +176,18 @@ AddWorkloadJson(nlohmann::ordered_json& j, const RunSummary& s)
                                          : null},
              {"retries", r.retries}});
     }
+    auto& g = j["training"] = nlohmann::ordered_json::array();
+    for (const auto& [name, t] : GoodputOf(s.iterations))
+    {
+        g.push_back({{"name", name},
+                     {"iterations", t.iterations},
+                     {"completed", t.completed},
+                     {"failed", t.failed},
+                     {"unfinished", t.unfinished},
+                     {"mean_completed_ns", t.completed ? nlohmann::ordered_json(t.completedNs / t.completed) : null},
+                     {"span_ns", t.Span()},
+                     {"useful_fraction", t.Span() > 0 ? nlohmann::ordered_json(t.UsefulFraction()) : null}});
+    }
 }
 
 void
@@ -170,6 +225,16 @@ PrintWorkloadResults(const RunSummary& s)
             std::printf("UNFINISHED at the end of the run (started at %.1f ns), %llu of %llu operations ended\n",
                         Ns(r.start), (unsigned long long)r.ended, (unsigned long long)r.operations);
         }
+    }
+    for (const auto& [name, g] : GoodputOf(s.iterations))
+    {
+        if (g.iterations < 2 || g.Span() <= 0)
+        {
+            continue;
+        }
+        std::printf("  training      %s: %u of %u iterations completed, %u failed; %.1f %% of the %.1f ns from the "
+                    "first start to the last end in completed iterations (effective training time)\n",
+                    name.c_str(), g.completed, g.iterations, g.failed, 100.0 * g.UsefulFraction(), g.Span());
     }
 }
 

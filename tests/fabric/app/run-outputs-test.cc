@@ -231,3 +231,48 @@ TEST_CASE("transaction ids are the originator's and its issue count, rows come i
     std::remove(trace.c_str());
     std::remove(Scratch("ids.json").c_str());
 }
+
+TEST_CASE("training iterations in the JSON, the table and the trace; failed ones cost effective training time",
+          "[run][training]")
+{
+    const std::string json = Scratch("training.json");
+    const std::string trace = Scratch("training.h5");
+    std::string out;
+    std::string err;
+    // Four data-parallel ranks on the 4-accelerator ring, steps back to back; accelerator 2 fails for
+    // 1 us during the first step's gradient all-reduce, which fails (no retries); the next steps run.
+    const std::string workload = "workloads=[{type: training, name: dp4, layers: 1, hidden: 64, heads: 1, sequence: "
+                                 "16, vocabulary: 64, micro_batches: 1, dp: 4, flops_per_second: 1e12, start: 1us, "
+                                 "iterations: 1000}]";
+    REQUIRE(RunOut("run tests/fabric/app/data/ring4-run.yaml --force -o " + trace + " --summary-json " + json +
+                       " --set duration=200us --set '" + workload +
+                       "' --set 'faults=[{at: 7us, kind: accelerator, node: 2, repair_at: 8us}]'",
+                   &out, &err) == 0);
+    const auto s = ReadJson(json);
+    const auto& it = s["iterations"];
+    REQUIRE(it.size() >= 3);
+    CHECK(it[0]["status"] == "failed");
+    CHECK(it[0]["critical_path"].is_null());
+    uint64_t completed = 0;
+    double completedNs = 0;
+    for (const auto& i : it)
+    {
+        if (i["status"] == "completed")
+        {
+            ++completed;
+            completedNs += i["time_ns"].get<double>();
+            CHECK(i["critical_path"]["compute_ns"].get<double>() + i["critical_path"]["comm_ns"].get<double>() ==
+                  Approx(i["time_ns"].get<double>()));
+        }
+    }
+    const auto& t = s["training"][0];
+    CHECK(t["name"] == "dp4");
+    CHECK(t["completed"].get<uint64_t>() == completed);
+    CHECK(t["failed"].get<uint64_t>() >= 1);
+    CHECK(t["useful_fraction"].get<double>() == Approx(completedNs / t["span_ns"].get<double>()));
+    CHECK(t["useful_fraction"].get<double>() < 1.0);
+    CHECK_THAT(out,
+               Catch::Contains("  iteration     dp4 #0: FAILED after") && Catch::Contains("(effective training time)"));
+    std::remove(json.c_str());
+    std::remove(trace.c_str());
+}
