@@ -243,55 +243,81 @@ PrintComparison(const nlohmann::ordered_json& runs)
     }
 }
 
-/// Workload graphs' iterations side by side, each against the same iteration of the first variant
-/// without faults (the fault-free run): the slowdown a fault cost a training step.
+/// The first variant without faults that ran a workload graph: what the others' iterations compare with.
+std::string
+FaultFreeReference(const nlohmann::ordered_json& runs)
+{
+    for (const auto& r : runs)
+    {
+        if (r["fault_recovery"].empty() && r.contains("iterations") && !r["iterations"].empty())
+        {
+            return r["variant"].get<std::string>();
+        }
+    }
+    return "";
+}
+
+/// Each completed iteration of every variant gets `slowdown`: its time over the same completed
+/// iteration (workload name and number) of the fault-free reference variant.
+void
+AddSlowdowns(nlohmann::ordered_json& runs)
+{
+    const std::string reference = FaultFreeReference(runs);
+    const auto base = std::find_if(runs.begin(), runs.end(), [&](const auto& r) { return r["variant"] == reference; });
+    if (reference.empty())
+    {
+        return;
+    }
+    for (auto& r : runs)
+    {
+        if (!r.contains("iterations"))
+        {
+            continue;
+        }
+        r["slowdown_reference"] = reference;
+        for (auto& it : r["iterations"])
+        {
+            for (const auto& b : (*base)["iterations"])
+            {
+                if (it["status"] == "completed" && b["status"] == "completed" && b["name"] == it["name"] &&
+                    b["iteration"] == it["iteration"])
+                {
+                    it["slowdown"] = it["time_ns"].get<double>() / b["time_ns"].get<double>();
+                }
+            }
+        }
+    }
+}
+
+/// Workload graphs' iterations side by side, with the slowdown a fault cost each (AddSlowdowns).
 void
 PrintIterationComparison(const nlohmann::ordered_json& runs)
 {
-    const nlohmann::ordered_json* reference = nullptr;
-    bool any = false;
-    for (const auto& r : runs)
-    {
-        any = any || (r.contains("iterations") && !r["iterations"].empty());
-        if (!reference && r["fault_recovery"].empty() && r.contains("iterations"))
-        {
-            reference = &r;
-        }
-    }
+    const bool any = std::any_of(runs.begin(), runs.end(),
+                                 [](const auto& r) { return r.contains("iterations") && !r["iterations"].empty(); });
     if (!any)
     {
         return;
     }
+    const std::string reference = FaultFreeReference(runs);
     std::printf("\niterations compared (us; slowdown: time / the same iteration of %s)\n",
-                reference ? ("variant " + (*reference)["variant"].get<std::string>()).c_str()
-                          : "a fault-free variant (none here)");
+                reference.empty() ? "a fault-free variant (none here)" : ("variant " + reference).c_str());
     std::printf("  %-14s %-16s %5s %-11s %12s %9s %14s %8s\n", "variant", "workload", "iter", "status", "time",
                 "slowdown", "exposed comm", "retries");
     for (const auto& r : runs)
     {
         for (const auto& it : r.contains("iterations") ? r["iterations"] : nlohmann::ordered_json::array())
         {
-            const uint64_t k = it["iteration"].get<uint64_t>();
-            std::string slowdown = "-";
-            if (reference && !it["time_ns"].is_null() && it["status"] == "completed")
+            char slowdown[16] = "-";
+            if (it.contains("slowdown"))
             {
-                for (const auto& base : (*reference)["iterations"])
-                {
-                    if (base["name"] == it["name"] && base["iteration"].get<uint64_t>() == k &&
-                        base["status"] == "completed")
-                    {
-                        char text[16];
-                        std::snprintf(text, sizeof text, "%.3fx",
-                                      it["time_ns"].get<double>() / base["time_ns"].get<double>());
-                        slowdown = text;
-                    }
-                }
+                std::snprintf(slowdown, sizeof slowdown, "%.3fx", it["slowdown"].get<double>());
             }
             const std::string time =
                 it["time_ns"].is_null() ? "-" : std::to_string(std::llround(it["time_ns"].get<double>() / 1000.0));
             std::printf("  %-14s %-16.16s %5llu %-11s %12s %9s %14.1f %8llu\n", r["variant"].get<std::string>().c_str(),
-                        it["name"].get<std::string>().c_str(), (unsigned long long)k,
-                        it["status"].get<std::string>().c_str(), time.c_str(), slowdown.c_str(),
+                        it["name"].get<std::string>().c_str(), (unsigned long long)it["iteration"].get<uint64_t>(),
+                        it["status"].get<std::string>().c_str(), time.c_str(), slowdown,
                         it["exposed_comm_ns"].get<double>() / 1000.0,
                         (unsigned long long)it["retries"].get<uint64_t>());
         }
@@ -373,6 +399,7 @@ RunExperiment(const RunOptions& options)
     {
         return 0;
     }
+    AddSlowdowns(runs);
     if (!base.outputs.summaryJson.empty())
     {
         WriteJsonFile(base.outputs.summaryJson, nlohmann::ordered_json{{"experiment", base.name}, {"variants", runs}});
