@@ -232,7 +232,7 @@ TEST_CASE("transaction ids are the originator's and its issue count, rows come i
     std::remove(Scratch("ids.json").c_str());
 }
 
-TEST_CASE("training iterations in the JSON, the table and the trace; failed ones cost effective training time",
+TEST_CASE("training iterations in the JSON, the table and the trace, failed ones cost effective training time",
           "[run][training]")
 {
     const std::string json = Scratch("training.json");

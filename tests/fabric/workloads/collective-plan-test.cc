@@ -216,7 +216,7 @@ TEST_CASE("broadcast and reduce on a switched pod: pipelined chains, alpha-beta 
     CheckStepsTime(CollectiveWorkload::REDUCE, 8, 1 << 20, 3);
 }
 
-TEST_CASE("torus2d_allreduce: rows, then columns of the row's shard, then rows; alpha-beta on a torus within 2 %",
+TEST_CASE("torus2d_allreduce: rows, then columns of the row's shard, then rows, alpha-beta on a torus within 2 %",
           "[collective][plan][alphabeta]")
 {
     const uint64_t s = 1 << 20;
