@@ -217,7 +217,7 @@ ServeCommands::Topology() const
                          {"forwards", n.transit}});
     }
     Json links = Json::array();
-    const auto& mask = m_faults->GetLinkMask();
+    const std::vector<uint32_t> failed = m_faults->GetFailedLinks(); // sorted; as status and telemetry say
     for (const FabricLink& l : m_fabric.Links())
     {
         links.push_back(
@@ -227,7 +227,7 @@ ServeCommands::Topology() const
              {"ports", {m_fabric.RouterPort(l.a, g.PortAt(l.id, l.a)), m_fabric.RouterPort(l.b, g.PortAt(l.id, l.b))}},
              {"capacity_gbps",
               {l.channel->GetLink(0)->GetCapacityBps() / 1e9, l.channel->GetLink(1)->GetCapacityBps() / 1e9}},
-             {"up", mask.empty() || mask[l.id]}});
+             {"up", !std::binary_search(failed.begin(), failed.end(), l.id)}});
     }
     return Json{{"nodes", std::move(nodes)}, {"links", std::move(links)}};
 }
