@@ -149,12 +149,12 @@ void
 ExperimentRunner::WatchOcs(OcsJournal& journal, RunObserver& observer)
 {
     OcsLayer& ocs = *m_fabric->Ocs();
-    std::vector<CollectiveWorkload*> jobs;
+    std::vector<Workload*> jobs;
     for (const auto& w : m_experiment.workloads)
     {
-        if (auto* c = dynamic_cast<CollectiveWorkload*>(ns3::PeekPointer(w)))
+        if (w->CanMove())
         {
-            jobs.push_back(c);
+            jobs.push_back(ns3::PeekPointer(w));
         }
     }
     auto name = [&ocs](std::size_t configuration) {
@@ -169,7 +169,7 @@ ExperimentRunner::WatchOcs(OcsJournal& journal, RunObserver& observer)
     OcsLayer::Listeners listeners;
     listeners.started = [&journal, &observer, &ocs, jobs, describe](std::size_t i) {
         journal.OnStarted(i);
-        for (CollectiveWorkload* job : jobs)
+        for (Workload* job : jobs)
         {
             job->Hold();
         }
@@ -189,7 +189,7 @@ ExperimentRunner::WatchOcs(OcsJournal& journal, RunObserver& observer)
     listeners.ready = [&journal, &observer, &ocs, jobs, describe](std::size_t i) {
         journal.OnReady(i);
         const std::vector<uint32_t> slice = ocs.SliceAccelerators();
-        for (CollectiveWorkload* job : jobs)
+        for (Workload* job : jobs)
         {
             job->Relocate(std::vector<uint32_t>(slice.begin(), slice.begin() + job->GetRankCount()));
             job->Release();

@@ -40,15 +40,14 @@ LoadOcs(const ConfigDocument& doc, Experiment& x)
     }
     for (std::size_t i = 0; i < x.workloadTypes.size(); ++i)
     {
-        if (x.workloadTypes[i] != "collective")
+        if (!x.workloads[i]->CanMove())
         {
-            // Traffic patterns address every accelerator, spare cubes included; workload graphs run on
-            // the slice but are not yet held and moved across a reconfiguration as collectives are.
+            // Traffic patterns address every accelerator, spare cubes included: they cannot follow a slice.
             const YAML::Node item = Child(doc.Root(), "workloads")[i];
             throw doc.ErrorAt("workloads." + std::to_string(i) + ".type", item.Mark(),
                               x.workloadTypes[i] +
-                                  " workloads do not run on an ocs_cubes fabric yet: use a collective, which runs "
-                                  "on the slice and moves with it");
+                                  " workloads do not run on an ocs_cubes fabric: use a collective or a workload graph "
+                                  "(training, chakra), which run on the slice and move with it");
         }
     }
     if (present)

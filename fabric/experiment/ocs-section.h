@@ -13,9 +13,9 @@ namespace ofab
  * An experiment's `ocs:` section (only with `topology.kind: ocs_cubes`, after the topology, the
  * workloads and the controller are loaded): `switch:` onto ofab::OpticalCircuitSwitch attributes,
  * `schedule:` resolved to configuration indices of the layout. Refuses what an OCS fabric cannot
- * run: workloads other than collectives (traffic patterns address the spares too; graphs do not yet
- * move with the slice) and a schedule without a
- * controller (nobody would install the new slice's routes). Every error is a ConfigError at the key.
+ * run: workloads that cannot move with the slice (traffic patterns: they address the spares too)
+ * and a schedule without a controller that installs the new slice's routes. Every error is a
+ * ConfigError at the key.
  */
 void LoadOcs(const ConfigDocument& doc, Experiment& x);
 

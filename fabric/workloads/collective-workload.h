@@ -40,7 +40,8 @@ class CollectiveWorkload : public Workload, public CollectiveAlgorithms
     std::vector<CollectiveResult> GetCollectiveResults() const override;
     std::vector<double> GetRetryTimesNs() const override { return m_retryTimesNs; }
 
-    uint32_t GetRankCount() const { return m_ranks; }
+    bool CanMove() const override { return true; }
+    uint32_t GetRankCount() const override { return m_ranks; }
     uint32_t GetStepCount() const { return m_plan ? m_plan->Steps() : 0; }
     /// Bytes each rank writes in step `s` (after rounding up to 64 B beats).
     uint64_t GetStepBytes(uint32_t s) const { return m_plan->StepBytes(s); }
@@ -52,11 +53,11 @@ class CollectiveWorkload : public Workload, public CollectiveAlgorithms
     /// The job moves: from the next repetition on, rank r runs on accelerators[r] (one per rank,
     /// distinct, each an accelerator of the context). The running repetition keeps its placement.
     /// ParameterError("Ranks") on a list that does not fit.
-    void Relocate(const std::vector<uint32_t>& accelerators);
+    void Relocate(const std::vector<uint32_t>& accelerators) override;
     /// Held, no new repetition starts; the one due meanwhile starts at Release(). A job waits so while
     /// the fabric under it is rebuilt (an OCS slice being rewired).
-    void Hold();
-    void Release();
+    void Hold() override;
+    void Release() override;
 
     typedef void (*StepTracedCallback)(uint32_t repetition, uint32_t rank, uint32_t step);
     typedef void (*RankTracedCallback)(uint32_t repetition, uint32_t rank);

@@ -175,16 +175,66 @@ GraphWorkload::Prepare(const WorkloadContext& ctx)
             }
             m_depCount[r][i] = static_cast<uint32_t>(deps.size());
         }
-        const uint32_t a = ctx.rankAccelerators.empty() ? r : ctx.rankAccelerators[r];
-        m_rank[r].accelerator = a;
-        m_rank[r].endpoint = ns3::PeekPointer(ctx.endpoints[a]);
-        m_endpoints.push_back(ctx.endpoints[a]);
-        ctx.endpoints[a]->TraceConnectWithoutContext("TransactionCompleted",
-                                                     ns3::MakeCallback(&GraphWorkload::OnCompleted, this));
-        ctx.endpoints[a]->TraceConnectWithoutContext("TransactionFailed",
-                                                     ns3::MakeCallback(&GraphWorkload::OnFailed, this));
     }
+    m_all = ctx.endpoints;
+    std::vector<uint32_t> placement(n);
+    for (uint32_t r = 0; r < n; ++r)
+    {
+        placement[r] = ctx.rankAccelerators.empty() ? r : ctx.rankAccelerators[r];
+    }
+    Place(placement);
     m_total = m_graph.OpCount();
+}
+
+void
+GraphWorkload::Place(const std::vector<uint32_t>& accelerators)
+{
+    for (uint32_t r = 0; r < accelerators.size(); ++r)
+    {
+        const uint32_t a = accelerators[r];
+        m_rank[r].accelerator = a;
+        m_rank[r].endpoint = ns3::PeekPointer(m_all[a]);
+        if (std::find(m_endpoints.begin(), m_endpoints.end(), m_all[a]) == m_endpoints.end())
+        {
+            m_endpoints.push_back(m_all[a]);
+            m_all[a]->TraceConnectWithoutContext("TransactionCompleted",
+                                                 ns3::MakeCallback(&GraphWorkload::OnCompleted, this));
+            m_all[a]->TraceConnectWithoutContext("TransactionFailed",
+                                                 ns3::MakeCallback(&GraphWorkload::OnFailed, this));
+        }
+    }
+}
+
+void
+GraphWorkload::Relocate(const std::vector<uint32_t>& accelerators)
+{
+    if (accelerators.size() != m_graph.ranks.size())
+    {
+        throw ParameterError("Ranks", "relocating " + std::to_string(m_graph.ranks.size()) + " ranks onto " +
+                                          std::to_string(accelerators.size()) + " accelerators");
+    }
+    std::vector<bool> used(m_all.size(), false);
+    for (uint32_t a : accelerators)
+    {
+        if (a >= m_all.size() || used[a])
+        {
+            throw ParameterError("Ranks", "relocating onto accelerator " + std::to_string(a) +
+                                              (a >= m_all.size() ? ", which does not exist" : " twice"));
+        }
+        used[a] = true;
+    }
+    m_nextPlacement = accelerators;
+}
+
+void
+GraphWorkload::Release()
+{
+    m_held = false;
+    if (m_startDue)
+    {
+        m_startDue = false;
+        m_nextIteration = ns3::Simulator::ScheduleNow(&GraphWorkload::StartIteration, this);
+    }
 }
 
 void
@@ -193,6 +243,16 @@ GraphWorkload::StartIteration()
     if (ns3::Simulator::Now().GetTimeStep() >= m_stopTick)
     {
         return; // no new work after the end of the run
+    }
+    if (m_held)
+    {
+        m_startDue = true;
+        return;
+    }
+    if (!m_nextPlacement.empty())
+    {
+        Place(m_nextPlacement);
+        m_nextPlacement.clear();
     }
     m_operations.clear(); // the previous iteration's, abandoned or ended (their writes are not ours any more)
     for (auto& list : m_activeAt)

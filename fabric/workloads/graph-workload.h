@@ -55,6 +55,14 @@ class GraphWorkload : public Workload
     std::vector<IterationResult> GetIterationResults() const override;
     std::vector<double> GetRetryTimesNs() const override { return m_retryTimesNs; }
 
+    /// A graph moves with its slice (an OCS fabric rebuilt): Hold keeps the next iteration from
+    /// starting, Relocate places the ranks anew from the next iteration on, Release lets it start.
+    bool CanMove() const override { return true; }
+    uint32_t GetRankCount() const override { return static_cast<uint32_t>(m_graph.ranks.size()); }
+    void Hold() override { m_held = true; }
+    void Release() override;
+    void Relocate(const std::vector<uint32_t>& accelerators) override;
+
     typedef void (*IterationTracedCallback)(const IterationResult& result);
 
   protected:
@@ -108,6 +116,8 @@ class GraphWorkload : public Workload
         return static_cast<uint32_t>(m_iteration * m_matching.instances.size() + k + 1);
     }
     void Prepare(const WorkloadContext& ctx);
+    /// Rank r runs on accelerator `accelerators[r]` from now on; listens to the endpoints it needs.
+    void Place(const std::vector<uint32_t>& accelerators);
     void StartIteration();
     void Reach(uint32_t rank, std::size_t index, int64_t lastDep);
     void RunCompute(uint32_t rank);
@@ -141,7 +151,11 @@ class GraphWorkload : public Workload
     std::vector<InstanceState> m_instance;
     std::vector<std::unique_ptr<CollectiveOperation>> m_operations; ///< this iteration's, owned
     std::vector<std::vector<CollectiveOperation*>> m_activeAt;      ///< accelerator id -> its running operations
+    std::vector<ns3::Ptr<AcceleratorEndpoint>> m_all;               ///< every accelerator's, by id
     std::vector<ns3::Ptr<AcceleratorEndpoint>> m_endpoints;         ///< whose traces we listen to
+    std::vector<uint32_t> m_nextPlacement;                          ///< Relocate()'s, taken at the next start
+    bool m_held = false;
+    bool m_startDue = false; ///< an iteration became due while held
     uint32_t m_dispatchDepth = 0;
     uint32_t m_iteration = 0;
     bool m_running = false;

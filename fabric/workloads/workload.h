@@ -112,6 +112,17 @@ class Workload : public ns3::Object
     /// When each failed transaction was issued again (ns; empty for workloads that do not retry).
     virtual std::vector<double> GetRetryTimesNs() const { return {}; }
 
+    /// Jobs that run on ranks can move when the fabric under them is rebuilt (an OCS slice rewired):
+    /// held (no new repetition or iteration starts; the one due starts at Release), then relocated
+    /// (from the next start on, rank r runs on accelerators[r]). Workloads that cannot move (traffic
+    /// patterns) say so with CanMove() false and ignore the calls.
+    virtual bool CanMove() const { return false; }
+    virtual uint32_t GetRankCount() const { return 0; }
+    virtual void Hold() {}
+    virtual void Release() {}
+    /// ParameterError("Ranks") on a list that does not fit (one distinct accelerator per rank).
+    virtual void Relocate(const std::vector<uint32_t>& /*accelerators*/) {}
+
     /// The workload's number in its experiment (from 1), which its transactions carry to the trace
     /// (TransactionSpec::workload); 0 (the default): none.
     void SetNumber(uint16_t number) { m_number = number; }
