@@ -91,6 +91,10 @@ void
 CollectiveOperation::IssueMore(uint32_t rank)
 {
     Rank& r = m_rank[rank];
+    if (r.toIssue == 0)
+    {
+        return; // nothing left to send in this step (or nothing to send at all: no target)
+    }
     Member& self = m_members[rank];
     const auto dst = static_cast<uint16_t>(m_members[m_plan.Target(rank, r.step)].accelerator);
     r.issuing = true;
