@@ -208,21 +208,7 @@ GraphWorkload::Place(const std::vector<uint32_t>& accelerators)
 void
 GraphWorkload::Relocate(const std::vector<uint32_t>& accelerators)
 {
-    if (accelerators.size() != m_graph.ranks.size())
-    {
-        throw ParameterError("Ranks", "relocating " + std::to_string(m_graph.ranks.size()) + " ranks onto " +
-                                          std::to_string(accelerators.size()) + " accelerators");
-    }
-    std::vector<bool> used(m_all.size(), false);
-    for (uint32_t a : accelerators)
-    {
-        if (a >= m_all.size() || used[a])
-        {
-            throw ParameterError("Ranks", "relocating onto accelerator " + std::to_string(a) +
-                                              (a >= m_all.size() ? ", which does not exist" : " twice"));
-        }
-        used[a] = true;
-    }
+    CheckPlacement(accelerators, m_graph.ranks.size(), m_all.size());
     m_nextPlacement = accelerators;
 }
 

@@ -10,6 +10,26 @@
 namespace ofab
 {
 
+void
+CheckPlacement(const std::vector<uint32_t>& placement, std::size_t ranks, std::size_t accelerators)
+{
+    if (placement.size() != ranks)
+    {
+        throw ParameterError("Ranks", "relocating " + std::to_string(ranks) + " ranks onto " +
+                                          std::to_string(placement.size()) + " accelerators");
+    }
+    std::vector<bool> used(accelerators, false);
+    for (uint32_t a : placement)
+    {
+        if (a >= accelerators || used[a])
+        {
+            throw ParameterError("Ranks", "relocating onto accelerator " + std::to_string(a) +
+                                              (a >= accelerators ? ", which does not exist" : " twice"));
+        }
+        used[a] = true;
+    }
+}
+
 NS_OBJECT_ENSURE_REGISTERED(Workload);
 
 WorkloadContext

@@ -29,6 +29,10 @@ struct WorkloadContext
 /// Context for `endpoints` (index = accelerator id), injection rates read from their ports now.
 WorkloadContext MakeWorkloadContext(const std::vector<ns3::Ptr<AcceleratorEndpoint>>& endpoints, ns3::Time stopTime);
 
+/// A placement of `ranks` ranks among `accelerators` accelerators is one distinct, existing accelerator
+/// per rank; ParameterError("Ranks") naming what is wrong otherwise (Workload::Relocate).
+void CheckPlacement(const std::vector<uint32_t>& placement, std::size_t ranks, std::size_t accelerators);
+
 /// How a collective operation (one repetition) ended.
 enum class CollectiveStatus : uint8_t
 {
