@@ -11,7 +11,7 @@ namespace
 {
 
 /// More collectives than this print as one line per algorithm (a training step has thousands).
-constexpr std::size_t kListedCollectives = 24;
+constexpr std::size_t kListedOneByOne = 24;
 
 double
 Ns(ns3::Time t)
@@ -191,9 +191,87 @@ AddWorkloadJson(nlohmann::ordered_json& j, const RunSummary& s)
 }
 
 void
+PrintIteration(const Workload::IterationResult& r)
+{
+    std::printf("  iteration     %s #%u: ", r.name.c_str(), r.iteration);
+    if (r.status == CollectiveStatus::Completed)
+    {
+        const double t = Ns(r.Duration());
+        std::printf("completed, %.1f ns; compute %.1f ns (busiest rank), exposed communication %.1f ns (worst "
+                    "rank, mean %.1f); critical path %.0f %% compute, %.0f %% communication\n",
+                    t, r.computeNs, r.exposedCommNs, r.meanExposedCommNs, t > 0 ? 100.0 * r.criticalComputeNs / t : 0.0,
+                    t > 0 ? 100.0 * r.criticalCommNs / t : 0.0);
+    }
+    else if (r.status == CollectiveStatus::Failed)
+    {
+        std::printf("FAILED after %.1f ns (%s), %llu of %llu operations ended\n", Ns(r.Duration()), ToString(r.failure),
+                    (unsigned long long)r.ended, (unsigned long long)r.operations);
+    }
+    else
+    {
+        std::printf("UNFINISHED at the end of the run (started at %.1f ns), %llu of %llu operations ended\n",
+                    Ns(r.start), (unsigned long long)r.ended, (unsigned long long)r.operations);
+    }
+}
+
+/// Many iterations (a run of training steps under failures): one line per workload, with the
+/// completed steps' times and the failures by reason; every iteration is in the summary and trace.
+void
+PrintIterationsByWorkload(const std::vector<Workload::IterationResult>& all)
+{
+    struct Tally
+    {
+        uint64_t completed = 0, unfinished = 0;
+        double sumNs = 0, minNs = 0, maxNs = 0;
+        std::map<std::string, uint64_t> failed; ///< by the failing write's status
+    };
+    std::map<std::string, Tally> by;
+    for (const auto& r : all)
+    {
+        Tally& t = by[r.name];
+        if (r.status == CollectiveStatus::Completed)
+        {
+            const double ns = Ns(r.Duration());
+            t.minNs = t.completed == 0 ? ns : std::min(t.minNs, ns);
+            t.maxNs = t.completed == 0 ? ns : std::max(t.maxNs, ns);
+            t.sumNs += ns;
+            ++t.completed;
+        }
+        else if (r.status == CollectiveStatus::Failed)
+        {
+            ++t.failed[ToString(r.failure)];
+        }
+        else
+        {
+            ++t.unfinished;
+        }
+    }
+    for (const auto& [name, t] : by)
+    {
+        std::printf("  iterations    %s: %llu completed", name.c_str(), (unsigned long long)t.completed);
+        if (t.completed)
+        {
+            std::printf(" (mean %.1f ns, min %.1f, max %.1f)", t.sumNs / t.completed, t.minNs, t.maxNs);
+        }
+        uint64_t failed = 0;
+        std::string reasons;
+        for (const auto& [reason, n] : t.failed)
+        {
+            failed += n;
+            reasons += (reasons.empty() ? "" : ", ") + reason + " " + std::to_string(n);
+        }
+        std::printf(", %llu failed%s, %llu unfinished\n", (unsigned long long)failed,
+                    reasons.empty() ? "" : (" (" + reasons + ")").c_str(), (unsigned long long)t.unfinished);
+    }
+    std::printf("                (%zu iterations: each is in the summary's `iterations` and the trace's "
+                "/iterations)\n",
+                all.size());
+}
+
+void
 PrintWorkloadResults(const RunSummary& s)
 {
-    if (s.collectives.size() <= kListedCollectives)
+    if (s.collectives.size() <= kListedOneByOne)
     {
         for (const auto& c : s.collectives)
         {
@@ -204,27 +282,16 @@ PrintWorkloadResults(const RunSummary& s)
     {
         PrintCollectivesByAlgorithm(s.collectives);
     }
-    for (const auto& r : s.iterations)
+    if (s.iterations.size() <= kListedOneByOne)
     {
-        std::printf("  iteration     %s #%u: ", r.name.c_str(), r.iteration);
-        if (r.status == CollectiveStatus::Completed)
+        for (const auto& r : s.iterations)
         {
-            const double t = Ns(r.Duration());
-            std::printf("completed, %.1f ns; compute %.1f ns (busiest rank), exposed communication %.1f ns (worst "
-                        "rank, mean %.1f); critical path %.0f %% compute, %.0f %% communication\n",
-                        t, r.computeNs, r.exposedCommNs, r.meanExposedCommNs,
-                        t > 0 ? 100.0 * r.criticalComputeNs / t : 0.0, t > 0 ? 100.0 * r.criticalCommNs / t : 0.0);
+            PrintIteration(r);
         }
-        else if (r.status == CollectiveStatus::Failed)
-        {
-            std::printf("FAILED after %.1f ns (%s), %llu of %llu operations ended\n", Ns(r.Duration()),
-                        ToString(r.failure), (unsigned long long)r.ended, (unsigned long long)r.operations);
-        }
-        else
-        {
-            std::printf("UNFINISHED at the end of the run (started at %.1f ns), %llu of %llu operations ended\n",
-                        Ns(r.start), (unsigned long long)r.ended, (unsigned long long)r.operations);
-        }
+    }
+    else
+    {
+        PrintIterationsByWorkload(s.iterations);
     }
     for (const auto& [name, g] : GoodputOf(s.iterations))
     {

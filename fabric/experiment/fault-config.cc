@@ -142,6 +142,7 @@ LoadFaults(const ConfigDocument& doc, const YAML::Node& section, const topo::Gra
         s.laserSources = ParseRates(r, st, "laser_sources", resolvedStochastic);
         s.switches = ParseRates(r, st, "switches", resolvedStochastic);
         s.groups = ParseRates(r, st, "groups", resolvedStochastic);
+        s.accelerators = ParseRates(r, st, "accelerators", resolvedStochastic);
         if (s.groups.Enabled() && plan.groups.empty())
         {
             throw doc.ErrorAt("faults.stochastic.groups", Child(st, "groups").Mark(),

@@ -160,6 +160,8 @@ MakeSections()
              {"laser_sources", "", kRates, "Every whole laser source."},
              {"switches", "", kRates, "Every switch node."},
              {"groups", "", kRates, "Every shared-risk group of faults.groups."},
+             {"accelerators", "", kRates,
+              "Every accelerator: its links cut and its endpoint isolated (a GPU or memory failure)."},
              {"start", "0ns", kTime, "Elements are up until then."},
          }},
         {"outputs",

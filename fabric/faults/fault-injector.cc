@@ -264,6 +264,13 @@ FaultInjector::DrawStochastic(ns3::Time until)
             DrawElement(s.switches, *m_rv[3], until, [&] { return resolver.Switch(n.id); });
         }
     }
+    for (const topo::Node& n : g.GetNodes())
+    {
+        if (s.accelerators.Enabled() && n.role == topo::NodeRole::Accelerator)
+        {
+            DrawElement(s.accelerators, *m_rv[5], until, [&] { return resolver.Accelerator(n.id); });
+        }
+    }
     for (const FaultGroup& group : m_groups)
     {
         if (s.groups.Enabled())

@@ -78,7 +78,8 @@ class FaultInjector : public ns3::Object
     /// Resolves `plan` against `fabric` (kept by reference: it must outlive the injector's use) and
     /// checks the explicit timeline. ConfigError naming the key for what the fabric refuses.
     void Configure(const Fabric& fabric, const FaultPlan& plan);
-    /// One stream per stochastic class (links, laser lines, laser sources, switches, groups): 5.
+    /// One stream per stochastic class (links, laser lines, laser sources, switches, groups,
+    /// accelerators): 6.
     int64_t AssignStreams(int64_t stream);
     /// Draws the stochastic schedule up to `until` and schedules every action (call once, at time 0).
     void Install(ns3::Time until);
@@ -157,7 +158,7 @@ class FaultInjector : public ns3::Object
     std::vector<Action> m_schedule;
     std::vector<ns3::EventId> m_events;
     std::map<std::string, std::vector<uint32_t>> m_inEffect; ///< "kind|element" -> faults, oldest first
-    std::array<ns3::Ptr<ns3::ExponentialRandomVariable>, 5> m_rv;
+    std::array<ns3::Ptr<ns3::ExponentialRandomVariable>, 6> m_rv;
     bool m_installed = false; ///< Install() ran: Inject() may add to the schedule
     uint64_t m_faultsFired = 0;
     uint64_t m_repairsFired = 0;

@@ -118,6 +118,17 @@ FaultResolver::Source(uint32_t source) const
 }
 
 InjectedFault
+FaultResolver::Accelerator(uint32_t node) const
+{
+    InjectedFault f = Switch(node);
+    f.kind = FaultKind::Accelerator;
+    f.element = "accelerator " + m_graph.GetNode(node).name;
+    f.target.isolated = {static_cast<uint32_t>(m_graph.AcceleratorIndex(node))};
+    f.detail += "; endpoint isolated";
+    return f;
+}
+
+InjectedFault
 FaultResolver::Switch(uint32_t node) const
 {
     InjectedFault f;
@@ -225,14 +236,7 @@ FaultResolver::Resolve(const FaultSpec& spec) const
     case FaultKind::Switch:
         return Switch(spec.node);
     case FaultKind::Accelerator:
-    {
-        InjectedFault f = Switch(spec.node);
-        f.kind = FaultKind::Accelerator;
-        f.element = "accelerator " + m_graph.GetNode(spec.node).name;
-        f.target.isolated = {static_cast<uint32_t>(m_graph.AcceleratorIndex(spec.node))};
-        f.detail += "; endpoint isolated";
-        return f;
-    }
+        return Accelerator(spec.node);
     case FaultKind::Group:
         return Group(spec.group);
     }

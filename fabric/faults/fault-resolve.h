@@ -41,6 +41,7 @@ class FaultResolver
     InjectedFault Line(uint32_t source, uint32_t line) const;
     InjectedFault Source(uint32_t source) const;
     InjectedFault Switch(uint32_t node) const;
+    InjectedFault Accelerator(uint32_t node) const;
     InjectedFault Group(const std::string& name) const;
 
   private:

@@ -105,12 +105,13 @@ struct StochasticFaults
     FailureRates laserSources; ///< whole sources
     FailureRates switches;     ///< switch nodes
     FailureRates groups;       ///< every declared group
+    FailureRates accelerators; ///< accelerators (links cut, endpoint isolated: a GPU or HBM failure)
     ns3::Time start;           ///< no stochastic failure before this time
 
     bool Any() const
     {
         return links.Enabled() || laserLines.Enabled() || laserSources.Enabled() || switches.Enabled() ||
-               groups.Enabled();
+               groups.Enabled() || accelerators.Enabled();
     }
 };
 

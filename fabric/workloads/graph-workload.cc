@@ -27,6 +27,11 @@ GraphWorkload::GetTypeId()
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("Gap", "Time between the end of one iteration and the start of the next.",
                           TimeValue(Seconds(0)), MakeTimeAccessor(&GraphWorkload::m_gap), MakeTimeChecker())
+            .AddAttribute("RestartDelay",
+                          "Time between a failed iteration and the next (a job restarting from its "
+                          "checkpoint, rescheduled around the failed part), instead of Gap.",
+                          TimeValue(Seconds(0)), MakeTimeAccessor(&GraphWorkload::m_restartDelay),
+                          MakeTimeChecker(Seconds(0)))
             .AddAttribute("TrafficClass", "UALink traffic class 0 or 1 of the writes (VC = 2 x class).",
                           UintegerValue(0), MakeUintegerAccessor(&GraphWorkload::m_trafficClass),
                           MakeUintegerChecker<uint8_t>())
@@ -51,6 +56,7 @@ GraphWorkload::GetTypeId()
 GraphWorkload::GraphWorkload()
     : m_iterations(1),
       m_gap(ns3::Seconds(0)),
+      m_restartDelay(ns3::Seconds(0)),
       m_trafficClass(0),
       m_retries(0),
       m_retryBackoff(ns3::MicroSeconds(1)),
@@ -438,7 +444,8 @@ GraphWorkload::FinishIteration(CollectiveStatus status, TransactionStatus failur
     ++m_iteration;
     if (m_iteration < m_iterations)
     {
-        m_nextIteration = ns3::Simulator::Schedule(m_gap, &GraphWorkload::StartIteration, this);
+        const ns3::Time wait = status == CollectiveStatus::Failed ? m_restartDelay : m_gap;
+        m_nextIteration = ns3::Simulator::Schedule(wait, &GraphWorkload::StartIteration, this);
     }
 }
 

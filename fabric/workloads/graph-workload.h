@@ -135,6 +135,7 @@ class GraphWorkload : public Workload
     // attributes
     uint32_t m_iterations;
     ns3::Time m_gap;
+    ns3::Time m_restartDelay;
     uint8_t m_trafficClass;
     uint32_t m_retries;
     ns3::Time m_retryBackoff;

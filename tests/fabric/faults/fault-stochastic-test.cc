@@ -144,6 +144,53 @@ TEST_CASE("stochastic classes reach every element of their class, and groups fai
     }
 }
 
+TEST_CASE("stochastic accelerator failures isolate every accelerator on their own stream", "[faults][stochastic]")
+{
+    const std::string head = "duration: 2ms\n"
+                             "links: {file: experiments/links/cpo-8lambda.yaml}\n"
+                             "topology: {kind: switched_pod, accelerators: 4, planes: 2}\n"
+                             "faults:\n"
+                             "  stochastic:\n"
+                             "    switches: {mttf: 100us, mttr: 10us}\n";
+    const auto both = ScheduleOf(head + "    accelerators: {mttf: 200us, mttr: 20us}\n", 3);
+    const auto switchesOnly = ScheduleOf(head, 3);
+    std::map<std::string, int> failures;
+    std::vector<Drawn> switchDraws;
+    for (const Drawn& d : both)
+    {
+        if (d.element.rfind("accelerator ", 0) == 0)
+        {
+            failures[d.element] += d.repair ? 0 : 1;
+        }
+        else
+        {
+            switchDraws.push_back(d);
+        }
+    }
+    CHECK(failures.size() == 4); // every accelerator of the pod
+    for (const auto& [element, n] : failures)
+    {
+        CHECK(n > 3); // ~9 expected each over 2 ms
+    }
+    CHECK(switchDraws == switchesOnly); // the switches' draws are unchanged by the new class
+
+    const auto doc = ConfigDocument::Parse(head + "    accelerators: {mttf: 200us, mttr: 20us}\n", "s.yaml");
+    Experiment x = LoadExperiment(doc);
+    x.seed = 3;
+    ExperimentRunner runner(x, doc);
+    const auto& injector = *runner.GetFaultInjector();
+    for (const auto& a : injector.GetSchedule())
+    {
+        const auto& f = injector.GetFaults()[a.fault];
+        if (f.kind == FaultKind::Accelerator)
+        {
+            CHECK(f.target.isolated.size() == 1); // the endpoint is isolated, not only its links cut
+            CHECK(f.target.links.size() == 2);    // one link per plane
+            CHECK(f.stochastic);
+        }
+    }
+}
+
 TEST_CASE("faults do not change the workloads' random draws", "[faults][stochastic]")
 {
     const std::string base = "duration: 3us\n"

@@ -226,6 +226,37 @@ TEST_CASE("graph: a failed operation fails its iteration, the next one runs", "[
     Simulator::Destroy();
 }
 
+TEST_CASE("graph: a failed iteration is followed RestartDelay later, a completed one Gap later", "[graph][failure]")
+{
+    auto f = test::MakePod(4);
+    WorkloadGraph g;
+    g.groups = {{0, 1, 2, 3}};
+    for (uint32_t r = 0; r < 4; ++r)
+    {
+        g.ranks.push_back(
+            {Compute(1, "c", MicroSeconds(1)), Coll(2, "ar", CollectiveAlgorithms::RING_ALLREDUCE, 1 << 20, 0, {1})});
+    }
+    Simulator::Schedule(MicroSeconds(3), &AcceleratorEndpoint::SetIsolated, f.endpoints[2], true);
+    Simulator::Schedule(MicroSeconds(4), &AcceleratorEndpoint::SetIsolated, f.endpoints[2], false);
+    auto w = CreateObject<GraphWorkload>();
+    w->SetAttribute("Iterations", UintegerValue(3));
+    w->SetAttribute("Start", TimeValue(MicroSeconds(1)));
+    w->SetAttribute("Gap", TimeValue(MicroSeconds(2)));
+    w->SetAttribute("RestartDelay", TimeValue(MicroSeconds(7)));
+    w->SetGraph(std::move(g));
+    w->Install(MakeWorkloadContext(f.endpoints, MilliSeconds(1)));
+    Simulator::Stop(MilliSeconds(1));
+    Simulator::Run();
+    const auto it = w->GetIterationResults();
+    REQUIRE(it.size() == 3);
+    CHECK(it[0].status == CollectiveStatus::Failed);
+    CHECK(it[1].status == CollectiveStatus::Completed);
+    CHECK(it[2].status == CollectiveStatus::Completed);
+    CHECK(it[1].start == it[0].end + MicroSeconds(7)); // the restart
+    CHECK(it[2].start == it[1].end + MicroSeconds(2)); // the gap
+    Simulator::Destroy();
+}
+
 TEST_CASE("graph: an iteration still running at the end of the run is unfinished", "[graph]")
 {
     auto f = test::MakePod(2);
