@@ -79,9 +79,9 @@ CollectiveOperation::StartStep(uint32_t rank)
         m_hooks.stepStarted(rank, step);
     }
     const int32_t target = m_plan.Target(rank, step);
-    r.ownLeft = target == CollectivePlan::kNone ? 0 : m_plan.Writes(step);
+    r.ownLeft = target == CollectivePlan::kNone ? 0 : m_plan.Writes(rank, step);
     r.toIssue = r.ownLeft;
-    r.bytesLeft = m_plan.StepBytes(step);
+    r.bytesLeft = m_plan.Bytes(rank, step);
     r.inFlight = 0;
     r.firstId = UINT64_MAX;
     IssueMore(rank);

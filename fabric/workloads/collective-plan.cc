@@ -1,5 +1,8 @@
 #include "ofab/fabric/workloads/collective-plan.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace ofab
 {
 
@@ -51,6 +54,8 @@ CollectiveAlgorithms::AlgorithmName(Algorithm a)
         return "torus2d_allreduce";
     case SEND:
         return "send";
+    case ALLTOALLV:
+        return "alltoallv";
     }
     return "?";
 }
@@ -68,6 +73,7 @@ CollectiveAlgorithms::BusFactor(Algorithm a, uint32_t n)
     case ALLGATHER:
     case REDUCE_SCATTER:
     case ALLTOALL:
+    case ALLTOALLV:
         return f;
     case BROADCAST:
     case REDUCE:
@@ -78,7 +84,7 @@ CollectiveAlgorithms::BusFactor(Algorithm a, uint32_t n)
 }
 
 CollectivePlan::CollectivePlan(CollectiveAlgorithms::Algorithm algorithm, uint32_t ranks, uint64_t bytes, uint32_t root,
-                               uint32_t chunks, uint32_t columns)
+                               uint32_t chunks, uint32_t columns, double skew)
     : m_algorithm(algorithm),
       m_ranks(ranks),
       m_bytes(bytes)
@@ -147,6 +153,9 @@ CollectivePlan::CollectivePlan(CollectiveAlgorithms::Algorithm algorithm, uint32
         fill(1, RoundUpToBeats(bytes));
         m_target[Index(0, 0)] = 1;
         break;
+    case CollectiveAlgorithms::ALLTOALLV:
+        AllToAllV(skew);
+        break;
     }
     m_expectedIn.assign(m_target.size(), 0);
     for (uint32_t r = 0; r < n; ++r)
@@ -155,7 +164,7 @@ CollectivePlan::CollectivePlan(CollectiveAlgorithms::Algorithm algorithm, uint32
         {
             if (Target(r, s) != kNone)
             {
-                m_expectedIn[Index(static_cast<uint32_t>(Target(r, s)), s)] += Writes(s);
+                m_expectedIn[Index(static_cast<uint32_t>(Target(r, s)), s)] += Writes(r, s);
             }
         }
     }
@@ -230,10 +239,59 @@ CollectivePlan::Grid(uint32_t columns)
     }
 }
 
-uint32_t
-CollectivePlan::Writes(uint32_t step) const
+std::vector<std::vector<uint64_t>>
+CollectivePlan::AllToAllVSizes(uint32_t ranks, uint64_t bytes, double skew)
 {
-    return static_cast<uint32_t>((m_stepBytes[step] + kWriteBytes - 1) / kWriteBytes);
+    std::vector<double> weight(ranks);
+    double sum = 0;
+    for (uint32_t k = 0; k < ranks; ++k)
+    {
+        weight[k] = std::pow(double(k + 1), -std::abs(skew));
+        sum += weight[k];
+    }
+    std::vector<std::vector<uint64_t>> m(ranks, std::vector<uint64_t>(ranks, 0));
+    for (uint32_t r = 0; r < ranks; ++r)
+    {
+        for (uint32_t j = 0; j < ranks; ++j)
+        {
+            if (j != r)
+            {
+                const double share = double(bytes) * weight[skew >= 0 ? j : r] / sum;
+                m[r][j] = RoundUpToBeats(static_cast<uint64_t>(std::llround(share)));
+            }
+        }
+    }
+    return m;
+}
+
+void
+CollectivePlan::AllToAllV(double skew)
+{
+    const uint32_t n = m_ranks;
+    const auto sizes = AllToAllVSizes(n, m_bytes, skew);
+    const uint32_t steps = n - 1;
+    m_stepBytes.assign(steps, 0);
+    m_rankBytes.assign(std::size_t{n} * steps, 0);
+    m_target.assign(std::size_t{n} * steps, kNone);
+    for (uint32_t r = 0; r < n; ++r)
+    {
+        for (uint32_t s = 0; s < steps; ++s)
+        {
+            const uint32_t to = (r + s + 1) % n;
+            if (sizes[r][to] > 0)
+            {
+                m_target[Index(r, s)] = static_cast<int32_t>(to);
+                m_rankBytes[Index(r, s)] = sizes[r][to];
+                m_stepBytes[s] = std::max(m_stepBytes[s], sizes[r][to]);
+            }
+        }
+    }
+}
+
+uint32_t
+CollectivePlan::Writes(uint32_t rank, uint32_t step) const
+{
+    return static_cast<uint32_t>((Bytes(rank, step) + kWriteBytes - 1) / kWriteBytes);
 }
 
 } // namespace ofab

@@ -24,6 +24,7 @@ struct CollectiveAlgorithms
         REDUCE,             ///< pipelined chain into the root
         TORUS_2D_ALLREDUCE, ///< on a grid of ranks: reduce-scatter along rows, all-reduce along columns, all-gather
         SEND,               ///< rank 0 writes S to rank 1 (a point-to-point transfer: send/recv)
+        ALLTOALLV,          ///< pairwise exchange with uneven sizes (MoE tokens to experts of uneven load)
     };
 
     static const char* AlgorithmName(Algorithm a);
@@ -34,7 +35,7 @@ struct CollectiveAlgorithms
 
 /**
  * What one collective operation moves: its steps, how many bytes each rank writes in each step and
- * to which rank. Every algorithm is a sequence of steps; in step s rank r writes StepBytes(s) to
+ * to which rank. Every algorithm is a sequence of steps; in step s rank r writes Bytes(r, s) to
  * Target(r, s) (or nothing), and the step rule (CollectiveOperation) lets r start step s + 1 once
  * its own step-s writes and every write into it for step s completed.
  *
@@ -52,6 +53,8 @@ struct CollectiveAlgorithms
  *                              shard), C-1 all-gather steps of S/C along the row: on a torus whose
  *                              x dimension has C accelerators every step is one hop
  *   send                       one step: rank 0 writes S to rank 1
+ *   alltoallv                  alltoall's pairwise exchange, rank r writing M[r][j] to rank j: the
+ *                              AllToAllVSizes matrix, a Zipf skew of the load (skew 0: alltoall)
  *
  * A step of b bytes is ceil(b / 64) x 64 B (whole WriteFull beats).
  */
@@ -61,9 +64,18 @@ class CollectivePlan
     static constexpr int32_t kNone = -1;
 
     /// `chunks` (broadcast and reduce; >= 1) pipelines the chain; `root` in [0, ranks); `columns`
-    /// (torus2d_allreduce) divides `ranks`; 0: GridColumns(ranks).
+    /// (torus2d_allreduce) divides `ranks`; 0: GridColumns(ranks); `skew` (alltoallv): see
+    /// AllToAllVSizes.
     CollectivePlan(CollectiveAlgorithms::Algorithm algorithm, uint32_t ranks, uint64_t bytes, uint32_t root = 0,
-                   uint32_t chunks = 1, uint32_t columns = 0);
+                   uint32_t chunks = 1, uint32_t columns = 0, double skew = 0);
+    /**
+     * The bytes rank r sends rank j in an alltoallv of S per rank whose load follows a Zipf law of
+     * exponent |skew| over the ranks (weight (k + 1)^-|skew| for rank k, W their sum): with skew >= 0
+     * every rank sends S (k + 1)^-skew / W to rank k (tokens dispatched to experts, the low ranks
+     * hot); with skew < 0 the transpose (the hot experts' results combined back). The diagonal (kept
+     * local) is 0. Skew 0 is alltoall: S/N to each.
+     */
+    static std::vector<std::vector<uint64_t>> AllToAllVSizes(uint32_t ranks, uint64_t bytes, double skew);
     /// The most square grid's column count for `ranks`: the smallest divisor >= sqrt(ranks).
     static uint32_t GridColumns(uint32_t ranks);
 
@@ -71,11 +83,18 @@ class CollectivePlan
     uint32_t Ranks() const { return m_ranks; }
     uint64_t Bytes() const { return m_bytes; }
     uint32_t Steps() const { return static_cast<uint32_t>(m_stepBytes.size()); }
+    /// The most any rank writes in `step` (what every rank writes, but in alltoallv).
     uint64_t StepBytes(uint32_t step) const { return m_stepBytes[step]; }
+    /// What `rank` writes in `step` (0 without a target).
+    uint64_t Bytes(uint32_t rank, uint32_t step) const
+    {
+        return m_rankBytes.empty() ? (Target(rank, step) == kNone ? 0 : m_stepBytes[step])
+                                   : m_rankBytes[Index(rank, step)];
+    }
     /// The rank `rank` writes to in `step`, or kNone.
     int32_t Target(uint32_t rank, uint32_t step) const { return m_target[Index(rank, step)]; }
-    /// 256 B writes (the last one shorter) of a step's bytes.
-    uint32_t Writes(uint32_t step) const;
+    /// 256 B writes (the last one shorter) of what `rank` writes in `step`.
+    uint32_t Writes(uint32_t rank, uint32_t step) const;
     /// Writes into `rank` in `step`, from every rank that targets it.
     uint32_t ExpectedIn(uint32_t rank, uint32_t step) const { return m_expectedIn[Index(rank, step)]; }
 
@@ -83,11 +102,13 @@ class CollectivePlan
     std::size_t Index(uint32_t rank, uint32_t step) const { return std::size_t{rank} * m_stepBytes.size() + step; }
     void Chain(uint32_t root, uint32_t chunks, bool intoRoot);
     void Grid(uint32_t columns);
+    void AllToAllV(double skew);
 
     CollectiveAlgorithms::Algorithm m_algorithm;
     uint32_t m_ranks;
     uint64_t m_bytes;
     std::vector<uint64_t> m_stepBytes;
+    std::vector<uint64_t> m_rankBytes;  ///< rank x steps + step, when ranks differ (alltoallv); else empty
     std::vector<int32_t> m_target;      ///< rank x steps + step
     std::vector<uint32_t> m_expectedIn; ///< rank x steps + step
 };

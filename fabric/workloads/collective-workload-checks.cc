@@ -25,7 +25,7 @@ void
 CollectiveWorkload::Validate() const
 {
     Workload::Validate();
-    if (m_algorithm < RING_ALLREDUCE || m_algorithm > TORUS_2D_ALLREDUCE)
+    if (m_algorithm < RING_ALLREDUCE || m_algorithm > ALLTOALLV || m_algorithm == SEND)
     {
         throw ParameterError("Algorithm", "unknown collective algorithm");
     }

@@ -2,6 +2,7 @@
 
 #include "ofab/foundation/parameter-error.h"
 
+#include "ns3/double.h"
 #include "ns3/enum.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
@@ -27,12 +28,12 @@ CollectiveWorkload::GetTypeId()
                           "ring_allreduce, halving_doubling_allreduce (power-of-two ranks), "
                           "allgather, reduce_scatter, alltoall (pairwise exchange), broadcast and reduce "
                           "(pipelined chains from and to Root), torus2d_allreduce (rows, then columns of a "
-                          "grid of GridColumns).",
+                          "grid of GridColumns), alltoallv (alltoall with the load skewed by Skew).",
                           EnumValue(RING_ALLREDUCE), MakeEnumAccessor(&CollectiveWorkload::m_algorithm),
                           MakeEnumChecker(RING_ALLREDUCE, "ring_allreduce", HALVING_DOUBLING_ALLREDUCE,
                                           "halving_doubling_allreduce", ALLGATHER, "allgather", REDUCE_SCATTER,
                                           "reduce_scatter", ALLTOALL, "alltoall", BROADCAST, "broadcast", REDUCE,
-                                          "reduce", TORUS_2D_ALLREDUCE, "torus2d_allreduce"))
+                                          "reduce", TORUS_2D_ALLREDUCE, "torus2d_allreduce", ALLTOALLV, "alltoallv"))
             .AddAttribute("Bytes",
                           "S in bytes, the nccl-tests size: the buffer per rank for all-reduce, the "
                           "total output (allgather) or input (reduce_scatter) size, the send buffer per rank "
@@ -71,6 +72,12 @@ CollectiveWorkload::GetTypeId()
                           "torus, its x dimension. 0: the most square grid.",
                           UintegerValue(0), MakeUintegerAccessor(&CollectiveWorkload::m_gridColumns),
                           MakeUintegerChecker<uint32_t>())
+            .AddAttribute("Skew",
+                          "alltoallv: Zipf exponent of the load over the ranks (rank k weighs (k + 1)^-|Skew|): "
+                          "> 0, every rank sends rank k its share of S by that weight (tokens to hot experts); "
+                          "< 0, rank k sends everyone that share (their results back); 0: alltoall.",
+                          DoubleValue(0), MakeDoubleAccessor(&CollectiveWorkload::m_skew),
+                          MakeDoubleChecker<double>(-16, 16))
             .AddTraceSource("StepStarted", "A rank started a step: repetition, rank, step.",
                             MakeTraceSourceAccessor(&CollectiveWorkload::m_stepTrace),
                             "ofab::CollectiveWorkload::StepTracedCallback")
@@ -121,7 +128,7 @@ CollectiveWorkload::Install(const WorkloadContext& ctx)
     m_ranks = m_ranksAttr == 0 ? n : m_ranksAttr;
     m_stopTick = ctx.stopTime.IsStrictlyPositive() ? ctx.stopTime.GetTimeStep() : INT64_MAX;
     const auto chunks = static_cast<uint32_t>(std::max<uint64_t>(1, (m_bytes + m_pipelineChunk - 1) / m_pipelineChunk));
-    m_plan.emplace(static_cast<Algorithm>(m_algorithm), m_ranks, m_bytes, m_root, chunks, m_gridColumns);
+    m_plan.emplace(static_cast<Algorithm>(m_algorithm), m_ranks, m_bytes, m_root, chunks, m_gridColumns, m_skew);
     m_rank.assign(m_ranks, Rank{});
     m_all = ctx.endpoints;
     std::vector<uint32_t> placement(m_ranks);

@@ -96,6 +96,7 @@ class CollectiveWorkload : public Workload, public CollectiveAlgorithms
     uint32_t m_root = 0;
     uint64_t m_pipelineChunk = 0;
     uint32_t m_gridColumns = 0;
+    double m_skew = 0;
 
     uint32_t m_ranks = 0;
     int64_t m_stopTick = INT64_MAX;

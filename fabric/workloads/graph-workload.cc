@@ -348,7 +348,8 @@ GraphWorkload::StartInstance(std::size_t k)
     const auto ranks = static_cast<uint32_t>(instance.members.size());
     const auto chunks =
         static_cast<uint32_t>(std::max<uint64_t>(1, (lead.bytes + m_pipelineChunk - 1) / m_pipelineChunk));
-    CollectivePlan plan(transfer ? CollectiveAlgorithms::SEND : lead.algorithm, ranks, lead.bytes, lead.root, chunks);
+    CollectivePlan plan(transfer ? CollectiveAlgorithms::SEND : lead.algorithm, ranks, lead.bytes, lead.root, chunks, 0,
+                        lead.skew);
     std::vector<CollectiveOperation::Member> members;
     for (const auto& [rank, index] : instance.members)
     {

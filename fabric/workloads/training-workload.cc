@@ -58,6 +58,11 @@ TrainingWorkload::GetTypeId()
             .AddAttribute("MoeEvery", "Layer l (from 0) is an MoE layer when (l + 1) is a multiple of this.",
                           UintegerValue(d.moeEvery), MakeUintegerAccessor(&TrainingWorkload::m_moeEvery),
                           MakeUintegerChecker<uint32_t>())
+            .AddAttribute("ExpertSkew",
+                          "MoE: Zipf exponent of the token load over an EP group's ranks; 0: even (all-to-all), "
+                          "> 0: alltoallv, the low ranks' experts receiving more.",
+                          DoubleValue(d.expertSkew), MakeDoubleAccessor(&TrainingWorkload::m_expertSkew),
+                          MakeDoubleChecker<double>())
             .AddAttribute("ShardedDataParallel",
                           "ZeRO-3 / FSDP: all-gather the parameters, reduce-scatter the gradients (instead of "
                           "an all-reduce).",
@@ -92,6 +97,7 @@ TrainingWorkload::TrainingWorkload()
     m_experts = d.experts;
     m_topK = d.topK;
     m_moeEvery = d.moeEvery;
+    m_expertSkew = d.expertSkew;
     m_shardedDataParallel = d.shardedDataParallel;
     m_schedule = static_cast<int>(d.schedule);
     m_flopsPerSecond = d.flopsPerSecond;
@@ -118,6 +124,7 @@ TrainingWorkload::GetSpec() const
     s.experts = m_experts;
     s.topK = m_topK;
     s.moeEvery = m_moeEvery;
+    s.expertSkew = m_expertSkew;
     s.shardedDataParallel = m_shardedDataParallel;
     s.schedule = static_cast<PipelineSchedule>(m_schedule);
     s.flopsPerSecond = m_flopsPerSecond;

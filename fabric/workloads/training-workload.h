@@ -47,6 +47,7 @@ class TrainingWorkload : public GraphWorkload
     uint32_t m_experts;
     uint32_t m_topK;
     uint32_t m_moeEvery;
+    double m_expertSkew;
     bool m_shardedDataParallel;
     int m_schedule;
     double m_flopsPerSecond;

@@ -163,6 +163,10 @@ CheckTransformerSpec(const TransformerSpec& spec)
     {
         throw ParameterError("flopsPerSecond", "must be a positive finite number of FLOP/s");
     }
+    if (!(spec.expertSkew >= 0) || !std::isfinite(spec.expertSkew))
+    {
+        throw ParameterError("expertSkew", "must be a finite number >= 0 (0: every expert equally loaded)");
+    }
     Divides(spec.heads, "heads", spec.hidden, "hidden");
     Divides(spec.tp, "tp", spec.heads, "heads");
     if (spec.hidden > UINT64_MAX / 4 && spec.ffnHidden == 0)

@@ -191,6 +191,24 @@ class RankBuilder
         }
     }
 
+    /// An MoE layer's all-to-all over the EP group: tokens to the experts (`toExperts`) or back.
+    /// With a skew the load is uneven (alltoallv): the low ranks' experts receive, then return, more.
+    void ExpertExchange(const std::string& name, bool toExperts)
+    {
+        if (m_epGroup == kNoGroup)
+        {
+            return;
+        }
+        if (m_spec.expertSkew == 0)
+        {
+            Chain(Collective(name, CollectiveAlgorithms::ALLTOALL, m_epGroup, m_z.dispatchBytes));
+            return;
+        }
+        GraphOp op = Collective(name, CollectiveAlgorithms::ALLTOALLV, m_epGroup, m_z.dispatchBytes);
+        op.skew = toExperts ? m_spec.expertSkew : -m_spec.expertSkew;
+        Chain(std::move(op));
+    }
+
     /// A pipeline transfer of one pass's activations (forward) or gradients (backward).
     uint64_t Transfer(const std::string& name, GraphOp::Kind kind, uint32_t stage, uint32_t micro, bool forward)
     {
@@ -242,9 +260,9 @@ RankBuilder::Forward(uint32_t micro)
         ChainCollective(p + "tp-ar1", CollectiveAlgorithms::RING_ALLREDUCE, m_tpGroup, m_z.activationBytes);
         if (m_spec.IsMoeLayer(l))
         {
-            ChainCollective(p + "a2a-dispatch", CollectiveAlgorithms::ALLTOALL, m_epGroup, m_z.dispatchBytes);
+            ExpertExchange(p + "a2a-dispatch", true);
             Compute(p + "experts", m_z.expertFlops);
-            ChainCollective(p + "a2a-combine", CollectiveAlgorithms::ALLTOALL, m_epGroup, m_z.dispatchBytes);
+            ExpertExchange(p + "a2a-combine", false);
         }
         else
         {
@@ -280,9 +298,9 @@ RankBuilder::Backward(uint32_t micro)
         const std::string p = mb + ".L" + std::to_string(l) + ".bwd.";
         if (m_spec.IsMoeLayer(l))
         {
-            ChainCollective(p + "a2a-combine", CollectiveAlgorithms::ALLTOALL, m_epGroup, m_z.dispatchBytes);
+            ExpertExchange(p + "a2a-combine", true); // the gradients retrace the combine: to the experts
             Compute(p + "experts", 2 * m_z.expertFlops);
-            ChainCollective(p + "a2a-dispatch", CollectiveAlgorithms::ALLTOALL, m_epGroup, m_z.dispatchBytes);
+            ExpertExchange(p + "a2a-dispatch", false);
         }
         else
         {

@@ -45,6 +45,7 @@ struct TransformerSpec
     uint32_t experts = 0;             ///< experts per MoE layer; 0: a dense model
     uint32_t topK = 1;                ///< experts each token is routed to (MoE)
     uint32_t moeEvery = 1;            ///< MoE models: layer l (from 0) is an MoE layer when (l + 1) % moeEvery == 0
+    double expertSkew = 0;            ///< MoE: Zipf exponent of the token load over an EP group (0: even)
     bool shardedDataParallel = false; ///< ZeRO-3/FSDP: all-gather parameters, reduce-scatter gradients
     PipelineSchedule schedule = PipelineSchedule::OneFOneB;
     // the accelerator

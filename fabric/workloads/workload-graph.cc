@@ -1,6 +1,7 @@
 #include "ofab/fabric/workloads/workload-graph.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <numeric>
 #include <tuple>
@@ -17,6 +18,14 @@ Where(const WorkloadGraph& g, uint32_t rank, const GraphOp& op)
 {
     return (g.origin.empty() ? "" : g.origin + ": ") + "rank " + std::to_string(rank) + ", op " +
            std::to_string(op.id) + (op.name.empty() ? "" : " (" + op.name + ")");
+}
+
+std::string
+Number(double v)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", v);
+    return text;
 }
 
 /// Union-find over every op of the graph: matched operations become one node.
@@ -199,14 +208,15 @@ MatchOperations(const WorkloadGraph& g)
                 }
                 const GraphOp& a = g.ranks[lead][reference[j]];
                 const GraphOp& b = g.ranks[member][mine[j]];
-                if (a.algorithm != b.algorithm || a.bytes != b.bytes || a.root != b.root)
+                if (a.algorithm != b.algorithm || a.bytes != b.bytes || a.root != b.root || a.skew != b.skew)
                 {
                     throw GraphError(Where(g, member, b) + ": collective " + std::to_string(j + 1) + " on group " +
                                      std::to_string(k) + " is " + CollectiveAlgorithms::AlgorithmName(b.algorithm) +
                                      " of " + std::to_string(b.bytes) + " B (root " + std::to_string(b.root) +
-                                     "), but on rank " + std::to_string(lead) + " " +
+                                     ", skew " + Number(b.skew) + "), but on rank " + std::to_string(lead) + " " +
                                      CollectiveAlgorithms::AlgorithmName(a.algorithm) + " of " +
-                                     std::to_string(a.bytes) + " B (root " + std::to_string(a.root) + ")");
+                                     std::to_string(a.bytes) + " B (root " + std::to_string(a.root) + ", skew " +
+                                     Number(a.skew) + ")");
                 }
                 out.instances[first + j].members.emplace_back(member, mine[j]);
                 out.instanceOf[member][mine[j]] = static_cast<int64_t>(first + j);

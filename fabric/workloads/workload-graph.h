@@ -35,6 +35,7 @@ struct GraphOp
     uint64_t bytes = 0;         ///< Collective: S, the nccl-tests size; Send, Recv: the message
     uint32_t group = 0;         ///< Collective: index into WorkloadGraph::groups
     uint32_t root = 0;          ///< Collective broadcast and reduce: the root's position in its group
+    double skew = 0;            ///< Collective alltoallv: CollectivePlan::AllToAllVSizes's skew
     uint32_t peer = 0;          ///< Send: the destination rank; Recv: the source rank
     uint32_t tag = 0;           ///< Send and Recv: matched by (source, destination, tag), in order
     std::vector<uint64_t> deps; ///< ids of operations of the same rank that must end first

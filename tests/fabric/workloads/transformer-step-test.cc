@@ -93,6 +93,34 @@ TEST_CASE("transformer step: operations per rank in closed form, MoE every other
         }
         CHECK_NOTHROW(CheckGraph(g));
     }
+    SECTION("expert skew: every all-to-all is an alltoallv, towards the hot experts and back")
+    {
+        TransformerSpec s = MoeSpec();
+        s.expertSkew = 1.2;
+        const WorkloadGraph g = BuildTransformerStep(s);
+        for (const auto& ops : g.ranks)
+        {
+            uint32_t toExperts = 0, back = 0;
+            for (const GraphOp& op : ops)
+            {
+                CHECK(op.algorithm != CollectiveAlgorithms::ALLTOALL);
+                if (op.kind == GraphOp::Kind::Collective && op.algorithm == CollectiveAlgorithms::ALLTOALLV)
+                {
+                    CHECK(std::abs(op.skew) == 1.2);
+                    // forward dispatch and backward combine send towards the experts
+                    const bool towards = (op.name.find(".fwd.a2a-dispatch") != std::string::npos) ||
+                                         (op.name.find(".bwd.a2a-combine") != std::string::npos);
+                    CHECK((op.skew > 0) == towards);
+                    ++(op.skew > 0 ? toExperts : back);
+                }
+            }
+            CHECK(toExperts == 6); // 3 micro-batches x (forward dispatch + backward combine), one MoE layer
+            CHECK(back == 6);
+        }
+        CHECK_NOTHROW(CheckGraph(g));
+        s.expertSkew = -1;
+        CHECK_THROWS_WITH(CheckTransformerSpec(s), Catch::Contains("expertSkew"));
+    }
     SECTION("ep = 1: no all-to-all, the experts reduced over the whole DP group")
     {
         TransformerSpec s = MoeSpec();
