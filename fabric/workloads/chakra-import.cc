@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <unordered_set>
@@ -307,7 +308,15 @@ class Importer
             break;
         case pb::COMP_NODE:
             op.kind = GraphOp::Kind::Compute;
-            op.duration = ComputeTime(n);
+            op.duration = ComputeTime(n, "num_ops", "FLOPs", m_options.flopsPerSecond, "flopsPerSecond");
+            break;
+        case pb::MEM_LOAD_NODE:
+        case pb::MEM_STORE_NODE:
+            // On the rank's one compute stream: an accelerator's memory traffic and its kernels are
+            // not modelled as separate resources.
+            op.kind = GraphOp::Kind::Compute;
+            op.duration =
+                ComputeTime(n, "tensor_size", "bytes", m_options.memoryBytesPerSecond, "memoryBytesPerSecond");
             break;
         case pb::COMM_COLL_NODE:
             MapCollective(n, op);
@@ -317,13 +326,16 @@ class Importer
             MapTransfer(n, op);
             break;
         default:
-            throw ChakraError(n.Where() + ": unsupported node type (supported: METADATA_NODE, COMP_NODE, "
-                                          "COMM_COLL_NODE, COMM_SEND_NODE, COMM_RECV_NODE)");
+            throw ChakraError(n.Where() + ": unsupported node type (supported: METADATA_NODE, MEM_LOAD_NODE, "
+                                          "MEM_STORE_NODE, COMP_NODE, COMM_COLL_NODE, COMM_SEND_NODE, "
+                                          "COMM_RECV_NODE)");
         }
         return op;
     }
 
-    ns3::Time ComputeTime(const NodeRef& n) const
+    /// duration_micros, or else `amountKey` (an amount of `unit`) / `rate`.
+    ns3::Time ComputeTime(const NodeRef& n, const char* amountKey, const char* unit, double rate,
+                          const char* rateName) const
     {
         const uint64_t micros = n.node.duration_micros();
         if (micros > 0)
@@ -335,17 +347,19 @@ class Importer
             }
             return ns3::MicroSeconds(micros);
         }
-        const auto flops = n.Number("num_ops");
-        if (!flops || *flops == 0)
+        const auto amount = n.Number(amountKey);
+        if (!amount || *amount == 0)
         {
             return ns3::Time(); // the trace says 0 us (proto3 cannot tell 0 from unset)
         }
-        if (m_options.flopsPerSecond <= 0)
+        if (rate <= 0)
         {
-            throw ChakraError(n.Where() + ": duration_micros is 0 and num_ops is " + std::to_string(*flops) +
-                              " FLOPs, but no compute rate is set (ChakraOptions::flopsPerSecond) to time it");
+            char text[32];
+            std::snprintf(text, sizeof text, "%.15g", *amount);
+            throw ChakraError(n.Where() + ": duration_micros is 0 and " + amountKey + " is " + text + " " + unit +
+                              ", but no rate is set (ChakraOptions::" + rateName + ") to time it");
         }
-        return CheckedTime(n, *flops / m_options.flopsPerSecond, "num_ops / flopsPerSecond");
+        return CheckedTime(n, *amount / rate, std::string(amountKey) + " / " + rateName);
     }
 
     void MapCollective(const NodeRef& n, GraphOp& op)
@@ -365,13 +379,8 @@ class Importer
         case pb::ALL_GATHER:
             // Chakra's comm_size of an all-gather is each rank's contribution (ASTRA-sim's ring
             // gathers comm_size x N); S, the nccl-tests size, is the gathered total.
-            if (size > UINT64_MAX / members.size())
-            {
-                throw ChakraError(n.Where() + ": comm_size " + std::to_string(size) + " x " +
-                                  std::to_string(members.size()) + " ranks does not fit 64 bits");
-            }
             op.algorithm = CollectiveAlgorithms::ALLGATHER;
-            op.bytes = size * members.size();
+            op.bytes = WholeOfParts(n, size, members.size());
             break;
         case pb::REDUCE_SCATTER:
             op.algorithm = CollectiveAlgorithms::REDUCE_SCATTER;
@@ -386,15 +395,34 @@ class Importer
             break;
         case pb::GATHER:
         case pb::SCATTER:
+            // As for ALL_GATHER, comm_size is one rank's part; S is the gathered (scattered) whole.
+            op.algorithm = type == pb::GATHER ? CollectiveAlgorithms::GATHER : CollectiveAlgorithms::SCATTER;
+            op.bytes = WholeOfParts(n, size, members.size());
+            op.root = RootPosition(n, members, pg);
+            break;
         case pb::REDUCE_SCATTER_BLOCK:
+            // MPI's reduce_scatter_block: equal blocks, which is what REDUCE_SCATTER runs anyway.
+            op.algorithm = CollectiveAlgorithms::REDUCE_SCATTER;
+            break;
         case pb::BARRIER:
-            throw ChakraError(n.Where() + ": comm_type " + CommTypeName(type) +
-                              " is not supported yet (supported: ALL_REDUCE, ALL_GATHER, REDUCE_SCATTER, "
-                              "ALL_TO_ALL, BROADCAST, REDUCE)");
+            // A barrier as NCCL-based frameworks run it: an all-reduce of one 4 B element.
+            op.algorithm = m_options.allReduce;
+            op.bytes = 4;
+            break;
         default:
             throw ChakraError(n.Where() + ": unknown comm_type " + CommTypeName(type) +
                               " (a CollectiveCommType is 0 .. 9)");
         }
+    }
+
+    static uint64_t WholeOfParts(const NodeRef& n, uint64_t part, std::size_t ranks)
+    {
+        if (part > UINT64_MAX / ranks)
+        {
+            throw ChakraError(n.Where() + ": comm_size " + std::to_string(part) + " x " + std::to_string(ranks) +
+                              " ranks does not fit 64 bits");
+        }
+        return part * ranks;
     }
 
     uint32_t RootPosition(const NodeRef& n, const std::vector<uint32_t>& members, const std::string& pg) const

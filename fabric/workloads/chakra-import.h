@@ -15,6 +15,9 @@ struct ChakraOptions
     /// FLOP/s of an accelerator: a COMP_NODE with duration_micros 0 and a `num_ops` attribute takes
     /// num_ops / flopsPerSecond. 0 = no rate (such a node is an error).
     double flopsPerSecond = 0;
+    /// Bytes/s of an accelerator's memory: a MEM_LOAD_NODE or MEM_STORE_NODE with duration_micros 0
+    /// and a `tensor_size` attribute takes tensor_size / memoryBytesPerSecond. 0 = no rate.
+    double memoryBytesPerSecond = 0;
     /// What an ALL_REDUCE runs: RING_ALLREDUCE or HALVING_DOUBLING_ALLREDUCE.
     CollectiveAlgorithms::Algorithm allReduce = CollectiveAlgorithms::RING_ALLREDUCE;
 };

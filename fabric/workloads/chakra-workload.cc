@@ -30,6 +30,11 @@ ChakraWorkload::GetTypeId()
                           "is an error.",
                           DoubleValue(0), MakeDoubleAccessor(&ChakraWorkload::m_flopsPerSecond),
                           MakeDoubleChecker<double>(0))
+            .AddAttribute("MemoryBytesPerSecond",
+                          "Memory rate for MEM_LOAD / MEM_STORE nodes that give bytes (tensor_size) and no "
+                          "duration; 0: such a node is an error.",
+                          DoubleValue(0), MakeDoubleAccessor(&ChakraWorkload::m_memoryBytesPerSecond),
+                          MakeDoubleChecker<double>(0))
             .AddAttribute(
                 "AllReduce", "What an ALL_REDUCE node runs: ring_allreduce or halving_doubling_allreduce.",
                 EnumValue(CollectiveAlgorithms::RING_ALLREDUCE), MakeEnumAccessor(&ChakraWorkload::m_allReduce),
@@ -40,6 +45,7 @@ ChakraWorkload::GetTypeId()
 
 ChakraWorkload::ChakraWorkload()
     : m_flopsPerSecond(0),
+      m_memoryBytesPerSecond(0),
       m_allReduce(CollectiveAlgorithms::RING_ALLREDUCE)
 {
     m_name = "chakra";
@@ -54,6 +60,7 @@ ChakraWorkload::Read() const
     }
     ChakraOptions options;
     options.flopsPerSecond = m_flopsPerSecond;
+    options.memoryBytesPerSecond = m_memoryBytesPerSecond;
     options.allReduce = static_cast<CollectiveAlgorithms::Algorithm>(m_allReduce);
     try
     {

@@ -29,6 +29,7 @@ class ChakraWorkload : public GraphWorkload
 
     std::string m_traces;
     double m_flopsPerSecond;
+    double m_memoryBytesPerSecond;
     int m_allReduce;
 };
 

@@ -56,6 +56,10 @@ CollectiveAlgorithms::AlgorithmName(Algorithm a)
         return "send";
     case ALLTOALLV:
         return "alltoallv";
+    case GATHER:
+        return "gather";
+    case SCATTER:
+        return "scatter";
     }
     return "?";
 }
@@ -74,6 +78,8 @@ CollectiveAlgorithms::BusFactor(Algorithm a, uint32_t n)
     case REDUCE_SCATTER:
     case ALLTOALL:
     case ALLTOALLV:
+    case GATHER:
+    case SCATTER:
         return f;
     case BROADCAST:
     case REDUCE:
@@ -155,6 +161,20 @@ CollectivePlan::CollectivePlan(CollectiveAlgorithms::Algorithm algorithm, uint32
         break;
     case CollectiveAlgorithms::ALLTOALLV:
         AllToAllV(skew);
+        break;
+    case CollectiveAlgorithms::GATHER:
+        fill(1, chunk);
+        for (uint32_t r = 0; r < n; ++r)
+        {
+            m_target[Index(r, 0)] = r == root ? kNone : static_cast<int32_t>(root);
+        }
+        break;
+    case CollectiveAlgorithms::SCATTER:
+        fill(n - 1, chunk);
+        for (uint32_t s = 0; s + 1 < n; ++s)
+        {
+            m_target[Index(root, s)] = static_cast<int32_t>((root + s + 1) % n);
+        }
         break;
     }
     m_expectedIn.assign(m_target.size(), 0);

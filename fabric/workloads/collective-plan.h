@@ -25,11 +25,16 @@ struct CollectiveAlgorithms
         TORUS_2D_ALLREDUCE, ///< on a grid of ranks: reduce-scatter along rows, all-reduce along columns, all-gather
         SEND,               ///< rank 0 writes S to rank 1 (a point-to-point transfer: send/recv)
         ALLTOALLV,          ///< pairwise exchange with uneven sizes (MoE tokens to experts of uneven load)
+        GATHER,             ///< every rank writes its S/N to the root at once (an incast)
+        SCATTER,            ///< the root writes S/N to each rank in turn
     };
 
     static const char* AlgorithmName(Algorithm a);
+    /// Whether `a` has a root (broadcast, reduce, gather, scatter).
+    static bool HasRoot(Algorithm a) { return a == BROADCAST || a == REDUCE || a == GATHER || a == SCATTER; }
     /// nccl-tests bus bandwidth factor (doc/PERFORMANCE.md): 2(n-1)/n all-reduce; (n-1)/n
-    /// allgather, reduce-scatter and alltoall; 1 broadcast, reduce and send/recv.
+    /// allgather, reduce-scatter and alltoall (and alltoallv, gather and scatter, which nccl-tests
+    /// does not define: the share of S that crosses the network); 1 broadcast, reduce and send/recv.
     static double BusFactor(Algorithm a, uint32_t ranks);
 };
 
@@ -53,6 +58,8 @@ struct CollectiveAlgorithms
  *                              shard), C-1 all-gather steps of S/C along the row: on a torus whose
  *                              x dimension has C accelerators every step is one hop
  *   send                       one step: rank 0 writes S to rank 1
+ *   gather                     one step: every rank but the root writes S/N to the root
+ *   scatter                    N-1 steps of S/N: in step s the root writes to root + s + 1
  *   alltoallv                  alltoall's pairwise exchange, rank r writing M[r][j] to rank j: the
  *                              AllToAllVSizes matrix, a Zipf skew of the load (skew 0: alltoall)
  *

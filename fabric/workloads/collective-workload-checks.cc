@@ -25,7 +25,7 @@ void
 CollectiveWorkload::Validate() const
 {
     Workload::Validate();
-    if (m_algorithm < RING_ALLREDUCE || m_algorithm > ALLTOALLV || m_algorithm == SEND)
+    if (m_algorithm < RING_ALLREDUCE || m_algorithm > SCATTER || m_algorithm == SEND)
     {
         throw ParameterError("Algorithm", "unknown collective algorithm");
     }
@@ -50,7 +50,7 @@ CollectiveWorkload::Validate() const
         throw ParameterError("Ranks", "halving_doubling_allreduce needs a power-of-two rank count, got " +
                                           std::to_string(m_ranksAttr));
     }
-    if ((m_algorithm == BROADCAST || m_algorithm == REDUCE) && m_ranksAttr != 0 && m_root >= m_ranksAttr)
+    if (HasRoot(static_cast<Algorithm>(m_algorithm)) && m_ranksAttr != 0 && m_root >= m_ranksAttr)
     {
         throw ParameterError("Root", "rank " + std::to_string(m_root) + " of " + std::to_string(m_ranksAttr) +
                                          " ranks (0 .. " + std::to_string(m_ranksAttr - 1) + ")");
@@ -78,7 +78,7 @@ CollectiveWorkload::ValidateFor(const WorkloadContext& ctx) const
         throw ParameterError("GridColumns", std::to_string(m_gridColumns) + " does not divide the " +
                                                 std::to_string(ranks) + " ranks into rows");
     }
-    if ((m_algorithm == BROADCAST || m_algorithm == REDUCE) && m_root >= ranks)
+    if (HasRoot(static_cast<Algorithm>(m_algorithm)) && m_root >= ranks)
     {
         throw ParameterError("Root", "rank " + std::to_string(m_root) + " of " + std::to_string(ranks) + " ranks");
     }

@@ -28,12 +28,14 @@ CollectiveWorkload::GetTypeId()
                           "ring_allreduce, halving_doubling_allreduce (power-of-two ranks), "
                           "allgather, reduce_scatter, alltoall (pairwise exchange), broadcast and reduce "
                           "(pipelined chains from and to Root), torus2d_allreduce (rows, then columns of a "
-                          "grid of GridColumns), alltoallv (alltoall with the load skewed by Skew).",
+                          "grid of GridColumns), alltoallv (alltoall with the load skewed by Skew), gather "
+                          "and scatter (to and from Root, S/N per rank).",
                           EnumValue(RING_ALLREDUCE), MakeEnumAccessor(&CollectiveWorkload::m_algorithm),
                           MakeEnumChecker(RING_ALLREDUCE, "ring_allreduce", HALVING_DOUBLING_ALLREDUCE,
                                           "halving_doubling_allreduce", ALLGATHER, "allgather", REDUCE_SCATTER,
                                           "reduce_scatter", ALLTOALL, "alltoall", BROADCAST, "broadcast", REDUCE,
-                                          "reduce", TORUS_2D_ALLREDUCE, "torus2d_allreduce", ALLTOALLV, "alltoallv"))
+                                          "reduce", TORUS_2D_ALLREDUCE, "torus2d_allreduce", ALLTOALLV, "alltoallv",
+                                          GATHER, "gather", SCATTER, "scatter"))
             .AddAttribute("Bytes",
                           "S in bytes, the nccl-tests size: the buffer per rank for all-reduce, the "
                           "total output (allgather) or input (reduce_scatter) size, the send buffer per rank "

@@ -154,7 +154,27 @@ TEST_CASE("Chakra options: halving-doubling all-reduce, compute time from num_op
     CHECK(Op(timed, 0, 3).duration.IsZero()); // neither a duration nor num_ops: 0 us as written
     const std::string noRate = Refusal(prefix);
     CHECK_THAT(noRate, Catch::Contains(prefix + ".0.et: node 1 (gemm), COMP_NODE"));
-    CHECK_THAT(noRate, Catch::Contains("no compute rate is set"));
+    CHECK_THAT(noRate,
+               Catch::Contains("num_ops is 2000000000 FLOPs, but no rate is set (ChakraOptions::flopsPerSecond)"));
+}
+
+TEST_CASE("Chakra memory nodes: duration_micros, or tensor_size over the memory rate, on the compute stream",
+          "[chakra]")
+{
+    ScratchDir dir;
+    Node load{1, "load_weights", MEM_LOAD_NODE, {}, {}, 0, {Uint64("tensor_size", 3000000)}};
+    Node store{2, "store_grads", MEM_STORE_NODE, {}, {1}, 7, {Uint64("tensor_size", 1)}};
+    const std::string prefix = WriteSet(dir, {{load, store}});
+    ChakraOptions rate;
+    rate.memoryBytesPerSecond = 3e12; // HBM3-like
+    const WorkloadGraph g = ReadChakraTraces(prefix, rate);
+    CHECK(Op(g, 0, 1).kind == GraphOp::Kind::Compute);
+    CHECK(std::abs(Op(g, 0, 1).duration.GetPicoSeconds() - 1000000) <= 1); // 3e6 B / 3e12 B/s = 1 us
+    CHECK(Op(g, 0, 2).duration == ns3::MicroSeconds(7));                   // the trace's duration wins
+    CHECK(Op(g, 0, 2).deps == std::vector<uint64_t>{1});
+    CHECK_THAT(Refusal(prefix), Catch::Contains(prefix + ".0.et: node 1 (load_weights), MEM_LOAD_NODE: "
+                                                         "duration_micros is 0 and tensor_size is 3000000 bytes, "
+                                                         "but no rate is set (ChakraOptions::memoryBytesPerSecond)"));
 }
 
 TEST_CASE("Chakra collectives: all-gather S = comm_size x ranks, roots, groups in the file's rank order", "[chakra]")
@@ -180,6 +200,31 @@ TEST_CASE("Chakra collectives: all-gather S = comm_size x ranks, roots, groups i
     CHECK(Op(g, 1, 3).root == 1); // rank 2 is second in [3, 2, 1, 0]
     CHECK(Op(g, 1, 4).algorithm == CollectiveAlgorithms::REDUCE);
     CHECK(Op(g, 1, 4).root == 0);
+}
+
+TEST_CASE("Chakra collectives: gather and scatter S = comm_size x ranks with their root, barrier, blocks", "[chakra]")
+{
+    ScratchDir dir;
+    std::vector<std::vector<Node>> ranks(4);
+    for (uint32_t r = 0; r < 4; ++r)
+    {
+        Node gather = Coll(1, "gather", GATHER, 1000);
+        gather.attrs.push_back(Int64("comm_root", 3));
+        Node scatter = Coll(2, "scatter", SCATTER, 512, {1});
+        ranks[r] = {gather, scatter, Coll(3, "barrier", BARRIER, 0, {2}),
+                    Coll(4, "rsb", REDUCE_SCATTER_BLOCK, 4096, {3})};
+    }
+    const WorkloadGraph g = ReadChakraTraces(WriteSet(dir, ranks));
+    CHECK(Op(g, 2, 1).algorithm == CollectiveAlgorithms::GATHER);
+    CHECK(Op(g, 2, 1).bytes == 4000);
+    CHECK(Op(g, 2, 1).root == 3);
+    CHECK(Op(g, 2, 2).algorithm == CollectiveAlgorithms::SCATTER);
+    CHECK(Op(g, 2, 2).bytes == 2048);
+    CHECK(Op(g, 2, 2).root == 0); // no comm_root: the group's first rank
+    CHECK(Op(g, 2, 3).algorithm == CollectiveAlgorithms::RING_ALLREDUCE);
+    CHECK(Op(g, 2, 3).bytes == 4); // one element, whatever comm_size says
+    CHECK(Op(g, 2, 4).algorithm == CollectiveAlgorithms::REDUCE_SCATTER);
+    CHECK(Op(g, 2, 4).bytes == 4096);
 }
 
 TEST_CASE("Chakra errors: no rank-0 file, a truncated file, a corrupt message name the file", "[chakra]")
@@ -221,22 +266,13 @@ TEST_CASE("Chakra errors: unsupported node and collective types name the file, n
         return Refusal(WriteSet(dir, {{Comp(1, "x", 1), n}, {Comp(1, "x", 1)}}, groups));
     };
     const std::string t0 = dir.Path("t") + ".0.et";
-    Node load{3, "load_weights", MEM_LOAD_NODE, {}, {1}, 0, {}};
-    CHECK_THAT(refusal(load), Catch::Contains(t0 + ": node 3 (load_weights), MEM_LOAD_NODE: unsupported node type"));
-    Node store{4, "store", MEM_STORE_NODE, {}, {}, 0, {}};
-    CHECK_THAT(refusal(store), Catch::Contains(t0 + ": node 4 (store), MEM_STORE_NODE: unsupported node type"));
     Node invalid{5, "nothing", INVALID_NODE, {}, {}, 0, {}};
     CHECK_THAT(refusal(invalid), Catch::Contains(t0 + ": node 5 (nothing), INVALID_NODE: unsupported node type"));
     Node storage{6, "ckpt", 8, {}, {}, 0, {}};
     CHECK_THAT(refusal(storage), Catch::Contains("node 6 (ckpt), node type 8 (not in this reader's schema)"));
-
-    for (const auto& [type, name] :
-         {std::make_pair(GATHER, "GATHER (3)"), std::make_pair(SCATTER, "SCATTER (4)"),
-          std::make_pair(REDUCE_SCATTER_BLOCK, "REDUCE_SCATTER_BLOCK (8)"), std::make_pair(BARRIER, "BARRIER (9)")})
-    {
-        CHECK_THAT(refusal(Coll(7, "c", type, 64)),
-                   Catch::Contains(t0 + ": node 7 (c), COMM_COLL_NODE: comm_type " + name + " is not supported yet"));
-    }
+    Node gather = Coll(7, "c", GATHER, 64);
+    gather.attrs.push_back(Int64("comm_root", 5));
+    CHECK_THAT(refusal(gather), Catch::Contains(t0 + ": node 7 (c), COMM_COLL_NODE: comm_root 5 is not a member"));
     CHECK_THAT(refusal(Coll(7, "c", 42, 64)), Catch::Contains("node 7 (c), COMM_COLL_NODE: unknown comm_type (42)"));
     Node noSize{7, "c", COMM_COLL_NODE, {}, {}, 0, {Int64("comm_type", ALL_REDUCE)}};
     CHECK_THAT(refusal(noSize), Catch::Contains("node 7 (c), COMM_COLL_NODE: no attribute 'comm_size'"));

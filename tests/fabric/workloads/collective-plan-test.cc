@@ -396,6 +396,43 @@ TEST_CASE("alltoallv on a switched pod: within its contention bounds, even load 
     }
 }
 
+TEST_CASE("gather and scatter on a switched pod: an incast and a sequence from the root, within 2 %",
+          "[collective][alphabeta]")
+{
+    // Gather: the N-1 others write S/N to the root at once and share its port: (N-1) S/N / B + alpha.
+    // Scatter: the root writes S/N to one rank per step: (N-1) (S/N / B + alpha).
+    const uint32_t n = 8, root = 5;
+    const uint64_t s = 1 << 20;
+    for (auto a : {CollectiveWorkload::GATHER, CollectiveWorkload::SCATTER})
+    {
+        const CollectivePlan plan(a, n, s, root);
+        CheckExpectedIn(plan);
+        const auto pairs = PairBytes(plan);
+        CHECK(pairs.size() == n - 1);
+        for (const auto& [pair, bytes] : pairs)
+        {
+            CHECK((a == CollectiveWorkload::GATHER ? pair.second : pair.first) == root);
+            CHECK(bytes == s / n);
+        }
+        auto f = test::MakePod(n, 1);
+        const AlphaBeta m = Model(f, true);
+        auto w = MakeCollective(a, s);
+        w->SetAttribute("Root", UintegerValue(root));
+        auto res = Run(f, w);
+        REQUIRE(res.size() == 1);
+        REQUIRE(res[0].completed);
+        const double chunk = double(s) / n * 8.0 / m.B();
+        const double predicted =
+            a == CollectiveWorkload::GATHER ? (n - 1) * chunk + m.alpha : (n - 1) * (chunk + m.alpha);
+        const double t = res[0].Duration().GetSeconds();
+        WARN(CollectiveWorkload::AlgorithmName(a) << " N=" << n << ": measured " << t * 1e6 << " us, predicted "
+                                                  << predicted * 1e6 << " us (" << (t / predicted - 1) * 100 << " %)");
+        CHECK(t == Approx(predicted).epsilon(0.02));
+        CHECK(res[0].busbwGbps == Approx(res[0].algbwGbps * (n - 1) / n));
+        Simulator::Destroy();
+    }
+}
+
 TEST_CASE("broadcast and reduce on a switched pod: pipelined chains, alpha-beta time within 2 %",
           "[collective][alphabeta]")
 {
