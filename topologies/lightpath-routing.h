@@ -31,7 +31,7 @@ enum class DownReason
     NoPath,         ///< no surviving path joins its endpoints
     NoWavelength,   ///< paths that close exist, but none has one wavelength free on every route
     DoesNotClose,   ///< every surviving path is too long for the optics
-    NoDisjointPath, ///< (protection only) no duct- and node-disjoint path with a free wavelength closes
+    NoDisjointPath, ///< (protection only) no duct- and node-disjoint path exists
 };
 
 const char* ToString(DownReason reason); ///< "no continuous wavelength", ...

@@ -67,11 +67,6 @@ Require(bool ok, const char* field, const std::string& expected, double got)
     }
 }
 
-/// Implementation penalty of every preset: 400ZR's published OSNR tolerance (~26 dB in 0.1 nm at
-/// its CFEC threshold, ../shared/reference/multisite-optics.md) minus the ideal closed form's
-/// 20.4 dB. Assumed the same for the other presets (no published figure in the reference sheet).
-constexpr double kPresetPenaltyDb = 5.6;
-
 } // namespace
 
 const char*
@@ -106,14 +101,12 @@ TransceiverSpec::PresetNames()
 TransceiverSpec
 TransceiverSpec::Preset(const std::string& kind)
 {
-    TransceiverSpec t;
+    TransceiverSpec t; // the defaults are 400zr's
     t.kind = kind;
-    t.implementationPenaltyDb = kPresetPenaltyDb;
     if (kind == "400zr")
     {
         // OIF 400ZR: DP-16QAM at 59.84 GBd in a 75 GHz slot; its concatenated FEC (CFEC) corrects a
         // pre-FEC BER up to 1.22e-2.
-        t.preFecBerThreshold = 1.22e-2;
         return t;
     }
     if (kind == "800g")
@@ -122,6 +115,7 @@ TransceiverSpec::Preset(const std::string& kind)
         t.rateGbps = 800;
         t.symbolRateGbaud = 118.2;
         t.slotWidthGhz = 150;
+        t.preFecBerThreshold = 2e-2;
         return t;
     }
     if (kind == "200g_qpsk")
@@ -130,6 +124,7 @@ TransceiverSpec::Preset(const std::string& kind)
         t.modulation = CoherentModulation::DpQpsk;
         t.rateGbps = 200;
         t.symbolRateGbaud = 60.14;
+        t.preFecBerThreshold = 2e-2;
         return t;
     }
     std::string names;

@@ -130,6 +130,10 @@ TEST_CASE("Transceiver presets, the grid and bad parameters", "[long-haul]")
 {
     CHECK(TransceiverSpec::Preset("400zr").MaxWavelengthsPerFibre() == 64);
     CHECK(TransceiverSpec::Preset("800g").MaxWavelengthsPerFibre() == 32);
+    // A default-constructed spec is the 400zr preset: same threshold, penalty and requirement.
+    CHECK(TransceiverSpec{}.preFecBerThreshold == 1.22e-2);
+    CHECK(TransceiverSpec{}.RequiredOsnrDb() == TransceiverSpec::Preset("400zr").RequiredOsnrDb());
+    CHECK(TransceiverSpec::Preset("800g").preFecBerThreshold == 2e-2);
     CHECK_THROWS_AS(TransceiverSpec::Preset("1.6t"), ParameterError);
     CHECK_THROWS_WITH(EvaluateLightpath({{-5}}, LineSystemSpec{}, Ideal400()), Catch::Contains("LengthKm"));
     CHECK_THROWS_AS(EvaluateLightpath({}, LineSystemSpec{}, Ideal400()), ParameterError);
