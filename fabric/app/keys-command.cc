@@ -4,6 +4,7 @@
 #include "ofab/fabric/control/reroute-policies.h"
 #include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/experiment/section-keys.h"
+#include "ofab/fabric/regional/mesh-keys.h"
 
 #include "ns3/type-id.h"
 
@@ -33,6 +34,10 @@ AllKeySections()
     all.push_back(ModelSection("endpoint", "ofab::AcceleratorEndpoint", "protocol: endpoint:"));
     all.push_back(ModelSection("switch", "ofab::UalinkSwitch", "protocol: switch:"));
     all.push_back(ModelSection("ocs_switch", "ofab::OpticalCircuitSwitch", "ocs: switch:"));
+    for (const SectionDoc& s : OpticalMeshSections())
+    {
+        all.push_back(s);
+    }
     for (const auto& [type, tid] : WorkloadTypes())
     {
         SectionDoc s = ModelSection("workload:" + type, tid, "an item of workloads: with type: " + type);

@@ -1,7 +1,10 @@
 #include "ofab/fabric/app/link-budget-command.h"
 
+#include "ofab/fabric/app/mesh-budget-output.h"
 #include "ofab/fabric/config/config-document.h"
 #include "ofab/fabric/experiment/link-spec.h"
+#include "ofab/fabric/regional/mesh-config.h"
+#include "ofab/fabric/regional/mesh-planner.h"
 
 #include <nlohmann/json.hpp>
 
@@ -138,6 +141,33 @@ ToJson(const LinkSpec& spec, const std::string& file)
     return j;
 }
 
+void
+RunMeshBudget(const ConfigDocument& doc, const YAML::Node& section, const LinkBudgetOptions& options, std::ostream& out)
+{
+    const MeshPlanner planner(LoadOpticalMesh(doc, section));
+    const YAML::Node nameNode = Child(doc.Root(), "name");
+    const std::string name = nameNode.IsScalar() ? nameNode.Scalar() : "";
+    YAML::Node resolved;
+    resolved["optical_mesh"] = ResolvedOpticalMesh(planner.Spec());
+    YAML::Emitter e;
+    e << resolved;
+    if (options.json)
+    {
+        auto j = MeshBudgetJson(planner, options.file, name);
+        if (options.resolved)
+        {
+            j["resolved_config_yaml"] = e.c_str();
+        }
+        out << j.dump(2) << "\n";
+        return;
+    }
+    PrintMeshBudget(planner, name.empty() ? options.file : name + " (" + options.file + ")", out);
+    if (options.resolved)
+    {
+        out << "\nResolved configuration:\n" << e.c_str() << "\n";
+    }
+}
+
 } // namespace
 
 void
@@ -147,6 +177,13 @@ RunLinkBudget(const LinkBudgetOptions& options, std::ostream& out)
     for (const auto& o : options.overrides)
     {
         doc.ApplyOverride(o);
+    }
+    const YAML::Node mesh = Child(doc.Root(), "optical_mesh");
+    if (mesh.IsDefined() && !mesh.IsNull())
+    {
+        // A mesh file, or an experiment with a mesh: the lightpaths; the file's other keys are not ours.
+        RunMeshBudget(doc, mesh, options, out);
+        return;
     }
     const LinkSpec spec = BuildLinkSpec(doc, doc.Root(), "");
     if (options.json)

@@ -51,8 +51,15 @@ main(int argc, char** argv)
     ofab::LinkBudgetOptions budget;
     auto* budgetCmd = app.add_subcommand(
         "link-budget", "Evaluate a photonic link file: per-line power, Q, BER, codeword error, margin; "
-                       "capacity and energy per bit.\nExample: ofab link-budget experiments/links/cpo-8lambda.yaml");
-    budgetCmd->add_option("file", budget.file, "Link file (YAML with `laser:` and `link:` sections)")->required();
+                       "capacity and energy per bit.\nA file with an `optical_mesh:` section (a mesh file, or an "
+                       "experiment holding one) gets its lightpaths routed and evaluated instead: path, km, spans, "
+                       "wavelength, OSNR, SNR, BER, margin, closes, one-way latency (`ofab keys optical_mesh`).\n"
+                       "Example: ofab link-budget experiments/links/cpo-8lambda.yaml\n"
+                       "Example: ofab link-budget experiments/meshes/four-node.yaml");
+    budgetCmd
+        ->add_option("file", budget.file,
+                     "Link file (YAML with `laser:` and `link:` sections) or mesh file (with `optical_mesh:`)")
+        ->required();
     budgetCmd->add_flag("--json", budget.json, "Print JSON instead of a table");
     budgetCmd->add_flag("--resolved", budget.resolved, "Also print every key with its value (defaults filled in)");
     budgetCmd->add_option("--set", budget.overrides, "Override a key: --set link.fibre_length_m=100 (repeatable)")
