@@ -8,21 +8,13 @@
 #include "ofab/topologies/lightpath-routing.h"
 #include "ofab/topologies/optical-mesh.h"
 
+#include "lightpath-test-util.h"
+
 using namespace ofab::topo;
+using ofab::topo::testing::Req;
 
 namespace
 {
-
-/// A request without a label (the tables' name is not what these tests check).
-LightpathRequest
-Req(uint32_t a, uint32_t b, bool protect = false)
-{
-    LightpathRequest r;
-    r.a = a;
-    r.b = b;
-    r.protection = protect;
-    return r;
-}
 
 /// Every (route, wavelength) is held by at most one channel, and each lightpath's wavelength is held
 /// on every route of its paths: capacity and continuity, checked from the lightpaths alone.

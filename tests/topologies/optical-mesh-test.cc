@@ -7,21 +7,13 @@
 #include "ofab/topologies/lightpath-routing.h"
 #include "ofab/topologies/optical-mesh.h"
 
+#include "lightpath-test-util.h"
+
 using namespace ofab::topo;
+using ofab::topo::testing::Req;
 
 namespace
 {
-
-/// A request without a label (the tables' name is not what these tests check).
-LightpathRequest
-Req(uint32_t a, uint32_t b, bool protect = false)
-{
-    LightpathRequest r;
-    r.a = a;
-    r.b = b;
-    r.protection = protect;
-    return r;
-}
 
 /// Nodes by name, in the order given.
 OpticalMesh

@@ -195,9 +195,14 @@ TEST_CASE("graph: a transfer takes its alpha-beta time, disjoint groups run side
     Simulator::Destroy();
 }
 
-TEST_CASE("graph: a failed operation fails its iteration, the next one runs", "[graph][failure]")
+namespace
 {
-    auto f = test::MakePod(4);
+
+/// Four ranks compute 1 us, then all-reduce 1 MiB; rank 2 answers Isolate between 3 and 4 us, so
+/// the first iteration's all-reduce fails (writes into it fail) and later ones complete.
+WorkloadGraph
+AllReduceFailingOnce(const test::TestFabric& f)
+{
     WorkloadGraph g;
     g.groups = {{0, 1, 2, 3}};
     for (uint32_t r = 0; r < 4; ++r)
@@ -205,10 +210,17 @@ TEST_CASE("graph: a failed operation fails its iteration, the next one runs", "[
         g.ranks.push_back(
             {Compute(1, "c", MicroSeconds(1)), Coll(2, "ar", CollectiveAlgorithms::RING_ALLREDUCE, 1 << 20, 0, {1})});
     }
-    // Rank 2 answers Isolate between 3 and 4 us: writes into it fail.
     Simulator::Schedule(MicroSeconds(3), &AcceleratorEndpoint::SetIsolated, f.endpoints[2], true);
     Simulator::Schedule(MicroSeconds(4), &AcceleratorEndpoint::SetIsolated, f.endpoints[2], false);
-    auto w = RunGraph(f, g, 2);
+    return g;
+}
+
+} // namespace
+
+TEST_CASE("graph: a failed operation fails its iteration, the next one runs", "[graph][failure]")
+{
+    auto f = test::MakePod(4);
+    auto w = RunGraph(f, AllReduceFailingOnce(f), 2);
     const auto it = w->GetIterationResults();
     REQUIRE(it.size() == 2);
     CHECK(it[0].status == CollectiveStatus::Failed);
@@ -229,21 +241,12 @@ TEST_CASE("graph: a failed operation fails its iteration, the next one runs", "[
 TEST_CASE("graph: a failed iteration is followed RestartDelay later, a completed one Gap later", "[graph][failure]")
 {
     auto f = test::MakePod(4);
-    WorkloadGraph g;
-    g.groups = {{0, 1, 2, 3}};
-    for (uint32_t r = 0; r < 4; ++r)
-    {
-        g.ranks.push_back(
-            {Compute(1, "c", MicroSeconds(1)), Coll(2, "ar", CollectiveAlgorithms::RING_ALLREDUCE, 1 << 20, 0, {1})});
-    }
-    Simulator::Schedule(MicroSeconds(3), &AcceleratorEndpoint::SetIsolated, f.endpoints[2], true);
-    Simulator::Schedule(MicroSeconds(4), &AcceleratorEndpoint::SetIsolated, f.endpoints[2], false);
     auto w = CreateObject<GraphWorkload>();
     w->SetAttribute("Iterations", UintegerValue(3));
     w->SetAttribute("Start", TimeValue(MicroSeconds(1)));
     w->SetAttribute("Gap", TimeValue(MicroSeconds(2)));
     w->SetAttribute("RestartDelay", TimeValue(MicroSeconds(7)));
-    w->SetGraph(std::move(g));
+    w->SetGraph(AllReduceFailingOnce(f));
     w->Install(MakeWorkloadContext(f.endpoints, MilliSeconds(1)));
     Simulator::Stop(MilliSeconds(1));
     Simulator::Run();
