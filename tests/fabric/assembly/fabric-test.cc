@@ -3,13 +3,17 @@
 
 #include "ofab/fabric/assembly/fabric.h"
 #include "ofab/fabric/routing/route-planner.h"
+#include "ofab/fabric/workloads/collective-workload.h"
 #include "ofab/foundation/parameter-error.h"
 #include "ofab/topologies/generators.h"
 
 #include "ns3/double.h"
 #include "ns3/simulator.h"
+#include "ns3/uinteger.h"
 
 #include <catch2/catch.hpp>
+
+#include <memory>
 
 using namespace ofab;
 
@@ -99,4 +103,63 @@ TEST_CASE("a fabric has no routes until a plan is installed, a disconnected one 
     CHECK_THROWS_WITH(InstallInitialRoutes(halves),
                       "Topology: the topology is disconnected: accelerator 0 cannot reach 2");
     ns3::Simulator::Destroy();
+}
+
+namespace
+{
+
+/// The completed all-reduce time (ns) of a 256 KiB ring all-reduce on each fabric, run together in
+/// one simulation when `together`, else each alone.
+std::vector<double>
+AllReduceTimes(bool together)
+{
+    const std::vector<topo::Graph> graphs = {topo::Ring(4), topo::SwitchedPod(8, 2, 64)};
+    std::vector<double> out;
+    std::vector<std::unique_ptr<Fabric>> fabrics;
+    std::vector<ns3::Ptr<CollectiveWorkload>> workloads;
+    const auto run = [&] {
+        ns3::Simulator::Stop(ns3::MilliSeconds(1));
+        ns3::Simulator::Run();
+        for (const auto& w : workloads)
+        {
+            const auto r = w->GetCollectiveResults();
+            REQUIRE(r.size() == 1);
+            REQUIRE(r[0].completed);
+            out.push_back(r[0].Duration().ToDouble(ns3::Time::NS));
+        }
+        workloads.clear();
+        fabrics.clear();
+        ns3::Simulator::Destroy();
+    };
+    for (std::size_t i = 0; i < graphs.size(); ++i)
+    {
+        fabrics.push_back(std::make_unique<Fabric>(graphs[i], FabricSpec{}));
+        InstallInitialRoutes(*fabrics.back());
+        fabrics.back()->AssignStreams(0);
+        auto w = ns3::CreateObject<CollectiveWorkload>();
+        w->SetAttribute("Bytes", ns3::UintegerValue(256 << 10));
+        w->SetAttribute("Start", ns3::TimeValue(ns3::MicroSeconds(1 + i)));
+        w->Install(MakeWorkloadContext(fabrics.back()->Endpoints(), ns3::MilliSeconds(1)));
+        workloads.push_back(w);
+        if (!together)
+        {
+            run();
+        }
+    }
+    if (together)
+    {
+        run();
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("several fabrics share one simulation without touching each other (the sites of a region)", "[fabric]")
+{
+    const std::vector<double> alone = AllReduceTimes(false);
+    const std::vector<double> together = AllReduceTimes(true);
+    REQUIRE(alone.size() == 2);
+    CHECK(alone[0] != alone[1]); // two different fabrics, two different times ...
+    CHECK(together == alone);    // ... each exactly what it takes alone
 }
