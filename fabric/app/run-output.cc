@@ -374,9 +374,12 @@ PrintTable(const RunResult& result, const std::string& trace)
         auto p99 = [](const LatencyWindow& w) {
             return w.count ? std::to_string(std::lround(w.p99)) : std::string("-");
         };
-        std::printf("  fault at %.0f ns  %s %s: T_recover95 %s, loss-derived %.0f ns, %llu failed (%llu retried); "
+        // "fibre_cut link 10", but "switch sw.p0" and "accelerator a1": their element names the kind
+        const bool named = r.element.rfind(r.kind + " ", 0) == 0;
+        const std::string what = named ? r.element : r.kind + " " + r.element;
+        std::printf("  fault at %.0f ns  %s: T_recover95 %s, loss-derived %.0f ns, %llu failed (%llu retried); "
                     "p99 before/during/after %s/%s/%s ns\n",
-                    r.faultNs, r.kind.c_str(), r.element.c_str(), recovered.c_str(), r.lossConvergenceNs,
+                    r.faultNs, what.c_str(), recovered.c_str(), r.lossConvergenceNs,
                     (unsigned long long)r.failedTransactions, (unsigned long long)r.retriedTransactions,
                     p99(r.before).c_str(), p99(r.during).c_str(), p99(r.after).c_str());
         if (!s.controllerPolicy.empty() && !r.linkChange)
