@@ -68,22 +68,24 @@ void
 CollectiveOperation::StartStep(uint32_t rank)
 {
     Rank& r = m_rank[rank];
-    const uint32_t step = r.step;
     if (ns3::Simulator::Now().GetTimeStep() >= m_settings.stopTick)
     {
         m_stopped = true; // no new work after the end of the run: the operation stays unfinished
         return;
     }
+    const uint32_t step = r.next++;
     if (m_hooks.stepStarted)
     {
         m_hooks.stepStarted(rank, step);
     }
     const int32_t target = m_plan.Target(rank, step);
-    r.ownLeft = target == CollectivePlan::kNone ? 0 : m_plan.Writes(rank, step);
-    r.toIssue = r.ownLeft;
+    r.issuingStep = step;
+    r.toIssue = target == CollectivePlan::kNone ? 0 : m_plan.Writes(rank, step);
     r.bytesLeft = m_plan.Bytes(rank, step);
-    r.inFlight = 0;
-    r.firstId = UINT64_MAX;
+    if (r.toIssue > 0)
+    {
+        r.open.push_back(OpenStep{step, UINT64_MAX, UINT64_MAX, r.toIssue});
+    }
     IssueMore(rank);
 }
 
@@ -96,7 +98,7 @@ CollectiveOperation::IssueMore(uint32_t rank)
         return; // nothing left to send in this step (or nothing to send at all: no target)
     }
     Member& self = m_members[rank];
-    const auto dst = static_cast<uint16_t>(m_members[m_plan.Target(rank, r.step)].accelerator);
+    const auto dst = static_cast<uint16_t>(m_members[m_plan.Target(rank, r.issuingStep)].accelerator);
     r.issuing = true;
     while (r.toIssue > 0 && r.inFlight < kWindowWrites && m_running)
     {
@@ -110,19 +112,58 @@ CollectiveOperation::IssueMore(uint32_t rank)
         const uint64_t id =
             self.endpoint->Issue(TransactionSpec{TransactionKind::WriteFull, dst, address, bytes,
                                                  m_settings.trafficClass, m_settings.workload, m_settings.operation});
-        r.firstId = std::min(r.firstId, id);
+        // The issuing step is the last opened (it stays open until its last write, not yet issued
+        // or just issued, completes).
+        OpenStep& o = r.open.back();
+        o.firstId = std::min(o.firstId, id);
+        if (r.toIssue == 0)
+        {
+            o.lastId = id;
+        }
     }
     r.issuing = false;
 }
 
-bool
-CollectiveOperation::IsOurs(const Rank& r, const TransactionRecord& rec) const
+CollectiveOperation::OpenStep*
+CollectiveOperation::FindStep(Rank& r, uint32_t step)
 {
-    // Our writes carry our numbers; the rank's earlier steps ended before this one started, and its
-    // endpoint's ids grow, so one of ours from this rank with an id from the step's first on is the
-    // current step's. An immediate failure comes inside Issue(), before the id is known.
-    return m_running && (r.issuing || (rec.workload == m_settings.workload && rec.operation == m_settings.operation &&
-                                       rec.id >= r.firstId));
+    for (OpenStep& o : r.open)
+    {
+        if (o.step == step)
+        {
+            return &o;
+        }
+    }
+    return nullptr;
+}
+
+CollectiveOperation::OpenStep*
+CollectiveOperation::FindOurs(Rank& r, const TransactionRecord& rec)
+{
+    // An immediate failure comes inside Issue(), before the id is known: the issuing step's. Else
+    // our writes carry our numbers, and a rank issues its steps one after the other with its
+    // endpoint's ids growing, so each open step holds one range of our ids; a step that closed had
+    // all its writes complete, so nothing of it comes back.
+    if (!m_running)
+    {
+        return nullptr;
+    }
+    if (r.issuing)
+    {
+        return FindStep(r, r.issuingStep);
+    }
+    if (rec.workload != m_settings.workload || rec.operation != m_settings.operation)
+    {
+        return nullptr;
+    }
+    for (OpenStep& o : r.open)
+    {
+        if (rec.id >= o.firstId && rec.id <= o.lastId)
+        {
+            return &o;
+        }
+    }
+    return nullptr;
 }
 
 void
@@ -135,8 +176,14 @@ CollectiveOperation::OnCompleted(const TransactionRecord& rec)
     }
     const auto self = static_cast<uint32_t>(rank);
     Rank& r = m_rank[self];
-    const bool retry = m_running && m_retried.erase({self, rec.id}) > 0;
-    if ((!retry && !IsOurs(r, rec)) || r.ownLeft == 0)
+    const auto retried = m_running ? m_retried.find({self, rec.id}) : m_retried.end();
+    const bool retry = retried != m_retried.end();
+    OpenStep* o = retry ? FindStep(r, retried->second.step) : FindOurs(r, rec);
+    if (retry)
+    {
+        m_retried.erase(retried);
+    }
+    if (o == nullptr)
     {
         return;
     }
@@ -144,9 +191,13 @@ CollectiveOperation::OnCompleted(const TransactionRecord& rec)
     {
         --r.inFlight;
     }
-    --r.ownLeft;
-    const auto partner = static_cast<uint32_t>(m_plan.Target(self, r.step));
-    ++m_incomingDone[std::size_t{partner} * m_plan.Steps() + r.step];
+    const uint32_t step = o->step;
+    if (--o->left == 0)
+    {
+        r.open.erase(r.open.begin() + (o - r.open.data()));
+    }
+    const auto partner = static_cast<uint32_t>(m_plan.Target(self, step));
+    ++m_incomingDone[std::size_t{partner} * m_plan.Steps() + step];
     IssueMore(self);
     TryAdvance(partner);
     TryAdvance(self);
@@ -163,13 +214,15 @@ CollectiveOperation::OnFailed(const TransactionRecord& rec)
     const auto self = static_cast<uint32_t>(rank);
     Rank& r = m_rank[self];
     const auto retried = m_retried.find({self, rec.id});
-    if (retried == m_retried.end() && !IsOurs(r, rec))
+    OpenStep* o = retried != m_retried.end() ? FindStep(r, retried->second.step) : FindOurs(r, rec);
+    if (o == nullptr)
     {
         return;
     }
     // Attempts this write has had: recorded for a re-issued one, the one being issued for an
     // immediate failure inside Reissue(), else none yet.
-    const uint32_t attempts = retried != m_retried.end() ? retried->second : (r.issuing ? m_reissueAttempt : 0);
+    const uint32_t attempts =
+        retried != m_retried.end() ? retried->second.attempts : (r.issuing ? m_reissueAttempt : 0);
     if (retried != m_retried.end())
     {
         m_retried.erase(retried);
@@ -186,11 +239,12 @@ CollectiveOperation::OnFailed(const TransactionRecord& rec)
             m_hooks.retried();
         }
         m_reissues.push_back(ns3::Simulator::Schedule(m_settings.retryBackoff * static_cast<int64_t>(1u << attempts),
-                                                      &CollectiveOperation::Reissue, this, self, rec.dst, rec.address,
-                                                      rec.bytes, attempts + 1));
+                                                      &CollectiveOperation::Reissue, this, self, o->step, rec.dst,
+                                                      rec.address, rec.bytes, attempts + 1));
         if (!r.issuing)
         {
             IssueMore(self);
+            TryAdvance(self); // the last write of a step may just have gone out: the next may start
         }
         return;
     }
@@ -198,23 +252,27 @@ CollectiveOperation::OnFailed(const TransactionRecord& rec)
 }
 
 void
-CollectiveOperation::Reissue(uint32_t rank, uint16_t dst, uint64_t address, uint32_t bytes, uint32_t attempt)
+CollectiveOperation::Reissue(uint32_t rank, uint32_t step, uint16_t dst, uint64_t address, uint32_t bytes,
+                             uint32_t attempt)
 {
     if (!m_running)
     {
         return; // the operation ended meanwhile (another write ran out of retries)
     }
     Rank& r = m_rank[rank];
+    const uint32_t issuingStep = r.issuingStep;
     r.issuing = true;
+    r.issuingStep = step; // an immediate failure is this write's
     m_reissueAttempt = attempt;
     const uint64_t id = m_members[rank].endpoint->Issue(TransactionSpec{TransactionKind::WriteFull, dst, address, bytes,
                                                                         m_settings.trafficClass, m_settings.workload,
                                                                         m_settings.operation});
     r.issuing = false;
+    r.issuingStep = issuingStep;
     m_reissueAttempt = 0;
     if (m_running)
     {
-        m_retried.emplace(std::make_pair(rank, id), attempt);
+        m_retried.emplace(std::make_pair(rank, id), Retry{attempt, step});
     }
 }
 
@@ -223,12 +281,25 @@ CollectiveOperation::TryAdvance(uint32_t rank)
 {
     Rank& r = m_rank[rank];
     const uint32_t steps = m_plan.Steps();
-    while (m_running && !m_stopped && r.step < steps && !r.issuing && r.ownLeft == 0 &&
-           m_incomingDone[std::size_t{rank} * steps + r.step] == m_plan.ExpectedIn(rank, r.step))
+    const uint32_t slices = m_plan.Slices();
+    while (m_running && !m_stopped && !r.finished && !r.issuing)
     {
-        ++r.step;
-        if (r.step == steps)
+        if (r.next == steps)
         {
+            // Done once its own writes and the writes into it all completed: the incoming of the
+            // last P steps is what no later step of this rank waited for.
+            if (!r.open.empty())
+            {
+                return;
+            }
+            for (uint32_t t = steps > slices ? steps - slices : 0; t < steps; ++t)
+            {
+                if (!IncomingDone(rank, t))
+                {
+                    return;
+                }
+            }
+            r.finished = true;
             if (m_hooks.rankFinished)
             {
                 m_hooks.rankFinished(rank);
@@ -237,6 +308,11 @@ CollectiveOperation::TryAdvance(uint32_t rank)
             {
                 Finish(CollectiveStatus::Completed, TransactionStatus::Okay);
             }
+            return;
+        }
+        if (r.toIssue > 0 || r.open.size() >= m_plan.InFlight() ||
+            (r.next >= slices && !IncomingDone(rank, r.next - slices)))
+        {
             return;
         }
         StartStep(rank);

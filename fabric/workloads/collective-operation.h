@@ -18,21 +18,27 @@ namespace ofab
 
 /**
  * One collective operation running on its members (one accelerator per rank): the steps of its
- * CollectivePlan as 256 B WriteFull transactions, under the step rule: rank r starts step s + 1 as
- * soon as (a) all of r's step-s writes completed (write responses back) and (b) every write into r
- * for step s completed, i.e. r holds the data the next step needs. (b) is counted from the
- * originators' completions: no extra messages. Reduction and kernel launch take no time.
+ * CollectivePlan as 256 B WriteFull transactions, under the plan's step rule. Plainly: rank r starts
+ * step s + 1 as soon as (a) all of r's step-s writes completed (write responses back) and (b) every
+ * write into r for step s completed, i.e. r holds the data the next step needs. A ring cut into P
+ * slices (CollectivePlan::Slices) pipelines as NCCL does: step t (slice k of ring step t / P) waits
+ * only for the writes into r of step t - P (the same slice one ring step back), for fewer than
+ * W = CollectivePlan::InFlight of r's own steps to be open (started, not all writes completed) and
+ * for step t - 1 to have issued all its writes; P = W = 1 is the plain rule. Incoming writes are
+ * counted from the originators' completions: no extra messages. Reduction and kernel launch take
+ * no time.
  *
  * The owner listens to its endpoints' TransactionCompleted / TransactionFailed traces and passes
  * each record on (OnCompleted, OnFailed): several operations may share an endpoint, each knows its
- * own writes by id (a rank issues a step's writes in one loop, so they are one id range). A failed
- * write is issued again up to `retries` times after a doubling backoff; once out of retries it
- * fails the operation. A rank keeps at most kWindowWrites of a step in flight and issues the next as
- * earlier ones end, so a step of gigabytes holds a bounded number of transactions in memory (the
- * originator's tags, 2048 per port, bound what is outstanding on the wire anyway). Every write
- * carries Settings::workload and Settings::operation, which must name this operation alone (from
- * 1). No step starts at or after `stopTick` (the run's end): the operation then
- * stays unfinished. The hooks may not destroy the operation (its owner replaces it later).
+ * own writes by id (a rank issues a step's writes in order, after the step before's, so each open
+ * step is one id range). A failed write is issued again up to `retries` times after a doubling
+ * backoff; once out of retries it fails the operation. A rank keeps at most kWindowWrites first
+ * attempts in flight (all its open steps together) and issues the next as earlier ones end, so a
+ * step of gigabytes holds a bounded number of transactions in memory (the originator's tags, 2048
+ * per port, bound what is outstanding on the wire anyway). Every write carries Settings::workload
+ * and Settings::operation, which must name this operation alone (from 1). No step starts at or
+ * after `stopTick` (the run's end): the operation then stays unfinished. The hooks may not destroy
+ * the operation (its owner replaces it later).
  */
 class CollectiveOperation
 {
@@ -87,24 +93,48 @@ class CollectiveOperation
     uint32_t Retries() const { return m_retries; }
 
   private:
+    /// One of a rank's own steps whose writes did not all complete yet.
+    struct OpenStep
+    {
+        uint32_t step = 0;
+        uint64_t firstId = UINT64_MAX; ///< its first write's id
+        uint64_t lastId = UINT64_MAX;  ///< its last write's id (UINT64_MAX: not all issued yet)
+        uint32_t left = 0;             ///< writes not completed (issued or not)
+    };
+
     struct Rank
     {
-        uint32_t step = 0;      ///< current step (== step count: done)
-        uint32_t ownLeft = 0;   ///< writes of the current step not completed yet
-        uint32_t toIssue = 0;   ///< of them, not issued yet (held back by the window)
-        uint64_t bytesLeft = 0; ///< their bytes
-        uint32_t inFlight = 0;  ///< first attempts issued and not ended
-        uint64_t firstId = 0;   ///< the current step's first write: its writes have this id or later
-        bool issuing = false;   ///< inside Issue() (an immediate failure is ours)
+        uint32_t next = 0;          ///< the next step to start (== step count: all started)
+        std::vector<OpenStep> open; ///< in start order, at most the plan's InFlight()
+        uint32_t issuingStep = 0;   ///< the step whose writes go out (a re-issued write's, inside Reissue)
+        uint32_t toIssue = 0;       ///< writes of the last started step not issued yet (the window)
+        uint64_t bytesLeft = 0;     ///< their bytes
+        uint32_t inFlight = 0;      ///< first attempts issued and not ended
+        bool issuing = false;       ///< inside Issue() (an immediate failure is ours)
+        bool finished = false;
+    };
+
+    /// A failed write issued again: the attempts it had and its step.
+    struct Retry
+    {
+        uint32_t attempts = 0;
+        uint32_t step = 0;
     };
 
     int32_t RankOf(uint32_t accelerator) const;
-    bool IsOurs(const Rank& r, const TransactionRecord& rec) const;
+    /// The open step of `r` a first attempt belongs to (by its id), or nullptr: not ours.
+    OpenStep* FindOurs(Rank& r, const TransactionRecord& rec);
+    static OpenStep* FindStep(Rank& r, uint32_t step);
     void StartStep(uint32_t rank);
-    /// Issues the current step's next writes while fewer than kWindowWrites are in flight.
+    /// Issues the last started step's next writes while fewer than kWindowWrites are in flight.
     void IssueMore(uint32_t rank);
+    /// Starts the rank's next steps as far as the step rule lets it, or finishes the rank.
     void TryAdvance(uint32_t rank);
-    void Reissue(uint32_t rank, uint16_t dst, uint64_t address, uint32_t bytes, uint32_t attempt);
+    bool IncomingDone(uint32_t rank, uint32_t step) const
+    {
+        return m_incomingDone[std::size_t{rank} * m_plan.Steps() + step] == m_plan.ExpectedIn(rank, step);
+    }
+    void Reissue(uint32_t rank, uint32_t step, uint16_t dst, uint64_t address, uint32_t bytes, uint32_t attempt);
     void Finish(CollectiveStatus status, TransactionStatus failure);
 
     CollectivePlan m_plan;
@@ -118,8 +148,8 @@ class CollectiveOperation
     bool m_running = false;
     bool m_stopped = false; ///< a step was due after the end of the run
     ns3::Time m_start;
-    /// Writes issued again after a failure: (rank, id) -> attempts made so far.
-    std::map<std::pair<uint32_t, uint64_t>, uint32_t> m_retried;
+    /// Writes issued again after a failure: (rank, id) -> attempts made so far and step.
+    std::map<std::pair<uint32_t, uint64_t>, Retry> m_retried;
     uint32_t m_reissueAttempt = 0; ///< the attempt being issued (an immediate failure is that attempt's)
     uint32_t m_retries = 0;
     std::vector<ns3::EventId> m_reissues; ///< pending, cancelled with the operation

@@ -90,7 +90,7 @@ CollectiveAlgorithms::BusFactor(Algorithm a, uint32_t n)
 }
 
 CollectivePlan::CollectivePlan(CollectiveAlgorithms::Algorithm algorithm, uint32_t ranks, uint64_t bytes, uint32_t root,
-                               uint32_t chunks, uint32_t columns, double skew)
+                               uint32_t chunks, uint32_t columns, double skew, RingPipeline pipeline)
     : m_algorithm(algorithm),
       m_ranks(ranks),
       m_bytes(bytes)
@@ -106,14 +106,7 @@ CollectivePlan::CollectivePlan(CollectiveAlgorithms::Algorithm algorithm, uint32
     case CollectiveAlgorithms::RING_ALLREDUCE:
     case CollectiveAlgorithms::ALLGATHER:
     case CollectiveAlgorithms::REDUCE_SCATTER:
-        fill(algorithm == CollectiveAlgorithms::RING_ALLREDUCE ? 2 * (n - 1) : n - 1, chunk);
-        for (uint32_t r = 0; r < n; ++r)
-        {
-            for (uint32_t s = 0; s < Steps(); ++s)
-            {
-                m_target[Index(r, s)] = static_cast<int32_t>((r + 1) % n);
-            }
-        }
+        Ring(chunk, pipeline);
         break;
     case CollectiveAlgorithms::ALLTOALL:
         fill(n - 1, chunk);
@@ -208,6 +201,40 @@ CollectivePlan::Chain(uint32_t root, uint32_t chunks, bool intoRoot)
         for (uint32_t c = 0; c < chunks; ++c)
         {
             m_target[Index(rank, p + c)] = static_cast<int32_t>((first + p + 1) % n);
+        }
+    }
+}
+
+void
+CollectivePlan::Ring(uint64_t chunk, RingPipeline pipeline)
+{
+    const uint32_t n = m_ranks;
+    const uint32_t ringSteps = m_algorithm == CollectiveAlgorithms::RING_ALLREDUCE ? 2 * (n - 1) : n - 1;
+    const uint64_t writes = (chunk + kWriteBytes - 1) / kWriteBytes;
+    if (pipeline.sliceBytes > 0)
+    {
+        // At most one slice per write: a smaller slice would only add empty sub-steps.
+        m_slices = static_cast<uint32_t>(std::min(writes, (chunk + pipeline.sliceBytes - 1) / pipeline.sliceBytes));
+        m_inFlight = std::max<uint32_t>(1, pipeline.inFlight);
+    }
+    // Slices of whole writes (slice k: writes [k w / P, (k + 1) w / P) of the chunk's w, so each has
+    // at least one and they differ by one at most), the last taking the short last write.
+    m_stepBytes.clear();
+    for (uint32_t s = 0; s < ringSteps; ++s)
+    {
+        for (uint64_t k = 0; k < m_slices; ++k)
+        {
+            const uint64_t from = k * writes / m_slices * kWriteBytes;
+            const uint64_t to = std::min(chunk, (k + 1) * writes / m_slices * kWriteBytes);
+            m_stepBytes.push_back(to - from);
+        }
+    }
+    m_target.assign(std::size_t{n} * Steps(), kNone);
+    for (uint32_t r = 0; r < n; ++r)
+    {
+        for (uint32_t s = 0; s < Steps(); ++s)
+        {
+            m_target[Index(r, s)] = static_cast<int32_t>((r + 1) % n);
         }
     }
 }

@@ -38,6 +38,16 @@ struct CollectiveAlgorithms
     static double BusFactor(Algorithm a, uint32_t ranks);
 };
 
+/// Cutting ring steps into slices (CollectivePlan). sliceBytes 0: not pipelined, the plain step rule.
+struct RingPipeline
+{
+    /// Slices a rank keeps in flight by default: NCCL_STEPS, NCCL's buffer slots per connection.
+    static constexpr uint32_t kNcclSteps = 8;
+
+    uint64_t sliceBytes = 0;
+    uint32_t inFlight = kNcclSteps; ///< W (>= 1)
+};
+
 /**
  * What one collective operation moves: its steps, how many bytes each rank writes in each step and
  * to which rank. Every algorithm is a sequence of steps; in step s rank r writes Bytes(r, s) to
@@ -64,6 +74,15 @@ struct CollectiveAlgorithms
  *                              AllToAllVSizes matrix, a Zipf skew of the load (skew 0: alltoall)
  *
  * A step of b bytes is ceil(b / 64) x 64 B (whole WriteFull beats).
+ *
+ * Ring slices (RingPipeline, the ring algorithms only: ring_allreduce, allgather, reduce_scatter):
+ * each ring step's chunk is cut into P = ceil(chunk / sliceBytes) slices (at most one per 256 B
+ * write), and the plan's steps become sub-steps t = s P + k (slice k of ring step s), each of one
+ * slice to the same target. The step rule then follows NCCL's pipeline: sub-step t needs (a) every
+ * write into the rank for sub-step t - P completed (the same slice one ring step earlier), (b)
+ * fewer than W = inFlight of the rank's own sub-steps open (started, writes not all completed), and
+ * (c) sub-step t - 1 started with all its writes issued (slices go out in order). Without slices
+ * (the default) P = W = 1, which is the plain step rule: t needs t - 1's incoming and own writes.
  */
 class CollectivePlan
 {
@@ -72,9 +91,15 @@ class CollectivePlan
 
     /// `chunks` (broadcast and reduce; >= 1) pipelines the chain; `root` in [0, ranks); `columns`
     /// (torus2d_allreduce) divides `ranks`; 0: GridColumns(ranks); `skew` (alltoallv): see
-    /// AllToAllVSizes.
+    /// AllToAllVSizes; `pipeline`: ring slices (ignored by the other algorithms).
     CollectivePlan(CollectiveAlgorithms::Algorithm algorithm, uint32_t ranks, uint64_t bytes, uint32_t root = 0,
-                   uint32_t chunks = 1, uint32_t columns = 0, double skew = 0);
+                   uint32_t chunks = 1, uint32_t columns = 0, double skew = 0, RingPipeline pipeline = {});
+    /// Whether `a` is a ring (ring_allreduce, allgather, reduce_scatter): what RingPipeline slices.
+    static bool IsRing(CollectiveAlgorithms::Algorithm a)
+    {
+        return a == CollectiveAlgorithms::RING_ALLREDUCE || a == CollectiveAlgorithms::ALLGATHER ||
+               a == CollectiveAlgorithms::REDUCE_SCATTER;
+    }
     /**
      * The bytes rank r sends rank j in an alltoallv of S per rank whose load follows a Zipf law of
      * exponent |skew| over the ranks (weight (k + 1)^-|skew| for rank k, W their sum): with skew >= 0
@@ -104,12 +129,17 @@ class CollectivePlan
     uint32_t Writes(uint32_t rank, uint32_t step) const;
     /// Writes into `rank` in `step`, from every rank that targets it.
     uint32_t ExpectedIn(uint32_t rank, uint32_t step) const { return m_expectedIn[Index(rank, step)]; }
+    /// P: sub-steps per ring step; a step waits for the incoming writes of the step P before it.
+    uint32_t Slices() const { return m_slices; }
+    /// W: own steps a rank may have open at once.
+    uint32_t InFlight() const { return m_inFlight; }
 
   private:
     std::size_t Index(uint32_t rank, uint32_t step) const { return std::size_t{rank} * m_stepBytes.size() + step; }
     void Chain(uint32_t root, uint32_t chunks, bool intoRoot);
     void Grid(uint32_t columns);
     void AllToAllV(double skew);
+    void Ring(uint64_t chunk, RingPipeline pipeline);
 
     CollectiveAlgorithms::Algorithm m_algorithm;
     uint32_t m_ranks;
@@ -118,6 +148,8 @@ class CollectivePlan
     std::vector<uint64_t> m_rankBytes;  ///< rank x steps + step, when ranks differ (alltoallv); else empty
     std::vector<int32_t> m_target;      ///< rank x steps + step
     std::vector<uint32_t> m_expectedIn; ///< rank x steps + step
+    uint32_t m_slices = 1;
+    uint32_t m_inFlight = 1;
 };
 
 } // namespace ofab

@@ -69,6 +69,21 @@ CollectiveWorkload::GetTypeId()
                           "each rank forwarding a piece as soon as it has it (as NCCL pipelines them).",
                           UintegerValue(64 << 10), MakeUintegerAccessor(&CollectiveWorkload::m_pipelineChunk),
                           MakeUintegerChecker<uint64_t>(1))
+            .AddAttribute("RingSliceBytes",
+                          "ring_allreduce, allgather, reduce_scatter: cut each ring step's S/N into slices of "
+                          "about this many bytes (at least one 256 B write each) and pipeline them as NCCL "
+                          "does: a rank forwards slice k of a step once slice k of the step before arrived, "
+                          "without waiting for the rest of that step or its own writes' responses, with up "
+                          "to RingSlicesInFlight of its slices open. 0: not pipelined, each step waits for "
+                          "the whole step before (own and incoming writes completed).",
+                          UintegerValue(0), MakeUintegerAccessor(&CollectiveWorkload::m_ringSliceBytes),
+                          MakeUintegerChecker<uint64_t>())
+            .AddAttribute("RingSlicesInFlight",
+                          "With RingSliceBytes: the most slices a rank has started whose writes did not all "
+                          "complete (NCCL_STEPS, NCCL's buffer slots per connection, is 8).",
+                          UintegerValue(RingPipeline::kNcclSteps),
+                          MakeUintegerAccessor(&CollectiveWorkload::m_ringSlicesInFlight),
+                          MakeUintegerChecker<uint32_t>(1))
             .AddAttribute("GridColumns",
                           "torus2d_allreduce: ranks per row of the grid (rank r in row r / GridColumns); on a "
                           "torus, its x dimension. 0: the most square grid.",
@@ -130,7 +145,8 @@ CollectiveWorkload::Install(const WorkloadContext& ctx)
     m_ranks = m_ranksAttr == 0 ? n : m_ranksAttr;
     m_stopTick = ctx.stopTime.IsStrictlyPositive() ? ctx.stopTime.GetTimeStep() : INT64_MAX;
     const auto chunks = static_cast<uint32_t>(std::max<uint64_t>(1, (m_bytes + m_pipelineChunk - 1) / m_pipelineChunk));
-    m_plan.emplace(static_cast<Algorithm>(m_algorithm), m_ranks, m_bytes, m_root, chunks, m_gridColumns, m_skew);
+    m_plan.emplace(static_cast<Algorithm>(m_algorithm), m_ranks, m_bytes, m_root, chunks, m_gridColumns, m_skew,
+                   RingPipeline{m_ringSliceBytes, m_ringSlicesInFlight});
     m_rank.assign(m_ranks, Rank{});
     m_all = ctx.endpoints;
     std::vector<uint32_t> placement(m_ranks);

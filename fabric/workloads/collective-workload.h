@@ -23,6 +23,8 @@ namespace ofab
  * CollectivePlan (collective-plan.h): ring, halving-doubling, allgather, reduce_scatter, alltoall,
  * broadcast and reduce as pipelined chains from and to Root in PipelineChunk pieces, and a 2-D
  * all-reduce over a grid of GridColumns ranks per row (rows, then columns: one hop a step on a torus).
+ * RingSliceBytes > 0 pipelines the rings (ring_allreduce, allgather, reduce_scatter) in slices, as
+ * NCCL does; StepStarted then reports sub-steps (slice k of ring step s is step s x P + k).
  *
  * A transaction that fails (after Retries) fails the operation (status Failed, end = the failure
  * time) and stops that repetition; the next one still starts after Gap.
@@ -97,6 +99,8 @@ class CollectiveWorkload : public Workload, public CollectiveAlgorithms
     uint64_t m_pipelineChunk = 0;
     uint32_t m_gridColumns = 0;
     double m_skew = 0;
+    uint64_t m_ringSliceBytes = 0;
+    uint32_t m_ringSlicesInFlight = RingPipeline::kNcclSteps;
 
     uint32_t m_ranks = 0;
     int64_t m_stopTick = INT64_MAX;

@@ -47,6 +47,16 @@ GraphWorkload::GetTypeId()
             .AddAttribute("PipelineChunk", "The pieces broadcast and reduce forward along their chain.",
                           UintegerValue(64 << 10), MakeUintegerAccessor(&GraphWorkload::m_pipelineChunk),
                           MakeUintegerChecker<uint64_t>(1))
+            .AddAttribute("RingSliceBytes",
+                          "Ring collectives (ring all-reduce, allgather, reduce-scatter) pipelined in slices of "
+                          "about this many bytes per ring step, as NCCL does (CollectiveWorkload's "
+                          "RingSliceBytes); 0: not pipelined.",
+                          UintegerValue(0), MakeUintegerAccessor(&GraphWorkload::m_ringSliceBytes),
+                          MakeUintegerChecker<uint64_t>())
+            .AddAttribute("RingSlicesInFlight",
+                          "With RingSliceBytes: the most slices a rank has open at once (NCCL_STEPS is 8).",
+                          UintegerValue(RingPipeline::kNcclSteps),
+                          MakeUintegerAccessor(&GraphWorkload::m_ringSlicesInFlight), MakeUintegerChecker<uint32_t>(1))
             .AddTraceSource("IterationFinished", "An iteration completed or failed (its IterationResult).",
                             MakeTraceSourceAccessor(&GraphWorkload::m_iterationTrace),
                             "ofab::GraphWorkload::IterationTracedCallback");
@@ -349,7 +359,7 @@ GraphWorkload::StartInstance(std::size_t k)
     const auto chunks =
         static_cast<uint32_t>(std::max<uint64_t>(1, (lead.bytes + m_pipelineChunk - 1) / m_pipelineChunk));
     CollectivePlan plan(transfer ? CollectiveAlgorithms::SEND : lead.algorithm, ranks, lead.bytes, lead.root, chunks, 0,
-                        lead.skew);
+                        lead.skew, RingPipeline{m_ringSliceBytes, m_ringSlicesInFlight});
     std::vector<CollectiveOperation::Member> members;
     for (const auto& [rank, index] : instance.members)
     {

@@ -140,6 +140,8 @@ class GraphWorkload : public Workload
     uint32_t m_retries;
     ns3::Time m_retryBackoff;
     uint64_t m_pipelineChunk;
+    uint64_t m_ringSliceBytes = 0;
+    uint32_t m_ringSlicesInFlight = RingPipeline::kNcclSteps;
 
     WorkloadGraph m_graph;
     GraphMatching m_matching;
