@@ -22,6 +22,13 @@ bool ParseTimeText(const std::string& text, ns3::Time& out);
 /// A time as ofab writes it back: "150ns", "6.4ns", "20000ns".
 std::string FormatTime(ns3::Time t);
 
+/// A time in nanoseconds, as summaries, tables and the control protocol give times.
+inline double
+Ns(ns3::Time t)
+{
+    return t.ToDouble(ns3::Time::NS);
+}
+
 /// "4096", "64KiB", "1 MiB" -> bytes; false for anything else.
 bool ParseSizeText(const std::string& text, uint64_t& out);
 

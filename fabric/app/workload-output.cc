@@ -1,4 +1,5 @@
 #include "ofab/fabric/app/workload-output.h"
+#include "ofab/foundation/unit-text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -12,12 +13,6 @@ namespace
 
 /// More collectives than this print as one line per algorithm (a training step has thousands).
 constexpr std::size_t kListedOneByOne = 24;
-
-double
-Ns(ns3::Time t)
-{
-    return t.ToDouble(ns3::Time::NS);
-}
 
 void
 PrintCollective(const Workload::CollectiveResult& c)

@@ -1,16 +1,11 @@
 #include "ofab/fabric/observe/workload-results.h"
+#include "ofab/foundation/unit-text.h"
 
 namespace ofab
 {
 
 namespace
 {
-
-double
-Ns(ns3::Time t)
-{
-    return t.ToDouble(ns3::Time::NS);
-}
 
 } // namespace
 

@@ -13,12 +13,6 @@ namespace ofab
 namespace
 {
 
-double
-Ns(ns3::Time t)
-{
-    return t.ToDouble(ns3::Time::NS);
-}
-
 ExternalRouteEntry
 ParseEntry(const Json& e, std::size_t index)
 {

@@ -15,12 +15,6 @@ namespace
 /// Declared configurations listed in an error: enough to pick from, not a wall of text.
 constexpr std::size_t kListed = 8;
 
-double
-Ns(ns3::Time t)
-{
-    return t.ToDouble(ns3::Time::NS);
-}
-
 std::string
 CubeList(const std::vector<int>& cubes)
 {

@@ -17,12 +17,6 @@ namespace
 /// Telemetry more often than this would mostly measure its own bins (a few flits each).
 const ns3::Time kMinInterval = ns3::NanoSeconds(50);
 
-double
-Ns(ns3::Time t)
-{
-    return t.ToDouble(ns3::Time::NS);
-}
-
 bool
 Flag(const Json& request, const char* key, bool fallback)
 {

@@ -1,4 +1,5 @@
 #include "ofab/fabric/workloads/graph-workload.h"
+#include "ofab/foundation/unit-text.h"
 
 #include "ns3/simulator.h"
 
@@ -66,12 +67,6 @@ LengthOutside(const Intervals& covered, const Intervals& holes)
         }
     }
     return total;
-}
-
-double
-Ns(ns3::Time t)
-{
-    return t.ToDouble(ns3::Time::NS);
 }
 
 } // namespace
