@@ -1,0 +1,238 @@
+#ifndef OFAB_FABRIC_REGIONAL_WIDE_AREA_NETWORK_H
+#define OFAB_FABRIC_REGIONAL_WIDE_AREA_NETWORK_H
+
+// The packet layer between sites: one gateway per site, ns-3's own internet stack on it, each
+// lightpath between two gateways a point-to-point link at the lightpath's capacity and latency, TCP
+// (SACK, ECN, DCTCP) for the transfers, global IPv4 routing between gateways, and two-layer healing
+// of failures: the optical layer (1+1 switch-over, restoration through MeshPlanner::Plan()) and the
+// packet layer (routes recomputed without the dark lightpaths). What is faithful and what is
+// simplified: README.md here, "Wide-area packet layer".
+
+#include "ofab/fabric/regional/lightpath-channel.h"
+#include "ofab/fabric/regional/mesh-planner.h"
+
+#include "ns3/net-device.h"
+#include "ns3/node.h"
+#include "ns3/nstime.h"
+#include "ns3/object.h"
+#include "ns3/queue-disc.h"
+#include "ns3/sequence-number.h"
+#include "ns3/socket.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ns3
+{
+class Packet;
+class TcpHeader;
+class TcpSocketBase;
+} // namespace ns3
+
+namespace ofab
+{
+
+enum class TransferStatus
+{
+    InFlight,  ///< neither completed nor failed (yet, or when the run ended)
+    Completed, ///< every byte reached the receiver
+    Failed,    ///< with a reason
+};
+
+const char* ToString(TransferStatus status); ///< "in_flight", "completed", "failed"
+
+/// One transfer between two sites' gateways; times in ns of simulated time.
+struct TransferRecord
+{
+    uint64_t id = 0;
+    std::string label;
+    uint32_t fromSite = 0; ///< mesh node ids
+    uint32_t toSite = 0;
+    uint64_t bytes = 0;
+    double startNs = 0;
+    std::optional<double> firstByteNs; ///< the first payload byte reached the receiver
+    std::optional<double> endNs;       ///< the last byte reached it (completed), or it failed
+    uint64_t deliveredBytes = 0;       ///< in order, to the receiving application
+    uint64_t retransmittedBytes = 0;   ///< payload the sender sent again (below its highest sequence sent)
+    TransferStatus status = TransferStatus::InFlight;
+    std::string reason; ///< why it failed
+};
+
+/// One failure and how each layer healed it; durations in ns from the failure.
+struct WanFailureRecord
+{
+    uint32_t id = 0;
+    std::string kind;    ///< "duct", "route", "node", "gateway"
+    std::string element; ///< the duct, route, node or site
+    double atNs = 0;
+    std::vector<uint32_t> down;                 ///< lightpaths that lost service
+    std::vector<uint32_t> switchedToProtection; ///< lightpaths the 1+1 switch-over carries
+    std::vector<uint32_t> protectionLost;       ///< still up, their standby path broke
+    std::optional<double> detectNs;             ///< T_detect: loss of light seen (optical failures)
+    std::optional<double> protectNs;            ///< T_protect: the switched lightpaths carry packets again
+    std::optional<double> restoreNs;            ///< T_restore: restoration ran (its outcomes below)
+    std::vector<topo::RestorationOutcome> restoration;
+    std::optional<double> rerouteNs; ///< T_reroute: gateway routes recomputed without what went dark
+    uint64_t lostBytes = 0;          ///< frames lost on the lightpaths it darkened, while dark
+};
+
+/// The packet link of one lightpath between two gateways.
+struct WanLink
+{
+    uint32_t lightpath = 0;
+    uint32_t siteA = 0; ///< mesh node of end 0
+    uint32_t siteB = 0;
+    ns3::Ptr<LightpathChannel> channel;
+    ns3::Ptr<ns3::NetDevice> deviceA;
+    ns3::Ptr<ns3::NetDevice> deviceB;
+    uint32_t interfaceA = 0; ///< the IPv4 interface index of deviceA on its gateway
+    uint32_t interfaceB = 0;
+    bool light = false;             ///< the optical layer carries it (after switch-over or restoration delays)
+    bool routed = false;            ///< the gateways' routes may use it (as of the last recomputation)
+    std::optional<uint32_t> darkBy; ///< the failure that took it dark, while dark
+    uint64_t lostAtDark = 0;        ///< the channel's lost bytes when it went dark
+};
+
+/**
+ * The wide-area packet layer over a MeshPlanner's lightpaths. Create it (ns3::CreateObject), set its
+ * attributes, then Build(); transfers and failures may be called before the simulation runs or
+ * scheduled into it. The planner must outlive the network: failures go through its plan.
+ */
+class WideAreaNetwork : public ns3::Object
+{
+  public:
+    static ns3::TypeId GetTypeId();
+    WideAreaNetwork();
+    ~WideAreaNetwork() override;
+
+    /// One gateway per site (mesh node ids, each at most once), one link per lightpath between two
+    /// of them (a lightpath that is down gets a dark link, for restoration). ParameterError for an
+    /// unknown or repeated site, a second Build, or a segment size the MTU cannot carry.
+    void Build(MeshPlanner& planner, const std::vector<uint32_t>& sites);
+
+    /// A TCP connection from one site's gateway to another's carrying `bytes`; returns its id.
+    /// ParameterError for a site without a gateway, from == to, 0 bytes or too many transfers.
+    uint64_t StartTransfer(uint32_t fromSite, uint32_t toSite, uint64_t bytes, std::string label);
+    const std::vector<TransferRecord>& Transfers() const { return m_transfers; }
+
+    // Failures, now (schedule them with Simulator::Schedule for later). Each returns its record id.
+    uint32_t FailDuct(const std::string& duct);
+    uint32_t FailRoute(uint32_t route);
+    uint32_t FailNode(uint32_t meshNode); ///< a junction, or a whole site (its gateway with it)
+    uint32_t FailGateway(uint32_t site);  ///< the gateway alone; the optics are untouched
+    /// Every failure so far, with its lost bytes counted up to now.
+    std::vector<WanFailureRecord> Failures() const;
+
+    const std::vector<uint32_t>& Sites() const { return m_sites; }
+    const std::vector<WanLink>& Links() const { return m_links; }
+    ns3::Ptr<ns3::Node> Gateway(uint32_t site) const;
+    bool GatewayUp(uint32_t site) const;
+    /// The link of a lightpath; std::out_of_range when it joins no two gateways.
+    const WanLink& LinkOf(uint32_t lightpath) const;
+
+    /// The TCP window (send and receive buffers): MaxWindowBytes, or the bandwidth-delay product of
+    /// the longest lightpath between two gateways when it is 0.
+    uint64_t WindowBytes() const;
+    uint32_t SegmentBytes() const; ///< TCP payload per packet: MTU - IPv4 - TCP with timestamps
+    uint64_t EcnThresholdBytes() const;
+
+    /// Fixes the random streams of the gateways' queue discs (RED draws in its marking band) from
+    /// `stream` on, so a run does not depend on what else the process built; returns the count used.
+    int64_t AssignStreams(int64_t stream);
+
+    /// Payload delivered between two sites per bin (ThroughputBin), Gb/s, from t = 0 to now.
+    std::vector<double> ThroughputGbps(uint32_t fromSite, uint32_t toSite) const;
+    /// Summed over every site pair.
+    std::vector<double> CrossSiteThroughputGbps() const;
+    /// Time, ns up to now, during which no lit path of lightpaths joined two live gateways.
+    double PartitionNs(uint32_t siteA, uint32_t siteB) const;
+    /// Frames lost on dark lightpaths, all of them.
+    uint64_t LostBytes() const;
+    uint64_t RetransmittedBytes() const;
+    /// The gateway sites a packet from `from` to `to` crosses under the routes in force, from and
+    /// to included; empty when the routes lead nowhere (a dead end or a loop).
+    std::vector<uint32_t> RoutedPath(uint32_t fromSite, uint32_t toSite) const;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    /// The sockets of one transfer.
+    struct Flow
+    {
+        ns3::Ptr<ns3::Socket> sender;
+        ns3::Ptr<ns3::Socket> listener;
+        ns3::Ptr<ns3::Socket> receiver;
+        uint64_t queuedBytes = 0;                            ///< handed to the sender socket so far
+        std::optional<ns3::SequenceNumber32> highestSentEnd; ///< one past the highest payload byte sent
+    };
+
+    // Topology (wide-area-network.cc).
+    void AddLink(const topo::Lightpath& lp);
+    void ConfigureInterfaces();
+    ns3::Time LinkDelay(uint32_t lightpath) const;
+    std::size_t SiteIndex(uint32_t site) const;
+    void RequireBuilt(const char* what) const;
+
+    // Transfers (wan-transfers.cc). The transfer id comes first: ns-3 binds a callback's leading arguments.
+    void Connected(uint64_t id, ns3::Ptr<ns3::Socket> s);
+    void ConnectFailed(uint64_t id, ns3::Ptr<ns3::Socket> s);
+    void Fill(uint64_t id, ns3::Ptr<ns3::Socket> s, uint32_t available);
+    void Accepted(uint64_t id, ns3::Ptr<ns3::Socket> s, const ns3::Address& from);
+    void Received(uint64_t id, ns3::Ptr<ns3::Socket> s);
+    void SenderClosedWithError(uint64_t id, ns3::Ptr<ns3::Socket> s);
+    void SegmentSent(uint64_t id, ns3::Ptr<const ns3::Packet> p, const ns3::TcpHeader& h,
+                     ns3::Ptr<const ns3::TcpSocketBase> s);
+    void FailTransfer(uint64_t id, const std::string& reason);
+    void AddDelivered(uint32_t from, uint32_t to, uint64_t bytes);
+
+    // Healing (wan-healing.cc).
+    uint32_t Record(std::string kind, std::string element, const topo::FailureImpact& impact);
+    void Darken(WanLink& link, uint32_t failure);
+    void UpdateLit(WanLink& link);
+    void ScheduleOpticalHealing(uint32_t failure);
+    void SwitchOver(uint32_t failure);
+    void Restore(uint32_t failure);
+    void Reroute(std::optional<uint32_t> failure);
+    void KillGateway(uint32_t site, uint32_t failure, const std::string& why);
+    void UpdatePartitions();
+
+    // Attributes.
+    uint32_t m_gatewayBufferBytes = 0;
+    uint64_t m_ecnThresholdBytes = 0;
+    uint32_t m_mtuBytes = 0;
+    uint32_t m_deviceQueuePackets = 0;
+    ns3::Time m_forwardingLatency;
+    uint64_t m_maxWindowBytes = 0;
+    ns3::Time m_minRto;
+    ns3::Time m_delAckTimeout;
+    ns3::Time m_lossOfLightDetection;
+    ns3::Time m_protectionSwitchTime;
+    ns3::Time m_restorationTime;
+    ns3::Time m_packetRerouteTime;
+    ns3::Time m_packetHoldOffTime;
+    ns3::Time m_throughputBin;
+
+    MeshPlanner* m_planner = nullptr; ///< not owned: the caller's, which outlives this network
+    std::vector<uint32_t> m_sites;
+    std::vector<ns3::Ptr<ns3::Node>> m_gateways; ///< by site index
+    std::vector<bool> m_gatewayUp;
+    std::vector<WanLink> m_links;
+    std::vector<ns3::Ptr<ns3::QueueDisc>> m_queueDiscs;
+    std::map<uint32_t, std::size_t> m_linkOfLightpath;
+    std::vector<TransferRecord> m_transfers;
+    std::vector<Flow> m_flows;
+    std::vector<WanFailureRecord> m_failures;
+    /// Delivered bytes per (from, to) site pair, per bin.
+    std::map<std::pair<uint32_t, uint32_t>, std::vector<uint64_t>> m_deliveredPerBin;
+    /// Per unordered site pair (lower index first): partition intervals [start, end), end open while partitioned.
+    std::map<std::pair<uint32_t, uint32_t>, std::vector<std::pair<double, std::optional<double>>>> m_partitions;
+};
+
+} // namespace ofab
+
+#endif
