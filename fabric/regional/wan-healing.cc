@@ -212,7 +212,7 @@ WideAreaNetwork::KillGateway(uint32_t site, uint32_t failure, const std::string&
         }
     }
     // A dead gateway forwards nothing: its own interfaces go down at once (its neighbours' after
-    // their reroute time), and the transfers that start or end there fail now.
+    // their reroute time), and the connections that start or end there fail now.
     auto ip = m_gateways[i]->GetObject<ns3::Ipv4>();
     for (uint32_t itf = 1; itf < ip->GetNInterfaces(); ++itf)
     {
@@ -221,11 +221,11 @@ WideAreaNetwork::KillGateway(uint32_t site, uint32_t failure, const std::string&
             ip->SetDown(itf);
         }
     }
-    for (TransferRecord& t : m_transfers)
+    for (std::size_t c = 0; c < m_connections.size(); ++c)
     {
-        if (t.fromSite == site || t.toSite == site)
+        if (m_connections[c].fromSite == site || m_connections[c].toSite == site)
         {
-            FailTransfer(t.id, why);
+            FailConnection(c, why); // with every transfer and message on it not yet delivered
         }
     }
 }

@@ -2,6 +2,7 @@
 #include "ofab/fabric/regional/wide-area-network.h"
 
 #include "ofab/foundation/parameter-error.h"
+#include "ofab/foundation/unit-text.h"
 
 #include "ns3/boolean.h"
 #include "ns3/data-rate.h"
@@ -21,6 +22,7 @@
 #include "ns3/simulator.h"
 #include "ns3/tcp-dctcp.h"
 #include "ns3/tcp-l4-protocol.h"
+#include "ns3/trace-source-accessor.h"
 #include "ns3/traffic-control-helper.h"
 #include "ns3/uinteger.h"
 
@@ -131,7 +133,11 @@ WideAreaNetwork::GetTypeId()
                           MakeTimeChecker(Seconds(0)))
             .AddAttribute("ThroughputBin", "Bin width of the per-site-pair throughput series",
                           TimeValue(MilliSeconds(1)), MakeTimeAccessor(&WideAreaNetwork::m_throughputBin),
-                          MakeTimeChecker(NanoSeconds(1)));
+                          MakeTimeChecker(NanoSeconds(1)))
+            .AddTraceSource("TransferFinished",
+                            "A transfer or message completed or failed (once each), with its final record",
+                            MakeTraceSourceAccessor(&WideAreaNetwork::m_transferFinished),
+                            "ofab::WideAreaNetwork::TransferFinishedCallback");
     return tid;
 }
 
@@ -234,12 +240,29 @@ WideAreaNetwork::EcnThresholdBytes() const
 }
 
 void
+WideAreaNetwork::Validate() const
+{
+    if (m_delAckTimeout >= m_minRto)
+    {
+        throw ParameterError("TcpDelayedAckTimeout", "must be under TcpMinRto (" + FormatTime(m_minRto) +
+                                                         "): a lone retransmission's ACK would wait out the RTO");
+    }
+    if (m_ecnThresholdBytes >= m_gatewayBufferBytes)
+    {
+        throw ParameterError("EcnThresholdBytes", "must be under GatewayBufferBytes (" +
+                                                      std::to_string(m_gatewayBufferBytes) +
+                                                      "): the queue would drop before it marks");
+    }
+}
+
+void
 WideAreaNetwork::Build(MeshPlanner& planner, const std::vector<uint32_t>& sites)
 {
     if (m_planner != nullptr)
     {
         throw ParameterError("Build", "the wide-area network is already built");
     }
+    Validate();
     if (m_mtuBytes < kTcpIpHeaderBytes + 536)
     {
         throw ParameterError("MtuBytes", "an MTU of " + std::to_string(m_mtuBytes) + " bytes leaves no TCP segment");

@@ -18,6 +18,7 @@
 #include "ns3/queue-disc.h"
 #include "ns3/sequence-number.h"
 #include "ns3/socket.h"
+#include "ns3/traced-callback.h"
 
 #include <cstdint>
 #include <map>
@@ -45,14 +46,25 @@ enum class TransferStatus
 
 const char* ToString(TransferStatus status); ///< "in_flight", "completed", "failed"
 
-/// One transfer between two sites' gateways; times in ns of simulated time.
+enum class TransferKind
+{
+    Transfer, ///< StartTransfer: a TCP connection of its own (its own handshake and slow start)
+    Message,  ///< SendMessage: a byte range of the long-lived connection of its ordered site pair
+};
+
+const char* ToString(TransferKind kind); ///< "transfer", "message"
+
+/// One transfer or message between two sites' gateways; times in ns of simulated time.
 struct TransferRecord
 {
     uint64_t id = 0;
     std::string label;
+    TransferKind kind = TransferKind::Transfer;
     uint32_t fromSite = 0; ///< mesh node ids
     uint32_t toSite = 0;
     uint64_t bytes = 0;
+    std::optional<uint64_t> connection; ///< the connection carrying it (absent: failed before it had one)
+    uint64_t streamOffset = 0;          ///< where its bytes start in that connection's byte stream
     double startNs = 0;
     std::optional<double> firstByteNs; ///< the first payload byte reached the receiver
     std::optional<double> endNs;       ///< the last byte reached it (completed), or it failed
@@ -60,6 +72,24 @@ struct TransferRecord
     uint64_t retransmittedBytes = 0;   ///< payload the sender sent again (below its highest sequence sent)
     TransferStatus status = TransferStatus::InFlight;
     std::string reason; ///< why it failed
+};
+
+/// One TCP connection between two gateways: a transfer's own, or the long-lived one of an ordered site
+/// pair that carries its messages one after another in one byte stream.
+struct WanConnectionRecord
+{
+    uint64_t id = 0;
+    uint32_t fromSite = 0;
+    uint32_t toSite = 0;
+    bool persistent = false; ///< carries messages, stays open
+    double openedNs = 0;
+    std::optional<double> failedNs; ///< the connection failed (its undelivered transfers with it)
+    std::string reason;
+    uint64_t streamBytes = 0;        ///< bytes of every transfer put on it
+    uint64_t queuedBytes = 0;        ///< handed to the sender socket so far
+    uint64_t receivedBytes = 0;      ///< in order at the receiver (counted while the connection lives)
+    uint64_t retransmittedBytes = 0; ///< payload the sender sent again
+    std::vector<uint64_t> transfers; ///< ids, in stream order
 };
 
 /// One failure and how each layer healed it; durations in ns from the failure.
@@ -99,8 +129,9 @@ struct WanLink
 
 /**
  * The wide-area packet layer over a MeshPlanner's lightpaths. Create it (ns3::CreateObject), set its
- * attributes, then Build(); transfers and failures may be called before the simulation runs or
- * scheduled into it. The planner must outlive the network: failures go through its plan.
+ * attributes, then Build(); transfers, messages and failures may be called before the simulation runs
+ * or scheduled into it. The planner must outlive the network: failures go through its plan. Trace
+ * source TransferFinished: each transfer's or message's final record, once, when it completes or fails.
  */
 class WideAreaNetwork : public ns3::Object
 {
@@ -113,11 +144,29 @@ class WideAreaNetwork : public ns3::Object
     /// of them (a lightpath that is down gets a dark link, for restoration). ParameterError for an
     /// unknown or repeated site, a second Build, or a segment size the MTU cannot carry.
     void Build(MeshPlanner& planner, const std::vector<uint32_t>& sites);
+    /// Checks the attributes against each other (Build does too): ParameterError naming the attribute
+    /// for a delayed-ACK timeout not under the minimum RTO, or an ECN threshold not under the buffer.
+    void Validate() const;
 
     /// A TCP connection from one site's gateway to another's carrying `bytes`; returns its id.
     /// ParameterError for a site without a gateway, from == to, 0 bytes or too many transfers.
     uint64_t StartTransfer(uint32_t fromSite, uint32_t toSite, uint64_t bytes, std::string label);
+    /// A message of `bytes` from one site to another on the pair's long-lived connection (opened at
+    /// the pair's first message, or after the last one failed; kept open): messages of a pair travel
+    /// in order, each a byte range of the stream, and one completes when the receiver has every byte
+    /// up to its end. When the connection fails every message on it not yet delivered fails with the
+    /// reason. Returns its id (the same id space as StartTransfer). ParameterError as StartTransfer.
+    uint64_t SendMessage(uint32_t fromSite, uint32_t toSite, uint64_t bytes, std::string label);
+    /// Transfers and messages, by id.
     const std::vector<TransferRecord>& Transfers() const { return m_transfers; }
+    const std::vector<WanConnectionRecord>& Connections() const { return m_connections; }
+    /// Payload delivered in order from one site to another so far (what the throughput series bin).
+    uint64_t DeliveredBytes(uint32_t fromSite, uint32_t toSite) const;
+
+    /// The signature of the TransferFinished trace source: the transfer's final record. It fires
+    /// once per transfer or message, when it completes or fails (inside StartTransfer / SendMessage
+    /// for one that fails at once, its gateway being down).
+    typedef void (*TransferFinishedCallback)(const TransferRecord& record);
 
     // Failures, now (schedule them with Simulator::Schedule for later). Each returns its record id.
     uint32_t FailDuct(const std::string& duct);
@@ -161,14 +210,16 @@ class WideAreaNetwork : public ns3::Object
     void DoDispose() override;
 
   private:
-    /// The sockets of one transfer.
+    /// The sockets of one connection and where its sender and receiver are in its stream.
     struct Flow
     {
         ns3::Ptr<ns3::Socket> sender;
         ns3::Ptr<ns3::Socket> listener;
         ns3::Ptr<ns3::Socket> receiver;
-        uint64_t queuedBytes = 0;                            ///< handed to the sender socket so far
         std::optional<ns3::SequenceNumber32> highestSentEnd; ///< one past the highest payload byte sent
+        uint64_t highestSentOffset = 0;                      ///< the same, as a stream offset
+        std::size_t firstOpen = 0; ///< index in the connection's transfers of the first not finished
+        bool connected = false;    ///< the handshake completed: bytes go to the sender as they come
     };
 
     // Topology (wide-area-network.cc).
@@ -178,7 +229,11 @@ class WideAreaNetwork : public ns3::Object
     std::size_t SiteIndex(uint32_t site) const;
     void RequireBuilt(const char* what) const;
 
-    // Transfers (wan-transfers.cc). The transfer id comes first: ns-3 binds a callback's leading arguments.
+    // Transfers (wan-transfers.cc, wan-connections.cc). The connection id comes first: ns-3 binds a
+    // callback's leading arguments.
+    uint64_t NewTransfer(TransferKind kind, uint32_t fromSite, uint32_t toSite, uint64_t bytes, std::string label);
+    uint64_t OpenConnection(uint32_t fromSite, uint32_t toSite, bool persistent);
+    void Enqueue(uint64_t connection, uint64_t id);
     void Connected(uint64_t id, ns3::Ptr<ns3::Socket> s);
     void ConnectFailed(uint64_t id, ns3::Ptr<ns3::Socket> s);
     void Fill(uint64_t id, ns3::Ptr<ns3::Socket> s, uint32_t available);
@@ -187,7 +242,11 @@ class WideAreaNetwork : public ns3::Object
     void SenderClosedWithError(uint64_t id, ns3::Ptr<ns3::Socket> s);
     void SegmentSent(uint64_t id, ns3::Ptr<const ns3::Packet> p, const ns3::TcpHeader& h,
                      ns3::Ptr<const ns3::TcpSocketBase> s);
-    void FailTransfer(uint64_t id, const std::string& reason);
+    void FailConnection(uint64_t connection, const std::string& reason);
+    /// Marks a transfer failed (no notice: Notify after every record is consistent); false when it had finished.
+    bool FailTransfer(uint64_t id, const std::string& reason);
+    /// Fires TransferFinished for each, with a copy of its record (a listener may start more transfers).
+    void Notify(const std::vector<uint64_t>& ids);
     void AddDelivered(uint32_t from, uint32_t to, uint64_t bytes);
 
     // Healing (wan-healing.cc).
@@ -225,7 +284,11 @@ class WideAreaNetwork : public ns3::Object
     std::vector<ns3::Ptr<ns3::QueueDisc>> m_queueDiscs;
     std::map<uint32_t, std::size_t> m_linkOfLightpath;
     std::vector<TransferRecord> m_transfers;
-    std::vector<Flow> m_flows;
+    std::vector<WanConnectionRecord> m_connections;
+    std::vector<Flow> m_flows; ///< by connection id
+    /// The live long-lived connection of each ordered site pair (messages).
+    std::map<std::pair<uint32_t, uint32_t>, uint64_t> m_messageConnection;
+    ns3::TracedCallback<const TransferRecord&> m_transferFinished;
     std::vector<WanFailureRecord> m_failures;
     /// Delivered bytes per (from, to) site pair, per bin.
     std::map<std::pair<uint32_t, uint32_t>, std::vector<uint64_t>> m_deliveredPerBin;
