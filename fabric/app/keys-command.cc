@@ -5,6 +5,7 @@
 #include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/experiment/section-keys.h"
 #include "ofab/fabric/regional/mesh-keys.h"
+#include "ofab/fabric/regional/wan-config.h"
 
 #include "ns3/type-id.h"
 
@@ -38,6 +39,7 @@ AllKeySections()
     {
         all.push_back(s);
     }
+    all.push_back(WideAreaKeys());
     for (const auto& [type, tid] : WorkloadTypes())
     {
         SectionDoc s = ModelSection("workload:" + type, tid, "an item of workloads: with type: " + type);
