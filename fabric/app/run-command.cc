@@ -1,11 +1,13 @@
 #include "ofab/fabric/app/run-command.h"
 
 #include "ofab/fabric/app/interrupt-scope.h"
+#include "ofab/fabric/app/regional-command.h"
 #include "ofab/fabric/app/run-output.h"
 
 #include "ofab/fabric/config/config-document.h"
 #include "ofab/fabric/experiment/experiment-runner.h"
 #include "ofab/fabric/experiment/experiment.h"
+#include "ofab/fabric/experiment/regional-experiment.h"
 #include "ofab/fabric/experiment/variants.h"
 #include "ofab/fabric/trace/trace-recorder.h"
 #include "ofab/foundation/unit-text.h"
@@ -342,6 +344,10 @@ int
 RunExperiment(const RunOptions& options)
 {
     ConfigDocument doc = ConfigDocument::Load(options.file);
+    if (IsRegional(doc))
+    {
+        return RunRegional(options, doc);
+    }
     const Experiment base = LoadRunExperiment(options, doc);
     std::vector<Variant> variants = ReadVariants(doc);
     nlohmann::ordered_json json;

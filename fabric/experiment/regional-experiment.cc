@@ -1,0 +1,281 @@
+#include "ofab/fabric/experiment/regional-experiment.h"
+
+#include "ofab/fabric/config/config-values.h"
+#include "ofab/fabric/regional/wan-config.h"
+#include "ofab/foundation/unit-text.h"
+
+#include <algorithm>
+
+namespace ofab
+{
+
+namespace
+{
+
+const std::vector<std::string> kTopKeys{"name",         "description", "seed",       "duration", "sites",
+                                        "optical_mesh", "wide_area",   "cross_site", "faults",   "outputs"};
+
+uint64_t
+Size(const SectionReader& r, const std::string& key)
+{
+    if (!r.Has(key))
+    {
+        throw r.Missing(key, "a size in bytes, e.g. 64MiB");
+    }
+    const std::string text = r.Text(key, "");
+    uint64_t v = 0;
+    if (!ParseSizeText(text, v) || v == 0)
+    {
+        throw r.ErrorAt(key, "expected a size of at least 1 B, e.g. 64MiB, got '" + text + "'");
+    }
+    return v;
+}
+
+std::size_t
+SiteIndex(const SectionReader& r, const std::string& key, const std::vector<RegionalSite>& sites)
+{
+    if (!r.Has(key))
+    {
+        throw r.Missing(key, "a site's name");
+    }
+    const std::string name = r.Text(key, "");
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < sites.size(); ++i)
+    {
+        if (sites[i].name == name)
+        {
+            return i;
+        }
+        names.push_back(sites[i].name);
+    }
+    throw r.ErrorAt(key, "unknown site '" + name + "': expected one of " + ListNames(names));
+}
+
+std::vector<RegionalSite>
+LoadSites(const ConfigDocument& doc, const OpticalMeshSpec& mesh)
+{
+    const YAML::Node list = Child(doc.Root(), "sites");
+    if (!list.IsSequence() || list.size() < 2)
+    {
+        throw doc.ErrorAt("sites", list.Mark(),
+                          "expected a list of at least two sites, e.g. [{name: west, experiment: sites/pod.yaml, "
+                          "gateway: 0}]");
+    }
+    std::vector<RegionalSite> sites;
+    for (std::size_t i = 0; i < list.size(); ++i)
+    {
+        const std::string path = "sites." + std::to_string(i);
+        ExpectOnlyKeys(doc, list[i], path, {"name", "experiment", "gateway"});
+        SectionReader r(doc, list[i], path);
+        RegionalSite s;
+        s.name = r.Text("name", "");
+        if (s.name.empty())
+        {
+            throw r.Missing("name", "the site's name, a node of optical_mesh");
+        }
+        for (const RegionalSite& other : sites)
+        {
+            if (other.name == s.name)
+            {
+                throw r.ErrorAt("name", "site '" + s.name + "' is listed twice");
+            }
+        }
+        const auto node = mesh.mesh.FindNode(s.name);
+        if (!node)
+        {
+            throw r.ErrorAt("name", "site '" + s.name + "' is not a node of optical_mesh");
+        }
+        s.meshNode = *node;
+        if (!r.Has("experiment"))
+        {
+            throw r.Missing("experiment", "the site's experiment file (its topology, links, protocol, workloads)");
+        }
+        s.file = DirectoryOf(doc.Origin()) + r.Text("experiment", "");
+        const ConfigDocument siteDoc = ConfigDocument::Load(s.file); // its own errors name its own file
+        s.experiment = std::make_shared<Experiment>(LoadExperiment(siteDoc));
+        const auto accelerators = static_cast<uint64_t>(s.experiment->graph.NumAccelerators());
+        s.gateway = static_cast<uint32_t>(r.Unsigned("gateway", 0, 0, accelerators - 1));
+        sites.push_back(std::move(s));
+    }
+    return sites;
+}
+
+CrossSiteJob
+LoadJob(const ConfigDocument& doc, const YAML::Node& item, const std::string& path,
+        const std::vector<RegionalSite>& sites)
+{
+    SectionReader r(doc, item, path);
+    CrossSiteJob j;
+    if (!r.Has("type"))
+    {
+        throw r.Missing("type", "hierarchical_allreduce, checkpoint or requests");
+    }
+    const std::string type = r.Choice("type", "", {"hierarchical_allreduce", "checkpoint", "requests"});
+    j.name = r.Text("name", type);
+    j.bytes = Size(r, "bytes");
+    j.start = r.Duration("start", ns3::Time(), ns3::Time());
+    if (type == "hierarchical_allreduce")
+    {
+        ExpectOnlyKeys(doc, item, path, {"type", "name", "bytes", "start", "iterations", "gap"});
+        j.kind = CrossSiteJob::Kind::HierarchicalAllReduce;
+        j.iterations = static_cast<uint32_t>(r.Unsigned("iterations", 1, 1, 1000000));
+        j.gap = r.Duration("gap", ns3::Time(), ns3::Time());
+        return j;
+    }
+    j.from = SiteIndex(r, "from", sites);
+    j.to = SiteIndex(r, "to", sites);
+    if (j.from == j.to)
+    {
+        throw r.ErrorAt("to", "a job between sites goes to another site than it comes from");
+    }
+    if (type == "checkpoint")
+    {
+        ExpectOnlyKeys(doc, item, path, {"type", "name", "bytes", "start", "from", "to"});
+        j.kind = CrossSiteJob::Kind::Checkpoint;
+        return j;
+    }
+    ExpectOnlyKeys(doc, item, path, {"type", "name", "bytes", "start", "from", "to", "interval", "count"});
+    j.kind = CrossSiteJob::Kind::Requests;
+    j.interval = r.Duration("interval", ns3::MilliSeconds(1), ns3::NanoSeconds(1));
+    j.iterations = static_cast<uint32_t>(r.Unsigned("count", 100, 1, 10000000));
+    return j;
+}
+
+RegionalFault
+LoadFault(const ConfigDocument& doc, const YAML::Node& item, const std::string& path, const RegionalExperiment& x)
+{
+    SectionReader r(doc, item, path);
+    RegionalFault f;
+    if (!r.Has("at"))
+    {
+        throw r.Missing("at", "when it happens, e.g. 20ms");
+    }
+    f.at = r.Duration("at", ns3::Time(), ns3::Time());
+    if (f.at >= x.duration)
+    {
+        throw r.ErrorAt("at", "at or after the end of the run (duration " + FormatTime(x.duration) + ")");
+    }
+    if (!r.Has("kind"))
+    {
+        throw r.Missing("kind", "duct_cut, amplifier, roadm, site_loss or gateway");
+    }
+    const std::string kind = r.Choice("kind", "", {"duct_cut", "amplifier", "roadm", "site_loss", "gateway"});
+    const topo::OpticalMesh& mesh = x.mesh->mesh;
+    if (kind == "duct_cut")
+    {
+        ExpectOnlyKeys(doc, item, path, {"at", "kind", "duct"});
+        f.kind = RegionalFault::Kind::DuctCut;
+        f.duct = r.Text("duct", "");
+        const auto ducts = mesh.Ducts();
+        if (std::find(ducts.begin(), ducts.end(), f.duct) == ducts.end())
+        {
+            throw r.ErrorAt("duct", "unknown duct '" + f.duct + "': expected one of " + ListNames(ducts));
+        }
+        f.element = "duct " + f.duct;
+    }
+    else if (kind == "amplifier")
+    {
+        ExpectOnlyKeys(doc, item, path, {"at", "kind", "route"});
+        f.kind = RegionalFault::Kind::Amplifier;
+        f.route = static_cast<uint32_t>(r.Unsigned("route", 0, 0, mesh.GetRoutes().size() - 1));
+        f.element = "route " + std::to_string(f.route);
+    }
+    else if (kind == "roadm")
+    {
+        ExpectOnlyKeys(doc, item, path, {"at", "kind", "node"});
+        f.kind = RegionalFault::Kind::Roadm;
+        const std::string node = r.Text("node", "");
+        const auto id = mesh.FindNode(node);
+        if (!id)
+        {
+            throw r.ErrorAt("node", "unknown mesh node '" + node + "'");
+        }
+        f.meshNode = *id;
+        f.element = "roadm " + node;
+    }
+    else
+    {
+        ExpectOnlyKeys(doc, item, path, {"at", "kind", "site"});
+        f.kind = kind == "site_loss" ? RegionalFault::Kind::SiteLoss : RegionalFault::Kind::Gateway;
+        f.site = SiteIndex(r, "site", x.sites);
+        f.meshNode = x.sites[f.site].meshNode;
+        f.element = (kind == "site_loss" ? "site " : "gateway of ") + x.sites[f.site].name;
+    }
+    return f;
+}
+
+} // namespace
+
+const char*
+ToString(RegionalFault::Kind k)
+{
+    switch (k)
+    {
+    case RegionalFault::Kind::DuctCut:
+        return "duct_cut";
+    case RegionalFault::Kind::Amplifier:
+        return "amplifier";
+    case RegionalFault::Kind::Roadm:
+        return "roadm";
+    case RegionalFault::Kind::SiteLoss:
+        return "site_loss";
+    case RegionalFault::Kind::Gateway:
+        return "gateway";
+    }
+    return "?";
+}
+
+bool
+IsRegional(const ConfigDocument& doc)
+{
+    return !Child(doc.Root(), "sites").IsNull();
+}
+
+RegionalExperiment
+LoadRegionalExperiment(const ConfigDocument& doc)
+{
+    ExpectOnlyKeys(doc, doc.Root(), "", kTopKeys);
+    SectionReader top(doc, doc.Root(), "");
+    RegionalExperiment x;
+    x.file = doc.Origin();
+    x.name = top.Text("name", "regional");
+    x.description = top.Text("description", "");
+    x.seed = top.Unsigned("seed", 1, 1, UINT32_MAX);
+    if (!top.Has("duration"))
+    {
+        throw top.Missing("duration", "the simulated time to run, e.g. 100ms");
+    }
+    x.duration = top.Duration("duration", ns3::Time(), ns3::NanoSeconds(1));
+    const YAML::Node meshNode = Child(doc.Root(), "optical_mesh");
+    if (meshNode.IsNull())
+    {
+        throw doc.ErrorAt("optical_mesh", doc.Root().Mark(), "a file with sites needs the optical_mesh joining them");
+    }
+    x.mesh = std::make_shared<OpticalMeshSpec>(LoadOpticalMesh(doc, meshNode));
+    x.sites = LoadSites(doc, *x.mesh);
+    x.wideArea = LoadWideArea(doc, Child(doc.Root(), "wide_area"), "wide_area");
+    const YAML::Node jobs = Child(doc.Root(), "cross_site");
+    if (!jobs.IsNull() && !jobs.IsSequence())
+    {
+        throw doc.ErrorAt("cross_site", jobs.Mark(), "expected a list of jobs, each with a `type`");
+    }
+    for (std::size_t i = 0; jobs.IsSequence() && i < jobs.size(); ++i)
+    {
+        x.jobs.push_back(LoadJob(doc, jobs[i], "cross_site." + std::to_string(i), x.sites));
+    }
+    const YAML::Node faults = Child(doc.Root(), "faults");
+    if (!faults.IsNull() && !faults.IsSequence())
+    {
+        throw doc.ErrorAt("faults", faults.Mark(), "expected a list of faults, each with `at` and `kind`");
+    }
+    for (std::size_t i = 0; faults.IsSequence() && i < faults.size(); ++i)
+    {
+        x.faults.push_back(LoadFault(doc, faults[i], "faults." + std::to_string(i), x));
+    }
+    const YAML::Node outputs = Child(doc.Root(), "outputs");
+    ExpectOnlyKeys(doc, outputs, "outputs", {"summary_json"});
+    x.summaryJson = SectionReader(doc, outputs, "outputs").Text("summary_json", "");
+    return x;
+}
+
+} // namespace ofab

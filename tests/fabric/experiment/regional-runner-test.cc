@@ -1,0 +1,185 @@
+// Experiments over several sites: each site a fabric of its own, gateways joined by lightpaths, a
+// hierarchical all-reduce across them (its phases in order, its wide-area steps exactly its
+// messages), the job going on between the sites that remain after a site loss, every transfer
+// accounted for, the same run twice, and bad files refused at their keys.
+
+#include "ofab/fabric/experiment/regional-runner.h"
+
+#include "ns3/simulator.h"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+
+using namespace ofab;
+
+namespace
+{
+
+/// Three 4 x 4 tori on a triangle of 10 km routes, healing scaled down to fit a few milliseconds.
+std::string
+Region(const std::string& extra)
+{
+    return "name: region\n"
+           "duration: 12ms\n"
+           "sites:\n"
+           "  - {name: a, experiment: sites/torus4x4.yaml, gateway: 0}\n"
+           "  - {name: b, experiment: sites/torus4x4.yaml, gateway: 5}\n"
+           "  - {name: c, experiment: sites/torus4x4.yaml, gateway: 15}\n"
+           "optical_mesh:\n"
+           "  nodes: [a, b, c]\n"
+           "  routes:\n"
+           "    - {a: a, b: b, length_km: 10, duct: ab}\n"
+           "    - {a: b, b: c, length_km: 10, duct: bc}\n"
+           "    - {a: a, b: c, length_km: 10, duct: ac}\n"
+           "  transceiver: {kind: 400zr}\n"
+           "  lightpaths: [{a: a, b: b}, {a: b, b: c}, {a: a, b: c}]\n"
+           "wide_area: {max_window_bytes: 2MiB, tcp_min_rto: 2ms, tcp_delayed_ack_timeout: 1ms,\n"
+           "            packet_reroute_time: 1ms, restoration_time: 2ms}\n"
+           "cross_site:\n"
+           "  - {type: hierarchical_allreduce, name: grads, bytes: 256KiB, iterations: 1000, gap: 200us}\n" +
+           extra;
+}
+
+RegionalRunResult
+RunRegion(const std::string& yaml)
+{
+    // The origin puts the site files (experiments/sites/) beside the text.
+    const ConfigDocument doc = ConfigDocument::Parse(yaml, "experiments/region.yaml");
+    RegionalExperiment x = LoadRegionalExperiment(doc);
+    RegionalRunner runner(x);
+    return runner.Run();
+}
+
+std::string
+Refusal(const std::string& yaml)
+{
+    try
+    {
+        RunRegion(yaml);
+    }
+    catch (const ConfigError& e)
+    {
+        return e.what();
+    }
+    FAIL("the file was accepted");
+    return "";
+}
+
+} // namespace
+
+TEST_CASE("regional: a hierarchical all-reduce runs its phases in order, each step a message per gateway", "[regional]")
+{
+    const RegionalRunResult r = RunRegion(Region(""));
+    REQUIRE(r.sites.size() == 3);
+    CHECK(r.sites[1].gateway == 5);
+    std::size_t completed = 0;
+    for (const HierarchicalResult& h : r.allReduce)
+    {
+        if (h.status != CollectiveStatus::Completed)
+        {
+            continue;
+        }
+        ++completed;
+        CHECK(h.sites == 3);
+        CHECK(h.startNs < h.reducedNs);
+        CHECK(h.reducedNs < h.exchangedNs);
+        CHECK(h.exchangedNs < h.endNs);
+    }
+    CHECK(completed >= 3);
+    CHECK(r.allReduce.back().status != CollectiveStatus::Failed); // the last is running or done at the end
+    // 2 (G - 1) = 4 ring steps, a message of ceil(S / 3) from each of the 3 gateways per step.
+    std::map<std::string, int> perIteration;
+    for (const TransferRecord& t : r.transfers)
+    {
+        CHECK(t.bytes == (256u * 1024 + 2) / 3);
+        if (t.status == TransferStatus::Completed)
+        {
+            ++perIteration[t.label.substr(0, t.label.find(" step"))];
+            CHECK(t.deliveredBytes == t.bytes);
+        }
+    }
+    for (std::size_t i = 0; i < completed; ++i)
+    {
+        CHECK(perIteration["grads #" + std::to_string(i)] == 12);
+    }
+}
+
+TEST_CASE("regional: after a site loss the job goes on between the others, every transfer accounted for",
+          "[regional]")
+{
+    const RegionalRunResult r = RunRegion(Region("faults:\n  - {at: 5ms, kind: site_loss, site: c}\n"));
+    REQUIRE(r.sites.size() == 3);
+    CHECK(r.sites[2].lost);
+    CHECK_FALSE(r.sites[0].lost);
+    bool sawFailure = false;
+    std::size_t afterLoss = 0;
+    for (const HierarchicalResult& h : r.allReduce)
+    {
+        if (h.status == CollectiveStatus::Failed)
+        {
+            sawFailure = true;
+            CHECK(h.endNs >= 5e6);
+            CHECK_THAT(h.failure, Catch::Contains("site c") || Catch::Contains("Isolate"));
+        }
+        if (h.startNs > 5e6 && h.status == CollectiveStatus::Completed)
+        {
+            ++afterLoss;
+            CHECK(h.sites == 2); // the lost site left the job
+        }
+    }
+    CHECK(sawFailure);
+    CHECK(afterLoss >= 2);
+    for (const TransferRecord& t : r.transfers)
+    {
+        CHECK(t.deliveredBytes <= t.bytes);
+        if (t.status == TransferStatus::Completed)
+        {
+            CHECK(t.deliveredBytes == t.bytes);
+        }
+        else if (t.status == TransferStatus::Failed)
+        {
+            CHECK_FALSE(t.reason.empty());
+        }
+    }
+    for (const RegionalSiteFigures& s : r.sites)
+    {
+        CHECK(s.transactionsCompleted + s.transactionsFailed <= s.transactionsIssued);
+    }
+    REQUIRE(r.failures.size() == 1);
+    CHECK(r.failures[0].down.size() == 2); // a-c and b-c
+}
+
+TEST_CASE("regional: the same file and seed give the same run", "[regional]")
+{
+    const std::string yaml = Region("faults:\n  - {at: 3ms, kind: duct_cut, duct: ab}\n");
+    const RegionalRunResult a = RunRegion(yaml);
+    const RegionalRunResult b = RunRegion(yaml);
+    REQUIRE(a.allReduce.size() == b.allReduce.size());
+    for (std::size_t i = 0; i < a.allReduce.size(); ++i)
+    {
+        CHECK(a.allReduce[i].endNs == b.allReduce[i].endNs);
+    }
+    CHECK(a.events == b.events);
+    CHECK(a.crossSiteGbps == b.crossSiteGbps);
+    REQUIRE(a.failures.size() == 1);
+    CHECK(a.failures[0].rerouteNs == b.failures[0].rerouteNs);
+}
+
+TEST_CASE("regional: files that cannot run are refused at file, line and key", "[regional]")
+{
+    CHECK_THAT(Refusal(Region("faults:\n  - {at: 1ms, kind: site_loss, site: d}\n")),
+               Catch::Contains("region.yaml:") && Catch::Contains("faults.0.site") &&
+                   Catch::Contains("unknown site 'd'"));
+    CHECK_THAT(Refusal(Region("faults:\n  - {at: 1ms, kind: duct_cut, duct: nowhere}\n")),
+               Catch::Contains("faults.0.duct") && Catch::Contains("unknown duct 'nowhere'"));
+    CHECK_THAT(Refusal(Region("faults:\n  - {at: 20ms, kind: duct_cut, duct: ab}\n")),
+               Catch::Contains("faults.0.at") && Catch::Contains("after the end of the run"));
+    std::string notInMesh = Region("");
+    notInMesh.replace(notInMesh.find("{name: c,"), 9, "{name: z,");
+    CHECK_THAT(Refusal(notInMesh), Catch::Contains("sites.2.name") && Catch::Contains("not a node of optical_mesh"));
+    std::string badGateway = Region("");
+    badGateway.replace(badGateway.find("gateway: 15"), 11, "gateway: 16");
+    CHECK_THAT(Refusal(badGateway), Catch::Contains("sites.2.gateway"));
+    CHECK_THAT(Refusal(Region("cross_site_typo: 1\n")), Catch::Contains("cross_site_typo"));
+}
