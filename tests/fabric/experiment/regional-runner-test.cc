@@ -105,8 +105,7 @@ TEST_CASE("regional: a hierarchical all-reduce runs its phases in order, each st
     }
 }
 
-TEST_CASE("regional: after a site loss the job goes on between the others, every transfer accounted for",
-          "[regional]")
+TEST_CASE("regional: after a site loss the job goes on between the others, every transfer accounted for", "[regional]")
 {
     const RegionalRunResult r = RunRegion(Region("faults:\n  - {at: 5ms, kind: site_loss, site: c}\n"));
     REQUIRE(r.sites.size() == 3);
@@ -182,4 +181,67 @@ TEST_CASE("regional: files that cannot run are refused at file, line and key", "
     badGateway.replace(badGateway.find("gateway: 15"), 11, "gateway: 16");
     CHECK_THAT(Refusal(badGateway), Catch::Contains("sites.2.gateway"));
     CHECK_THAT(Refusal(Region("cross_site_typo: 1\n")), Catch::Contains("cross_site_typo"));
+}
+
+TEST_CASE("regional: ROADM, amplifier and gateway failures partition exactly the pairs they cut off", "[regional]")
+{
+    // b-c runs through the junction j; a-b and a-c are direct. j's ROADM (2 ms) leaves b-c to go
+    // through a; route a-b's amplifier (4 ms) then cuts b off; c's gateway (8 ms) cuts c off.
+    const std::string yaml =
+        "name: mix\n"
+        "duration: 12ms\n"
+        "sites:\n"
+        "  - {name: a, experiment: sites/torus4x4.yaml, gateway: 0}\n"
+        "  - {name: b, experiment: sites/torus4x4.yaml, gateway: 5}\n"
+        "  - {name: c, experiment: sites/torus4x4.yaml, gateway: 15}\n"
+        "optical_mesh:\n"
+        "  nodes: [a, b, c, j]\n"
+        "  routes:\n"
+        "    - {a: a, b: b, length_km: 10, duct: ab}\n"
+        "    - {a: b, b: j, length_km: 5, duct: bj}\n"
+        "    - {a: j, b: c, length_km: 5, duct: jc}\n"
+        "    - {a: a, b: c, length_km: 10, duct: ac}\n"
+        "  transceiver: {kind: 400zr}\n"
+        "  lightpaths: [{a: a, b: b}, {a: b, b: c}, {a: a, b: c}]\n"
+        "wide_area: {max_window_bytes: 2MiB, tcp_min_rto: 2ms, tcp_delayed_ack_timeout: 1ms,\n"
+        "            packet_reroute_time: 1ms, restoration_time: 2ms}\n"
+        "cross_site:\n"
+        "  - {type: requests, name: serving, from: b, to: a, bytes: 64KiB, interval: 500us, count: 20}\n"
+        "  - {type: checkpoint, name: ckpt, from: a, to: c, bytes: 8MiB, start: 1ms}\n"
+        "faults:\n"
+        "  - {at: 2ms, kind: roadm, node: j}\n"
+        "  - {at: 4ms, kind: amplifier, route: 0}\n"
+        "  - {at: 8ms, kind: gateway, site: c}\n";
+    const RegionalRunResult r = RunRegion(yaml);
+    std::map<std::string, double> partitioned;
+    for (const RegionalPartition& p : r.partitions)
+    {
+        partitioned[p.a + "-" + p.b] = p.ns;
+    }
+    CHECK(partitioned["a-b"] == Approx(8e6)); // from 4 ms
+    CHECK(partitioned["b-c"] == Approx(8e6)); // through a until 4 ms, then nothing
+    CHECK(partitioned["a-c"] == Approx(4e6)); // from 8 ms
+    REQUIRE(r.failures.size() == 3);
+    CHECK(r.failures[0].down == std::vector<uint32_t>{1});
+    CHECK(r.failures[1].down == std::vector<uint32_t>{0});
+    CHECK(r.failures[2].down.empty()); // the optics are untouched
+    uint64_t requests = 0, completed = 0;
+    for (const TransferRecord& t : r.transfers)
+    {
+        if (t.label.rfind("serving", 0) == 0)
+        {
+            ++requests;
+            completed += t.status == TransferStatus::Completed;
+            if (t.status == TransferStatus::Completed)
+            {
+                CHECK(*t.endNs < 4e6 + 1e5); // none gets through once b is cut off
+            }
+        }
+        else
+        {
+            CHECK(t.status == TransferStatus::Completed); // the checkpoint, before c's gateway fails
+        }
+    }
+    CHECK(requests == 20);
+    CHECK(completed >= 7);
 }
