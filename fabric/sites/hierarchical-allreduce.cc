@@ -94,22 +94,27 @@ HierarchicalAllReduce::StartIteration()
     m_results.push_back(r);
     if (m_active.size() < 2)
     {
-        m_phase = Phase::Reduce; // Fail() ends it like any other
         Fail("fewer than 2 sites left with a gateway");
         return;
     }
-    m_phase = Phase::Reduce;
+    StartSitePhase(Phase::Reduce, CollectiveAlgorithms::REDUCE);
+}
+
+void
+HierarchicalAllReduce::StartSitePhase(Phase phase, CollectiveAlgorithms::Algorithm algorithm)
+{
+    m_phase = phase;
     m_sitesLeft = m_active.size();
     const auto chunks = static_cast<uint32_t>(
         std::max<uint64_t>(1, (m_settings.bytes + m_settings.pipelineChunk - 1) / m_settings.pipelineChunk));
     for (std::size_t s : m_active)
     {
-        if (m_phase != Phase::Reduce)
+        if (m_phase != phase)
         {
-            break;
+            break; // a site failed at once: the iteration is over
         }
-        const CollectivePlan plan(CollectiveAlgorithms::REDUCE, m_site[s]->Ranks(), m_settings.bytes,
-                                  m_sites[s].gatewayAccelerator, chunks);
+        const CollectivePlan plan(algorithm, m_site[s]->Ranks(), m_settings.bytes, m_sites[s].gatewayAccelerator,
+                                  chunks);
         m_site[s]->Start(plan, [this, s](CollectiveStatus st, TransactionStatus f) { SiteDone(s, st, f); });
     }
 }
@@ -217,26 +222,7 @@ HierarchicalAllReduce::TryAdvance(std::size_t gateway)
     if (done && m_phase == Phase::Exchange)
     {
         m_results.back().exchangedNs = Ns(ns3::Simulator::Now());
-        StartBroadcast();
-    }
-}
-
-void
-HierarchicalAllReduce::StartBroadcast()
-{
-    m_phase = Phase::Broadcast;
-    m_sitesLeft = m_active.size();
-    const auto chunks = static_cast<uint32_t>(
-        std::max<uint64_t>(1, (m_settings.bytes + m_settings.pipelineChunk - 1) / m_settings.pipelineChunk));
-    for (std::size_t s : m_active)
-    {
-        if (m_phase != Phase::Broadcast)
-        {
-            break;
-        }
-        const CollectivePlan plan(CollectiveAlgorithms::BROADCAST, m_site[s]->Ranks(), m_settings.bytes,
-                                  m_sites[s].gatewayAccelerator, chunks);
-        m_site[s]->Start(plan, [this, s](CollectiveStatus st, TransactionStatus f) { SiteDone(s, st, f); });
+        StartSitePhase(Phase::Broadcast, CollectiveAlgorithms::BROADCAST);
     }
 }
 

@@ -95,7 +95,8 @@ class HierarchicalAllReduce
     void SendStep(std::size_t gateway);
     void OnTransfer(const TransferRecord& rec);
     void TryAdvance(std::size_t gateway);
-    void StartBroadcast();
+    /// The reduce or the broadcast in every site of the iteration.
+    void StartSitePhase(Phase phase, CollectiveAlgorithms::Algorithm algorithm);
     void Fail(const std::string& why);
     void Finish(CollectiveStatus status);
 
