@@ -1,6 +1,7 @@
 #include "ofab/fabric/app/regional-output.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -161,7 +162,12 @@ RegionalSummaryJson(const RegionalExperiment& x, const RegionalRunResult& r)
         nlohmann::ordered_json restored = nlohmann::ordered_json::array();
         for (const auto& o : f.restoration)
         {
-            restored.push_back({{"lightpath", o.lightpath}, {"restored", o.restored}});
+            restored.push_back({{"lightpath", o.lightpath},
+                                {"restored", o.restored},
+                                {"path", o.restored ? x.mesh->mesh.Describe(o.channel.path) : ""},
+                                {"km", o.restored ? o.channel.path.lengthKm : 0.0},
+                                {"wavelength", o.restored ? nlohmann::ordered_json(o.channel.wavelength) : nullptr},
+                                {"reason", o.restored ? "" : ToString(o.reason)}});
         }
         failures.push_back({{"fault", i < r.faultElements.size() ? r.faultElements[i] : f.kind + " " + f.element},
                             {"at_ns", f.atNs},
@@ -172,6 +178,9 @@ RegionalSummaryJson(const RegionalExperiment& x, const RegionalRunResult& r)
                             {"t_restore_ns", Optional(f.restoreNs)},
                             {"restoration", restored},
                             {"t_reroute_ns", Optional(f.rerouteNs)},
+                            {"t_recover95_ns", i < r.recovery.size() ? Optional(r.recovery[i].recover95Ns) : nullptr},
+                            {"throughput_before_gbps", i < r.recovery.size() ? r.recovery[i].preFaultGbps : 0.0},
+                            {"degraded_to", i < r.recovery.size() ? Optional(r.recovery[i].degradedTo) : nullptr},
                             {"lost_bytes", f.lostBytes}});
     }
     j["failures"] = failures;
@@ -255,12 +264,39 @@ PrintRegional(const RegionalExperiment& x, const RegionalRunResult& r)
         {
             restored += o.restored ? 1 : 0;
         }
+        std::string recovered = "-";
+        if (i < r.recovery.size())
+        {
+            const FaultRecovery& rec = r.recovery[i];
+            recovered = rec.recover95Ns ? ms(rec.recover95Ns)
+                        : rec.degradedTo
+                            ? "not by the end (" + std::to_string(std::lround(100 * *rec.degradedTo)) + " %)"
+                            : "not by the end";
+        }
         std::printf("  failure at %.3f ms  %s: %zu lightpaths down, %zu switched to protection; T_detect %s, "
-                    "T_protect %s, T_restore %s (%llu of %zu restored), T_reroute %s; %llu B lost\n",
+                    "T_protect %s, T_restore %s (%llu of %zu restored), T_reroute %s, T_recover95 %s; %llu B lost\n",
                     f.atNs / 1e6, i < r.faultElements.size() ? r.faultElements[i].c_str() : f.element.c_str(),
                     f.down.size(), f.switchedToProtection.size(), ms(f.detectNs).c_str(), ms(f.protectNs).c_str(),
                     ms(f.restoreNs).c_str(), (unsigned long long)restored, f.restoration.size(),
-                    ms(f.rerouteNs).c_str(), (unsigned long long)f.lostBytes);
+                    ms(f.rerouteNs).c_str(), recovered.c_str(), (unsigned long long)f.lostBytes);
+    }
+    for (const WanFailureRecord& f : r.failures)
+    {
+        for (const auto& o : f.restoration)
+        {
+            const std::string label = o.lightpath < r.lightpathsBefore.size() ? r.lightpathsBefore[o.lightpath].label
+                                                                              : std::to_string(o.lightpath);
+            if (o.restored)
+            {
+                std::printf("  restored      %s at %.3f ms over %s (%.0f km, wavelength %u)\n", label.c_str(),
+                            (f.atNs + *f.restoreNs) / 1e6, x.mesh->mesh.Describe(o.channel.path).c_str(),
+                            o.channel.path.lengthKm, o.channel.wavelength);
+            }
+            else
+            {
+                std::printf("  not restored  %s: %s\n", label.c_str(), ToString(o.reason));
+            }
+        }
     }
     for (const RegionalPartition& p : r.partitions)
     {
@@ -316,7 +352,6 @@ PrintRegional(const RegionalExperiment& x, const RegionalRunResult& r)
                 (unsigned long long)r.lostBytes, (unsigned long long)r.retransmittedBytes);
     std::printf("  simulation    %.1f ms simulated, %llu events in %.2f s wall\n", r.simTimeNs / 1e6,
                 (unsigned long long)r.events, r.wallS);
-    (void)x;
 }
 
 } // namespace ofab

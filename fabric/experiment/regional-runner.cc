@@ -1,5 +1,6 @@
 #include "ofab/fabric/experiment/regional-runner.h"
 
+#include "ofab/fabric/observe/wan-recovery.h"
 #include "ofab/fabric/routing/route-planner.h"
 #include "ofab/foundation/kernel/fabric-simulator-impl.h"
 #include "ofab/foundation/parameter-error.h"
@@ -194,10 +195,16 @@ RegionalRunner::Run()
     }
     r.transfers = m_wan->Transfers();
     r.failures = m_wan->Failures();
-    r.faultElements = m_faultElements;
-    r.crossSiteGbps = m_wan->CrossSiteThroughputGbps();
+    // Cross-site traffic is bursty (a job's steps, a checkpoint's copy): compare with the 100 ms
+    // before each failure and take a recovery only when it holds for two bins.
+    WanRecoveryOptions recovery;
+    recovery.reference = ns3::MilliSeconds(100);
     ns3::TimeValue bin;
     m_wan->GetAttribute("ThroughputBin", bin);
+    recovery.hold = bin.Get() * 2;
+    r.recovery = WanRecovery(*m_wan, recovery);
+    r.faultElements = m_faultElements;
+    r.crossSiteGbps = m_wan->CrossSiteThroughputGbps();
     r.binNs = bin.Get().ToDouble(ns3::Time::NS);
     r.lostBytes = m_wan->LostBytes();
     r.retransmittedBytes = m_wan->RetransmittedBytes();

@@ -3,6 +3,7 @@
 
 #include "ofab/fabric/assembly/fabric.h"
 #include "ofab/fabric/experiment/regional-experiment.h"
+#include "ofab/fabric/observe/recovery-metrics.h"
 #include "ofab/fabric/regional/mesh-planner.h"
 #include "ofab/fabric/regional/wide-area-network.h"
 #include "ofab/fabric/sites/hierarchical-allreduce.h"
@@ -44,6 +45,7 @@ struct RegionalRunResult
     std::vector<HierarchicalResult> allReduce;
     std::vector<TransferRecord> transfers; ///< checkpoints and messages (the all-reduce's steps, requests)
     std::vector<WanFailureRecord> failures;
+    std::vector<FaultRecovery> recovery;    ///< per failure: T_recover95 of the cross-site throughput (WanRecovery)
     std::vector<std::string> faultElements; ///< per failure, as the file named it
     std::vector<RegionalPartition> partitions;
     std::vector<double> crossSiteGbps; ///< delivered across sites per bin
