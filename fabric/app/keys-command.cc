@@ -3,6 +3,7 @@
 #include "ofab/fabric/config/attribute-binder.h"
 #include "ofab/fabric/control/reroute-policies.h"
 #include "ofab/fabric/experiment/experiment.h"
+#include "ofab/fabric/experiment/regional-experiment.h"
 #include "ofab/fabric/experiment/section-keys.h"
 #include "ofab/fabric/regional/mesh-keys.h"
 #include "ofab/fabric/regional/wan-config.h"
@@ -40,6 +41,10 @@ AllKeySections()
         all.push_back(s);
     }
     all.push_back(WideAreaKeys());
+    for (const SectionDoc& s : RegionalSections())
+    {
+        all.push_back(s);
+    }
     for (const auto& [type, tid] : WorkloadTypes())
     {
         SectionDoc s = ModelSection("workload:" + type, tid, "an item of workloads: with type: " + type);

@@ -238,7 +238,9 @@ main(int argc, char** argv)
         "keys", "List the keys of an experiment file, by section, with default, range (with its unit) and meaning");
     keysCmd->footer("Sections: experiment, topology, links, faults, faults.events, faults.groups, faults.stochastic, "
                     "outputs, variants, laser, link, port, endpoint, switch, workload:<type>, controller, "
-                    "controller:<policy>.\nExample: ofab keys topology\nExample: ofab keys --markdown > docs/keys.md");
+                    "controller:<policy>, ocs_switch, optical_mesh.*, wide_area; files with sites: region, sites, "
+                    "cross_site:<type>, region_faults.\nExample: ofab keys topology\nExample: ofab keys --markdown > "
+                    "docs/keys.md");
     keysCmd->add_option("section", keysSection, "Section to list (default: all)");
     keysCmd->add_flag("--markdown", keysMarkdown, "Print Markdown tables (docs/keys.md is this output)");
 

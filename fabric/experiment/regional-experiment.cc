@@ -12,8 +12,27 @@ namespace ofab
 namespace
 {
 
-const std::vector<std::string> kTopKeys{"name",         "description", "seed",       "duration", "sites",
-                                        "optical_mesh", "wide_area",   "cross_site", "faults",   "outputs"};
+const char* kSize = "a size in bytes (64MiB, 4096)";
+const char* kTime = "a time with a unit (10ms)";
+
+/// The names of a section's keys, for ExpectOnlyKeys.
+std::vector<std::string>
+KeysOf(const std::string& section)
+{
+    for (const SectionDoc& s : RegionalSections())
+    {
+        if (s.name == section)
+        {
+            std::vector<std::string> names;
+            for (const KeyDoc& k : s.keys)
+            {
+                names.push_back(k.key);
+            }
+            return names;
+        }
+    }
+    return {};
+}
 
 uint64_t
 Size(const SectionReader& r, const std::string& key)
@@ -65,7 +84,7 @@ LoadSites(const ConfigDocument& doc, const OpticalMeshSpec& mesh)
     for (std::size_t i = 0; i < list.size(); ++i)
     {
         const std::string path = "sites." + std::to_string(i);
-        ExpectOnlyKeys(doc, list[i], path, {"name", "experiment", "gateway"});
+        ExpectOnlyKeys(doc, list[i], path, KeysOf("sites"));
         SectionReader r(doc, list[i], path);
         RegionalSite s;
         s.name = r.Text("name", "");
@@ -116,7 +135,7 @@ LoadJob(const ConfigDocument& doc, const YAML::Node& item, const std::string& pa
     j.start = r.Duration("start", ns3::Time(), ns3::Time());
     if (type == "hierarchical_allreduce")
     {
-        ExpectOnlyKeys(doc, item, path, {"type", "name", "bytes", "start", "iterations", "gap"});
+        ExpectOnlyKeys(doc, item, path, KeysOf("cross_site:hierarchical_allreduce"));
         j.kind = CrossSiteJob::Kind::HierarchicalAllReduce;
         j.iterations = static_cast<uint32_t>(r.Unsigned("iterations", 1, 1, 1000000));
         j.gap = r.Duration("gap", ns3::Time(), ns3::Time());
@@ -130,11 +149,11 @@ LoadJob(const ConfigDocument& doc, const YAML::Node& item, const std::string& pa
     }
     if (type == "checkpoint")
     {
-        ExpectOnlyKeys(doc, item, path, {"type", "name", "bytes", "start", "from", "to"});
+        ExpectOnlyKeys(doc, item, path, KeysOf("cross_site:checkpoint"));
         j.kind = CrossSiteJob::Kind::Checkpoint;
         return j;
     }
-    ExpectOnlyKeys(doc, item, path, {"type", "name", "bytes", "start", "from", "to", "interval", "count"});
+    ExpectOnlyKeys(doc, item, path, KeysOf("cross_site:requests"));
     j.kind = CrossSiteJob::Kind::Requests;
     j.interval = r.Duration("interval", ns3::MilliSeconds(1), ns3::NanoSeconds(1));
     j.iterations = static_cast<uint32_t>(r.Unsigned("count", 100, 1, 10000000));
@@ -206,6 +225,79 @@ LoadFault(const ConfigDocument& doc, const YAML::Node& item, const std::string& 
 
 } // namespace
 
+const std::vector<SectionDoc>&
+RegionalSections()
+{
+    static const std::vector<SectionDoc> sections{
+        {"region",
+         "A file with `sites:` runs several sites over an optical mesh (fabric/sites/README.md).",
+         {
+             {"name", "regional", "text", "The experiment's name."},
+             {"description", "", "text", "What it is for."},
+             {"seed", "1", "a whole number from 1", "ns-3's random seed."},
+             {"duration", "", kTime, "Simulated time (required)."},
+             {"sites", "", "a list of at least 2 sites", "The sites: `ofab keys sites`."},
+             {"optical_mesh", "", "a section",
+              "The long-haul mesh, its nodes including every site: `ofab keys optical_mesh`."},
+             {"wide_area", "", "a section", "The gateways' packet layer: `ofab keys wide_area`."},
+             {"cross_site", "", "a list of jobs", "Jobs between sites: `ofab keys cross_site:<type>`."},
+             {"faults", "", "a list of faults", "Failures of the region: `ofab keys region_faults`."},
+             {"outputs", "", "summary_json: a path", "Where the summary JSON goes."},
+         }},
+        {"sites",
+         "An item of `sites:`: a scale-up fabric as an experiment file builds it (its own workloads run in it).",
+         {
+             {"name", "", "a node of optical_mesh", "The site, and its ROADM."},
+             {"experiment", "", "a path, relative to the file",
+              "The site's experiment file (topology, links, protocol, workloads)."},
+             {"gateway", "0", "an accelerator id of the site", "The accelerator that hosts the site's gateway."},
+         }},
+        {"cross_site:hierarchical_allreduce",
+         "Reduce in each site into its gateway accelerator, ring all-reduce between the gateways, broadcast.",
+         {
+             {"type", "", "hierarchical_allreduce", "Picks the job."},
+             {"name", "hierarchical_allreduce", "text", "Its name in results."},
+             {"bytes", "", kSize, "S, the buffer reduced (required)."},
+             {"start", "0ns", kTime, "First iteration."},
+             {"iterations", "1", "a whole number from 1", "Iterations, one after the other."},
+             {"gap", "0ns", kTime, "From the end of one iteration to the start of the next."},
+         }},
+        {"cross_site:checkpoint",
+         "One bulk copy between two gateways on a connection of its own.",
+         {
+             {"type", "", "checkpoint", "Picks the job."},
+             {"name", "checkpoint", "text", "Its name in results."},
+             {"bytes", "", kSize, "What is copied (required)."},
+             {"start", "0ns", kTime, "When the copy starts."},
+             {"from", "", "a site", "Where it comes from."},
+             {"to", "", "another site", "Where it goes."},
+         }},
+        {"cross_site:requests",
+         "Messages at a fixed interval between two gateways, on their long-lived connection.",
+         {
+             {"type", "", "requests", "Picks the job."},
+             {"name", "requests", "text", "Its name in results."},
+             {"bytes", "", kSize, "Each request (required)."},
+             {"start", "0ns", kTime, "The first request."},
+             {"from", "", "a site", "The sender."},
+             {"to", "", "another site", "The receiver."},
+             {"interval", "1ms", kTime, "Between requests."},
+             {"count", "100", "a whole number from 1", "Requests sent."},
+         }},
+        {"region_faults",
+         "An item of `faults:` in a file with sites: `at`, `kind` and the element its kind names.",
+         {
+             {"at", "", kTime, "When it happens (before the end)."},
+             {"kind", "", "duct_cut, amplifier, roadm, site_loss or gateway", "What fails."},
+             {"duct", "", "a duct of optical_mesh", "duct_cut: every route in it."},
+             {"route", "", "a route index of optical_mesh", "amplifier: that route."},
+             {"node", "", "a node of optical_mesh", "roadm: every lightpath through it."},
+             {"site", "", "a site", "site_loss (ROADM, gateway, every accelerator), gateway (the gateway alone)."},
+         }},
+    };
+    return sections;
+}
+
 const char*
 ToString(RegionalFault::Kind k)
 {
@@ -234,7 +326,7 @@ IsRegional(const ConfigDocument& doc)
 RegionalExperiment
 LoadRegionalExperiment(const ConfigDocument& doc)
 {
-    ExpectOnlyKeys(doc, doc.Root(), "", kTopKeys);
+    ExpectOnlyKeys(doc, doc.Root(), "", KeysOf("region"));
     SectionReader top(doc, doc.Root(), "");
     RegionalExperiment x;
     x.file = doc.Origin();

@@ -2,6 +2,7 @@
 #define OFAB_FABRIC_EXPERIMENT_REGIONAL_EXPERIMENT_H
 
 #include "ofab/fabric/config/config-document.h"
+#include "ofab/fabric/config/key-doc.h"
 #include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/regional/mesh-config.h"
 
@@ -95,6 +96,10 @@ struct RegionalExperiment
 bool IsRegional(const ConfigDocument& doc);
 
 RegionalExperiment LoadRegionalExperiment(const ConfigDocument& doc);
+
+/// The keys of a file with `sites:` for `ofab keys`: the file's top level, a site, each cross-site
+/// job type and a fault (optical_mesh and wide_area have their own). The loader checks against them.
+const std::vector<SectionDoc>& RegionalSections();
 
 } // namespace ofab
 
