@@ -153,6 +153,23 @@ RegionalSummaryJson(const RegionalExperiment& x, const RegionalRunResult& r)
                            {"failed", s.transactionsFailed}}}});
     }
     j["sites"] = sites;
+    const topo::OpticalMesh& mesh = x.mesh->mesh;
+    nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
+    for (uint32_t n = 0; n < mesh.NumNodes(); ++n)
+    {
+        nodes.push_back(mesh.NodeName(n));
+    }
+    nlohmann::ordered_json routes = nlohmann::ordered_json::array();
+    for (const topo::MeshRoute& route : mesh.GetRoutes())
+    {
+        routes.push_back({{"id", route.id},
+                          {"a", mesh.NodeName(route.a)},
+                          {"b", mesh.NodeName(route.b)},
+                          {"km", route.lengthKm},
+                          {"duct", route.duct},
+                          {"wavelengths", route.wavelengths}});
+    }
+    j["mesh"] = {{"nodes", nodes}, {"routes", routes}};
     j["lightpaths_before"] = Lightpaths(r.lightpathsBefore);
     j["lightpaths_after"] = Lightpaths(r.lightpathsAfter);
     nlohmann::ordered_json failures = nlohmann::ordered_json::array();
