@@ -17,6 +17,7 @@ from .ocs import topology_note, variants_section as ocs_section
 from .page import img, page, simulation_table, table
 from .plots import plot_latency_ccdf, plot_over_time
 from .recovery import fault_rows, recovery_section
+from .regional import is_regional, regional_report
 from .run_report import run_report
 from .sweep_report import sweep_report
 from .topology import plot_topologies
@@ -47,6 +48,8 @@ def find_trace(json_path, written, fallback_name):
 
 def json_report(path, allow_incomplete):
     data = read_json(path)
+    if is_regional(data):  # a run over several sites: no trace, the summary has it all
+        return regional_report(path, data)
     if isinstance(data, dict) and isinstance(data.get("variants"), list):
         return variants_report(path, data, allow_incomplete)
     if isinstance(data, dict) and "sweep" in data and isinstance(data.get("points"), list):
@@ -58,8 +61,8 @@ def json_report(path, allow_incomplete):
             raise ReportError(f"{path}: the summary of one run, and its trace {named} is not there; "
                               "pass the trace (.h5) instead")
         return run_report(found, allow_incomplete)
-    raise ReportError(f"{path}: not an ofab summary (no 'variants' list, no 'transactions'); pass a trace (.h5), "
-                      "a run's or a variants summary (.json), or a sweep folder")
+    raise ReportError(f"{path}: not an ofab summary (no 'variants' list, no 'transactions', no 'sites' and 'mesh'); "
+                      "pass a trace (.h5), a run's, a region's or a variants summary (.json), or a sweep folder")
 
 
 def variants_report(path, data, allow_incomplete):
