@@ -1,5 +1,6 @@
 """The report pages in a real browser: headless Chromium renders the run, variants and sweep pages (and
-the variants page of a fabric of optical circuit switches), and each screenshot must show a page, not
+the variants page of a fabric of optical circuit switches, and a region's page from the summary kept in
+tests/fabric/app/data/), and each screenshot must show a page, not
 a blank or broken one: its full size, many colours, ink all the way down (the embedded plots decoded
 and laid out), saturated plot colours beside the grey text.
 Exit 77 (skipped) without Chromium (scripts/setup installs it). On a failure the screenshots are kept
@@ -57,7 +58,8 @@ def looks_real(png, name):
 
 trace, _ = make_run(ofab, tmp)
 pages = {"run": trace, "variants": make_variants(ofab, tmp), "sweep": make_sweep(ofab, tmp),
-         "ocs": make_ocs(ofab, tmp)}  # the variants of a fabric of optical circuit switches
+         "ocs": make_ocs(ofab, tmp),  # the variants of a fabric of optical circuit switches
+         "regional": os.path.join(ROOT, "tests/fabric/app/data/regional-resilience.json")}  # sites on a mesh
 for name, source in pages.items():
     html_path = os.path.join(tmp, f"{name}.html")
     code, _, err = run([PYTHON, report, source, "-o", html_path])
