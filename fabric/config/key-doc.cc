@@ -1,6 +1,8 @@
 #include "ofab/fabric/config/key-doc.h"
 
+#include <algorithm>
 #include <sstream>
+#include <stdexcept>
 
 namespace ofab
 {
@@ -52,6 +54,28 @@ FormatKeysMarkdown(const SectionDoc& section)
            << Cell(k.expected) << " | " << Cell(k.meaning) << " |\n";
     }
     return os.str();
+}
+
+const SectionDoc&
+FindSection(const std::vector<SectionDoc>& sections, const std::string& name)
+{
+    const auto it = std::find_if(sections.begin(), sections.end(), [&](const SectionDoc& s) { return s.name == name; });
+    if (it == sections.end())
+    {
+        throw std::out_of_range("no key section " + name);
+    }
+    return *it;
+}
+
+std::vector<std::string>
+KeyNames(const SectionDoc& section)
+{
+    std::vector<std::string> names;
+    for (const KeyDoc& k : section.keys)
+    {
+        names.push_back(k.key);
+    }
+    return names;
 }
 
 } // namespace ofab

@@ -31,6 +31,11 @@ std::string FormatKeysText(const SectionDoc& section);
 /// A `## name` heading, the intro, and a table | key | default | range | meaning |.
 std::string FormatKeysMarkdown(const SectionDoc& section);
 
+/// The section called `name` among `sections`; std::out_of_range naming it when there is none.
+const SectionDoc& FindSection(const std::vector<SectionDoc>& sections, const std::string& name);
+/// A section's key names in order: what ExpectOnlyKeys accepts for it.
+std::vector<std::string> KeyNames(const SectionDoc& section);
+
 } // namespace ofab
 
 #endif

@@ -19,19 +19,7 @@ const char* kTime = "a time with a unit (10ms)";
 std::vector<std::string>
 KeysOf(const std::string& section)
 {
-    for (const SectionDoc& s : RegionalSections())
-    {
-        if (s.name == section)
-        {
-            std::vector<std::string> names;
-            for (const KeyDoc& k : s.keys)
-            {
-                names.push_back(k.key);
-            }
-            return names;
-        }
-    }
-    return {};
+    return KeyNames(FindSection(RegionalSections(), section));
 }
 
 uint64_t

@@ -1,8 +1,5 @@
 #include "ofab/fabric/experiment/section-keys.h"
 
-#include <algorithm>
-#include <stdexcept>
-
 namespace ofab
 {
 
@@ -206,24 +203,13 @@ LoaderSections()
 const SectionDoc&
 LoaderSection(const std::string& name)
 {
-    const auto& all = LoaderSections();
-    const auto it = std::find_if(all.begin(), all.end(), [&](const SectionDoc& s) { return s.name == name; });
-    if (it == all.end())
-    {
-        throw std::out_of_range("no loader section " + name);
-    }
-    return *it;
+    return FindSection(LoaderSections(), name);
 }
 
 std::vector<std::string>
 LoaderKeys(const std::string& section)
 {
-    std::vector<std::string> keys;
-    for (const KeyDoc& k : LoaderSection(section).keys)
-    {
-        keys.push_back(k.key);
-    }
-    return keys;
+    return KeyNames(LoaderSection(section));
 }
 
 } // namespace ofab

@@ -1,7 +1,5 @@
 #include "ofab/fabric/regional/mesh-keys.h"
 
-#include <stdexcept>
-
 namespace ofab
 {
 
@@ -102,19 +100,7 @@ OpticalMeshSections()
 std::vector<std::string>
 OpticalMeshKeys(const std::string& section)
 {
-    for (const SectionDoc& s : OpticalMeshSections())
-    {
-        if (s.name == section)
-        {
-            std::vector<std::string> keys;
-            for (const KeyDoc& k : s.keys)
-            {
-                keys.push_back(k.key);
-            }
-            return keys;
-        }
-    }
-    throw std::out_of_range("no optical mesh section " + section);
+    return KeyNames(FindSection(OpticalMeshSections(), section));
 }
 
 } // namespace ofab
