@@ -68,15 +68,26 @@ WideAreaNetwork::NewTransfer(TransferKind kind, uint32_t fromSite, uint32_t toSi
     return rec.id;
 }
 
+bool
+WideAreaNetwork::FailedAtOnce(uint64_t id)
+{
+    const TransferRecord& rec = m_transfers[id];
+    const bool fromUp = m_gatewayUp[SiteIndex(rec.fromSite)];
+    if (fromUp && m_gatewayUp[SiteIndex(rec.toSite)])
+    {
+        return false;
+    }
+    FailTransfer(id, "gateway of site " + m_planner->Mesh().NodeName(fromUp ? rec.toSite : rec.fromSite) + " is down");
+    Notify({id});
+    return true;
+}
+
 uint64_t
 WideAreaNetwork::StartTransfer(uint32_t fromSite, uint32_t toSite, uint64_t bytes, std::string label)
 {
     const uint64_t id = NewTransfer(TransferKind::Transfer, fromSite, toSite, bytes, std::move(label));
-    const bool fromUp = m_gatewayUp[SiteIndex(fromSite)];
-    if (!fromUp || !m_gatewayUp[SiteIndex(toSite)])
+    if (FailedAtOnce(id))
     {
-        FailTransfer(id, "gateway of site " + m_planner->Mesh().NodeName(fromUp ? toSite : fromSite) + " is down");
-        Notify({id});
         return id;
     }
     Enqueue(OpenConnection(fromSite, toSite, false), id);
@@ -87,11 +98,8 @@ uint64_t
 WideAreaNetwork::SendMessage(uint32_t fromSite, uint32_t toSite, uint64_t bytes, std::string label)
 {
     const uint64_t id = NewTransfer(TransferKind::Message, fromSite, toSite, bytes, std::move(label));
-    const bool fromUp = m_gatewayUp[SiteIndex(fromSite)];
-    if (!fromUp || !m_gatewayUp[SiteIndex(toSite)])
+    if (FailedAtOnce(id))
     {
-        FailTransfer(id, "gateway of site " + m_planner->Mesh().NodeName(fromUp ? toSite : fromSite) + " is down");
-        Notify({id});
         return id;
     }
     const auto it = m_messageConnection.find({fromSite, toSite});

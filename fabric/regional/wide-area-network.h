@@ -232,6 +232,8 @@ class WideAreaNetwork : public ns3::Object
     // Transfers (wan-transfers.cc, wan-connections.cc). The connection id comes first: ns-3 binds a
     // callback's leading arguments.
     uint64_t NewTransfer(TransferKind kind, uint32_t fromSite, uint32_t toSite, uint64_t bytes, std::string label);
+    /// A new transfer between sites of which one has its gateway down fails at once (and is notified).
+    bool FailedAtOnce(uint64_t id);
     uint64_t OpenConnection(uint32_t fromSite, uint32_t toSite, bool persistent);
     void Enqueue(uint64_t connection, uint64_t id);
     void Connected(uint64_t id, ns3::Ptr<ns3::Socket> s);
