@@ -6,7 +6,7 @@ Simulation, the same page twice from the same input; a malformed regional summar
 one line and exit 1, never a traceback.
 
 The input is tests/fabric/app/data/regional-resilience.json: `ofab run experiments/regional-resilience.yaml`'s
-summary with the all-reduce's transfers trimmed to a few iterations (a real run takes half a minute).
+summary with the all-reduce's transfers trimmed to a few iterations (a real run takes ten seconds).
 Usage: report-regional-test.py [OFAB_BINARY] (run from the project root; the binary is not needed)."""
 
 import copy
