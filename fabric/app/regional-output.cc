@@ -11,8 +11,9 @@ namespace ofab
 namespace
 {
 
+template <class T>
 nlohmann::ordered_json
-Optional(const std::optional<double>& v)
+Optional(const std::optional<T>& v)
 {
     return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
 }
@@ -63,12 +64,14 @@ SiteName(const RegionalExperiment& x, uint32_t meshNode)
 void
 PrintIteration(const HierarchicalResult& h)
 {
-    std::printf("  all-reduce    %s #%u (%llu B over %u sites): %s", h.name.c_str(), h.iteration,
-                (unsigned long long)h.bytes, h.sites, ToString(h.status));
+    std::printf("  all-reduce    %s #%u (%s, %llu B over %u sites): %s", h.name.c_str(), h.iteration,
+                h.algorithm.c_str(), (unsigned long long)h.bytes, h.sites, ToString(h.status));
     if (h.status == CollectiveStatus::Completed)
     {
-        std::printf(", %.3f ms (sites reduced %.3f, wide area %.3f, broadcast %.3f)", (h.endNs - h.startNs) / 1e6,
-                    (h.reducedNs - h.startNs) / 1e6, (h.exchangedNs - h.reducedNs) / 1e6,
+        const bool sharded = h.algorithm == "sharded";
+        std::printf(", %.3f ms (%s %.3f, wide area %.3f, %s %.3f)", (h.endNs - h.startNs) / 1e6,
+                    sharded ? "reduce-scatter" : "reduce", (h.reducedNs - h.startNs) / 1e6,
+                    (h.exchangedNs - h.reducedNs) / 1e6, sharded ? "all-gather" : "broadcast",
                     (h.endNs - h.exchangedNs) / 1e6);
     }
     else if (!h.failure.empty())
@@ -89,8 +92,10 @@ PrintIterationsSummary(const std::vector<HierarchicalResult>& all)
         std::map<std::string, uint64_t> failed;
     };
     std::map<std::pair<std::string, uint32_t>, Tally> by;
+    std::map<std::string, std::string> algorithm;
     for (const HierarchicalResult& h : all)
     {
+        algorithm[h.name] = h.algorithm;
         Tally& t = by[{h.name, h.sites}];
         const double ms = (h.endNs - h.startNs) / 1e6;
         if (t.completed + t.unfinished + t.failed.size() == 0)
@@ -116,8 +121,8 @@ PrintIterationsSummary(const std::vector<HierarchicalResult>& all)
     }
     for (const auto& [key, t] : by)
     {
-        std::printf("  all-reduce    %s over %u sites (%.1f to %.1f ms): %llu completed", key.first.c_str(), key.second,
-                    t.first, t.last, (unsigned long long)t.completed);
+        std::printf("  all-reduce    %s (%s) over %u sites (%.1f to %.1f ms): %llu completed", key.first.c_str(),
+                    algorithm[key.first].c_str(), key.second, t.first, t.last, (unsigned long long)t.completed);
         if (t.completed)
         {
             std::printf(" (mean %.3f ms, min %.3f, max %.3f)", t.sum / t.completed, t.min, t.max);
@@ -146,6 +151,7 @@ RegionalSummaryJson(const RegionalExperiment& x, const RegionalRunResult& r)
                          {"topology", s.topology},
                          {"accelerators", s.accelerators},
                          {"gateway", s.gateway},
+                         {"nics", s.nics},
                          {"lost", s.lost},
                          {"transactions",
                           {{"issued", s.transactionsIssued},
@@ -212,6 +218,7 @@ RegionalSummaryJson(const RegionalExperiment& x, const RegionalRunResult& r)
     {
         allReduce.push_back({{"name", h.name},
                              {"iteration", h.iteration},
+                             {"algorithm", h.algorithm},
                              {"sites", h.sites},
                              {"bytes", h.bytes},
                              {"status", ToString(h.status)},
@@ -230,6 +237,8 @@ RegionalSummaryJson(const RegionalExperiment& x, const RegionalRunResult& r)
                              {"label", t.label},
                              {"from", SiteName(x, t.fromSite)},
                              {"to", SiteName(x, t.toSite)},
+                             {"from_nic", Optional(t.fromNic)},
+                             {"to_nic", Optional(t.toNic)},
                              {"bytes", t.bytes},
                              {"status", ToString(t.status)},
                              {"start_ns", t.startNs},
@@ -254,8 +263,8 @@ PrintRegional(const RegionalExperiment& x, const RegionalRunResult& r)
     std::printf("\n  sites        ");
     for (const RegionalSiteFigures& s : r.sites)
     {
-        std::printf(" %s (%s, %u accelerators, gateway a%u%s)", s.name.c_str(), s.topology.c_str(), s.accelerators,
-                    s.gateway, s.lost ? ", LOST" : "");
+        std::printf(" %s (%s, %u accelerators, gateway a%u, %u NICs%s)", s.name.c_str(), s.topology.c_str(),
+                    s.accelerators, s.gateway, s.nics, s.lost ? ", LOST" : "");
     }
     std::printf("\n");
     for (std::size_t i = 0; i < r.lightpathsBefore.size() && i < r.lightpathsAfter.size(); ++i)

@@ -102,6 +102,8 @@ LoadSites(const ConfigDocument& doc, const OpticalMeshSpec& mesh)
         s.experiment = std::make_shared<Experiment>(LoadExperiment(siteDoc));
         const auto accelerators = static_cast<uint64_t>(s.experiment->graph.NumAccelerators());
         s.gateway = static_cast<uint32_t>(r.Unsigned("gateway", 0, 0, accelerators - 1));
+        const uint64_t maxNics = std::min<uint64_t>(accelerators, 254);
+        s.nics = static_cast<uint32_t>(r.Unsigned("nics", maxNics, 0, maxNics));
         sites.push_back(std::move(s));
     }
     return sites;
@@ -127,6 +129,22 @@ LoadJob(const ConfigDocument& doc, const YAML::Node& item, const std::string& pa
         j.kind = CrossSiteJob::Kind::HierarchicalAllReduce;
         j.iterations = static_cast<uint32_t>(r.Unsigned("iterations", 1, 1, 1000000));
         j.gap = r.Duration("gap", ns3::Time(), ns3::Time());
+        const bool sharded = r.Choice("algorithm", "sharded", {"sharded", "funnel"}) == "sharded";
+        j.algorithm = sharded ? HierarchicalAllReduce::Algorithm::Sharded : HierarchicalAllReduce::Algorithm::Funnel;
+        for (const RegionalSite& s : sites)
+        {
+            const uint32_t n = static_cast<uint32_t>(s.experiment->graph.NumAccelerators());
+            const uint32_t first = static_cast<uint32_t>(sites[0].experiment->graph.NumAccelerators());
+            if (sharded && (n != first || s.nics < n))
+            {
+                throw r.ErrorAt(r.Has("algorithm") ? "algorithm" : "type",
+                                "sharded (the default) needs every site to have the same number of accelerators, "
+                                "each with a NIC: site " +
+                                    s.name + " has " + std::to_string(n) + " accelerators and " +
+                                    std::to_string(s.nics) + " NICs, site " + sites[0].name + " " +
+                                    std::to_string(first) + " accelerators (algorithm: funnel needs neither)");
+            }
+        }
         return j;
     }
     j.from = SiteIndex(r, "from", sites);
@@ -239,9 +257,12 @@ RegionalSections()
              {"experiment", "", "a path, relative to the file",
               "The site's experiment file (topology, links, protocol, workloads)."},
              {"gateway", "0", "an accelerator id of the site", "The accelerator that hosts the site's gateway."},
+             {"nics", "the site's accelerators (at most 254)", "a whole number",
+              "Scale-out NICs behind the gateway: accelerators 0 .. nics - 1 have one each (0: none)."},
          }},
         {"cross_site:hierarchical_allreduce",
-         "Reduce in each site into its gateway accelerator, ring all-reduce between the gateways, broadcast.",
+         "An all-reduce over every site's accelerators: in each site, between the sites over the wide area, in each "
+         "site.",
          {
              {"type", "", "hierarchical_allreduce", "Picks the job."},
              {"name", "hierarchical_allreduce", "text", "Its name in results."},
@@ -249,6 +270,10 @@ RegionalSections()
              {"start", "0ns", kTime, "First iteration."},
              {"iterations", "1", "a whole number from 1", "Iterations, one after the other."},
              {"gap", "0ns", kTime, "From the end of one iteration to the start of the next."},
+             {"algorithm", "sharded", "sharded or funnel",
+              "sharded: reduce-scatter in each site, N ring all-reduces of S/N between the NICs r of the "
+              "sites, all-gather (every site the same N, a NIC each); funnel: reduce into the gateway "
+              "accelerator, one ring between the gateways, broadcast."},
          }},
         {"cross_site:checkpoint",
          "One bulk copy between two gateways on a connection of its own.",

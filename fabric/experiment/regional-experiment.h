@@ -5,6 +5,7 @@
 #include "ofab/fabric/config/key-doc.h"
 #include "ofab/fabric/experiment/experiment.h"
 #include "ofab/fabric/regional/mesh-config.h"
+#include "ofab/fabric/sites/hierarchical-allreduce.h"
 
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
@@ -25,6 +26,7 @@ struct RegionalSite
     std::string file; ///< the site's experiment file
     uint32_t meshNode = 0;
     uint32_t gateway = 0; ///< accelerator id
+    uint32_t nics = 0;    ///< scale-out NICs: accelerators 0 .. nics - 1 have one each
     std::shared_ptr<Experiment> experiment;
 };
 
@@ -33,7 +35,7 @@ struct CrossSiteJob
 {
     enum class Kind
     {
-        HierarchicalAllReduce, ///< reduce in each site, ring all-reduce between gateways, broadcast
+        HierarchicalAllReduce, ///< in each site, then between sites over the wide area, then in each site
         Checkpoint,            ///< one bulk transfer between two gateways on a connection of its own
         Requests,              ///< a message every `interval` between two gateways, on their connection
     };
@@ -46,6 +48,7 @@ struct CrossSiteJob
     ns3::Time interval;      ///< between requests
     std::size_t from = 0;    ///< site indices (checkpoint, requests)
     std::size_t to = 0;
+    HierarchicalAllReduce::Algorithm algorithm = HierarchicalAllReduce::Algorithm::Sharded;
 };
 
 /// A failure of the region: what `faults:` lists.

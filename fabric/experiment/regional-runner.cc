@@ -24,6 +24,7 @@ RegionalRunner::RegionalRunner(RegionalExperiment& experiment)
     {
         int64_t stream = 0;
         std::vector<uint32_t> gateways;
+        std::vector<uint32_t> nics;
         for (RegionalSite& site : m_x.sites)
         {
             Experiment& e = *site.experiment;
@@ -38,10 +39,11 @@ RegionalRunner::RegionalRunner(RegionalExperiment& experiment)
                 stream += e.workloads[i]->AssignStreams(stream);
             }
             gateways.push_back(site.meshNode);
+            nics.push_back(site.nics);
         }
         m_planner = std::make_unique<MeshPlanner>(*m_x.mesh);
         m_wan = m_x.wideArea.Create<WideAreaNetwork>();
-        m_wan->Build(*m_planner, gateways);
+        m_wan->Build(*m_planner, gateways, nics);
         m_wan->AssignStreams(stream);
         for (const CrossSiteJob& job : m_x.jobs)
         {
@@ -88,6 +90,7 @@ RegionalRunner::InstallJob(const CrossSiteJob& job)
         HierarchicalAllReduce::Settings settings;
         settings.name = job.name;
         settings.bytes = job.bytes;
+        settings.algorithm = job.algorithm;
         settings.iterations = job.iterations;
         settings.start = job.start;
         settings.gap = job.gap;
@@ -173,6 +176,7 @@ RegionalRunner::Run()
         fig.topology = m_x.sites[s].experiment->resolvedTopology["kind"].as<std::string>("");
         fig.accelerators = m_fabrics[s]->AcceleratorCount();
         fig.gateway = m_x.sites[s].gateway;
+        fig.nics = m_x.sites[s].nics;
         fig.lost = m_lost[s];
         for (const auto& e : m_fabrics[s]->Endpoints())
         {

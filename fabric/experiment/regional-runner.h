@@ -22,6 +22,7 @@ struct RegionalSiteFigures
     std::string topology; ///< its topology kind
     uint32_t accelerators = 0;
     uint32_t gateway = 0;
+    uint32_t nics = 0;               ///< scale-out NICs behind its gateway
     bool lost = false;               ///< a site loss took it
     uint64_t transactionsIssued = 0; ///< by every endpoint of the site (its own workloads and the site phases)
     uint64_t transactionsCompleted = 0;

@@ -25,10 +25,18 @@ constexpr uint32_t kFirstPort = 1024;
 constexpr uint64_t kMaxConnections = 65535 - kFirstPort;
 
 ns3::Ipv4Address
-AddressOf(const ns3::Ptr<ns3::Node>& gateway)
+AddressOf(const ns3::Ptr<ns3::Node>& host)
 {
-    // The site address is the loopback interface's second address (WideAreaNetwork::ConfigureInterfaces).
-    return gateway->GetObject<ns3::Ipv4>()->GetAddress(0, 1).GetLocal();
+    // A gateway's site address or a NIC's own: the loopback interface's second address
+    // (WideAreaNetwork::ConfigureInterfaces, AddNics).
+    return host->GetObject<ns3::Ipv4>()->GetAddress(0, 1).GetLocal();
+}
+
+/// The key of an ordered host pair's message connection.
+std::array<uint64_t, 4>
+PairKey(uint32_t fromSite, std::optional<uint32_t> fromNic, uint32_t toSite, std::optional<uint32_t> toNic)
+{
+    return {fromSite, fromNic ? *fromNic + 1ull : 0ull, toSite, toNic ? *toNic + 1ull : 0ull};
 }
 
 double
@@ -46,22 +54,25 @@ ToString(TransferKind kind)
 }
 
 uint64_t
-WideAreaNetwork::NewTransfer(TransferKind kind, uint32_t fromSite, uint32_t toSite, uint64_t bytes, std::string label)
+WideAreaNetwork::NewTransfer(TransferKind kind, const WanHost& from, const WanHost& to, uint64_t bytes,
+                             std::string label)
 {
     const char* what = kind == TransferKind::Message ? "SendMessage" : "StartTransfer";
     RequireBuilt(what);
-    const std::size_t from = SiteIndex(fromSite);
-    const std::size_t to = SiteIndex(toSite);
-    if (from == to || bytes == 0)
+    HostNode(from); // checks the site and the NIC
+    HostNode(to);
+    if (from.site == to.site || bytes == 0)
     {
-        throw ParameterError(what, from == to ? "from a site to itself" : "of 0 bytes");
+        throw ParameterError(what, from.site == to.site ? "from a site to itself" : "of 0 bytes");
     }
     TransferRecord rec;
     rec.id = m_transfers.size();
     rec.label = std::move(label);
     rec.kind = kind;
-    rec.fromSite = fromSite;
-    rec.toSite = toSite;
+    rec.fromSite = from.site;
+    rec.toSite = to.site;
+    rec.fromNic = from.nic;
+    rec.toNic = to.nic;
     rec.bytes = bytes;
     rec.startNs = NowNs();
     m_transfers.push_back(rec);
@@ -85,45 +96,60 @@ WideAreaNetwork::FailedAtOnce(uint64_t id)
 uint64_t
 WideAreaNetwork::StartTransfer(uint32_t fromSite, uint32_t toSite, uint64_t bytes, std::string label)
 {
-    const uint64_t id = NewTransfer(TransferKind::Transfer, fromSite, toSite, bytes, std::move(label));
+    return StartTransfer(WanHost{fromSite, std::nullopt}, WanHost{toSite, std::nullopt}, bytes, std::move(label));
+}
+
+uint64_t
+WideAreaNetwork::StartTransfer(const WanHost& from, const WanHost& to, uint64_t bytes, std::string label)
+{
+    const uint64_t id = NewTransfer(TransferKind::Transfer, from, to, bytes, std::move(label));
     if (FailedAtOnce(id))
     {
         return id;
     }
-    Enqueue(OpenConnection(fromSite, toSite, false), id);
+    Enqueue(OpenConnection(from, to, false), id);
     return id;
 }
 
 uint64_t
 WideAreaNetwork::SendMessage(uint32_t fromSite, uint32_t toSite, uint64_t bytes, std::string label)
 {
-    const uint64_t id = NewTransfer(TransferKind::Message, fromSite, toSite, bytes, std::move(label));
+    return SendMessage(WanHost{fromSite, std::nullopt}, WanHost{toSite, std::nullopt}, bytes, std::move(label));
+}
+
+uint64_t
+WideAreaNetwork::SendMessage(const WanHost& from, const WanHost& to, uint64_t bytes, std::string label)
+{
+    const uint64_t id = NewTransfer(TransferKind::Message, from, to, bytes, std::move(label));
     if (FailedAtOnce(id))
     {
         return id;
     }
-    const auto it = m_messageConnection.find({fromSite, toSite});
-    const uint64_t c = it != m_messageConnection.end() ? it->second : OpenConnection(fromSite, toSite, true);
-    m_messageConnection[{fromSite, toSite}] = c;
+    const auto key = PairKey(from.site, from.nic, to.site, to.nic);
+    const auto it = m_messageConnection.find(key);
+    const uint64_t c = it != m_messageConnection.end() ? it->second : OpenConnection(from, to, true);
+    m_messageConnection[key] = c;
     Enqueue(c, id);
     return id;
 }
 
 uint64_t
-WideAreaNetwork::OpenConnection(uint32_t fromSite, uint32_t toSite, bool persistent)
+WideAreaNetwork::OpenConnection(const WanHost& fromHost, const WanHost& toHost, bool persistent)
 {
     if (m_connections.size() >= kMaxConnections)
     {
         throw ParameterError(persistent ? "SendMessage" : "StartTransfer",
                              "too many connections (one listening port each)");
     }
-    const std::size_t from = SiteIndex(fromSite);
-    const std::size_t to = SiteIndex(toSite);
+    const ns3::Ptr<ns3::Node> from = HostNode(fromHost);
+    const ns3::Ptr<ns3::Node> to = HostNode(toHost);
     const uint64_t c = m_connections.size();
     WanConnectionRecord rec;
     rec.id = c;
-    rec.fromSite = fromSite;
-    rec.toSite = toSite;
+    rec.fromSite = fromHost.site;
+    rec.toSite = toHost.site;
+    rec.fromNic = fromHost.nic;
+    rec.toNic = toHost.nic;
     rec.persistent = persistent;
     rec.openedNs = NowNs();
     m_connections.push_back(rec);
@@ -143,14 +169,14 @@ WideAreaNetwork::OpenConnection(uint32_t fromSite, uint32_t toSite, bool persist
     };
     const uint16_t port = static_cast<uint16_t>(kFirstPort + c);
     Flow& f = m_flows.back();
-    f.listener = ns3::Socket::CreateSocket(m_gateways[to], ns3::TcpSocketFactory::GetTypeId());
+    f.listener = ns3::Socket::CreateSocket(to, ns3::TcpSocketFactory::GetTypeId());
     configure(f.listener); // accepted sockets are forked from it, with its buffers
     f.listener->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), port));
     f.listener->Listen();
     f.listener->SetAcceptCallback(ns3::MakeNullCallback<bool, ns3::Ptr<ns3::Socket>, const ns3::Address&>(),
                                   ns3::MakeCallback(&WideAreaNetwork::Accepted, this, c));
 
-    f.sender = ns3::Socket::CreateSocket(m_gateways[from], ns3::TcpSocketFactory::GetTypeId());
+    f.sender = ns3::Socket::CreateSocket(from, ns3::TcpSocketFactory::GetTypeId());
     configure(f.sender);
     // ns-3's TCP takes the source address of the first route's interface whatever the bind says;
     // every interface address is advertised as a host route (ConfigureInterfaces) for that reason.
@@ -163,8 +189,8 @@ WideAreaNetwork::OpenConnection(uint32_t fromSite, uint32_t toSite, bool persist
     // Connected from an event, not from here: before the simulation starts the gateways' traffic
     // control layers are not initialised yet (their initialisation events come first at time 0).
     const ns3::Ptr<ns3::Socket> sender = f.sender;
-    const ns3::InetSocketAddress remote(AddressOf(m_gateways[to]), port);
-    ns3::Simulator::ScheduleWithContext(m_gateways[from]->GetId(), ns3::Seconds(0),
+    const ns3::InetSocketAddress remote(AddressOf(to), port);
+    ns3::Simulator::ScheduleWithContext(from->GetId(), ns3::Seconds(0),
                                         [sender, remote]() { sender->Connect(remote); });
     return c;
 }
@@ -195,7 +221,7 @@ WideAreaNetwork::FailConnection(uint64_t c, const std::string& reason)
     }
     conn.failedNs = NowNs();
     conn.reason = reason;
-    const auto it = m_messageConnection.find({conn.fromSite, conn.toSite});
+    const auto it = m_messageConnection.find(PairKey(conn.fromSite, conn.fromNic, conn.toSite, conn.toNic));
     if (it != m_messageConnection.end() && it->second == c)
     {
         m_messageConnection.erase(it); // the pair's next message opens a new connection

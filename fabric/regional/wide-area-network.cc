@@ -16,6 +16,7 @@
 #include "ns3/mac48-address.h"
 #include "ns3/net-device-queue-interface.h"
 #include "ns3/packet.h"
+#include "ns3/point-to-point-channel.h"
 #include "ns3/point-to-point-net-device.h"
 #include "ns3/queue-size.h"
 #include "ns3/red-queue-disc.h"
@@ -46,6 +47,16 @@ SiteAddress(std::size_t siteIndex)
 {
     return ns3::Ipv4Address(static_cast<uint32_t>(0x0AFF0001u + siteIndex));
 }
+
+/// A NIC's own address, the same way: 10.254.<site index>.<nic + 1>/32.
+ns3::Ipv4Address
+NicAddress(std::size_t siteIndex, uint32_t nic)
+{
+    return ns3::Ipv4Address(static_cast<uint32_t>(0x0AFE0000u + (siteIndex << 8) + nic + 1));
+}
+
+/// Links between a NIC and its gateway get a /30 each from 10.128.0.0 on.
+constexpr uint32_t kNicLinkBase = 0x0A800000u;
 
 } // namespace
 
@@ -134,6 +145,16 @@ WideAreaNetwork::GetTypeId()
             .AddAttribute("ThroughputBin", "Bin width of the per-site-pair throughput series",
                           TimeValue(MilliSeconds(1)), MakeTimeAccessor(&WideAreaNetwork::m_throughputBin),
                           MakeTimeChecker(NanoSeconds(1)))
+            .AddAttribute("NicRateGbps",
+                          "Line rate of a scale-out NIC and of its link to the site's gateway, Gb/s (one 400 "
+                          "Gb/s NIC per accelerator, as in today's GPU clusters)",
+                          DoubleValue(400), MakeDoubleAccessor(&WideAreaNetwork::m_nicRateGbps),
+                          MakeDoubleChecker<double>(0.001, 1e6))
+            .AddAttribute("NicLinkDelay",
+                          "One-way delay between a NIC and its gateway (in-site cabling and the scale-out "
+                          "switches, folded into one link: an assumption)",
+                          TimeValue(MicroSeconds(1)), MakeTimeAccessor(&WideAreaNetwork::m_nicLinkDelay),
+                          MakeTimeChecker(Seconds(0)))
             .AddTraceSource("TransferFinished",
                             "A transfer or message completed or failed (once each), with its final record",
                             MakeTraceSourceAccessor(&WideAreaNetwork::m_transferFinished),
@@ -151,6 +172,7 @@ WideAreaNetwork::DoDispose()
     m_queueDiscs.clear();
     m_links.clear();
     m_gateways.clear();
+    m_nics.clear();
     m_planner = nullptr;
     Object::DoDispose();
 }
@@ -179,6 +201,29 @@ ns3::Ptr<ns3::Node>
 WideAreaNetwork::Gateway(uint32_t site) const
 {
     return m_gateways.at(SiteIndex(site));
+}
+
+uint32_t
+WideAreaNetwork::Nics(uint32_t site) const
+{
+    return static_cast<uint32_t>(m_nics.at(SiteIndex(site)).size());
+}
+
+ns3::Ptr<ns3::Node>
+WideAreaNetwork::HostNode(const WanHost& host) const
+{
+    const std::size_t i = SiteIndex(host.site);
+    if (!host.nic)
+    {
+        return m_gateways[i];
+    }
+    if (*host.nic >= m_nics[i].size())
+    {
+        throw ParameterError("Nic", "site " + m_planner->Mesh().NodeName(host.site) + " has " +
+                                        std::to_string(m_nics[i].size()) + " NICs, no NIC " +
+                                        std::to_string(*host.nic));
+    }
+    return m_nics[i][*host.nic];
 }
 
 bool
@@ -256,7 +301,7 @@ WideAreaNetwork::Validate() const
 }
 
 void
-WideAreaNetwork::Build(MeshPlanner& planner, const std::vector<uint32_t>& sites)
+WideAreaNetwork::Build(MeshPlanner& planner, const std::vector<uint32_t>& sites, const std::vector<uint32_t>& nics)
 {
     if (m_planner != nullptr)
     {
@@ -277,6 +322,10 @@ WideAreaNetwork::Build(MeshPlanner& planner, const std::vector<uint32_t>& sites)
         {
             throw ParameterError("Sites", "mesh node " + planner.Mesh().NodeName(sites[i]) + " has two gateways");
         }
+    }
+    if (nics.size() > sites.size() || std::any_of(nics.begin(), nics.end(), [](uint32_t n) { return n > 254; }))
+    {
+        throw ParameterError("Nics", "at most 254 NICs for each site given");
     }
     m_planner = &planner;
     m_sites = sites;
@@ -302,6 +351,12 @@ WideAreaNetwork::Build(MeshPlanner& planner, const std::vector<uint32_t>& sites)
             AddLink(lp);
         }
     }
+    // After the lightpaths: the NIC ports' marking threshold comes from them (EcnThresholdBytes).
+    m_nics.resize(sites.size());
+    for (std::size_t i = 0; i < nics.size(); ++i)
+    {
+        AddNics(i, nics[i]);
+    }
     ConfigureInterfaces();
     for (std::size_t i = 0; i < m_sites.size(); ++i)
     {
@@ -326,17 +381,7 @@ WideAreaNetwork::AddLink(const topo::Lightpath& lp)
     std::vector<ns3::Ptr<ns3::PointToPointNetDevice>> devices;
     for (uint32_t site : {link.siteA, link.siteB})
     {
-        auto dev = ns3::CreateObject<ns3::PointToPointNetDevice>();
-        dev->SetAddress(ns3::Mac48Address::Allocate());
-        dev->SetDataRate(ns3::DataRate(static_cast<uint64_t>(capacityGbps * 1e9)));
-        dev->SetMtu(static_cast<uint16_t>(m_mtuBytes));
-        auto queue = ns3::CreateObject<ns3::DropTailQueue<ns3::Packet>>();
-        queue->SetMaxSize(ns3::QueueSize(ns3::QueueSizeUnit::PACKETS, m_deviceQueuePackets));
-        dev->SetQueue(queue);
-        // Flow control between the queue disc and the device, as PointToPointHelper sets it up.
-        auto ndqi = ns3::CreateObject<ns3::NetDeviceQueueInterface>();
-        ndqi->GetTxQueue(0)->ConnectQueueTraces(queue);
-        dev->AggregateObject(ndqi);
+        auto dev = NewDevice(static_cast<uint64_t>(capacityGbps * 1e9));
         m_gateways[SiteIndex(site)]->AddDevice(dev);
         dev->Attach(link.channel);
         devices.push_back(dev);
@@ -352,8 +397,8 @@ WideAreaNetwork::AddLink(const topo::Lightpath& lp)
     m_links.push_back(link);
 }
 
-void
-WideAreaNetwork::ConfigureInterfaces()
+ns3::TrafficControlHelper
+WideAreaNetwork::MarkingQueueDiscs() const
 {
     // RED in byte mode as a step marker for DCTCP: instantaneous queue (QW = 1), marking from K on,
     // no early drops (ECN marks instead), tail drop only when the buffer is full.
@@ -365,6 +410,69 @@ WideAreaNetwork::ConfigureInterfaces()
                          ns3::DoubleValue(static_cast<double>(k + m_mtuBytes)), "QW", ns3::DoubleValue(1.0), "UseEcn",
                          ns3::BooleanValue(true), "UseHardDrop", ns3::BooleanValue(false), "Gentle",
                          ns3::BooleanValue(false), "MeanPktSize", ns3::UintegerValue(m_mtuBytes));
+    return tch;
+}
+
+ns3::Ptr<ns3::PointToPointNetDevice>
+WideAreaNetwork::NewDevice(uint64_t rateBps) const
+{
+    auto dev = ns3::CreateObject<ns3::PointToPointNetDevice>();
+    dev->SetAddress(ns3::Mac48Address::Allocate());
+    dev->SetDataRate(ns3::DataRate(rateBps));
+    dev->SetMtu(static_cast<uint16_t>(m_mtuBytes));
+    auto queue = ns3::CreateObject<ns3::DropTailQueue<ns3::Packet>>();
+    queue->SetMaxSize(ns3::QueueSize(ns3::QueueSizeUnit::PACKETS, m_deviceQueuePackets));
+    dev->SetQueue(queue);
+    // Flow control between the queue disc and the device, as PointToPointHelper sets it up.
+    auto ndqi = ns3::CreateObject<ns3::NetDeviceQueueInterface>();
+    ndqi->GetTxQueue(0)->ConnectQueueTraces(queue);
+    dev->AggregateObject(ndqi);
+    return dev;
+}
+
+void
+WideAreaNetwork::AddNics(std::size_t siteIndex, uint32_t count)
+{
+    // Each NIC: a host with the internet stack (DCTCP, like the gateways), one link to its gateway
+    // with a marking queue disc at both ends (an incast onto a NIC queues at the gateway's port).
+    ns3::InternetStackHelper stack;
+    ns3::TrafficControlHelper tch = MarkingQueueDiscs();
+    auto gatewayIp = m_gateways[siteIndex]->GetObject<ns3::Ipv4>();
+    for (uint32_t n = 0; n < count; ++n)
+    {
+        auto host = ns3::CreateObject<ns3::Node>();
+        stack.Install(host);
+        host->GetObject<ns3::TcpL4Protocol>()->SetAttribute("SocketType", ns3::TypeIdValue(ns3::TcpDctcp::GetTypeId()));
+        auto channel = ns3::CreateObject<ns3::PointToPointChannel>();
+        channel->SetAttribute("Delay", ns3::TimeValue(m_nicLinkDelay));
+        const auto nicDev = NewDevice(static_cast<uint64_t>(m_nicRateGbps * 1e9));
+        const auto gwDev = NewDevice(static_cast<uint64_t>(m_nicRateGbps * 1e9));
+        host->AddDevice(nicDev);
+        m_gateways[siteIndex]->AddDevice(gwDev);
+        nicDev->Attach(channel);
+        gwDev->Attach(channel);
+        for (const auto& dev : {nicDev, gwDev})
+        {
+            m_queueDiscs.push_back(tch.Install(dev).Get(0));
+        }
+        const uint32_t base = kNicLinkBase + static_cast<uint32_t>(m_nicLinks++) * 4u;
+        const ns3::Ipv4Mask mask("255.255.255.252");
+        auto hostIp = host->GetObject<ns3::Ipv4>();
+        const uint32_t hostItf = hostIp->AddInterface(nicDev);
+        const uint32_t gwItf = gatewayIp->AddInterface(gwDev);
+        hostIp->AddAddress(hostItf, ns3::Ipv4InterfaceAddress(ns3::Ipv4Address(base + 1), mask));
+        gatewayIp->AddAddress(gwItf, ns3::Ipv4InterfaceAddress(ns3::Ipv4Address(base + 2), mask));
+        hostIp->SetUp(hostItf);
+        gatewayIp->SetUp(gwItf);
+        hostIp->AddAddress(0, ns3::Ipv4InterfaceAddress(NicAddress(siteIndex, n), ns3::Ipv4Mask::GetOnes()));
+        m_nics[siteIndex].push_back(host);
+    }
+}
+
+void
+WideAreaNetwork::ConfigureInterfaces()
+{
+    ns3::TrafficControlHelper tch = MarkingQueueDiscs();
     for (std::size_t i = 0; i < m_links.size(); ++i)
     {
         WanLink& l = m_links[i];
@@ -392,10 +500,15 @@ WideAreaNetwork::ConfigureInterfaces()
     // Every address a gateway owns is advertised as a host route of its own (an external route of
     // the global routing), not only through the link it sits on: ns-3's TCP takes its source address
     // from the first route's interface, and a connection must survive that link going dark.
-    for (std::size_t s = 0; s < m_gateways.size(); ++s)
+    std::vector<ns3::Ptr<ns3::Node>> hosts = m_gateways;
+    for (const auto& site : m_nics)
     {
-        auto router = m_gateways[s]->GetObject<ns3::GlobalRouter>();
-        auto ip = m_gateways[s]->GetObject<ns3::Ipv4>();
+        hosts.insert(hosts.end(), site.begin(), site.end());
+    }
+    for (const auto& node : hosts)
+    {
+        auto router = node->GetObject<ns3::GlobalRouter>();
+        auto ip = node->GetObject<ns3::Ipv4>();
         for (uint32_t itf = 0; itf < ip->GetNInterfaces(); ++itf)
         {
             for (uint32_t a = 0; a < ip->GetNAddresses(itf); ++a)

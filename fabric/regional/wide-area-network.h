@@ -19,7 +19,9 @@
 #include "ns3/sequence-number.h"
 #include "ns3/socket.h"
 #include "ns3/traced-callback.h"
+#include "ns3/traffic-control-helper.h"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -30,6 +32,7 @@
 namespace ns3
 {
 class Packet;
+class PointToPointNetDevice;
 class TcpHeader;
 class TcpSocketBase;
 } // namespace ns3
@@ -54,7 +57,15 @@ enum class TransferKind
 
 const char* ToString(TransferKind kind); ///< "transfer", "message"
 
-/// One transfer or message between two sites' gateways; times in ns of simulated time.
+/// Where a transfer starts or ends: a site's gateway itself, or one of the site's scale-out NICs
+/// (accelerator `nic`'s, on its own link to the gateway; Build's `nics`).
+struct WanHost
+{
+    uint32_t site = 0; ///< mesh node id
+    std::optional<uint32_t> nic;
+};
+
+/// One transfer or message between two hosts (gateways or NICs); times in ns of simulated time.
 struct TransferRecord
 {
     uint64_t id = 0;
@@ -62,6 +73,8 @@ struct TransferRecord
     TransferKind kind = TransferKind::Transfer;
     uint32_t fromSite = 0; ///< mesh node ids
     uint32_t toSite = 0;
+    std::optional<uint32_t> fromNic; ///< absent: the gateway itself
+    std::optional<uint32_t> toNic;
     uint64_t bytes = 0;
     std::optional<uint64_t> connection; ///< the connection carrying it (absent: failed before it had one)
     uint64_t streamOffset = 0;          ///< where its bytes start in that connection's byte stream
@@ -74,13 +87,15 @@ struct TransferRecord
     std::string reason; ///< why it failed
 };
 
-/// One TCP connection between two gateways: a transfer's own, or the long-lived one of an ordered site
+/// One TCP connection between two hosts: a transfer's own, or the long-lived one of an ordered host
 /// pair that carries its messages one after another in one byte stream.
 struct WanConnectionRecord
 {
     uint64_t id = 0;
     uint32_t fromSite = 0;
     uint32_t toSite = 0;
+    std::optional<uint32_t> fromNic;
+    std::optional<uint32_t> toNic;
     bool persistent = false; ///< carries messages, stays open
     double openedNs = 0;
     std::optional<double> failedNs; ///< the connection failed (its undelivered transfers with it)
@@ -141,9 +156,11 @@ class WideAreaNetwork : public ns3::Object
     ~WideAreaNetwork() override;
 
     /// One gateway per site (mesh node ids, each at most once), one link per lightpath between two
-    /// of them (a lightpath that is down gets a dark link, for restoration). ParameterError for an
-    /// unknown or repeated site, a second Build, or a segment size the MTU cannot carry.
-    void Build(MeshPlanner& planner, const std::vector<uint32_t>& sites);
+    /// of them (a lightpath that is down gets a dark link, for restoration); `nics[i]` (absent: 0)
+    /// scale-out NICs behind site i's gateway, each a host with a link of its own to it (NicRate,
+    /// NicLinkDelay). ParameterError for an unknown or repeated site, more than 254 NICs, a second
+    /// Build, or a segment size the MTU cannot carry.
+    void Build(MeshPlanner& planner, const std::vector<uint32_t>& sites, const std::vector<uint32_t>& nics = {});
     /// Checks the attributes against each other (Build does too): ParameterError naming the attribute
     /// for a delayed-ACK timeout not under the minimum RTO, or an ECN threshold not under the buffer.
     void Validate() const;
@@ -151,12 +168,16 @@ class WideAreaNetwork : public ns3::Object
     /// A TCP connection from one site's gateway to another's carrying `bytes`; returns its id.
     /// ParameterError for a site without a gateway, from == to, 0 bytes or too many transfers.
     uint64_t StartTransfer(uint32_t fromSite, uint32_t toSite, uint64_t bytes, std::string label);
+    /// The same between two hosts (a gateway or a NIC); ParameterError also for a NIC the site lacks.
+    uint64_t StartTransfer(const WanHost& from, const WanHost& to, uint64_t bytes, std::string label);
     /// A message of `bytes` from one site to another on the pair's long-lived connection (opened at
     /// the pair's first message, or after the last one failed; kept open): messages of a pair travel
     /// in order, each a byte range of the stream, and one completes when the receiver has every byte
     /// up to its end. When the connection fails every message on it not yet delivered fails with the
     /// reason. Returns its id (the same id space as StartTransfer). ParameterError as StartTransfer.
     uint64_t SendMessage(uint32_t fromSite, uint32_t toSite, uint64_t bytes, std::string label);
+    /// The same between two hosts, on their ordered pair's connection.
+    uint64_t SendMessage(const WanHost& from, const WanHost& to, uint64_t bytes, std::string label);
     /// Transfers and messages, by id.
     const std::vector<TransferRecord>& Transfers() const { return m_transfers; }
     const std::vector<WanConnectionRecord>& Connections() const { return m_connections; }
@@ -179,6 +200,8 @@ class WideAreaNetwork : public ns3::Object
     const std::vector<uint32_t>& Sites() const { return m_sites; }
     const std::vector<WanLink>& Links() const { return m_links; }
     ns3::Ptr<ns3::Node> Gateway(uint32_t site) const;
+    /// The scale-out NICs behind a site's gateway.
+    uint32_t Nics(uint32_t site) const;
     bool GatewayUp(uint32_t site) const;
     /// The link of a lightpath; std::out_of_range when it joins no two gateways.
     const WanLink& LinkOf(uint32_t lightpath) const;
@@ -227,14 +250,21 @@ class WideAreaNetwork : public ns3::Object
     void ConfigureInterfaces();
     ns3::Time LinkDelay(uint32_t lightpath) const;
     std::size_t SiteIndex(uint32_t site) const;
+    /// The node of a gateway or NIC; ParameterError for a NIC the site lacks.
+    ns3::Ptr<ns3::Node> HostNode(const WanHost& host) const;
+    void AddNics(std::size_t siteIndex, uint32_t count);
+    /// A point-to-point device with the device queue every port has.
+    ns3::Ptr<ns3::PointToPointNetDevice> NewDevice(uint64_t rateBps) const;
+    /// The queue discs every port gets (DCTCP's step marker).
+    ns3::TrafficControlHelper MarkingQueueDiscs() const;
     void RequireBuilt(const char* what) const;
 
     // Transfers (wan-transfers.cc, wan-connections.cc). The connection id comes first: ns-3 binds a
     // callback's leading arguments.
-    uint64_t NewTransfer(TransferKind kind, uint32_t fromSite, uint32_t toSite, uint64_t bytes, std::string label);
+    uint64_t NewTransfer(TransferKind kind, const WanHost& from, const WanHost& to, uint64_t bytes, std::string label);
     /// A new transfer between sites of which one has its gateway down fails at once (and is notified).
     bool FailedAtOnce(uint64_t id);
-    uint64_t OpenConnection(uint32_t fromSite, uint32_t toSite, bool persistent);
+    uint64_t OpenConnection(const WanHost& from, const WanHost& to, bool persistent);
     void Enqueue(uint64_t connection, uint64_t id);
     void Connected(uint64_t id, ns3::Ptr<ns3::Socket> s);
     void ConnectFailed(uint64_t id, ns3::Ptr<ns3::Socket> s);
@@ -277,10 +307,14 @@ class WideAreaNetwork : public ns3::Object
     ns3::Time m_packetRerouteTime;
     ns3::Time m_packetHoldOffTime;
     ns3::Time m_throughputBin;
+    double m_nicRateGbps = 0;
+    ns3::Time m_nicLinkDelay;
 
     MeshPlanner* m_planner = nullptr; ///< not owned: the caller's, which outlives this network
     std::vector<uint32_t> m_sites;
-    std::vector<ns3::Ptr<ns3::Node>> m_gateways; ///< by site index
+    std::vector<ns3::Ptr<ns3::Node>> m_gateways;          ///< by site index
+    std::vector<std::vector<ns3::Ptr<ns3::Node>>> m_nics; ///< by site index, then NIC
+    std::size_t m_nicLinks = 0;
     std::vector<bool> m_gatewayUp;
     std::vector<WanLink> m_links;
     std::vector<ns3::Ptr<ns3::QueueDisc>> m_queueDiscs;
@@ -288,8 +322,9 @@ class WideAreaNetwork : public ns3::Object
     std::vector<TransferRecord> m_transfers;
     std::vector<WanConnectionRecord> m_connections;
     std::vector<Flow> m_flows; ///< by connection id
-    /// The live long-lived connection of each ordered site pair (messages).
-    std::map<std::pair<uint32_t, uint32_t>, uint64_t> m_messageConnection;
+    /// The live long-lived connection of each ordered host pair (messages): (from site, from NIC + 1
+    /// or 0 for the gateway, to site, to NIC + 1 or 0).
+    std::map<std::array<uint64_t, 4>, uint64_t> m_messageConnection;
     ns3::TracedCallback<const TransferRecord&> m_transferFinished;
     std::vector<WanFailureRecord> m_failures;
     /// Delivered bytes per (from, to) site pair, per bin.

@@ -33,6 +33,15 @@ HierarchicalAllReduce::HierarchicalAllReduce(Settings settings, std::vector<Site
                                  "site " + s.name + ": needs 2 or more accelerators and its gateway among them");
         }
         m_site.push_back(std::make_unique<SiteCollective>(s.endpoints, m_settings.workload, m_settings.stop));
+        if (m_settings.algorithm == Algorithm::Sharded &&
+            (s.endpoints.size() != m_sites[0].endpoints.size() || m_wan->Nics(s.meshNode) < s.endpoints.size()))
+        {
+            throw ParameterError("algorithm", "sharded: every site needs the same number of accelerators and a NIC "
+                                              "for each (site " +
+                                                  s.name + ": " + std::to_string(s.endpoints.size()) +
+                                                  " accelerators, " + std::to_string(m_wan->Nics(s.meshNode)) +
+                                                  " NICs)");
+        }
     }
     m_wan->TraceConnectWithoutContext("TransferFinished", ns3::MakeCallback(&HierarchicalAllReduce::OnTransfer, this));
 }
@@ -52,11 +61,23 @@ HierarchicalAllReduce::Install()
                                       &HierarchicalAllReduce::StartIteration, this);
 }
 
+const char*
+HierarchicalAllReduce::ToString(Algorithm a)
+{
+    return a == Algorithm::Sharded ? "sharded" : "funnel";
+}
+
+uint32_t
+HierarchicalAllReduce::Rings() const
+{
+    return m_settings.algorithm == Algorithm::Sharded ? static_cast<uint32_t>(m_sites[0].endpoints.size()) : 1;
+}
+
 uint64_t
 HierarchicalAllReduce::StepBytes() const
 {
-    const std::size_t g = m_active.empty() ? m_sites.size() : m_active.size();
-    return (m_settings.bytes + g - 1) / g;
+    const uint64_t parts = Rings() * (m_active.empty() ? m_sites.size() : m_active.size());
+    return (m_settings.bytes + parts - 1) / parts;
 }
 
 std::vector<HierarchicalResult>
@@ -89,6 +110,7 @@ HierarchicalAllReduce::StartIteration()
     r.name = m_settings.name;
     r.iteration = m_iteration;
     r.bytes = m_settings.bytes;
+    r.algorithm = ToString(m_settings.algorithm);
     r.sites = static_cast<uint32_t>(m_active.size());
     r.startNs = Ns(ns3::Simulator::Now());
     m_results.push_back(r);
@@ -97,7 +119,8 @@ HierarchicalAllReduce::StartIteration()
         Fail("fewer than 2 sites left with a gateway");
         return;
     }
-    StartSitePhase(Phase::Reduce, CollectiveAlgorithms::REDUCE);
+    StartSitePhase(Phase::Reduce, m_settings.algorithm == Algorithm::Sharded ? CollectiveAlgorithms::REDUCE_SCATTER
+                                                                             : CollectiveAlgorithms::REDUCE);
 }
 
 void
@@ -128,8 +151,10 @@ HierarchicalAllReduce::SiteDone(std::size_t site, CollectiveStatus status, Trans
     }
     if (status != CollectiveStatus::Completed)
     {
-        Fail(std::string(m_phase == Phase::Reduce ? "reduce" : "broadcast") + " in site " + m_sites[site].name + ": " +
-             ToString(failure));
+        const bool sharded = m_settings.algorithm == Algorithm::Sharded;
+        const char* phase =
+            m_phase == Phase::Reduce ? (sharded ? "reduce-scatter" : "reduce") : (sharded ? "all-gather" : "broadcast");
+        Fail(std::string(phase) + " in site " + m_sites[site].name + ": " + ofab::ToString(failure));
         return;
     }
     if (--m_sitesLeft > 0)
@@ -151,28 +176,45 @@ void
 HierarchicalAllReduce::StartExchange()
 {
     m_phase = Phase::Exchange;
-    const std::size_t g = m_active.size();
-    m_step.assign(g, 0);
-    m_sent.assign(g, 0);
-    m_received.assign(g, 0);
+    const std::size_t hosts = Rings() * m_active.size();
+    m_step.assign(hosts, 0);
+    m_sent.assign(hosts, 0);
+    m_received.assign(hosts, 0);
     m_messages.clear();
-    for (std::size_t i = 0; i < g && m_phase == Phase::Exchange; ++i)
+    for (std::size_t q = 0; q < hosts && m_phase == Phase::Exchange; ++q)
     {
-        SendStep(i);
+        SendStep(q);
     }
 }
 
-void
-HierarchicalAllReduce::SendStep(std::size_t gateway)
+std::size_t
+HierarchicalAllReduce::NextInRing(std::size_t q) const
 {
-    const SiteMembers& from = m_sites[m_active[gateway]];
-    const SiteMembers& to = m_sites[m_active[(gateway + 1) % m_active.size()]];
+    const std::size_t g = m_active.size();
+    return q - q % g + (q % g + 1) % g;
+}
+
+void
+HierarchicalAllReduce::SendStep(std::size_t q)
+{
+    const std::size_t g = m_active.size();
+    const SiteMembers& from = m_sites[m_active[q % g]];
+    const SiteMembers& to = m_sites[m_active[NextInRing(q) % g]];
+    // Sharded: ring r runs between the NICs r; funnel: between the gateways themselves.
+    const std::optional<uint32_t> nic = m_settings.algorithm == Algorithm::Sharded
+                                            ? std::optional<uint32_t>(static_cast<uint32_t>(q / g))
+                                            : std::nullopt;
     try
     {
-        const uint64_t id = m_wan->SendMessage(from.meshNode, to.meshNode, StepBytes(),
-                                               m_settings.name + " #" + std::to_string(m_iteration) + " step " +
-                                                   std::to_string(m_step[gateway]));
-        m_messages[id] = gateway;
+        std::string label = m_settings.name + " #" + std::to_string(m_iteration);
+        if (nic)
+        {
+            label += " ring " + std::to_string(*nic);
+        }
+        label += " step " + std::to_string(m_step[q]);
+        const uint64_t id =
+            m_wan->SendMessage(WanHost{from.meshNode, nic}, WanHost{to.meshNode, nic}, StepBytes(), std::move(label));
+        m_messages[id] = q;
     }
     catch (const ParameterError& e)
     {
@@ -189,11 +231,13 @@ HierarchicalAllReduce::OnTransfer(const TransferRecord& rec)
         return;
     }
     const std::size_t from = it->second;
-    const std::size_t to = (from + 1) % m_active.size();
+    const std::size_t to = NextInRing(from);
     m_messages.erase(it);
     if (rec.status != TransferStatus::Completed)
     {
-        Fail("wide area: " + m_sites[m_active[from]].name + " -> " + m_sites[m_active[to]].name + ": " + rec.reason);
+        const std::size_t g = m_active.size();
+        Fail("wide area: " + m_sites[m_active[from % g]].name + " -> " + m_sites[m_active[to % g]].name + ": " +
+             rec.reason);
         return;
     }
     ++m_sent[from];
@@ -206,15 +250,15 @@ HierarchicalAllReduce::OnTransfer(const TransferRecord& rec)
 }
 
 void
-HierarchicalAllReduce::TryAdvance(std::size_t gateway)
+HierarchicalAllReduce::TryAdvance(std::size_t q)
 {
     const auto steps = static_cast<uint32_t>(2 * (m_active.size() - 1));
-    // A gateway's next step sends what it combined from the message into it: both must have arrived.
-    while (m_step[gateway] < steps && m_sent[gateway] > m_step[gateway] && m_received[gateway] > m_step[gateway])
+    // A host's next step sends what it combined from the message into it: both must have arrived.
+    while (m_step[q] < steps && m_sent[q] > m_step[q] && m_received[q] > m_step[q])
     {
-        if (++m_step[gateway] < steps)
+        if (++m_step[q] < steps)
         {
-            SendStep(gateway);
+            SendStep(q);
             return;
         }
     }
@@ -222,7 +266,8 @@ HierarchicalAllReduce::TryAdvance(std::size_t gateway)
     if (done && m_phase == Phase::Exchange)
     {
         m_results.back().exchangedNs = Ns(ns3::Simulator::Now());
-        StartSitePhase(Phase::Broadcast, CollectiveAlgorithms::BROADCAST);
+        StartSitePhase(Phase::Broadcast, m_settings.algorithm == Algorithm::Sharded ? CollectiveAlgorithms::ALLGATHER
+                                                                                    : CollectiveAlgorithms::BROADCAST);
     }
 }
 

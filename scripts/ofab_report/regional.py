@@ -158,9 +158,10 @@ def summary_section(data):
     for s in sites:
         tx = s.get("transactions") if isinstance(s.get("transactions"), dict) else {}
         rows.append([s["name"], s.get("topology", "?"), fmt(s.get("accelerators")), f"a{s.get('gateway', '?')}",
-                     "LOST" if s.get("lost") else "no",
+                     fmt(s.get("nics")), "LOST" if s.get("lost") else "no",
                      f"{fmt(tx.get('issued'))} / {fmt(tx.get('completed'))} / {fmt(tx.get('failed'))}"])
-    site_table = table(["site", "topology", "accelerators", "gateway", "lost", "transactions issued / completed / failed"],
+    site_table = table(["site", "topology", "accelerators", "gateway", "NICs", "lost",
+                        "transactions issued / completed / failed"],
                        rows, bad_rows=[k for k, s in enumerate(sites) if s.get("lost")])
     iters = entries(data, "hierarchical_allreduce")
     transfers = entries(data, "transfers")
@@ -328,9 +329,14 @@ def allreduce_section(data):
                   for it in its if it["failed"]]
         if failed:
             parts.append(table(["all-reduce", "iteration", "start (ms)", "until it failed (ms)", "why"], failed, left=1))
-        parts.append('<p class="note">Each iteration: a reduce inside each site into its gateway accelerator, a '
-                     "ring all-reduce between the gateways over the wide area, a broadcast inside each site. "
-                     "Coloured by how many sites took part (after a site loss the job goes on without it); red "
+        algorithms = {it.get("algorithm", "funnel") for it in entries(data, "hierarchical_allreduce")}
+        how = {"sharded": "sharded: a reduce-scatter inside each site (rank r keeps shard r), one ring all-reduce "
+                          "of its shard per NIC r between the sites' NICs r over the wide area, an all-gather inside "
+                          "each site",
+               "funnel": "funnel: a reduce inside each site into its gateway accelerator, one ring all-reduce "
+                         "between the gateways over the wide area, a broadcast inside each site"}
+        parts.append('<p class="note">Each iteration, ' + "; ".join(how[a] for a in sorted(algorithms) if a in how) +
+                     ". Coloured by how many sites took part (after a site loss the job goes on without it); red "
                      "dashed: the failures. Log scale where the times span more than a decade.</p>")
     if transfers:
         names = {it["name"] for it in its}

@@ -180,8 +180,8 @@ def plot_cross_site(bin_ns, series, failures):
     return png(fig)
 
 
-PHASES = [("reduce", "site reduce", "#1f77b4", "s--"), ("wide", "wide area (gateways' ring)", "#ff7f0e", "o-"),
-          ("broadcast", "site broadcast", "#2ca02c", "o:")]  # reduce and broadcast take about as long: told apart by style
+PHASES = [("reduce", "site reduce(-scatter)", "#1f77b4", "s--"), ("wide", "wide area (rings)", "#ff7f0e", "o-"),
+          ("broadcast", "site broadcast / all-gather", "#2ca02c", "o:")]  # reduce and broadcast take about as long: told apart by style
 
 
 def plot_allreduce(iterations, failure_times):

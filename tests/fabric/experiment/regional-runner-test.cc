@@ -16,9 +16,10 @@ using namespace ofab;
 namespace
 {
 
-/// Three 4 x 4 tori on a triangle of 10 km routes, healing scaled down to fit a few milliseconds.
+/// Three 4 x 4 tori on a triangle of 10 km routes, healing scaled down to fit a few milliseconds;
+/// the all-reduce sharded (the default: a NIC per accelerator) or `funnel`.
 std::string
-Region(const std::string& extra)
+Region(const std::string& extra, const std::string& algorithm = "sharded")
 {
     return "name: region\n"
            "duration: 12ms\n"
@@ -37,8 +38,9 @@ Region(const std::string& extra)
            "wide_area: {max_window_bytes: 2MiB, tcp_min_rto: 2ms, tcp_delayed_ack_timeout: 1ms,\n"
            "            packet_reroute_time: 1ms, restoration_time: 2ms}\n"
            "cross_site:\n"
-           "  - {type: hierarchical_allreduce, name: grads, bytes: 256KiB, iterations: 1000, gap: 200us}\n" +
-           extra;
+           "  - {type: hierarchical_allreduce, name: grads, bytes: 256KiB, iterations: 1000, gap: 200us,\n"
+           "     algorithm: " +
+           algorithm + "}\n" + extra;
 }
 
 RegionalRunResult
@@ -68,11 +70,15 @@ Refusal(const std::string& yaml)
 
 } // namespace
 
-TEST_CASE("regional: a hierarchical all-reduce runs its phases in order, each step a message per gateway", "[regional]")
+TEST_CASE("regional: a hierarchical all-reduce runs its phases in order, each step a message per ring member",
+          "[regional]")
 {
-    const RegionalRunResult r = RunRegion(Region(""));
+    const bool sharded = GENERATE(true, false);
+    INFO((sharded ? "sharded" : "funnel"));
+    const RegionalRunResult r = RunRegion(Region("", sharded ? "sharded" : "funnel"));
     REQUIRE(r.sites.size() == 3);
     CHECK(r.sites[1].gateway == 5);
+    CHECK(r.sites[1].nics == 16); // the default: a NIC per accelerator
     std::size_t completed = 0;
     for (const HierarchicalResult& h : r.allReduce)
     {
@@ -81,6 +87,7 @@ TEST_CASE("regional: a hierarchical all-reduce runs its phases in order, each st
             continue;
         }
         ++completed;
+        CHECK(h.algorithm == (sharded ? "sharded" : "funnel"));
         CHECK(h.sites == 3);
         CHECK(h.startNs < h.reducedNs);
         CHECK(h.reducedNs < h.exchangedNs);
@@ -88,20 +95,28 @@ TEST_CASE("regional: a hierarchical all-reduce runs its phases in order, each st
     }
     CHECK(completed >= 3);
     CHECK(r.allReduce.back().status != CollectiveStatus::Failed); // the last is running or done at the end
-    // 2 (G - 1) = 4 ring steps, a message of ceil(S / 3) from each of the 3 gateways per step.
+    // 2 (G - 1) = 4 ring steps. Funnel: one ring of the 3 gateways, a message of ceil(S / 3) from
+    // each per step. Sharded: 16 rings, ring r between the NICs r, a message of ceil(S / 48) each.
+    const uint32_t rings = sharded ? 16 : 1;
     std::map<std::string, int> perIteration;
     for (const TransferRecord& t : r.transfers)
     {
-        CHECK(t.bytes == (256u * 1024 + 2) / 3);
+        CHECK(t.bytes == (256u * 1024 + 3 * rings - 1) / (3 * rings));
+        CHECK(t.fromNic == t.toNic);
+        CHECK(t.fromNic.has_value() == sharded);
+        if (sharded)
+        {
+            CHECK_THAT(t.label, Catch::Contains(" ring " + std::to_string(*t.fromNic) + " step "));
+        }
         if (t.status == TransferStatus::Completed)
         {
-            ++perIteration[t.label.substr(0, t.label.find(" step"))];
+            ++perIteration[t.label.substr(0, t.label.find(' ', t.label.find('#')))];
             CHECK(t.deliveredBytes == t.bytes);
         }
     }
     for (std::size_t i = 0; i < completed; ++i)
     {
-        CHECK(perIteration["grads #" + std::to_string(i)] == 12);
+        CHECK(perIteration["grads #" + std::to_string(i)] == static_cast<int>(12 * rings));
     }
 }
 
@@ -181,6 +196,17 @@ TEST_CASE("regional: files that cannot run are refused at file, line and key", "
     badGateway.replace(badGateway.find("gateway: 15"), 11, "gateway: 16");
     CHECK_THAT(Refusal(badGateway), Catch::Contains("sites.2.gateway"));
     CHECK_THAT(Refusal(Region("cross_site_typo: 1\n")), Catch::Contains("cross_site_typo"));
+    // Sharded needs a NIC per accelerator in every site; funnel does without.
+    std::string noNics = Region("");
+    noNics.replace(noNics.find("gateway: 5}"), 11, "gateway: 5, nics: 8}");
+    CHECK_THAT(Refusal(noNics),
+               Catch::Contains("cross_site.0.algorithm") && Catch::Contains("site b has 16 accelerators and 8 NICs"));
+    std::string funnel = Region("", "funnel");
+    funnel.replace(funnel.find("gateway: 5}"), 11, "gateway: 5, nics: 0}");
+    CHECK_NOTHROW(LoadRegionalExperiment(ConfigDocument::Parse(funnel, "experiments/region.yaml")));
+    std::string tooMany = Region("");
+    tooMany.replace(tooMany.find("gateway: 5}"), 11, "gateway: 5, nics: 17}");
+    CHECK_THAT(Refusal(tooMany), Catch::Contains("sites.1.nics"));
 }
 
 TEST_CASE("regional: ROADM, amplifier and gateway failures partition exactly the pairs they cut off", "[regional]")
