@@ -233,6 +233,9 @@ class WideAreaNetwork : public ns3::Object
     void DoDispose() override;
 
   private:
+    /// IPv4 + TCP headers of a data segment: 20 + 20 + 12 (the timestamp option, padded).
+    static constexpr uint32_t kTcpIpHeaderBytes = 52;
+
     /// The sockets of one connection and where its sender and receiver are in its stream.
     struct Flow
     {
