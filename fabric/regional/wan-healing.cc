@@ -105,9 +105,13 @@ WideAreaNetwork::ScheduleOpticalHealing(uint32_t failure)
     {
         ns3::Simulator::Schedule(m_lossOfLightDetection + m_restorationTime, &WideAreaNetwork::Restore, this, failure);
     }
-    // The packet layer detects on its own (BFD), from the failure, not from the optical alarm.
-    ns3::Simulator::Schedule(m_packetHoldOffTime + m_packetRerouteTime, &WideAreaNetwork::Reroute, this,
-                             std::optional<uint32_t>(failure));
+    // The packet layer detects on its own (BFD), from the failure, not from the optical alarm; under
+    // optical_only it does not act at all.
+    if (Policy() == PacketPolicy::Reroute)
+    {
+        ns3::Simulator::Schedule(m_packetHoldOffTime + m_packetRerouteTime, &WideAreaNetwork::Reroute, this,
+                                 std::optional<uint32_t>(failure));
+    }
     UpdatePartitions();
 }
 
@@ -164,11 +168,12 @@ WideAreaNetwork::Restore(uint32_t failure)
 void
 WideAreaNetwork::Reroute(std::optional<uint32_t> failure)
 {
-    // Routes use a link while it carries light between two live gateways; the interface metric is
-    // its one-way delay in us, so routes are shortest by latency, as WAN IGP metrics usually are.
+    // Routes use a link while it carries light between two live gateways (optical_only: once routed,
+    // whether it carries light or not); the interface metric is its one-way delay in us, so routes are shortest by
+    // latency, as WAN IGP metrics usually are.
     for (WanLink& l : m_links)
     {
-        const bool use = l.channel->IsLit();
+        const bool use = l.channel->IsLit() || (Policy() == PacketPolicy::OpticalOnly && l.routed);
         const uint16_t metric =
             static_cast<uint16_t>(std::clamp(std::round(l.channel->GetOneWayDelay().GetSeconds() * 1e6), 1.0, 65535.0));
         const std::pair<uint32_t, uint32_t> ends[] = {{l.siteA, l.interfaceA}, {l.siteB, l.interfaceB}};

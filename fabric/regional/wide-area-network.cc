@@ -8,6 +8,7 @@
 #include "ns3/data-rate.h"
 #include "ns3/double.h"
 #include "ns3/drop-tail-queue.h"
+#include "ns3/enum.h"
 #include "ns3/global-router-interface.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-global-routing-helper.h"
@@ -116,6 +117,14 @@ WideAreaNetwork::GetTypeId()
                           "act first (multi-layer hold-off; 0: none)",
                           TimeValue(Seconds(0)), MakeTimeAccessor(&WideAreaNetwork::m_packetHoldOffTime),
                           MakeTimeChecker(Seconds(0)))
+            .AddAttribute("PacketPolicy",
+                          "The gateways' answer to dark lightpaths: reroute (withdraw them and route around, "
+                          "after PacketHoldOffTime + PacketRerouteTime) or optical_only (keep every route and "
+                          "wait for 1+1 switch-over or restoration, as a statically routed interconnect does)",
+                          EnumValue(static_cast<int>(PacketPolicy::Reroute)),
+                          MakeEnumAccessor(&WideAreaNetwork::m_packetPolicy),
+                          MakeEnumChecker(static_cast<int>(PacketPolicy::Reroute), "reroute",
+                                          static_cast<int>(PacketPolicy::OpticalOnly), "optical_only"))
             .AddAttribute("ThroughputBin", "Bin width of the per-site-pair throughput series",
                           TimeValue(MilliSeconds(1)), MakeTimeAccessor(&WideAreaNetwork::m_throughputBin),
                           MakeTimeChecker(NanoSeconds(1)))

@@ -57,6 +57,14 @@ enum class TransferKind
 
 const char* ToString(TransferKind kind); ///< "transfer", "message"
 
+/// What the gateways' routing does when lightpaths go dark (the packet layer's share of multi-layer
+/// healing; the attribute PacketPolicy).
+enum class PacketPolicy
+{
+    Reroute,     ///< withdraw dark links and route around them after PacketHoldOffTime + PacketRerouteTime
+    OpticalOnly, ///< keep every route: traffic waits for the optical layer (switch-over, restoration)
+};
+
 /// Where a transfer starts or ends: a site's gateway itself, or one of the site's scale-out NICs
 /// (accelerator `nic`'s, on its own link to the gateway; Build's `nics`).
 struct WanHost
@@ -211,6 +219,7 @@ class WideAreaNetwork : public ns3::Object
     uint64_t WindowBytes() const;
     uint32_t SegmentBytes() const; ///< TCP payload per packet: MTU - IPv4 - TCP with timestamps
     uint64_t EcnThresholdBytes() const;
+    PacketPolicy Policy() const { return static_cast<PacketPolicy>(m_packetPolicy); }
 
     /// Fixes the random streams of the gateways' queue discs (RED draws in its marking band) from
     /// `stream` on, so a run does not depend on what else the process built; returns the count used.
@@ -310,6 +319,7 @@ class WideAreaNetwork : public ns3::Object
     ns3::Time m_packetRerouteTime;
     ns3::Time m_packetHoldOffTime;
     ns3::Time m_throughputBin;
+    int m_packetPolicy = 0; ///< a PacketPolicy (ns-3's enum attributes hold an int)
     double m_nicRateGbps = 0;
     ns3::Time m_nicLinkDelay;
 

@@ -8,6 +8,7 @@
 
 #include "wan-test-util.h"
 
+#include "ns3/enum.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
@@ -303,4 +304,46 @@ TEST_CASE("The same inputs give the same numbers", "[regional][wan]")
     CHECK(a.transfers[0].endNs == b.transfers[0].endNs);
     CHECK(a.transfers[0].retransmittedBytes == b.transfers[0].retransmittedBytes);
     CHECK(a.failures[0].lostBytes == b.failures[0].lostBytes);
+}
+
+TEST_CASE("Under optical_only the gateways keep their routes: traffic waits for restoration", "[regional][wan]")
+{
+    // A -> B over 10 km; the A-B duct is cut at 5 ms and restored over A-C-B (a spare wavelength) at
+    // 8.01 ms. The packet layer would route around at 7 ms; under optical_only it never does.
+    MeshPlanner planner(Triangle(10, 20, 20));
+    auto wan = ns3::CreateObject<WideAreaNetwork>();
+    wan->SetAttribute("PacketPolicy", ns3::EnumValue(static_cast<int>(PacketPolicy::OpticalOnly)));
+    wan->SetAttribute("MaxWindowBytes", ns3::UintegerValue(kWindowBytes));
+    wan->SetAttribute("TcpMinRto", ns3::TimeValue(ns3::MilliSeconds(5)));
+    wan->SetAttribute("TcpDelayedAckTimeout", ns3::TimeValue(ns3::MilliSeconds(1)));
+    wan->SetAttribute("RestorationTime", ns3::TimeValue(ns3::MilliSeconds(3)));
+    wan->SetAttribute("PacketRerouteTime", ns3::TimeValue(ns3::MilliSeconds(2)));
+    wan->SetAttribute("ThroughputBin", ns3::TimeValue(ns3::MicroSeconds(100)));
+    wan->Build(planner, {0, 1, 2});
+    wan->AssignStreams(1);
+    CHECK(wan->Policy() == PacketPolicy::OpticalOnly);
+    wan->StartTransfer(0, 1, 30'000'000, "A->B");
+    ns3::Simulator::Schedule(ns3::MilliSeconds(5), [&]() { wan->FailDuct("ab"); });
+    std::vector<uint32_t> pathDark;
+    ns3::Simulator::Schedule(ns3::MilliSeconds(7.5), [&]() { pathDark = wan->RoutedPath(0, 1); });
+    ns3::Simulator::Stop(ns3::MilliSeconds(60));
+    ns3::Simulator::Run();
+    const WanFailureRecord f = wan->Failures().at(0);
+    CHECK_FALSE(f.rerouteNs); // the packet layer never acted
+    REQUIRE(f.restoreNs);
+    CHECK(*f.restoreNs == Approx(3.01e6));
+    CHECK(pathDark == std::vector<uint32_t>{0, 1}); // still into the dark duct, past the reroute time
+    CHECK(wan->RoutedPath(0, 1) == std::vector<uint32_t>{0, 1});
+    const std::vector<double> bins = wan->ThroughputGbps(0, 1);
+    CHECK(MeanGbps(bins, 52, 80) == 0); // nothing from the cut's last frames until restoration
+    const TransferRecord& t = wan->Transfers().at(0);
+    CHECK(t.status == TransferStatus::Completed);
+    CHECK(t.deliveredBytes == 30'000'000);
+    // The restored lightpath (40 km) carries it: the rate after is the window over its RTT.
+    const double after = MeanGbps(bins, 250, 400);
+    const double rttUs = 2 * (40 * 4.897 + 2);
+    std::printf("optical_only: %.2f Gb/s after restoration, window / RTT %.2f Gb/s\n", after,
+                kWindowBytes * 8 / (rttUs * 1e3));
+    CHECK(after == Approx(kWindowBytes * 8 / (rttUs * 1e3)).epsilon(0.05));
+    ns3::Simulator::Destroy();
 }
