@@ -182,6 +182,24 @@ class Trace:
         """The width of a /links/throughput bin, ns."""
         return float(self._dataset("links/throughput").attrs["bin_width_ns"])
 
+    @property
+    def kind(self):
+        """"region" for a run over several sites (format 1.8), "fabric" for one fabric's run."""
+        return self.meta.get("kind", "fabric")
+
+    def region(self, name):
+        """A table of a region's trace (self.kind == "region"): "sites", "lightpaths", "failures",
+        "transfers" or "allreduce", enums and strings decoded (docs/trace-format.md, "A region's trace")."""
+        return self.table("region/" + name)
+
+    def region_throughput(self):
+        """/region/throughput: Gb/s delivered from one site to another per bin; index `time_ns` (bin
+        starts), one column per ordered site pair ("west->east")."""
+        data = self._dataset("region/throughput")
+        columns = _text(data.attrs["columns"]).split(",") if data.shape[1] else []
+        index = pd.Index(np.arange(data.shape[0]) * float(data.attrs["bin_width_ns"]), name="time_ns")
+        return pd.DataFrame(data[:], index=index, columns=columns)
+
     def _node_names(self):
         nodes = self.nodes()
         return dict(zip((int(i) for i in nodes["id"]), nodes["name"]))

@@ -1,15 +1,33 @@
 #include "ofab/fabric/app/regional-command.h"
 
 #include "ofab/fabric/app/regional-output.h"
+#include "ofab/fabric/app/regional-trace.h"
 #include "ofab/fabric/app/run-output.h"
 #include "ofab/fabric/experiment/regional-runner.h"
 #include "ofab/foundation/unit-text.h"
+
+#include <yaml-cpp/yaml.h>
 
 #include <cstdio>
 #include <filesystem>
 
 namespace ofab
 {
+
+namespace
+{
+
+void
+CreateFolderOf(const std::string& path)
+{
+    const auto folder = std::filesystem::path(path).parent_path();
+    if (!path.empty() && !folder.empty())
+    {
+        std::filesystem::create_directories(folder);
+    }
+}
+
+} // namespace
 
 int
 RunRegional(const RunOptions& options, ConfigDocument& doc)
@@ -23,14 +41,15 @@ RunRegional(const RunOptions& options, ConfigDocument& doc)
     {
         x.seed = options.seed;
     }
-    if (!options.trace.empty())
-    {
-        throw ConfigError(SourceLocation{options.file}, "outputs",
-                          "a run over several sites writes no HDF5 trace yet: use --summary-json for its summary");
-    }
     if (!options.variant.empty())
     {
         throw ConfigError(SourceLocation{options.file}, "variants", "a run over several sites has no variants yet");
+    }
+    // As for one fabric: -o moves the summary beside the trace unless --summary-json names it.
+    if (!options.trace.empty())
+    {
+        x.trace = options.trace;
+        x.summaryJson = SummaryBeside(options.trace);
     }
     if (!options.summaryJson.empty())
     {
@@ -43,14 +62,9 @@ RunRegional(const RunOptions& options, ConfigDocument& doc)
                     FormatTime(x.duration).c_str());
         return 0;
     }
-    if (!x.summaryJson.empty())
-    {
-        const auto folder = std::filesystem::path(x.summaryJson).parent_path();
-        if (!folder.empty())
-        {
-            std::filesystem::create_directories(folder);
-        }
-    }
+    RefuseForeignOutputs(RunOutputPaths{x.name, x.file, x.trace, x.summaryJson}, doc, options);
+    CreateFolderOf(x.summaryJson);
+    CreateFolderOf(x.trace);
     if (!options.quiet)
     {
         std::fprintf(stderr, "ofab run: %s, %zu sites over an optical mesh (%s)\n", x.name.c_str(), x.sites.size(),
@@ -58,19 +72,44 @@ RunRegional(const RunOptions& options, ConfigDocument& doc)
     }
     RegionalRunner runner(x);
     const RegionalRunResult result = runner.Run();
+    nlohmann::ordered_json summary = RegionalSummaryJson(x, result);
+    // The trace is written after the run, from its results; one that cannot be completed costs the
+    // exit code, not the results: the summary is still written, and says so.
+    bool traceComplete = true;
+    if (!x.trace.empty())
+    {
+        YAML::Emitter config;
+        config << doc.Root();
+        try
+        {
+            RegionTraceWriter::Write(x.trace, RegionalTrace(x, result, config.c_str(), summary));
+            summary["trace_status"] = "complete";
+            summary["trace_bytes"] = std::filesystem::file_size(x.trace);
+        }
+        catch (const TraceError& e)
+        {
+            std::fprintf(stderr, "ofab: error: the trace %s could not be completed: %s\n", x.trace.c_str(), e.what());
+            summary["trace_status"] = std::string("incomplete: ") + e.what();
+            traceComplete = false;
+        }
+    }
     if (!x.summaryJson.empty())
     {
-        WriteJsonFile(x.summaryJson, RegionalSummaryJson(x, result));
+        WriteJsonFile(x.summaryJson, summary);
     }
     if (!options.quiet)
     {
         PrintRegional(x, result);
+        if (!x.trace.empty())
+        {
+            std::printf("  trace         %s%s\n", x.trace.c_str(), traceComplete ? "" : " (incomplete: see above)");
+        }
         if (!x.summaryJson.empty())
         {
             std::printf("  summary       %s\n", x.summaryJson.c_str());
         }
     }
-    return 0;
+    return traceComplete ? 0 : 1;
 }
 
 } // namespace ofab

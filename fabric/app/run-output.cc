@@ -97,6 +97,14 @@ void
 RefuseForeignOutputs(const Experiment& x, const ConfigDocument& doc, const RunOptions& options,
                      const std::string& extraSummary)
 {
+    RefuseForeignOutputs(RunOutputPaths{x.name, x.file, x.outputs.trace, x.outputs.summaryJson}, doc, options,
+                         extraSummary);
+}
+
+void
+RefuseForeignOutputs(const RunOutputPaths& x, const ConfigDocument& doc, const RunOptions& options,
+                     const std::string& extraSummary)
+{
     if (options.force)
     {
         return;
@@ -112,21 +120,21 @@ RefuseForeignOutputs(const Experiment& x, const ConfigDocument& doc, const RunOp
                                     : !options.trace.empty()     ? "-o " + options.trace + " (its summary)"
                                                                  : "";
     const std::vector<Output> outputs{
-        {x.outputs.trace, true, "outputs.trace", options.trace.empty() ? "" : "-o " + options.trace},
-        {x.outputs.summaryJson, false, "outputs.summary_json", summaryFlag},
+        {x.trace, true, "outputs.trace", options.trace.empty() ? "" : "-o " + options.trace},
+        {x.summaryJson, false, "outputs.summary_json", summaryFlag},
         {extraSummary, false, "outputs.summary_json", summaryFlag},
     };
     for (const auto& out : outputs)
     {
         std::string what;
         const std::optional<std::string> writer = WrittenBy(out.path, out.isTrace, what);
-        if (writer && (writer->empty() || *writer == x.name))
+        if (writer && (writer->empty() || *writer == x.experiment))
         {
             continue;
         }
         const std::string message =
             (writer
-                 ? out.path + " holds the results of experiment '" + *writer + "', not '" + x.name + "'"
+                 ? out.path + " holds the results of experiment '" + *writer + "', not '" + x.experiment + "'"
                  : out.path + " exists and is not an ofab " + (out.isTrace ? "trace" : "summary") + " (" + what + ")") +
             ": refusing to replace it; choose another path, remove the file, or pass --force";
         if (!out.flag.empty())

@@ -30,6 +30,17 @@ std::string SummaryBeside(const std::string& trace);
 /// Checks `x`'s outputs and `extraSummary` (the combined summary of a file with variants), if given.
 void RefuseForeignOutputs(const Experiment& x, const ConfigDocument& doc, const RunOptions& options,
                           const std::string& extraSummary = "");
+/// Where a run writes, whatever kind of experiment it is.
+struct RunOutputPaths
+{
+    std::string experiment; ///< its name, as its outputs record it
+    std::string file;
+    std::string trace;
+    std::string summaryJson;
+};
+/// The same check for any run's outputs (a region's too).
+void RefuseForeignOutputs(const RunOutputPaths& x, const ConfigDocument& doc, const RunOptions& options,
+                          const std::string& extraSummary = "");
 /// Warnings on stderr about an experiment that runs but probably not as meant: no workloads (nothing is
 /// issued); a fault at or after the end of the run (it never happens: named by file, line and key).
 /// Returns how many it printed.

@@ -311,4 +311,10 @@ DirectoryOf(const std::string& path)
     return slash == std::string::npos ? "" : path.substr(0, slash + 1);
 }
 
+std::string
+PathFrom(const std::string& origin, const std::string& path)
+{
+    return !path.empty() && path.front() == '/' ? path : DirectoryOf(origin) + path;
+}
+
 } // namespace ofab

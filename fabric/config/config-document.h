@@ -69,6 +69,8 @@ void ExpectOnlyKeys(const ConfigDocument& doc, const YAML::Node& section, const 
 /// Directory of a file path, with its trailing slash ("" for a bare file name): where a file's
 /// relative paths (a link file, an edge list) are read from.
 std::string DirectoryOf(const std::string& path);
+/// A path named in the file at `origin`: an absolute one as it is, another relative to that file's folder.
+std::string PathFrom(const std::string& origin, const std::string& path);
 
 } // namespace ofab
 

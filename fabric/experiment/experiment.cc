@@ -120,9 +120,7 @@ LoadWorkloads(const ConfigDocument& doc, Experiment& x)
         {
             // A trace set is named relative to the experiment file, as link files are.
             const std::string traces = r.Text("traces", "");
-            factory.Set("Traces", ns3::StringValue(!traces.empty() && traces.front() == '/'
-                                                       ? traces
-                                                       : DirectoryOf(doc.Origin()) + traces));
+            factory.Set("Traces", ns3::StringValue(PathFrom(doc.Origin(), traces)));
         }
         ns3::Ptr<Workload> w = factory.Create<Workload>();
         bound.Guard([&] { w->Validate(); }); // checks that need the fabric run at install

@@ -97,7 +97,7 @@ LoadSites(const ConfigDocument& doc, const OpticalMeshSpec& mesh)
         {
             throw r.Missing("experiment", "the site's experiment file (its topology, links, protocol, workloads)");
         }
-        s.file = DirectoryOf(doc.Origin()) + r.Text("experiment", "");
+        s.file = PathFrom(doc.Origin(), r.Text("experiment", ""));
         const ConfigDocument siteDoc = ConfigDocument::Load(s.file); // its own errors name its own file
         s.experiment = std::make_shared<Experiment>(LoadExperiment(siteDoc));
         const auto accelerators = static_cast<uint64_t>(s.experiment->graph.NumAccelerators());
@@ -248,7 +248,8 @@ RegionalSections()
              {"wide_area", "", "a section", "The gateways' packet layer: `ofab keys wide_area`."},
              {"cross_site", "", "a list of jobs", "Jobs between sites: `ofab keys cross_site:<type>`."},
              {"faults", "", "a list of faults", "Failures of the region: `ofab keys region_faults`."},
-             {"outputs", "", "summary_json: a path", "Where the summary JSON goes."},
+             {"outputs", "", "summary_json, trace: paths",
+              "Where the summary JSON and the HDF5 trace (docs/trace-format.md) go; absent: not written."},
          }},
         {"sites",
          "An item of `sites:`: a scale-up fabric as an experiment file builds it (its own workloads run in it).",
@@ -378,8 +379,9 @@ LoadRegionalExperiment(const ConfigDocument& doc)
         x.faults.push_back(LoadFault(doc, faults[i], "faults." + std::to_string(i), x));
     }
     const YAML::Node outputs = Child(doc.Root(), "outputs");
-    ExpectOnlyKeys(doc, outputs, "outputs", {"summary_json"});
+    ExpectOnlyKeys(doc, outputs, "outputs", {"summary_json", "trace"});
     x.summaryJson = SectionReader(doc, outputs, "outputs").Text("summary_json", "");
+    x.trace = SectionReader(doc, outputs, "outputs").Text("trace", "");
     return x;
 }
 

@@ -93,6 +93,7 @@ struct RegionalExperiment
     std::vector<CrossSiteJob> jobs;
     std::vector<RegionalFault> faults;
     std::string summaryJson;
+    std::string trace; ///< HDF5 trace (docs/trace-format.md, "A region's trace"); empty: none
 };
 
 /// Whether a document describes several sites (it has `sites:`).

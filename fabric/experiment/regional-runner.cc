@@ -209,6 +209,17 @@ RegionalRunner::Run()
     r.recovery = WanRecovery(*m_wan, recovery);
     r.faultElements = m_faultElements;
     r.crossSiteGbps = m_wan->CrossSiteThroughputGbps();
+    for (const RegionalSite& a : m_x.sites)
+    {
+        for (const RegionalSite& b : m_x.sites)
+        {
+            if (&a != &b)
+            {
+                r.pairNames.push_back(a.name + "->" + b.name);
+                r.pairGbps.push_back(m_wan->ThroughputGbps(a.meshNode, b.meshNode));
+            }
+        }
+    }
     r.binNs = bin.Get().ToDouble(ns3::Time::NS);
     r.lostBytes = m_wan->LostBytes();
     r.retransmittedBytes = m_wan->RetransmittedBytes();

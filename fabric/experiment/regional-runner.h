@@ -49,7 +49,9 @@ struct RegionalRunResult
     std::vector<FaultRecovery> recovery;    ///< per failure: T_recover95 of the cross-site throughput (WanRecovery)
     std::vector<std::string> faultElements; ///< per failure, as the file named it
     std::vector<RegionalPartition> partitions;
-    std::vector<double> crossSiteGbps; ///< delivered across sites per bin
+    std::vector<double> crossSiteGbps;         ///< delivered across sites per bin
+    std::vector<std::string> pairNames;        ///< every ordered site pair, "west->east"
+    std::vector<std::vector<double>> pairGbps; ///< per pair, delivered per bin
     double binNs = 0;
     uint64_t lostBytes = 0;
     uint64_t retransmittedBytes = 0;

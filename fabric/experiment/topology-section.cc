@@ -136,7 +136,7 @@ BuildGraph(const ConfigDocument& doc, const SectionReader& t, const std::string&
             throw t.ErrorAt("file", "expected the path of an edge-list file, got an empty one");
         }
         resolved["file"] = file;
-        const std::string path = file.front() == '/' ? file : DirectoryOf(doc.Origin()) + file;
+        const std::string path = PathFrom(doc.Origin(), file);
         std::string text;
         try
         {
