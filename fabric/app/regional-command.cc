@@ -55,6 +55,10 @@ RunRegional(const RunOptions& options, ConfigDocument& doc)
     {
         x.summaryJson = options.summaryJson;
     }
+    if (options.noTrace)
+    {
+        x.trace.clear();
+    }
     if (options.dryRun)
     {
         std::printf("%s: %zu sites, %zu lightpaths requested, %zu cross-site jobs, %zu faults, %s simulated\n",

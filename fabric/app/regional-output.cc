@@ -153,6 +153,10 @@ RegionalSummaryJson(const RegionalExperiment& x, const RegionalRunResult& r)
                          {"gateway", s.gateway},
                          {"nics", s.nics},
                          {"lost", s.lost},
+                         {"faults", s.faults},
+                         {"repairs", s.repairs},
+                         {"controller", s.controller.empty() ? nlohmann::ordered_json(nullptr)
+                                                             : nlohmann::ordered_json(s.controller)},
                          {"transactions",
                           {{"issued", s.transactionsIssued},
                            {"completed", s.transactionsCompleted},
@@ -263,8 +267,17 @@ PrintRegional(const RegionalExperiment& x, const RegionalRunResult& r)
     std::printf("\n  sites        ");
     for (const RegionalSiteFigures& s : r.sites)
     {
-        std::printf(" %s (%s, %u accelerators, gateway a%u, %u NICs%s)", s.name.c_str(), s.topology.c_str(),
-                    s.accelerators, s.gateway, s.nics, s.lost ? ", LOST" : "");
+        std::string own;
+        if (s.faults + s.repairs > 0)
+        {
+            own += ", " + std::to_string(s.faults) + " own faults, " + std::to_string(s.repairs) + " repairs";
+        }
+        if (!s.controller.empty())
+        {
+            own += ", controller " + s.controller;
+        }
+        std::printf(" %s (%s, %u accelerators, gateway a%u, %u NICs%s%s)", s.name.c_str(), s.topology.c_str(),
+                    s.accelerators, s.gateway, s.nics, own.c_str(), s.lost ? ", LOST" : "");
     }
     std::printf("\n");
     for (std::size_t i = 0; i < r.lightpathsBefore.size() && i < r.lightpathsAfter.size(); ++i)

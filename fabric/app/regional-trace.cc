@@ -130,6 +130,8 @@ RegionalTrace(const RegionalExperiment& x, const RegionalRunResult& r, const std
         row.issued = s.transactionsIssued;
         row.completed = s.transactionsCompleted;
         row.failed = s.transactionsFailed;
+        row.faults = s.faults;
+        SetText(row.controller, s.controller);
         c.sites.push_back(row);
     }
     AddLightpaths(c.lightpaths, r.lightpathsBefore, 0);

@@ -252,7 +252,8 @@ RegionalSections()
               "Where the summary JSON and the HDF5 trace (docs/trace-format.md) go; absent: not written."},
          }},
         {"sites",
-         "An item of `sites:`: a scale-up fabric as an experiment file builds it (its own workloads run in it).",
+         "An item of `sites:`: a scale-up fabric as an experiment file builds it (its own workloads, faults "
+         "and controller run in it).",
          {
              {"name", "", "a node of optical_mesh", "The site, and its ROADM."},
              {"experiment", "", "a path, relative to the file",

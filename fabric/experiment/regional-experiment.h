@@ -76,7 +76,7 @@ const char* ToString(RegionalFault::Kind k); ///< duct_cut, amplifier, roadm, si
 /**
  * An experiment over several sites (a file with `sites:`): name, description, seed, duration;
  * sites (each an experiment file whose topology, links and protocol build the site, and whose own
- * workloads run inside it); optical_mesh (the long-haul mesh, whose nodes include every site);
+ * workloads, faults and reroute controller run inside it); optical_mesh (the long-haul mesh, whose nodes include every site);
  * wide_area (the gateways' packet layer, WideAreaNetwork attributes); cross_site (jobs);
  * faults; outputs (summary_json). ConfigError at file:line:key for what cannot run.
  */

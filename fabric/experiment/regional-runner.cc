@@ -30,6 +30,9 @@ RegionalRunner::RegionalRunner(RegionalExperiment& experiment)
             Experiment& e = *site.experiment;
             m_fabrics.push_back(std::make_unique<Fabric>(e.graph, e.fabric));
             InstallInitialRoutes(*m_fabrics.back());
+            // Checked against the site's fabric before anything is scheduled.
+            m_siteFaults.push_back(ns3::CreateObject<FaultInjector>());
+            m_siteFaults.back()->Configure(*m_fabrics.back(), e.faults);
             stream += m_fabrics.back()->AssignStreams(stream);
             const WorkloadContext ctx = MakeWorkloadContext(m_fabrics.back()->Endpoints(), m_x.duration);
             for (std::size_t i = 0; i < e.workloads.size(); ++i)
@@ -44,7 +47,18 @@ RegionalRunner::RegionalRunner(RegionalExperiment& experiment)
         m_planner = std::make_unique<MeshPlanner>(*m_x.mesh);
         m_wan = m_x.wideArea.Create<WideAreaNetwork>();
         m_wan->Build(*m_planner, gateways, nics);
-        m_wan->AssignStreams(stream);
+        stream += m_wan->AssignStreams(stream);
+        for (std::size_t s = 0; s < m_x.sites.size(); ++s)
+        {
+            const Experiment& e = *m_x.sites[s].experiment;
+            stream += m_siteFaults[s]->AssignStreams(stream);
+            m_siteFaults[s]->Install(m_x.duration);
+            m_siteControllers.push_back(e.controller ? e.controller->Create<RerouteController>() : nullptr);
+            if (m_siteControllers.back())
+            {
+                m_siteControllers.back()->Attach(*m_fabrics[s]);
+            }
+        }
         for (const CrossSiteJob& job : m_x.jobs)
         {
             InstallJob(job);
@@ -65,6 +79,13 @@ RegionalRunner::RegionalRunner(RegionalExperiment& experiment)
 RegionalRunner::~RegionalRunner()
 {
     m_allReduce.clear();
+    for (const auto& c : m_siteControllers)
+    {
+        if (c)
+        {
+            c->Dispose(); // its stall detector holds events
+        }
+    }
     if (m_wan)
     {
         m_wan->Dispose();
@@ -178,6 +199,12 @@ RegionalRunner::Run()
         fig.gateway = m_x.sites[s].gateway;
         fig.nics = m_x.sites[s].nics;
         fig.lost = m_lost[s];
+        fig.faults = m_siteFaults[s]->GetFaultCount();
+        fig.repairs = m_siteFaults[s]->GetRepairCount();
+        if (m_siteControllers[s])
+        {
+            fig.controller = m_siteControllers[s]->GetPolicyName();
+        }
         for (const auto& e : m_fabrics[s]->Endpoints())
         {
             fig.transactionsIssued += e->GetIssuedCount();

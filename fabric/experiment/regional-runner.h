@@ -2,7 +2,9 @@
 #define OFAB_FABRIC_EXPERIMENT_REGIONAL_RUNNER_H
 
 #include "ofab/fabric/assembly/fabric.h"
+#include "ofab/fabric/control/reroute-controller.h"
 #include "ofab/fabric/experiment/regional-experiment.h"
+#include "ofab/fabric/faults/fault-injector.h"
 #include "ofab/fabric/observe/recovery-metrics.h"
 #include "ofab/fabric/regional/mesh-planner.h"
 #include "ofab/fabric/regional/wide-area-network.h"
@@ -22,8 +24,11 @@ struct RegionalSiteFigures
     std::string topology; ///< its topology kind
     uint32_t accelerators = 0;
     uint32_t gateway = 0;
-    uint32_t nics = 0;               ///< scale-out NICs behind its gateway
-    bool lost = false;               ///< a site loss took it
+    uint32_t nics = 0;   ///< scale-out NICs behind its gateway
+    bool lost = false;   ///< a site loss took it
+    uint64_t faults = 0; ///< its own faults (its file's `faults:`) that fired
+    uint64_t repairs = 0;
+    std::string controller;          ///< its reroute controller's policy; "" = none
     uint64_t transactionsIssued = 0; ///< by every endpoint of the site (its own workloads and the site phases)
     uint64_t transactionsCompleted = 0;
     uint64_t transactionsFailed = 0;
@@ -62,10 +67,11 @@ struct RegionalRunResult
 
 /**
  * Runs a RegionalExperiment: seeds ns-3; builds every site's fabric (its routes, its own
- * workloads), the optical mesh's lightpaths and the gateways' wide-area network over them; installs
- * the cross-site jobs and schedules the faults; runs for the duration. Random streams: the sites in
- * file order (channels, then workloads), then the wide area. One runner per simulation: its
- * destructor calls Simulator::Destroy().
+ * workloads, faults and reroute controller, as its file says), the optical mesh's lightpaths and the
+ * gateways' wide-area network over them; installs the cross-site jobs and schedules the region's
+ * faults; runs for the duration. Random streams: the sites in file order (channels, then
+ * workloads), then the wide area, then each site's faults (so a site's faults never change the
+ * other draws). One runner per simulation: its destructor calls Simulator::Destroy().
  */
 class RegionalRunner
 {
@@ -87,6 +93,8 @@ class RegionalRunner
 
     RegionalExperiment& m_x;
     std::vector<std::unique_ptr<Fabric>> m_fabrics;
+    std::vector<ns3::Ptr<FaultInjector>> m_siteFaults;          ///< per site
+    std::vector<ns3::Ptr<RerouteController>> m_siteControllers; ///< per site; null: none
     std::unique_ptr<MeshPlanner> m_planner;
     ns3::Ptr<WideAreaNetwork> m_wan;
     std::vector<std::unique_ptr<HierarchicalAllReduce>> m_allReduce;

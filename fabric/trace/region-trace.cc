@@ -53,7 +53,9 @@ SiteType()
         .Add("lost", offsetof(RegionSiteRow, lost), H5T_NATIVE_UINT8)
         .Add("issued", offsetof(RegionSiteRow, issued), H5T_NATIVE_UINT64)
         .Add("completed", offsetof(RegionSiteRow, completed), H5T_NATIVE_UINT64)
-        .Add("failed", offsetof(RegionSiteRow, failed), H5T_NATIVE_UINT64);
+        .Add("failed", offsetof(RegionSiteRow, failed), H5T_NATIVE_UINT64)
+        .Add("faults", offsetof(RegionSiteRow, faults), H5T_NATIVE_UINT64)
+        .AddString("controller", offsetof(RegionSiteRow, controller), sizeof(RegionSiteRow::controller));
     return t;
 }
 

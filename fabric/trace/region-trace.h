@@ -29,6 +29,8 @@ struct RegionSiteRow
     uint64_t issued; ///< transactions of the site's endpoints
     uint64_t completed;
     uint64_t failed;
+    uint64_t faults;     ///< its own faults (its file's `faults:`) that fired
+    char controller[16]; ///< its reroute controller's policy; "" = none
 };
 
 /// /region/lightpaths: one row per lightpath as provisioned (when 0) and at the end (when 1).

@@ -169,6 +169,12 @@ code, _, err = run([ofab, "run", region, "-o", foreign])
 check(code == 2 and "-o " + foreign in err and "someone-else" in err and os.path.getmtime(foreign) == before,
       "a trace of another experiment is refused (exit 2, naming -o), untouched", err)
 
+# --no-trace: the summary alone.
+plain = os.path.join(tmp, "plain.json")
+code, out, err = run([ofab, "run", region, "--no-trace", "--summary-json", plain, "-q"])
+check(code == 0 and os.path.exists(plain) and "trace_status" not in json.load(open(plain, encoding="utf-8")),
+      "--no-trace: the summary, no trace", err)
+
 # An unwritable trace: a clear error, no file that claims to be complete.
 blocked = os.path.join(tmp, "not-a-folder")
 open(blocked, "w").close()

@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 using namespace ofab;
@@ -270,4 +272,47 @@ TEST_CASE("regional: ROADM, amplifier and gateway failures partition exactly the
     }
     CHECK(requests == 20);
     CHECK(completed >= 7);
+}
+
+TEST_CASE("regional: a site's own faults and reroute controller run inside the region", "[regional]")
+{
+    // Site b's file cuts the link that carries its ring from rank 5 to rank 6 at 2 ms; with its
+    // controller the all-reduce goes on across the cut, without it the iteration caught fails there.
+    const std::string dir = std::filesystem::temp_directory_path() / "ofab-regional-site-faults";
+    std::filesystem::create_directories(dir);
+    const std::string links = std::filesystem::absolute("experiments/links/cpo-8lambda.yaml");
+    for (const bool controller : {true, false})
+    {
+        INFO((controller ? "with a controller" : "without"));
+        const std::string site = dir + (controller ? "/cut-controlled.yaml" : "/cut.yaml");
+        std::ofstream(site)
+            << "name: cut-site\nduration: 10us\ntopology: {kind: torus, dims: [4, 4]}\n"
+            << "links: {file: " << links << "}\n"
+            << "faults:\n  events:\n    - {at: 2ms, kind: fibre_cut, between: [\"a(1,1)\", \"a(2,1)\"]}\n"
+            << (controller ? "controller: {policy: hybrid}\n" : "");
+        std::string yaml = Region("");
+        yaml.replace(yaml.find("{name: b, experiment: sites/torus4x4.yaml"), 41, "{name: b, experiment: " + site);
+        const RegionalRunResult r = RunRegion(yaml);
+        REQUIRE(r.sites.size() == 3);
+        CHECK(r.sites[1].faults == 1);
+        CHECK(r.sites[0].faults == 0);
+        CHECK(r.sites[1].controller == (controller ? "hybrid" : ""));
+        std::size_t completedAfter = 0;
+        std::size_t failedInB = 0;
+        for (const HierarchicalResult& h : r.allReduce)
+        {
+            completedAfter += h.startNs > 2.5e6 && h.status == CollectiveStatus::Completed ? 1 : 0;
+            failedInB += h.status == CollectiveStatus::Failed && h.failure.find("in site b") != std::string::npos;
+        }
+        if (controller)
+        {
+            CHECK(failedInB == 0);
+            CHECK(completedAfter >= 3); // rerouted around the cut inside the site
+        }
+        else
+        {
+            CHECK(failedInB >= 1); // a write out of its retries on the dead link
+        }
+    }
+    std::filesystem::remove_all(dir);
 }
