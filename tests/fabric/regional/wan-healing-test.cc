@@ -311,21 +311,13 @@ TEST_CASE("Under optical_only the gateways keep their routes: traffic waits for 
     // A -> B over 10 km; the A-B duct is cut at 5 ms and restored over A-C-B (a spare wavelength) at
     // 8.01 ms. The packet layer would route around at 7 ms; under optical_only it never does.
     MeshPlanner planner(Triangle(10, 20, 20));
-    auto wan = ns3::CreateObject<WideAreaNetwork>();
+    auto wan = MakeWan(planner, {0, 1, 2}); // restoration 3 ms after detection, reroute 2 ms
     wan->SetAttribute("PacketPolicy", ns3::EnumValue(static_cast<int>(PacketPolicy::OpticalOnly)));
-    wan->SetAttribute("MaxWindowBytes", ns3::UintegerValue(kWindowBytes));
-    wan->SetAttribute("TcpMinRto", ns3::TimeValue(ns3::MilliSeconds(5)));
-    wan->SetAttribute("TcpDelayedAckTimeout", ns3::TimeValue(ns3::MilliSeconds(1)));
-    wan->SetAttribute("RestorationTime", ns3::TimeValue(ns3::MilliSeconds(3)));
-    wan->SetAttribute("PacketRerouteTime", ns3::TimeValue(ns3::MilliSeconds(2)));
-    wan->SetAttribute("ThroughputBin", ns3::TimeValue(ns3::MicroSeconds(100)));
-    wan->Build(planner, {0, 1, 2});
-    wan->AssignStreams(1);
     CHECK(wan->Policy() == PacketPolicy::OpticalOnly);
     wan->StartTransfer(0, 1, 30'000'000, "A->B");
     ns3::Simulator::Schedule(ns3::MilliSeconds(5), [&]() { wan->FailDuct("ab"); });
     std::vector<uint32_t> pathDark;
-    ns3::Simulator::Schedule(ns3::MilliSeconds(7.5), [&]() { pathDark = wan->RoutedPath(0, 1); });
+    ns3::Simulator::Schedule(ns3::MicroSeconds(7500), [&]() { pathDark = wan->RoutedPath(0, 1); });
     ns3::Simulator::Stop(ns3::MilliSeconds(60));
     ns3::Simulator::Run();
     const WanFailureRecord f = wan->Failures().at(0);
