@@ -1,10 +1,14 @@
 #include "ofab/fabric/app/regional-command.h"
 
+#include "ofab/fabric/app/interrupt-scope.h"
 #include "ofab/fabric/app/regional-output.h"
 #include "ofab/fabric/app/regional-trace.h"
 #include "ofab/fabric/app/run-output.h"
+#include "ofab/fabric/app/run-progress.h"
 #include "ofab/fabric/experiment/regional-runner.h"
 #include "ofab/foundation/unit-text.h"
+
+#include "ns3/simulator.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -75,7 +79,21 @@ RunRegional(const RunOptions& options, ConfigDocument& doc)
                      options.file.c_str());
     }
     RegionalRunner runner(x);
-    const RegionalRunResult result = runner.Run();
+    Progress progress(x.duration, options.quiet);
+    progress.Start();
+    RegionalRunResult result;
+    {
+        const InterruptScope interrupt; // Ctrl-C, SIGTERM, SIGHUP: stop at the next progress check
+        result = runner.Run();
+    }
+    progress.Done();
+    if (InterruptScope::Interrupted())
+    {
+        // A region's outputs are written from the whole run: an interrupted one writes none.
+        std::fprintf(stderr, "ofab: interrupted (%s) at %s; no trace or summary written\n",
+                     InterruptScope::SignalName(), FormatTime(ns3::Simulator::Now()).c_str());
+        return 130;
+    }
     nlohmann::ordered_json summary = RegionalSummaryJson(x, result);
     // The trace is written after the run, from its results; one that cannot be completed costs the
     // exit code, not the results: the summary is still written, and says so.

@@ -2,14 +2,17 @@
 tables say what the summary beside it says (sites, failures with their healing per layer, every
 transfer and all-reduce iteration), the per-pair throughput adds up to the cross-site series, the
 healing steps are /events at their times, every transfer is completed with all its bytes, failed
-with a reason, or in flight; an output of another experiment is refused (exit 2, nothing written)
-and an unwritable path is a clear error, never a file that looks complete.
+with a reason, or in flight; an output of another experiment is refused (exit 2, nothing written),
+an unwritable path is a clear error, never a file that looks complete, and Ctrl-C writes nothing.
 Usage: trace-regional-test.py OFAB_BINARY (run from the project root)."""
 
 import json
 import math
 import os
+import signal
+import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import ROOT, check, finish, require, run, workdir  # noqa: E402
@@ -174,6 +177,18 @@ plain = os.path.join(tmp, "plain.json")
 code, out, err = run([ofab, "run", region, "--no-trace", "--summary-json", plain, "-q"])
 check(code == 0 and os.path.exists(plain) and "trace_status" not in json.load(open(plain, encoding="utf-8")),
       "--no-trace: the summary, no trace", err)
+
+# Ctrl-C: the run stops at its next progress check, exit 130, and writes nothing (a region's outputs
+# come from the whole run). Two seconds of this region take far longer than the wait.
+long_trace = os.path.join(tmp, "long.h5")
+p = subprocess.Popen([ofab, "run", region, "-o", long_trace, "--set", "duration=2s", "--set", "faults=[]"],
+                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+time.sleep(1.5)
+p.send_signal(signal.SIGINT)
+out, err = p.communicate(timeout=120)
+check(p.returncode == 130 and "interrupted (SIGINT)" in err and not os.path.exists(long_trace)
+      and not os.path.exists(os.path.join(tmp, "long.json")),
+      "Ctrl-C: exit 130, said, no trace or summary written", f"exit {p.returncode}: {err[-500:]}")
 
 # An unwritable trace: a clear error, no file that claims to be complete.
 blocked = os.path.join(tmp, "not-a-folder")
