@@ -157,10 +157,11 @@ def summary_section(data):
     rows = []
     for s in sites:
         tx = s.get("transactions") if isinstance(s.get("transactions"), dict) else {}
+        own = f"{fmt(s.get('faults'))} / {s.get('controller') or 'none'}" if "faults" in s else "—"
         rows.append([s["name"], s.get("topology", "?"), fmt(s.get("accelerators")), f"a{s.get('gateway', '?')}",
-                     fmt(s.get("nics")), "LOST" if s.get("lost") else "no",
+                     fmt(s.get("nics")), own, "LOST" if s.get("lost") else "no",
                      f"{fmt(tx.get('issued'))} / {fmt(tx.get('completed'))} / {fmt(tx.get('failed'))}"])
-    site_table = table(["site", "topology", "accelerators", "gateway", "NICs", "lost",
+    site_table = table(["site", "topology", "accelerators", "gateway", "NICs", "own faults / controller", "lost",
                         "transactions issued / completed / failed"],
                        rows, bad_rows=[k for k, s in enumerate(sites) if s.get("lost")])
     iters = entries(data, "hierarchical_allreduce")

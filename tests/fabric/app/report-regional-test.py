@@ -72,9 +72,9 @@ sites, totals = tables(section(page, "summary"))[:2]
 for s in data["sites"]:
     tx = s["transactions"]
     check(row(sites, s["name"]) == [s["topology"], str(s["accelerators"]), f"a{s['gateway']}", str(s["nics"]),
-                                    "LOST" if s["lost"] else "no",
+                                    f"{s['faults']} / {s['controller'] or 'none'}", "LOST" if s["lost"] else "no",
                                     f"{tx['issued']:,} / {tx['completed']:,} / {tx['failed']:,}"],
-          f"site {s['name']}: topology, accelerators, gateway, NICs, lost and transactions as in the summary",
+          f"site {s['name']}: topology, accelerators, gateway, NICs, own faults, lost and transactions as in the summary",
           str(row(sites, s["name"])))
 check(close(row(totals, "cross-site bytes lost")[0], data["lost_bytes"], 0)
       and close(row(totals, "cross-site bytes retransmitted")[0], data["retransmitted_bytes"], 0),
