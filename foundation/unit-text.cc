@@ -145,6 +145,24 @@ FormatTime(ns3::Time t)
         const int64_t ticks = t.GetTimeStep();
         return "-" + FormatTime(ns3::TimeStep(ticks == std::numeric_limits<int64_t>::min() ? -(ticks + 1) : -ticks));
     }
+    // The largest unit that holds it exactly ("10ms", "150ns", "2500ns"): what a reader would write,
+    // and ParseTimeText reads it back to the same tick.
+    const int64_t ticks = t.GetTimeStep();
+    if (ticks != 0)
+    {
+        static const std::pair<const char*, ns3::Time> units[] = {{"s", ns3::Seconds(1)},
+                                                                  {"ms", ns3::MilliSeconds(1)},
+                                                                  {"us", ns3::MicroSeconds(1)},
+                                                                  {"ns", ns3::NanoSeconds(1)}};
+        for (const auto& [name, unit] : units)
+        {
+            const int64_t per = unit.GetTimeStep();
+            if (per > 0 && ticks % per == 0)
+            {
+                return std::to_string(ticks / per) + name;
+            }
+        }
+    }
     std::ostringstream os;
     os << std::setprecision(12) << t.ToDouble(ns3::Time::NS) << "ns";
     return os.str();

@@ -19,7 +19,7 @@ namespace ofab
 /// is required).
 bool ParseTimeText(const std::string& text, ns3::Time& out);
 
-/// A time as ofab writes it back: "150ns", "6.4ns", "20000ns".
+/// A time as ofab writes it back, in the largest unit that holds it exactly: "150ns", "6.4ns", "20us", "10ms".
 std::string FormatTime(ns3::Time t);
 
 /// A time in nanoseconds, as summaries, tables and the control protocol give times.

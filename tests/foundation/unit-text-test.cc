@@ -88,7 +88,9 @@ TEST_CASE("a time written back reads back the same, negative ones too", "[units]
 {
     CHECK(FormatTime(ns3::NanoSeconds(150)) == "150ns");
     CHECK(FormatTime(ns3::PicoSeconds(6400)) == "6.4ns");
-    CHECK(FormatTime(ns3::MicroSeconds(20)) == "20000ns");
+    CHECK(FormatTime(ns3::MicroSeconds(20)) == "20us");
+    CHECK(FormatTime(ns3::MilliSeconds(300)) == "300ms");
+    CHECK(FormatTime(ns3::NanoSeconds(2500)) == "2500ns"); // not exact in us: the next unit down
     CHECK(FormatTime(ns3::NanoSeconds(-5)) == "-5ns");
     for (const int64_t ps : {int64_t{1}, int64_t{-123456}, int64_t{987654321}})
     {

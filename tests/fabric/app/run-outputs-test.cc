@@ -130,12 +130,12 @@ TEST_CASE("a fault at or after the end of the run is named by file, line and key
     REQUIRE(RunOut("run " + yaml + " -q", &out, &err) == 0);
     // The fault at the end (3 us) and the one after it (7 us); not the one at 1 us, nor its late repair.
     CHECK(err == "ofab: warning: " + yaml +
-                     ":10:7: key 'faults.events[1].at': a fault at 3000ns, at or after the end of the run (duration "
-                     "3000ns): it never happens\n"
+                     ":10:7: key 'faults.events[1].at': a fault at 3us, at or after the end of the run (duration "
+                     "3us): it never happens\n"
                      "ofab: warning: " +
                      yaml +
-                     ":11:7: key 'faults.events[2].at': a fault at 7000ns, at or after the end of the run (duration "
-                     "3000ns): it never happens\n");
+                     ":11:7: key 'faults.events[2].at': a fault at 7us, at or after the end of the run (duration "
+                     "3us): it never happens\n");
     std::remove(yaml.c_str());
 }
 

@@ -163,7 +163,7 @@ TEST_CASE("controller.policy picks the controller's model, another policy's key 
     CHECK(r.begin()->first.Scalar() == "policy");
     CHECK(r["policy"].Scalar() == "external");
     CHECK(r["fallback"].Scalar() == "local");
-    CHECK(r["wait_to_restore"].Scalar() == "20000ns");
+    CHECK(r["wait_to_restore"].Scalar() == "20us");
     CHECK_FALSE(load("controller: {policy: global}\n").Resolved()["controller"]["fallback"].IsDefined());
 
     CHECK(ErrorOf(kValid + "controller: {policy: global, fallback: local}\n") ==

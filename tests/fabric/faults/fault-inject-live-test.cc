@@ -154,7 +154,7 @@ TEST_CASE("an injected cut takes the link down now, an injected repair later bri
     CHECK(faults[0].kind == "fibre_cut");
     CHECK(faults[0].timeNs == 2000);
     CHECK(faults[1].kind == "repair");
-    CHECK_THAT(faults[1].detail, Catch::StartsWith("repair of fibre_cut: repaired after 2000ns"));
+    CHECK_THAT(faults[1].detail, Catch::StartsWith("repair of fibre_cut: repaired after 2us"));
     std::remove(trace.c_str());
 }
 
@@ -229,13 +229,13 @@ TEST_CASE("injected requests with nothing to do are refused, now with an error, 
                                      "power_drop_db: 3}");
         });
     });
-    CHECK_THAT(alreadyCut, Catch::Contains("link 3 already has a fibre_cut in effect (since 1000ns)"));
+    CHECK_THAT(alreadyCut, Catch::Contains("link 3 already has a fibre_cut in effect (since 1us)"));
     CHECK_THAT(nothingToRepair, Catch::Contains("nothing to repair: no fibre_cut of link 4 is in effect now"));
-    CHECK_THAT(past, Catch::Contains("is in the past: the simulation is at 2000ns"));
+    CHECK_THAT(past, Catch::Contains("is in the past: the simulation is at 2us"));
     CHECK_THAT(badLine, Catch::Contains("line"));
     CHECK_THAT(badNode, Catch::Contains("a(9,9)"));
     REQUIRE(refused.reasons.size() == 2);
-    CHECK(refused.reasons[0] == "link 3: already has a fibre_cut in effect (since 1000ns)");
+    CHECK(refused.reasons[0] == "link 3: already has a fibre_cut in effect (since 1us)");
     CHECK(refused.reasons[1] == "link 4: nothing to repair: no fibre_cut in effect");
     CHECK(degrade.applied);
     CHECK_THAT(degrade.element, Catch::StartsWith("laser a(2,1)#") && Catch::EndsWith(" line 2"));

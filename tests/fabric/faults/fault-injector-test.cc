@@ -229,7 +229,7 @@ TEST_CASE("a fibre cut fires loss of signal at both ends, its repair brings the 
     CHECK(cuts[0].element == "link " + std::to_string(link));
     CHECK(cuts[1].timeNs == 4000);
     CHECK(cuts[1].kind == "repair");
-    CHECK_THAT(cuts[1].detail, Catch::StartsWith("repair of fibre_cut: repaired after 2000ns"));
+    CHECK_THAT(cuts[1].detail, Catch::StartsWith("repair of fibre_cut: repaired after 2us"));
     std::remove(trace.c_str());
 }
 
