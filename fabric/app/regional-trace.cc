@@ -117,7 +117,8 @@ RegionalTrace(const RegionalExperiment& x, const RegionalRunResult& r, const std
     RegionTraceContent c;
     c.metaText = {
         {"ofab_version", OFAB_VERSION}, {"ns3_version", "3.37"}, {"experiment", x.name}, {"config_yaml", configYaml}};
-    c.metaNumbers = {{"seed", static_cast<double>(x.seed)}, {"wall_time_s", r.wallS}};
+    c.metaIntegers = {{"seed", static_cast<int64_t>(x.seed)}};
+    c.metaNumbers = {{"wall_time_s", r.wallS}};
     for (const RegionalSiteFigures& s : r.sites)
     {
         RegionSiteRow row{};

@@ -239,6 +239,10 @@ RegionTraceWriter::Write(const std::string& path, const RegionTraceContent& cont
                 WriteAttribute(meta.Id(), name, value);
             }
         }
+        for (const auto& [name, value] : content.metaIntegers)
+        {
+            WriteAttribute(meta.Id(), name, value);
+        }
         for (const auto& [name, value] : content.metaNumbers)
         {
             WriteAttribute(meta.Id(), name, value);

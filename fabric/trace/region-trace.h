@@ -106,6 +106,7 @@ struct RegionAllReduceRow
 struct RegionTraceContent
 {
     std::map<std::string, std::string> metaText; ///< /meta attributes beyond status and format_version
+    std::map<std::string, int64_t> metaIntegers; ///< e.g. seed, int64 as in a fabric's trace
     std::map<std::string, double> metaNumbers;
     std::vector<RegionSiteRow> sites;
     std::vector<RegionLightpathRow> lightpaths;
