@@ -6,6 +6,7 @@
 #include "ofab/fabric/app/run-output.h"
 #include "ofab/fabric/app/run-progress.h"
 #include "ofab/fabric/experiment/regional-runner.h"
+#include "ofab/fabric/trace/hdf5-table.h"
 #include "ofab/foundation/unit-text.h"
 
 #include "ns3/simulator.h"
@@ -17,21 +18,6 @@
 
 namespace ofab
 {
-
-namespace
-{
-
-void
-CreateFolderOf(const std::string& path)
-{
-    const auto folder = std::filesystem::path(path).parent_path();
-    if (!path.empty() && !folder.empty())
-    {
-        std::filesystem::create_directories(folder);
-    }
-}
-
-} // namespace
 
 int
 RunRegional(const RunOptions& options, ConfigDocument& doc)
@@ -70,9 +56,13 @@ RunRegional(const RunOptions& options, ConfigDocument& doc)
                     FormatTime(x.duration).c_str());
         return 0;
     }
-    RefuseForeignOutputs(RunOutputPaths{x.name, x.file, x.trace, x.summaryJson}, doc, options);
-    CreateFolderOf(x.summaryJson);
-    CreateFolderOf(x.trace);
+    const RunOutputPaths outputs{x.name, x.file, x.trace, x.summaryJson};
+    RefuseForeignOutputs(outputs, doc, options);
+    CreateOutputFolders(outputs);
+    if (!x.trace.empty())
+    {
+        CheckTraceWritable(x.trace); // before the run: the trace is written from its results, at the end
+    }
     if (!options.quiet)
     {
         std::fprintf(stderr, "ofab run: %s, %zu sites over an optical mesh (%s)\n", x.name.c_str(), x.sites.size(),

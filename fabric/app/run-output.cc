@@ -177,8 +177,14 @@ WarnAboutExperiment(const Experiment& x)
 void
 CreateOutputFolders(const Experiment& x)
 {
+    CreateOutputFolders(RunOutputPaths{x.name, x.file, x.outputs.trace, x.outputs.summaryJson});
+}
+
+void
+CreateOutputFolders(const RunOutputPaths& x)
+{
     // Output folders are created as needed (out/ of the quick start on a fresh clone).
-    for (const std::string& path : {x.outputs.trace, x.outputs.summaryJson})
+    for (const std::string& path : {x.trace, x.summaryJson})
     {
         const auto parent = std::filesystem::path(path).parent_path();
         std::error_code ignored; // an uncreatable folder is reported when the file is opened

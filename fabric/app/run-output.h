@@ -47,6 +47,7 @@ void RefuseForeignOutputs(const RunOutputPaths& x, const ConfigDocument& doc, co
 int WarnAboutExperiment(const Experiment& x);
 /// Creates the folders of the trace and the summary (an uncreatable one fails when the file opens).
 void CreateOutputFolders(const Experiment& x);
+void CreateOutputFolders(const RunOutputPaths& x);
 /// The trace with its /meta (versions, seed, resolved configuration); null when outputs.trace is empty.
 std::unique_ptr<TraceRecorder> OpenTrace(const Experiment& x, const Fabric& fabric, const std::string& resolvedYaml);
 /// Writes /summary and marks the trace complete. Then adds to `summary` (the JSON file's copy) what

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <utility>
 
 namespace ofab
@@ -312,6 +315,23 @@ void
 WriteAttribute(hid_t object, const std::string& name, int64_t value)
 {
     WriteScalarAttribute(object, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
+}
+
+void
+CheckTraceWritable(const std::string& path)
+{
+    std::error_code ignored;
+    const bool existed = std::filesystem::exists(path, ignored);
+    std::FILE* probe = std::fopen(path.c_str(), "ab"); // appends nothing: an existing file stays whole
+    if (!probe)
+    {
+        throw TraceError("cannot write the trace file " + path + ": " + std::strerror(errno));
+    }
+    std::fclose(probe);
+    if (!existed)
+    {
+        std::filesystem::remove(path, ignored);
+    }
 }
 
 } // namespace ofab

@@ -119,6 +119,10 @@ class AppendableMatrix
 void WriteAttribute(hid_t object, const std::string& name, const std::string& value);
 /// A scalar dataset holding UTF-8 text: for text of any size (an attribute holds at most 64 KiB).
 void WriteTextDataset(hid_t parent, const std::string& name, const std::string& value);
+/// TraceError "cannot write the trace file PATH: <the OS's reason>" when `path` cannot be opened for
+/// writing: asked of the OS first, whose reason ("Not a directory") is clearer than HDF5's. A file
+/// that was not there is not left behind; one that was is left as it was.
+void CheckTraceWritable(const std::string& path);
 void WriteAttribute(hid_t object, const std::string& name, double value);
 void WriteAttribute(hid_t object, const std::string& name, int64_t value);
 

@@ -202,15 +202,7 @@ RegionTraceWriter::Write(const std::string& path, const RegionTraceContent& cont
 {
     H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    {
-        // Ask the OS first: its reason ("No such file or directory") is clearer than HDF5's.
-        std::FILE* probe = std::fopen(path.c_str(), "wb");
-        if (!probe)
-        {
-            throw TraceError("cannot write the trace file " + path + ": " + std::strerror(errno));
-        }
-        std::fclose(probe);
-    }
+    CheckTraceWritable(path);
     Hdf5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties");
     if (H5Pset_libver_bounds(fapl.Id(), H5F_LIBVER_V110, H5F_LIBVER_V110) < 0)
     {

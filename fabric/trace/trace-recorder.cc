@@ -57,15 +57,7 @@ TraceRecorder::TraceRecorder(const std::string& path, const TraceEnums& enums, s
     // half torn down by 1.10, and closing it again there crashes. The recorder closes its own.
     H5dont_atexit();
     SilenceHdf5Errors();
-    {
-        // Ask the OS first: its reason ("No such file or directory") is clearer than HDF5's.
-        std::FILE* probe = std::fopen(path.c_str(), "wb");
-        if (!probe)
-        {
-            throw TraceError("cannot write the trace file " + path + ": " + std::strerror(errno));
-        }
-        std::fclose(probe);
-    }
+    CheckTraceWritable(path);
     // Started before the datasets that take it. Until the first chunk is full it runs only the
     // silencing of HDF5's error printing (per thread); Debian's HDF5 is built thread-safe and
     // serialises the calls, and the set-up below is in program order on this thread.

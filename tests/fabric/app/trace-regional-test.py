@@ -193,7 +193,9 @@ check(p.returncode == 130 and "interrupted (SIGINT)" in err and not os.path.exis
 # An unwritable trace: a clear error, no file that claims to be complete.
 blocked = os.path.join(tmp, "not-a-folder")
 open(blocked, "w").close()
-code, _, err = run([ofab, "run", region, "-o", os.path.join(blocked, "x.h5")])
-check(code != 0 and "not-a-folder" in err and "Traceback" not in err and len(err.strip().splitlines()) <= 2,
-      "an unwritable trace path: one clear error, non-zero exit", err)
+code, out, err = run([ofab, "run", region, "-o", os.path.join(blocked, "x.h5"), "--summary-json",
+                      os.path.join(tmp, "blocked.json")])
+check(code != 0 and "cannot write the trace file " + os.path.join(blocked, "x.h5") in err
+      and len(err.strip().splitlines()) <= 2 and not os.path.exists(os.path.join(tmp, "blocked.json")),
+      "an unwritable trace path: one clear error before the run (no summary), non-zero exit", err)
 finish()
