@@ -273,4 +273,10 @@ WideAreaNetwork::ConfigureInterfaces()
     Reroute(std::nullopt);
 }
 
+ns3::Ipv4Address
+WideAreaNetwork::OwnAddress(const ns3::Ptr<ns3::Node>& host)
+{
+    return host->GetObject<ns3::Ipv4>()->GetAddress(0, 1).GetLocal();
+}
+
 } // namespace ofab

@@ -12,18 +12,6 @@
 namespace ofab
 {
 
-namespace
-{
-
-/// The site address of WideAreaNetwork::ConfigureInterfaces: the loopback's second address.
-ns3::Ipv4Address
-SiteAddressOf(const ns3::Ptr<ns3::Node>& gateway)
-{
-    return gateway->GetObject<ns3::Ipv4>()->GetAddress(0, 1).GetLocal();
-}
-
-} // namespace
-
 std::vector<double>
 WideAreaNetwork::ThroughputGbps(uint32_t fromSite, uint32_t toSite) const
 {
@@ -105,7 +93,7 @@ WideAreaNetwork::RetransmittedBytes() const
 std::vector<uint32_t>
 WideAreaNetwork::RoutedPath(uint32_t fromSite, uint32_t toSite) const
 {
-    const ns3::Ipv4Address dst = SiteAddressOf(Gateway(toSite));
+    const ns3::Ipv4Address dst = OwnAddress(Gateway(toSite));
     std::vector<uint32_t> path{fromSite};
     std::set<uint32_t> seen{fromSite};
     uint32_t at = fromSite;
@@ -114,7 +102,7 @@ WideAreaNetwork::RoutedPath(uint32_t fromSite, uint32_t toSite) const
         auto ip = Gateway(at)->GetObject<ns3::Ipv4>();
         ns3::Ipv4Header header;
         header.SetDestination(dst);
-        header.SetSource(SiteAddressOf(Gateway(fromSite)));
+        header.SetSource(OwnAddress(Gateway(fromSite)));
         ns3::Socket::SocketErrno err;
         const auto route = ip->GetRoutingProtocol()->RouteOutput(ns3::Create<ns3::Packet>(), header, nullptr, err);
         if (!route)

@@ -24,14 +24,6 @@ namespace
 constexpr uint32_t kFirstPort = 1024;
 constexpr uint64_t kMaxConnections = 65535 - kFirstPort;
 
-ns3::Ipv4Address
-AddressOf(const ns3::Ptr<ns3::Node>& host)
-{
-    // A gateway's site address or a NIC's own: the loopback interface's second address
-    // (WideAreaNetwork::ConfigureInterfaces, AddNics).
-    return host->GetObject<ns3::Ipv4>()->GetAddress(0, 1).GetLocal();
-}
-
 /// The key of an ordered host pair's message connection.
 std::array<uint64_t, 4>
 PairKey(uint32_t fromSite, std::optional<uint32_t> fromNic, uint32_t toSite, std::optional<uint32_t> toNic)
@@ -189,7 +181,7 @@ WideAreaNetwork::OpenConnection(const WanHost& fromHost, const WanHost& toHost, 
     // Connected from an event, not from here: before the simulation starts the gateways' traffic
     // control layers are not initialised yet (their initialisation events come first at time 0).
     const ns3::Ptr<ns3::Socket> sender = f.sender;
-    const ns3::InetSocketAddress remote(AddressOf(to), port);
+    const ns3::InetSocketAddress remote(OwnAddress(to), port);
     ns3::Simulator::ScheduleWithContext(from->GetId(), ns3::Seconds(0),
                                         [sender, remote]() { sender->Connect(remote); });
     return c;

@@ -11,6 +11,7 @@
 #include "ofab/fabric/regional/lightpath-channel.h"
 #include "ofab/fabric/regional/mesh-planner.h"
 
+#include "ns3/ipv4-address.h"
 #include "ns3/net-device.h"
 #include "ns3/node.h"
 #include "ns3/nstime.h"
@@ -264,6 +265,9 @@ class WideAreaNetwork : public ns3::Object
     std::size_t SiteIndex(uint32_t site) const;
     /// The node of a gateway or NIC; ParameterError for a NIC the site lacks.
     ns3::Ptr<ns3::Node> HostNode(const WanHost& host) const;
+    /// A gateway's site address or a NIC's own (Build puts it second on the loopback): what
+    /// connections go to, whichever link carries them.
+    static ns3::Ipv4Address OwnAddress(const ns3::Ptr<ns3::Node>& host);
     void AddNics(std::size_t siteIndex, uint32_t count);
     /// A point-to-point device with the device queue every port has.
     ns3::Ptr<ns3::PointToPointNetDevice> NewDevice(uint64_t rateBps) const;
