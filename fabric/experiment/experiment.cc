@@ -268,21 +268,33 @@ WorkloadTypes()
     return types;
 }
 
+RunHeader
+LoadRunHeader(const ConfigDocument& doc, const std::string& defaultName, const std::string& example)
+{
+    SectionReader top(doc, doc.Root(), "");
+    RunHeader h;
+    h.name = top.Text("name", defaultName);
+    h.description = top.Text("description", "");
+    h.seed = top.Unsigned("seed", 1, 1, UINT32_MAX);
+    if (!top.Has("duration"))
+    {
+        throw top.Missing("duration", "the simulated time to run, e.g. " + example);
+    }
+    h.duration = top.Duration("duration", ns3::Time(), ns3::NanoSeconds(1));
+    return h;
+}
+
 Experiment
 LoadExperiment(const ConfigDocument& doc)
 {
     ExpectOnlyKeys(doc, doc.Root(), "", LoaderKeys("experiment"));
     Experiment x;
     x.file = doc.Origin();
-    SectionReader top(doc, doc.Root(), "");
-    x.name = top.Text("name", "experiment");
-    x.description = top.Text("description", "");
-    x.seed = top.Unsigned("seed", 1, 1, UINT32_MAX);
-    if (!top.Has("duration"))
-    {
-        throw top.Missing("duration", "the simulated time to run, e.g. 20us");
-    }
-    x.duration = top.Duration("duration", ns3::Time(), ns3::NanoSeconds(1));
+    const RunHeader header = LoadRunHeader(doc, "experiment", "20us");
+    x.name = header.name;
+    x.description = header.description;
+    x.seed = header.seed;
+    x.duration = header.duration;
 
     const YAML::Node links = Child(doc.Root(), "links");
     x.links = BuildExperimentLinks(doc, links, "links", DirectoryOf(doc.Origin()), nullptr, {"classes"});

@@ -94,6 +94,17 @@ const std::vector<std::pair<std::string, std::string>>& WorkloadTypes();
 
 Experiment LoadExperiment(const ConfigDocument& doc);
 
+/// What every experiment file starts with, a fabric's or a region's: name, description, seed (from
+/// 1) and duration (required; `example` shows one in the error when it is missing).
+struct RunHeader
+{
+    std::string name;
+    std::string description;
+    uint64_t seed = 1;
+    ns3::Time duration;
+};
+RunHeader LoadRunHeader(const ConfigDocument& doc, const std::string& defaultName, const std::string& example);
+
 } // namespace ofab
 
 #endif

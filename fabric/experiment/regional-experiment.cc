@@ -131,10 +131,10 @@ LoadJob(const ConfigDocument& doc, const YAML::Node& item, const std::string& pa
         j.gap = r.Duration("gap", ns3::Time(), ns3::Time());
         const bool sharded = r.Choice("algorithm", "sharded", {"sharded", "funnel"}) == "sharded";
         j.algorithm = sharded ? HierarchicalAllReduce::Algorithm::Sharded : HierarchicalAllReduce::Algorithm::Funnel;
+        const uint32_t first = static_cast<uint32_t>(sites[0].experiment->graph.NumAccelerators());
         for (const RegionalSite& s : sites)
         {
             const uint32_t n = static_cast<uint32_t>(s.experiment->graph.NumAccelerators());
-            const uint32_t first = static_cast<uint32_t>(sites[0].experiment->graph.NumAccelerators());
             if (sharded && (n != first || s.nics < n))
             {
                 throw r.ErrorAt(r.Has("algorithm") ? "algorithm" : "type",
@@ -342,17 +342,13 @@ RegionalExperiment
 LoadRegionalExperiment(const ConfigDocument& doc)
 {
     ExpectOnlyKeys(doc, doc.Root(), "", KeysOf("region"));
-    SectionReader top(doc, doc.Root(), "");
     RegionalExperiment x;
     x.file = doc.Origin();
-    x.name = top.Text("name", "regional");
-    x.description = top.Text("description", "");
-    x.seed = top.Unsigned("seed", 1, 1, UINT32_MAX);
-    if (!top.Has("duration"))
-    {
-        throw top.Missing("duration", "the simulated time to run, e.g. 100ms");
-    }
-    x.duration = top.Duration("duration", ns3::Time(), ns3::NanoSeconds(1));
+    const RunHeader header = LoadRunHeader(doc, "regional", "100ms");
+    x.name = header.name;
+    x.description = header.description;
+    x.seed = header.seed;
+    x.duration = header.duration;
     const YAML::Node meshNode = Child(doc.Root(), "optical_mesh");
     if (meshNode.IsNull())
     {
