@@ -2,6 +2,7 @@
 #define OFAB_FOUNDATION_KERNEL_REUSABLE_EVENT_H
 
 #include "ofab/foundation/kernel/fabric-simulator-impl.h"
+#include "ofab/foundation/kernel/parallel-simulator-impl.h"
 
 #include "ns3/event-impl.h"
 #include "ns3/nstime.h"
@@ -22,8 +23,11 @@ template <typename T, void (T::*F)()>
 class ReusableEvent : public ns3::EventImpl
 {
   public:
-    explicit ReusableEvent(T* obj)
-        : m_obj(obj)
+    /// context: the node the event belongs to (its owner's), which the parallel core runs it in;
+    /// NO_CONTEXT: the context of whoever schedules it.
+    explicit ReusableEvent(T* obj, uint32_t context = ns3::Simulator::NO_CONTEXT)
+        : m_obj(obj),
+          m_context(context)
     {
     }
 
@@ -31,13 +35,29 @@ class ReusableEvent : public ns3::EventImpl
     {
         if (!ev->m_coreKnown)
         {
-            ev->m_core = FabricSimulatorImpl::Current(); // the run's core is chosen by now
+            // The run's core is chosen by now. The parallel core first: it is asked without a Ptr
+            // (worker threads may be asking).
+            ev->m_parallel = ParallelSimulatorImpl::Current();
+            ev->m_core = ev->m_parallel ? nullptr : FabricSimulatorImpl::Current();
             ev->m_coreKnown = true;
         }
         // On the fabric core, without the EventId nobody reads (same uid, same order).
         if (ev->m_core)
         {
             ev->m_core->ScheduleReusable(delay.GetTimeStep(), ns3::PeekPointer(ev));
+            return;
+        }
+        if (ev->m_parallel)
+        {
+            const uint32_t context =
+                ev->m_context != ns3::Simulator::NO_CONTEXT ? ev->m_context : ev->m_parallel->GetContext();
+            ev->m_parallel->ScheduleReusable(context, delay.GetTimeStep(), ns3::PeekPointer(ev));
+            return;
+        }
+        if (ev->m_context != ns3::Simulator::NO_CONTEXT)
+        {
+            ev->Ref(); // the core takes over this reference
+            ns3::Simulator::ScheduleWithContext(ev->m_context, delay, ns3::PeekPointer(ev));
             return;
         }
         ns3::Simulator::Schedule(delay, ns3::Ptr<ns3::EventImpl>(ev));
@@ -48,7 +68,9 @@ class ReusableEvent : public ns3::EventImpl
 
   private:
     T* m_obj;
-    FabricSimulatorImpl* m_core = nullptr; ///< the simulation this event runs in, if it is the fabric core
+    uint32_t m_context;
+    FabricSimulatorImpl* m_core = nullptr;       ///< the simulation this event runs in, if it is the fabric core
+    ParallelSimulatorImpl* m_parallel = nullptr; ///< or if it is the parallel core
     bool m_coreKnown = false;
 };
 

@@ -1,0 +1,740 @@
+#include "ofab/foundation/kernel/parallel-simulator-impl.h"
+
+#include "ns3/abort.h"
+#include "ns3/assert.h"
+#include "ns3/global-value.h"
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+
+namespace ofab
+{
+
+NS_LOG_COMPONENT_DEFINE("ParallelSimulatorImpl");
+NS_OBJECT_ENSURE_REGISTERED(ParallelSimulatorImpl);
+
+namespace
+{
+
+/// What the thread running a node event knows of it. Worker threads only ever run node events; the
+/// main thread runs node events inside windows and everything else outside them.
+struct ThreadState
+{
+    const ParallelSimulatorImpl* sim = nullptr;
+    bool inNode = false;
+    uint32_t partition = 0;
+    uint32_t deferCount = 0;
+    ParallelEvent event{};
+};
+
+thread_local ThreadState t_state;
+
+/// The parallel core in existence, if any. Not ns3::Simulator::GetImplementation(): that hands out
+/// a Ptr, whose reference count is not atomic, and worker threads ask.
+std::atomic<ParallelSimulatorImpl*> g_current{nullptr};
+
+constexpr uint64_t kNever = ~0ULL;
+
+} // namespace
+
+ns3::TypeId
+ParallelSimulatorImpl::GetTypeId()
+{
+    static ns3::TypeId tid = ns3::TypeId("ofab::ParallelSimulatorImpl")
+                                 .SetParent<ns3::SimulatorImpl>()
+                                 .SetGroupName("Ofab")
+                                 .AddConstructor<ParallelSimulatorImpl>();
+    return tid;
+}
+
+ParallelSimulatorImpl::ParallelSimulatorImpl()
+    : m_globalContext(ns3::Simulator::NO_CONTEXT),
+      m_mainThread(std::this_thread::get_id())
+{
+    m_partitions.resize(1); // the global queue
+    m_seq.assign(1, 0);
+    g_current = this;
+}
+
+ParallelSimulatorImpl::~ParallelSimulatorImpl()
+{
+    ParallelSimulatorImpl* self = this;
+    g_current.compare_exchange_strong(self, nullptr);
+}
+
+ParallelSimulatorImpl*
+ParallelSimulatorImpl::Current()
+{
+    return g_current.load(std::memory_order_relaxed);
+}
+
+void
+ParallelSimulatorImpl::SetPartitions(std::vector<uint32_t> partitionOf, const ns3::Time& lookahead)
+{
+    NS_ABORT_MSG_IF(m_partitions.size() != 1 || !m_partitions[0].queue.Empty() || m_partitionOf.size() != 0,
+                    "ParallelSimulatorImpl::SetPartitions: call it once, before any event is scheduled");
+    NS_ABORT_MSG_IF(!partitionOf.empty() && lookahead.GetTimeStep() <= 0,
+                    "ParallelSimulatorImpl::SetPartitions: partitions need a positive lookahead");
+    uint32_t count = 0;
+    for (uint32_t p : partitionOf)
+    {
+        count = std::max(count, p + 1);
+    }
+    m_partitionOf = std::move(partitionOf);
+    m_lookahead = static_cast<uint64_t>(lookahead.GetTimeStep());
+    m_partitions = std::vector<Partition>(count + 1);
+    for (Partition& part : m_partitions)
+    {
+        part.outbox[0].resize(count + 1);
+        part.outbox[1].resize(count + 1);
+    }
+    m_seq.assign(m_partitionOf.size() + 1, 0);
+}
+
+void
+ParallelSimulatorImpl::SetThreads(uint32_t threads)
+{
+    m_threads = std::max<uint32_t>(1, threads);
+}
+
+uint64_t
+ParallelSimulatorImpl::CurrentTs() const
+{
+    return (t_state.inNode && t_state.sim == this) ? t_state.event.ts : m_now;
+}
+
+bool
+ParallelSimulatorImpl::InNodeEvent() const
+{
+    return t_state.inNode && t_state.sim == this;
+}
+
+ParallelEvent
+ParallelSimulatorImpl::Enqueue(uint32_t context, uint64_t delay, ns3::EventImpl* event, bool owned)
+{
+    const std::size_t nodes = m_partitionOf.size();
+    const bool node = InNodeEvent();
+    const uint32_t from = node ? t_state.event.context : m_globalContext;
+    ParallelEvent ev;
+    ev.ts = (node ? t_state.event.ts : m_now) + delay;
+    ev.origin = OriginOf(from, nodes);
+    ev.seq = m_seq[ev.origin]++;
+    ev.context = context;
+    ev.impl = event;
+    ev.owned = owned;
+    const uint32_t target = PartitionOf(context);
+    if (node)
+    {
+        NS_ABORT_MSG_IF(context != from && delay < m_lookahead,
+                        "an event of context " << from << " scheduled one for context " << context << " " << delay
+                                               << " ticks ahead, within the lookahead of " << m_lookahead
+                                               << " ticks: cross-node effects must go through a link");
+        Partition& own = m_partitions[t_state.partition];
+        if (target == t_state.partition)
+        {
+            own.queue.Push(ev);
+        }
+        else
+        {
+            own.outbox[m_windows & 1][target].push_back(ev);
+            if (target != Global())
+            {
+                own.outboxMinTs = std::min(own.outboxMinTs, ev.ts);
+            }
+        }
+        return ev;
+    }
+    NS_ABORT_MSG_IF(m_inDeferred && ev.ts < m_windowEnd,
+                    "a deferred call scheduled an event before the end of its window");
+    m_partitions[target].queue.Push(ev);
+    return ev;
+}
+
+void
+ParallelSimulatorImpl::ScheduleReusable(uint32_t context, int64_t delayTicks, ns3::EventImpl* event)
+{
+    NS_ASSERT_MSG(delayTicks >= 0, "negative delay");
+    Enqueue(context, static_cast<uint64_t>(delayTicks), event, false);
+}
+
+ns3::EventId
+ParallelSimulatorImpl::Schedule(const ns3::Time& delay, ns3::EventImpl* event)
+{
+    NS_ASSERT_MSG(delay.IsPositive(), "negative delay");
+    NS_ABORT_MSG_IF(!InNodeEvent() && m_mainThread != std::this_thread::get_id(),
+                    "Simulator::Schedule from a thread outside the simulation: use ScheduleWithContext");
+    const uint32_t context = GetContext();
+    const ParallelEvent ev = Enqueue(context, static_cast<uint64_t>(delay.GetTimeStep()), event, true);
+    return ns3::EventId(event, ev.ts, context, static_cast<uint32_t>(ev.seq));
+}
+
+void
+ParallelSimulatorImpl::ScheduleWithContext(uint32_t context, const ns3::Time& delay, ns3::EventImpl* event)
+{
+    if (!InNodeEvent() && m_mainThread != std::this_thread::get_id())
+    {
+        std::unique_lock<std::mutex> lock(m_foreignMutex);
+        m_foreign.push_back(Foreign{context, static_cast<uint64_t>(delay.GetTimeStep()), event});
+        m_foreignPending = true;
+        return;
+    }
+    Enqueue(context, static_cast<uint64_t>(delay.GetTimeStep()), event, true);
+}
+
+ns3::EventId
+ParallelSimulatorImpl::ScheduleNow(ns3::EventImpl* event)
+{
+    return Schedule(ns3::TimeStep(0), event);
+}
+
+ns3::EventId
+ParallelSimulatorImpl::ScheduleDestroy(ns3::EventImpl* event)
+{
+    ns3::EventId id(ns3::Ptr<ns3::EventImpl>(event, false), m_now, 0xffffffff, ns3::EventId::UID::DESTROY);
+    m_destroyEvents.push_back(id);
+    return id;
+}
+
+void
+ParallelSimulatorImpl::TakeForeignEvents()
+{
+    if (!m_foreignPending)
+    {
+        return;
+    }
+    std::list<Foreign> taken;
+    {
+        std::unique_lock<std::mutex> lock(m_foreignMutex);
+        m_foreign.swap(taken);
+        m_foreignPending = false;
+    }
+    for (const Foreign& f : taken)
+    {
+        Enqueue(f.context, f.delay, f.event, true);
+    }
+}
+
+uint64_t
+ParallelSimulatorImpl::NextNodeTs() const
+{
+    uint64_t t = kNever;
+    for (uint32_t p = 0; p < Global(); ++p)
+    {
+        const Partition& part = m_partitions[p];
+        if (!part.queue.Empty())
+        {
+            t = std::min(t, part.queue.Top().ts);
+        }
+        t = std::min(t, part.outboxMinTs);
+    }
+    return t;
+}
+
+void
+ParallelSimulatorImpl::Run()
+{
+    m_mainThread = std::this_thread::get_id();
+    m_stop = false;
+    m_nodeStop = false;
+    if (m_threads > 1 && Global() > 1)
+    {
+        StartWorkers();
+    }
+    try
+    {
+        while (!m_stop)
+        {
+            TakeForeignEvents();
+            const PartitionQueue& global = m_partitions[Global()].queue;
+            const uint64_t g = global.Empty() ? kNever : global.Top().ts;
+            const uint64_t t = NextNodeTs();
+            if (g == kNever && t == kNever)
+            {
+                break;
+            }
+            if (g <= t)
+            {
+                RunGlobalAt(g);
+                continue;
+            }
+            RunWindow(std::min(t + m_lookahead, g));
+            if (m_nodeStop)
+            {
+                m_stop = true;
+            }
+        }
+    }
+    catch (...)
+    {
+        StopWorkers();
+        throw;
+    }
+    StopWorkers();
+}
+
+void
+ParallelSimulatorImpl::RunGlobalAt(uint64_t ts)
+{
+    Partition& global = m_partitions[Global()];
+    m_now = ts;
+    while (!m_stop && !global.queue.Empty() && global.queue.Top().ts == ts)
+    {
+        const ParallelEvent ev = global.queue.Pop();
+        m_globalContext = ev.context;
+        global.last = ev;
+        ++global.events;
+        ev.impl->Invoke();
+        if (ev.owned)
+        {
+            ev.impl->Unref();
+        }
+        TakeForeignEvents();
+    }
+    m_globalContext = ns3::Simulator::NO_CONTEXT;
+}
+
+void
+ParallelSimulatorImpl::RunWindow(uint64_t windowEnd)
+{
+    m_windowEnd = windowEnd;
+    // The heaviest partitions of the last window start first, so no thread is left with a big one
+    // at the end.
+    m_order.resize(Global());
+    for (uint32_t p = 0; p < Global(); ++p)
+    {
+        m_order[p] = p;
+        m_partitions[p].outboxMinTs = kNever;
+    }
+    std::stable_sort(m_order.begin(), m_order.end(), [this](uint32_t a, uint32_t b) {
+        return m_partitions[a].lastWindowEvents > m_partitions[b].lastWindowEvents;
+    });
+    m_nextPartition = 0;
+    if (!m_workers.empty())
+    {
+        {
+            std::unique_lock<std::mutex> lock(m_workMutex);
+            ++m_generation;
+            m_busyWorkers = static_cast<uint32_t>(m_workers.size());
+        }
+        m_workStart.notify_all();
+    }
+    RunPartitions();
+    if (!m_workers.empty())
+    {
+        std::unique_lock<std::mutex> lock(m_workMutex);
+        m_workDone.wait(lock, [this] { return m_busyWorkers == 0; });
+    }
+    ++m_windows;
+    if (m_error)
+    {
+        std::exception_ptr e = m_error;
+        m_error = nullptr;
+        std::rethrow_exception(e);
+    }
+    HandOver();
+    RunDeferred();
+}
+
+void
+ParallelSimulatorImpl::RunPartitions()
+{
+    try
+    {
+        for (uint32_t i = m_nextPartition++; i < m_order.size(); i = m_nextPartition++)
+        {
+            RunPartition(m_order[i]);
+        }
+    }
+    catch (...)
+    {
+        t_state.inNode = false;
+        std::unique_lock<std::mutex> lock(m_errorMutex);
+        if (!m_error)
+        {
+            m_error = std::current_exception();
+        }
+        m_nodeStop = true;
+    }
+}
+
+void
+ParallelSimulatorImpl::RunPartition(uint32_t p)
+{
+    Partition& part = m_partitions[p];
+    // Take in what the other partitions sent in the last window.
+    const uint32_t parity = (m_windows + 1) & 1;
+    for (Partition& from : m_partitions)
+    {
+        std::vector<ParallelEvent>& in = from.outbox[parity][p];
+        for (const ParallelEvent& ev : in)
+        {
+            part.queue.Push(ev);
+        }
+        in.clear();
+    }
+    t_state.sim = this;
+    t_state.partition = p;
+    t_state.inNode = true;
+    uint64_t n = 0;
+    while (!part.queue.Empty() && part.queue.Top().ts < m_windowEnd)
+    {
+        const ParallelEvent ev = part.queue.Pop();
+        t_state.event = ev;
+        t_state.deferCount = 0;
+        ev.impl->Invoke();
+        if (ev.owned)
+        {
+            ev.impl->Unref();
+        }
+        ++n;
+    }
+    t_state.inNode = false;
+    if (n > 0)
+    {
+        part.last = t_state.event;
+    }
+    part.events += n;
+    part.lastWindowEvents = n;
+}
+
+void
+ParallelSimulatorImpl::HandOver()
+{
+    // Global events from node events: the main thread takes them in at once (they are at least a
+    // lookahead ahead, so after this window).
+    const uint32_t parity = (m_windows + 1) & 1; // the window that just ran wrote (m_windows - 1) & 1
+    Partition& global = m_partitions[Global()];
+    for (Partition& from : m_partitions)
+    {
+        std::vector<ParallelEvent>& out = from.outbox[parity][Global()];
+        for (const ParallelEvent& ev : out)
+        {
+            global.queue.Push(ev);
+        }
+        out.clear();
+    }
+    uint64_t last = m_now;
+    for (uint32_t p = 0; p < Global(); ++p)
+    {
+        if (m_partitions[p].lastWindowEvents > 0)
+        {
+            last = std::max(last, m_partitions[p].last.ts);
+        }
+    }
+    m_now = last;
+}
+
+void
+ParallelSimulatorImpl::RunDeferred()
+{
+    std::vector<Deferred> all;
+    for (Partition& part : m_partitions)
+    {
+        for (Deferred& d : part.deferred)
+        {
+            all.push_back(std::move(d));
+        }
+        part.deferred.clear();
+    }
+    if (all.empty())
+    {
+        return;
+    }
+    std::sort(all.begin(), all.end(), [](const Deferred& a, const Deferred& b) {
+        return Earlier(a.key, b.key) || (!Earlier(b.key, a.key) && a.index < b.index);
+    });
+    const uint64_t now = m_now;
+    m_inDeferred = true;
+    for (Deferred& d : all)
+    {
+        m_now = d.key.ts;
+        m_globalContext = d.key.context;
+        d.fn();
+    }
+    m_inDeferred = false;
+    m_globalContext = ns3::Simulator::NO_CONTEXT;
+    m_now = now;
+}
+
+void
+ParallelSimulatorImpl::Defer(std::function<void()> fn)
+{
+    if (!InNodeEvent())
+    {
+        fn();
+        return;
+    }
+    Deferred d{t_state.event, t_state.deferCount++, std::move(fn)};
+    m_partitions[t_state.partition].deferred.push_back(std::move(d));
+}
+
+void
+ParallelSimulatorImpl::StartWorkers()
+{
+    m_quit = false;
+    const uint64_t start = m_generation; // read before any window can move it on
+    for (uint32_t i = 1; i < m_threads; ++i)
+    {
+        m_workers.emplace_back([this, start] {
+            uint64_t seen = start;
+            for (;;)
+            {
+                {
+                    std::unique_lock<std::mutex> lock(m_workMutex);
+                    m_workStart.wait(lock, [this, seen] { return m_quit || m_generation != seen; });
+                    if (m_quit)
+                    {
+                        return;
+                    }
+                    seen = m_generation;
+                }
+                RunPartitions();
+                {
+                    std::unique_lock<std::mutex> lock(m_workMutex);
+                    --m_busyWorkers;
+                }
+                m_workDone.notify_one();
+            }
+        });
+    }
+}
+
+void
+ParallelSimulatorImpl::StopWorkers()
+{
+    {
+        std::unique_lock<std::mutex> lock(m_workMutex);
+        m_quit = true;
+    }
+    m_workStart.notify_all();
+    for (std::thread& w : m_workers)
+    {
+        w.join();
+    }
+    m_workers.clear();
+}
+
+void
+ParallelSimulatorImpl::Stop()
+{
+    if (InNodeEvent())
+    {
+        m_nodeStop = true;
+        return;
+    }
+    m_stop = true;
+}
+
+void
+ParallelSimulatorImpl::Stop(const ns3::Time& delay)
+{
+    ns3::Simulator::ScheduleWithContext(ns3::Simulator::NO_CONTEXT, delay, &ns3::Simulator::Stop);
+}
+
+bool
+ParallelSimulatorImpl::IsFinished() const
+{
+    if (m_stop)
+    {
+        return true;
+    }
+    for (const Partition& part : m_partitions)
+    {
+        if (!part.queue.Empty() || part.outboxMinTs != kNever)
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+void
+ParallelSimulatorImpl::Destroy()
+{
+    while (!m_destroyEvents.empty())
+    {
+        ns3::Ptr<ns3::EventImpl> ev = m_destroyEvents.front().PeekEventImpl();
+        m_destroyEvents.pop_front();
+        if (!ev->IsCancelled())
+        {
+            ev->Invoke();
+        }
+    }
+}
+
+void
+ParallelSimulatorImpl::DoDispose()
+{
+    TakeForeignEvents();
+    for (Partition& part : m_partitions)
+    {
+        while (!part.queue.Empty())
+        {
+            const ParallelEvent ev = part.queue.Pop();
+            if (ev.owned)
+            {
+                ev.impl->Unref();
+            }
+        }
+        for (auto& parity : part.outbox)
+        {
+            for (auto& out : parity)
+            {
+                for (const ParallelEvent& ev : out)
+                {
+                    if (ev.owned)
+                    {
+                        ev.impl->Unref();
+                    }
+                }
+                out.clear();
+            }
+        }
+        part.deferred.clear();
+    }
+    ParallelSimulatorImpl* self = this;
+    g_current.compare_exchange_strong(self, nullptr);
+    ns3::SimulatorImpl::DoDispose();
+}
+
+ns3::Time
+ParallelSimulatorImpl::Now() const
+{
+    return ns3::TimeStep(static_cast<int64_t>(CurrentTs()));
+}
+
+uint32_t
+ParallelSimulatorImpl::GetContext() const
+{
+    return InNodeEvent() ? t_state.event.context : m_globalContext;
+}
+
+ns3::Time
+ParallelSimulatorImpl::GetDelayLeft(const ns3::EventId& id) const
+{
+    if (IsExpired(id))
+    {
+        return ns3::TimeStep(0);
+    }
+    return ns3::TimeStep(static_cast<int64_t>(id.GetTs() - CurrentTs()));
+}
+
+void
+ParallelSimulatorImpl::Remove(const ns3::EventId& id)
+{
+    if (id.GetUid() == ns3::EventId::UID::DESTROY)
+    {
+        m_destroyEvents.remove(id);
+        return;
+    }
+    if (IsExpired(id))
+    {
+        return;
+    }
+    // Only the thread owning the event's partition (or the main thread between windows) reaches
+    // here: an EventId stays with the context that scheduled it.
+    PartitionQueue& queue = m_partitions[PartitionOf(id.GetContext())].queue;
+    ns3::EventImpl* impl = id.PeekEventImpl();
+    const uint64_t ts = id.GetTs();
+    const bool removed = queue.RemoveIf([impl, ts](const ParallelEvent& ev) { return ev.impl == impl && ev.ts == ts; });
+    impl->Cancel();
+    if (removed)
+    {
+        impl->Unref(); // the reference Schedule took
+    }
+}
+
+void
+ParallelSimulatorImpl::Cancel(const ns3::EventId& id)
+{
+    if (!IsExpired(id))
+    {
+        id.PeekEventImpl()->Cancel();
+    }
+}
+
+bool
+ParallelSimulatorImpl::IsExpired(const ns3::EventId& id) const
+{
+    ns3::EventImpl* impl = id.PeekEventImpl();
+    if (impl == nullptr || impl->IsCancelled())
+    {
+        return true;
+    }
+    if (id.GetUid() == ns3::EventId::UID::DESTROY)
+    {
+        return std::find(m_destroyEvents.begin(), m_destroyEvents.end(), id) == m_destroyEvents.end();
+    }
+    // An EventId comes from Schedule(): it runs in the context that scheduled it, so its origin is
+    // that context. It ran if its key is not after the last event its partition ran.
+    const uint32_t context = id.GetContext();
+    const ParallelEvent& last = InNodeEvent() && PartitionOf(context) == t_state.partition
+                                    ? t_state.event
+                                    : m_partitions[PartitionOf(context)].last;
+    ParallelEvent key{};
+    key.ts = id.GetTs();
+    key.origin = OriginOf(context, m_partitionOf.size());
+    key.seq = id.GetUid();
+    if (key.ts != last.ts || key.origin != last.origin)
+    {
+        return Earlier(key, last);
+    }
+    return static_cast<uint32_t>(key.seq) <= static_cast<uint32_t>(last.seq);
+}
+
+ns3::Time
+ParallelSimulatorImpl::GetMaximumSimulationTime() const
+{
+    return ns3::TimeStep(0x7fffffffffffffffLL);
+}
+
+void
+ParallelSimulatorImpl::SetScheduler(ns3::ObjectFactory)
+{
+    // Each partition keeps its own queue; the ns-3 scheduler choice does not apply.
+}
+
+uint32_t
+ParallelSimulatorImpl::GetSystemId() const
+{
+    return 0;
+}
+
+uint64_t
+ParallelSimulatorImpl::GetEventCount() const
+{
+    uint64_t n = 0;
+    for (const Partition& part : m_partitions)
+    {
+        n += part.events;
+    }
+    return n;
+}
+
+void
+SelectParallelSimulator()
+{
+    ns3::StringValue previousCore;
+    ns3::GlobalValue::GetValueByName("SimulatorImplementationType", previousCore);
+    ns3::GlobalValue::Bind("SimulatorImplementationType", ns3::StringValue("ofab::ParallelSimulatorImpl"));
+    ParallelSimulatorImpl::GetTypeId();
+    ns3::Simulator::Now(); // creates the core from the setting
+    ns3::GlobalValue::Bind("SimulatorImplementationType", previousCore);
+}
+
+void
+RunSerially(std::function<void()> fn)
+{
+    ParallelSimulatorImpl* core = ParallelSimulatorImpl::Current();
+    if (core != nullptr)
+    {
+        core->Defer(std::move(fn));
+        return;
+    }
+    fn();
+}
+
+} // namespace ofab
