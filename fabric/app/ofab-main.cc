@@ -86,6 +86,12 @@ main(int argc, char** argv)
     runCmd->add_option("--set", run.overrides, "Override a key: --set topology.dims=[8,8] (repeatable)")
         ->allow_extra_args(false);
     runCmd->add_option("--seed", run.seed, "Random seed (overrides seed:)")->check(CLI::Range(1ULL, 4294967295ULL));
+    runCmd
+        ->add_option_function<std::string>(
+            "--threads", [&run](const std::string& v) { run.overrides.push_back("run.threads=" + v); },
+            "Threads of the parallel core: N, all, or sequential (overrides run.threads; the results do not "
+            "depend on N)")
+        ->type_name("N|all|sequential");
     runCmd->add_flag("-q,--quiet", run.quiet, "No progress line and no summary table");
     runCmd->add_flag("--dry-run", run.dryRun, "Print the resolved configuration (every default filled in) and stop");
     runCmd->add_option("--variant", run.variant,

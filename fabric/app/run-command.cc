@@ -60,7 +60,7 @@ RunDocument(const RunOptions& options, const std::string& variant, nlohmann::ord
     {
         std::fprintf(stderr, "ofab: variant %s\n", variant.c_str());
     }
-    Progress progress(x.duration, options.quiet);
+    Progress progress(x.duration, options.quiet, x.threads > 0 ? ns3::MicroSeconds(1) : ns3::Time(0));
     progress.Start();
 
     RunResult result;

@@ -349,6 +349,9 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
     j["flit_hops_per_wall_s"] = wallS > 0 ? static_cast<double>(s.flitHops) / wallS : 0.0;
     j["events_per_wall_s"] = wallS > 0 ? static_cast<double>(events) / wallS : 0.0;
     j["sim_time_ns"] = result.simTimeNs;
+    j["threads"] = result.threads; // 0: the sequential core
+    j["partitions"] = result.partitions;
+    j["windows"] = result.windows;
     j["trace"] = trace;
     AddWorkloadJson(j, s);
     AddOcsJson(j, result.ocs);

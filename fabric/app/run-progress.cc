@@ -12,7 +12,7 @@
 namespace ofab
 {
 
-Progress::Progress(ns3::Time duration, bool quiet)
+Progress::Progress(ns3::Time duration, bool quiet, ns3::Time minStep)
     : m_duration(duration),
       m_quiet(quiet),
       m_tty(isatty(STDERR_FILENO) != 0),
@@ -21,6 +21,7 @@ Progress::Progress(ns3::Time duration, bool quiet)
 {
     // Check about a thousand times per run: often enough to answer Ctrl-C quickly.
     m_step = ns3::PicoSeconds(std::max<int64_t>(1, duration.GetPicoSeconds() / 1000));
+    m_step = std::max(m_step, minStep);
 }
 
 void

@@ -16,7 +16,9 @@ namespace ofab
 class Progress
 {
   public:
-    Progress(ns3::Time duration, bool quiet);
+    /// minStep: the finest check (each check is a global event, which a parallel run's windows
+    /// stop at: such a run passes a microsecond).
+    Progress(ns3::Time duration, bool quiet, ns3::Time minStep = ns3::Time(0));
     /// Schedules the first check; call before Simulator::Run().
     void Start();
     /// The last line, when any was printed.

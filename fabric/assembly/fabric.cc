@@ -76,6 +76,7 @@ Fabric::Build(const FabricSpec& spec)
         {
             router = m_builder.CreateSwitch();
         }
+        router->SetContext(n.id); // the node's events run in its context (the parallel core's unit)
         m_routers[n.id] = router;
         m_routerPort[n.id].assign(m_graph.GetDegree(n.id), UalinkRouter::kNoPort);
     }

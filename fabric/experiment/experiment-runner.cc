@@ -1,9 +1,11 @@
 #include "ofab/fabric/experiment/experiment-runner.h"
 
+#include "ofab/fabric/assembly/fabric-partitions.h"
 #include "ofab/fabric/control/stall-detector.h"
 #include "ofab/fabric/routing/route-planner.h"
 #include "ofab/fabric/workloads/collective-workload.h"
 #include "ofab/foundation/kernel/fabric-simulator-impl.h"
+#include "ofab/foundation/kernel/parallel-simulator-impl.h"
 
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
@@ -16,7 +18,14 @@ namespace ofab
 ExperimentRunner::ExperimentRunner(Experiment& experiment, const ConfigDocument& doc)
     : m_experiment(experiment)
 {
-    SelectFabricSimulator();
+    if (experiment.threads > 0)
+    {
+        SelectParallelSimulator();
+    }
+    else
+    {
+        SelectFabricSimulator();
+    }
     ns3::RngSeedManager::SetSeed(static_cast<uint32_t>(experiment.seed));
     ns3::RngSeedManager::SetRun(1);
     try
@@ -27,6 +36,19 @@ ExperimentRunner::ExperimentRunner(Experiment& experiment, const ConfigDocument&
     catch (const ParameterError& e)
     {
         throw doc.ErrorAt("topology", experiment.topologyMark, e.Message());
+    }
+    if (ParallelSimulatorImpl* core = ParallelSimulatorImpl::Current(); core != nullptr && experiment.threads > 0)
+    {
+        const FabricPartitions parts = PartitionFabric(*m_fabric);
+        if (!parts.lookahead.IsStrictlyPositive())
+        {
+            ns3::Simulator::Destroy();
+            throw doc.ErrorAt("run.threads", doc.Root()["run"].Mark(),
+                              "a link with no delay (fibre length 0 and FEC off) leaves the parallel core no "
+                              "lookahead: give the links a length, or leave threads at sequential");
+        }
+        core->SetPartitions(parts.partitionOf, parts.lookahead);
+        core->SetThreads(experiment.threads);
     }
     try
     {
@@ -114,6 +136,12 @@ ExperimentRunner::Run(TraceRecorder* trace)
     ns3::Simulator::Run();
     r.wallS = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     r.events = ns3::Simulator::GetEventCount();
+    if (const ParallelSimulatorImpl* core = ParallelSimulatorImpl::Current())
+    {
+        r.threads = core->GetThreads();
+        r.partitions = core->GetPartitionCount();
+        r.windows = core->GetWindowCount();
+    }
     r.simTimeNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);
     r.summary = observer.Finish(m_experiment.workloads);
     if (ocsJournal)

@@ -26,6 +26,9 @@ struct RunResult
     uint64_t events = 0;           ///< simulator events executed
     double wallS = 0;              ///< wall time of the simulation loop
     double simTimeNs = 0;          ///< simulated time reached
+    uint32_t threads = 0;          ///< parallel core: its threads (0: the sequential core)
+    uint32_t partitions = 0;       ///< parallel core: node partitions
+    uint64_t windows = 0;          ///< parallel core: windows run (each a meeting of the threads)
     std::optional<OcsSummary> ocs; ///< an OCS fabric's configurations and reconfigurations
 };
 

@@ -17,6 +17,9 @@
 #include "ns3/object-factory.h"
 #include "ns3/string.h"
 
+#include <algorithm>
+#include <thread>
+
 namespace ofab
 {
 
@@ -194,6 +197,49 @@ LoadOutputs(const ConfigDocument& doc, Experiment& x)
     x.outputs.flows = o.Choice("flows", "false", {"true", "false"}) == "true";
 }
 
+void
+LoadRunSettings(const ConfigDocument& doc, Experiment& x)
+{
+    const YAML::Node node = Child(doc.Root(), "run");
+    ExpectOnlyKeys(doc, node, "run", LoaderKeys("run"));
+    SectionReader r(doc, node, "run");
+    const std::string threads = r.Text("threads", "sequential");
+    if (threads == "sequential")
+    {
+        x.threads = 0;
+        return;
+    }
+    if (threads == "all")
+    {
+        x.threads = std::max(1u, std::thread::hardware_concurrency());
+    }
+    else
+    {
+        x.threads = static_cast<uint32_t>(r.Unsigned("threads", 1, 1, 1024));
+    }
+    // What the parallel core runs so far: elements whose state belongs to one node. Collectives,
+    // graph workloads, controllers and circuit switches coordinate many nodes through shared state.
+    for (std::size_t i = 0; i < x.workloadTypes.size(); ++i)
+    {
+        if (x.workloadTypes[i] != "traffic")
+        {
+            throw r.ErrorAt("threads", "the parallel core runs traffic workloads only so far; workload " +
+                                           std::to_string(i + 1) + " is a " + x.workloadTypes[i] +
+                                           ": leave threads at sequential (the default) for it");
+        }
+    }
+    if (x.controller)
+    {
+        throw r.ErrorAt("threads", "the parallel core does not run a reroute controller yet: leave threads at "
+                                   "sequential (the default) with a controller");
+    }
+    if (x.fabric.ocs)
+    {
+        throw r.ErrorAt("threads", "the parallel core does not run optical circuit switches yet: leave threads "
+                                   "at sequential (the default) for ocs_cubes");
+    }
+}
+
 /// A key that only another policy has (`fallback` under `policy: global`) is named as such: the
 /// generic "unknown key" would leave the user wondering where it went.
 void
@@ -310,6 +356,7 @@ LoadExperiment(const ConfigDocument& doc)
     LoadController(doc, x);
     LoadOcs(doc, x);
     LoadOutputs(doc, x);
+    LoadRunSettings(doc, x);
     return x;
 }
 
@@ -364,6 +411,16 @@ Experiment::Resolved() const
     o["transaction_sample"] = outputs.transactionSample;
     o["flows"] = outputs.flows;
     out["outputs"] = o;
+    YAML::Node run(YAML::NodeType::Map);
+    if (threads == 0)
+    {
+        run["threads"] = "sequential";
+    }
+    else
+    {
+        run["threads"] = threads;
+    }
+    out["run"] = run;
     return out;
 }
 

@@ -70,6 +70,9 @@ struct Experiment
     std::vector<BoundSection> workloadKeys; ///< which key set which attribute, for errors at install
     YAML::Mark topologyMark;                ///< where the topology section starts, for fabric errors
     OutputSpec outputs;
+    /// run.threads: 0 runs on the sequential core (ofab::FabricSimulatorImpl); N >= 1 on the
+    /// parallel core with N threads (the same results for every N).
+    uint32_t threads = 0;
     FaultPlan faults;                             ///< nodes and links resolved; sources checked at run time
     std::optional<ns3::ObjectFactory> controller; ///< a RerouteController, when the file has `controller:`
     /// Planned moves of the circuit switches (ocs_cubes only): when, and to which layout configuration.

@@ -37,6 +37,7 @@ MakeSections()
              {"ocs", "", "a section with switch:, schedule:",
               "The optical circuit switches of an ocs_cubes topology: `ofab keys ocs`, `ocs_switch`."},
              {"outputs", "", "a section", "Trace, summary and measurement settings: `ofab keys outputs`."},
+             {"run", "", "a section", "How the simulation runs (threads): `ofab keys run`."},
              {"variants", "", "a list of {name, set}",
               "Runs of the same file with some keys changed, compared side by side: `ofab keys variants`."},
          }},
@@ -160,6 +161,15 @@ MakeSections()
              {"accelerators", "", kRates,
               "Every accelerator: its links cut and its endpoint isolated (a GPU or memory failure)."},
              {"start", "0ns", kTime, "Elements are up until then."},
+         }},
+        {"run",
+         "How the simulation runs. The results depend on the seed, never on the thread count: with threads set, "
+         "the parallel core gives the same trace for 1 or N threads (its event order differs from the "
+         "sequential core's, so its results are its own reference).",
+         {
+             {"threads", "sequential", "sequential, all, or a whole number from 1 to 1024",
+              "sequential: the single-threaded core. N: the parallel core on N threads (`all`: every core of "
+              "the machine); traffic workloads and faults so far. `--threads` overrides it."},
          }},
         {"outputs",
          "Where a run writes its results, and how it measures them. `-o` and `--summary-json` override the paths.",

@@ -219,6 +219,12 @@ RunObserver::OnFault(ns3::Time time, FaultKind kind, const std::string& element,
 void
 RunObserver::OnTransactionEnd(const TransactionRecord& r)
 {
+    ParallelSimulatorImpl* core = ParallelSimulatorImpl::Current();
+    if (core != nullptr && core->InNodeEvent())
+    {
+        core->Defer([this, r] { OnTransactionEnd(r); }); // after the window, in event order
+        return;
+    }
     const bool ok = r.status == TransactionStatus::Okay;
     if (ok)
     {

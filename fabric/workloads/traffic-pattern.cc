@@ -200,8 +200,12 @@ TrafficPattern::Install(const WorkloadContext& ctx)
     }
     m_stopTick = stop.IsStrictlyPositive() ? stop.GetTimeStep() : INT64_MAX;
     m_tickSeconds = ns3::TimeStep(1).GetSeconds();
-    m_core = FabricSimulatorImpl::Current(); // installed into the run: its core is chosen
+    // Installed into the run: its core is chosen.
+    m_parallel = ParallelSimulatorImpl::Current();
+    m_core = m_parallel ? nullptr : FabricSimulatorImpl::Current();
     m_sources.assign(m_n, Source{});
+    m_ownUniform.clear();
+    m_ownExp.clear();
     m_counter.assign(static_cast<std::size_t>(m_n) * m_n, 0);
     const uint32_t k = SquareRoot(m_n);
     for (uint32_t s = 0; s < m_n; ++s)
@@ -215,6 +219,18 @@ TrafficPattern::Install(const WorkloadContext& ctx)
         src.slotTicks = ns3::Seconds(messageTime).GetTimeStep();
         src.cursor = 1;
         src.next = ns3::Create<FireEvent>(this, static_cast<uint16_t>(s));
+        src.destRng = ns3::PeekPointer(m_destRng);
+        src.arrivalRng = ns3::PeekPointer(m_arrivalRng);
+        src.expRng = ns3::PeekPointer(m_expRng);
+        if (m_parallel)
+        {
+            m_ownUniform.push_back(ns3::CreateObject<ns3::UniformRandomVariable>());
+            m_ownUniform.push_back(ns3::CreateObject<ns3::UniformRandomVariable>());
+            m_ownExp.push_back(ns3::CreateObject<ns3::ExponentialRandomVariable>());
+            src.destRng = ns3::PeekPointer(m_ownUniform[2 * s]);
+            src.arrivalRng = ns3::PeekPointer(m_ownUniform[2 * s + 1]);
+            src.expRng = ns3::PeekPointer(m_ownExp[s]);
+        }
         if (m_pattern == TRANSPOSE)
         {
             const uint32_t x = s / k;
@@ -231,7 +247,13 @@ TrafficPattern::AssignStreams(int64_t stream)
     m_destRng->SetStream(stream);
     m_arrivalRng->SetStream(stream + 1);
     m_expRng->SetStream(stream + 2);
-    return 3;
+    for (std::size_t s = 0; s < m_ownExp.size(); ++s)
+    {
+        m_ownUniform[2 * s]->SetStream(stream + 3 + 3 * static_cast<int64_t>(s));
+        m_ownUniform[2 * s + 1]->SetStream(stream + 4 + 3 * static_cast<int64_t>(s));
+        m_ownExp[s]->SetStream(stream + 5 + 3 * static_cast<int64_t>(s));
+    }
+    return 3 + 3 * static_cast<int64_t>(m_ownExp.size());
 }
 
 std::vector<int32_t>
@@ -312,7 +334,7 @@ TrafficPattern::ScheduleNext(uint16_t s, int64_t now)
     double ticks; // gap to the next message, in simulator ticks
     if (m_arrival == POISSON)
     {
-        ticks = std::round(m_expRng->GetValue(src.intervalSeconds, 0) / m_tickSeconds);
+        ticks = std::round(src.expRng->GetValue(src.intervalSeconds, 0) / m_tickSeconds);
     }
     else
     {
@@ -320,7 +342,7 @@ TrafficPattern::ScheduleNext(uint16_t s, int64_t now)
         double slots = 1;
         if (m_load < 1.0)
         {
-            const double u = 1.0 - m_arrivalRng->GetValue(); // (0, 1]
+            const double u = 1.0 - src.arrivalRng->GetValue(); // (0, 1]
             slots += std::floor(std::log(u) / std::log1p(-m_load));
         }
         ticks = slots * static_cast<double>(src.slotTicks);
@@ -334,6 +356,12 @@ TrafficPattern::ScheduleNext(uint16_t s, int64_t now)
     if (m_core)
     {
         m_core->ScheduleReusable(static_cast<int64_t>(ticks), ns3::PeekPointer(src.next)); // no EventId needed
+        return;
+    }
+    if (m_parallel)
+    {
+        m_parallel->ScheduleReusable(src.endpoint->GetContext(), static_cast<int64_t>(ticks),
+                                     ns3::PeekPointer(src.next));
         return;
     }
     ns3::Simulator::Schedule(ns3::TimeStep(static_cast<int64_t>(ticks)), ns3::Ptr<ns3::EventImpl>(src.next));
@@ -357,12 +385,12 @@ TrafficPattern::PickDestination(uint16_t s)
     case HOTSPOT:
         if (s != m_hotspotNode)
         {
-            if (m_n == 2 || m_destRng->GetValue() < m_hotspotFraction)
+            if (m_n == 2 || src.destRng->GetValue() < m_hotspotFraction)
             {
                 return static_cast<int32_t>(m_hotspotNode);
             }
             // Uniform among the N - 2 accelerators that are neither s nor the hotspot.
-            uint32_t d = m_destRng->GetInteger(0, m_n - 3);
+            uint32_t d = src.destRng->GetInteger(0, m_n - 3);
             const uint32_t lo = s < m_hotspotNode ? s : m_hotspotNode;
             const uint32_t hi = s < m_hotspotNode ? m_hotspotNode : s;
             d += d >= lo ? 1 : 0;
@@ -373,7 +401,7 @@ TrafficPattern::PickDestination(uint16_t s)
     case UNIFORM:
     default:
     {
-        const uint32_t d = m_destRng->GetInteger(0, m_n - 2);
+        const uint32_t d = src.destRng->GetInteger(0, m_n - 2);
         return static_cast<int32_t>(d >= s ? d + 1 : d);
     }
     }

@@ -3,6 +3,7 @@
 
 #include "ofab/fabric/workloads/workload.h"
 #include "ofab/foundation/kernel/fabric-simulator-impl.h"
+#include "ofab/foundation/kernel/parallel-simulator-impl.h"
 
 #include "ns3/event-id.h"
 #include "ns3/event-impl.h"
@@ -120,7 +121,16 @@ class TrafficPattern : public Workload
         uint64_t issued = 0;
         ns3::Ptr<FireEvent> next; ///< the Fire event (detached on dispose)
         int64_t nextTick = 0;     ///< when the pending Fire runs
+        /// The draws of this source: the workload's shared generators, or on the parallel core
+        /// its own (sources run on several threads, and their draws must not depend on the order
+        /// in which threads reach them).
+        ns3::UniformRandomVariable* destRng = nullptr;
+        ns3::UniformRandomVariable* arrivalRng = nullptr;
+        ns3::ExponentialRandomVariable* expRng = nullptr;
     };
+    /// Parallel core: one generator of each kind per source (streams after the shared three).
+    std::vector<ns3::Ptr<ns3::UniformRandomVariable>> m_ownUniform;
+    std::vector<ns3::Ptr<ns3::ExponentialRandomVariable>> m_ownExp;
 
     void Begin();
     ns3::EventId m_begin;
@@ -148,7 +158,8 @@ class TrafficPattern : public Workload
 
     uint32_t m_n = 0;
     int64_t m_stopTick = 0;
-    FabricSimulatorImpl* m_core = nullptr; ///< the run's simulator, when it is the fabric core
+    FabricSimulatorImpl* m_core = nullptr;       ///< the run's simulator, when it is the fabric core
+    ParallelSimulatorImpl* m_parallel = nullptr; ///< or when it is the parallel core
     double m_tickSeconds = 1e-12;
     std::vector<Source> m_sources;
     std::vector<uint32_t> m_counter; ///< messages sent per (src, dst): src x N + dst

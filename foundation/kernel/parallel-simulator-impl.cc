@@ -74,8 +74,8 @@ ParallelSimulatorImpl::Current()
 void
 ParallelSimulatorImpl::SetPartitions(std::vector<uint32_t> partitionOf, const ns3::Time& lookahead)
 {
-    NS_ABORT_MSG_IF(m_partitions.size() != 1 || !m_partitions[0].queue.Empty() || m_partitionOf.size() != 0,
-                    "ParallelSimulatorImpl::SetPartitions: call it once, before any event is scheduled");
+    NS_ABORT_MSG_IF(m_partitions.size() != 1 || m_partitionOf.size() != 0,
+                    "ParallelSimulatorImpl::SetPartitions: call it once, before Run()");
     NS_ABORT_MSG_IF(!partitionOf.empty() && lookahead.GetTimeStep() <= 0,
                     "ParallelSimulatorImpl::SetPartitions: partitions need a positive lookahead");
     uint32_t count = 0;
@@ -83,6 +83,10 @@ ParallelSimulatorImpl::SetPartitions(std::vector<uint32_t> partitionOf, const ns
     {
         count = std::max(count, p + 1);
     }
+    // Events scheduled while building (every context was global then) move to their contexts'
+    // partitions with the keys they have: set-up is serial, so they are the same for any threads.
+    PartitionQueue pending;
+    std::swap(pending, m_partitions[0].queue);
     m_partitionOf = std::move(partitionOf);
     m_lookahead = static_cast<uint64_t>(lookahead.GetTimeStep());
     m_partitions = std::vector<Partition>(count + 1);
@@ -91,7 +95,14 @@ ParallelSimulatorImpl::SetPartitions(std::vector<uint32_t> partitionOf, const ns
         part.outbox[0].resize(count + 1);
         part.outbox[1].resize(count + 1);
     }
+    while (!pending.Empty())
+    {
+        const ParallelEvent ev = pending.Pop();
+        m_partitions[PartitionOf(ev.context)].queue.Push(ev);
+    }
+    const uint64_t globalSeq = m_seq[0];
     m_seq.assign(m_partitionOf.size() + 1, 0);
+    m_seq[0] = globalSeq;
 }
 
 void
@@ -151,6 +162,35 @@ ParallelSimulatorImpl::Enqueue(uint32_t context, uint64_t delay, ns3::EventImpl*
                     "a deferred call scheduled an event before the end of its window");
     m_partitions[target].queue.Push(ev);
     return ev;
+}
+
+ParallelEvent
+ParallelSimulatorImpl::EnqueueOwn(uint32_t context, uint64_t delay, ns3::EventImpl* event)
+{
+    const bool node = InNodeEvent();
+    NS_ABORT_MSG_IF(node && t_state.event.context != context,
+                    "an event of context " << t_state.event.context << " set a timer of context " << context);
+    ParallelEvent ev;
+    ev.ts = CurrentTs() + delay;
+    ev.origin = OriginOf(context, m_partitionOf.size());
+    ev.seq = m_seq[ev.origin]++;
+    ev.context = context;
+    ev.impl = event;
+    ev.owned = true;
+    NS_ABORT_MSG_IF(m_inDeferred && ev.ts < m_windowEnd,
+                    "a deferred call scheduled an event before the end of its window");
+    m_partitions[PartitionOf(context)].queue.Push(ev);
+    return ev;
+}
+
+ns3::EventId
+ParallelSimulatorImpl::ScheduleInContext(uint32_t context, const ns3::Time& delay, ns3::EventImpl* event)
+{
+    NS_ASSERT_MSG(delay.IsPositive(), "negative delay");
+    NS_ABORT_MSG_IF(!InNodeEvent() && m_mainThread != std::this_thread::get_id(),
+                    "ScheduleInContext from a thread outside the simulation");
+    const ParallelEvent ev = EnqueueOwn(context, static_cast<uint64_t>(delay.GetTimeStep()), event);
+    return ns3::EventId(event, ev.ts, context, static_cast<uint32_t>(ev.seq));
 }
 
 void

@@ -5,9 +5,11 @@
 
 #include "ns3/event-id.h"
 #include "ns3/event-impl.h"
+#include "ns3/make-event.h"
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
 #include "ns3/simulator-impl.h"
+#include "ns3/simulator.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -70,13 +72,20 @@ class ParallelSimulatorImpl : public ns3::SimulatorImpl
     /// Worker threads Run() uses (1: the main thread alone). Results do not depend on it.
     void SetThreads(uint32_t threads);
     uint32_t GetThreads() const { return m_threads; }
-    uint32_t GetPartitionCount() const { return static_cast<uint32_t>(m_partitions.size()); }
+    uint32_t GetPartitionCount() const { return Global(); }
     /// Windows run so far (each a barrier of the threads).
     uint64_t GetWindowCount() const { return m_windows; }
 
     /// Schedule for an event object its owner keeps and schedules again (no EventId, never
     /// cancelled), in a given context. Takes a reference like Simulator::Schedule.
     void ScheduleReusable(uint32_t context, int64_t delayTicks, ns3::EventImpl* event);
+
+    /**
+     * Schedule(delay, event) in a given node's context, returning an EventId: for a node's own
+     * timers, from its own events or from the main thread (setup, global events). Not from another
+     * node's event (an EventId stays with its node).
+     */
+    ns3::EventId ScheduleInContext(uint32_t context, const ns3::Time& delay, ns3::EventImpl* event);
 
     /**
      * Runs fn serially, in event order: at once from a global event or outside a run; from a node
@@ -150,6 +159,8 @@ class ParallelSimulatorImpl : public ns3::SimulatorImpl
     uint64_t CurrentTs() const;
     /// Builds the event and files it: own queue, another partition's outbox, or directly (main).
     ParallelEvent Enqueue(uint32_t context, uint64_t delay, ns3::EventImpl* event, bool owned);
+    /// Enqueue as if the event's own context scheduled it (its origin and count).
+    ParallelEvent EnqueueOwn(uint32_t context, uint64_t delay, ns3::EventImpl* event);
     void RunGlobalAt(uint64_t ts);
     void RunWindow(uint64_t windowEnd);
     void RunPartitions();
@@ -202,6 +213,22 @@ void SelectParallelSimulator();
 
 /// Defer(fn) on the parallel core, fn() at once on any other: for trace sinks of shared observers.
 void RunSerially(std::function<void()> fn);
+
+/**
+ * A node's own timer: Simulator::Schedule(delay, f, args...) in the node's context (on the parallel
+ * core, so that it runs in the node's partition even when set from a global event or at set-up; on
+ * the sequential cores contexts do not change the order, and this is Simulator::Schedule).
+ */
+template <typename F, typename... Ts>
+ns3::EventId
+ScheduleForNode(uint32_t context, const ns3::Time& delay, F f, Ts&&... args)
+{
+    if (ParallelSimulatorImpl* core = ParallelSimulatorImpl::Current())
+    {
+        return core->ScheduleInContext(context, delay, ns3::MakeEvent(f, std::forward<Ts>(args)...));
+    }
+    return ns3::Simulator::Schedule(delay, f, std::forward<Ts>(args)...);
+}
 
 } // namespace ofab
 

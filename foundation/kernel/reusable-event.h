@@ -31,6 +31,9 @@ class ReusableEvent : public ns3::EventImpl
     {
     }
 
+    /// The node it belongs to (before its first schedule).
+    void SetContext(uint32_t context) { m_context = context; }
+
     static void Schedule(const ns3::Ptr<ReusableEvent>& ev, const ns3::Time& delay)
     {
         if (!ev->m_coreKnown)

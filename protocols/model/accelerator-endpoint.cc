@@ -386,8 +386,8 @@ AcceleratorEndpoint::ArmTimeout(uint16_t port)
     }
     op.timerArmed = true;
     const int64_t delay = op.deadlines.front().tick - ns3::Simulator::Now().GetTimeStep();
-    op.timer =
-        ns3::Simulator::Schedule(ns3::TimeStep(delay > 0 ? delay : 0), &AcceleratorEndpoint::OnTimeout, this, port);
+    op.timer = ScheduleForNode(GetContext(), ns3::TimeStep(delay > 0 ? delay : 0), &AcceleratorEndpoint::OnTimeout,
+                               this, port);
 }
 
 void

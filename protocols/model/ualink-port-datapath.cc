@@ -223,11 +223,20 @@ UalinkPort::SendFlit(const DlFlit* flit, uint16_t seq)
         }
     }
     w.arrivalTick = m_nowTick + tx.arrivalDelay.GetTimeStep();
-    // Flits on one direction arrive in the order sent: only the first in line needs an event.
-    m_peer->m_wire.push_back(w);
-    if (m_peer->m_wire.size() == 1)
+    if (!m_outRing.empty())
     {
+        // Parallel core: into this port's own ring, an arrival event per flit in the peer's context.
+        m_outRing[m_outTail++ & (m_outRing.size() - 1)] = w;
         ReusableEvent<UalinkPort, &UalinkPort::OnFlitArrival>::Schedule(m_peer->m_arrivalEvent, tx.arrivalDelay);
+    }
+    else
+    {
+        // Flits on one direction arrive in the order sent: only the first in line needs an event.
+        m_peer->m_wire.push_back(w);
+        if (m_peer->m_wire.size() == 1)
+        {
+            ReusableEvent<UalinkPort, &UalinkPort::OnFlitArrival>::Schedule(m_peer->m_arrivalEvent, tx.arrivalDelay);
+        }
     }
 
     // Everything this header carries is now on its way. Credits count as returned only on a
@@ -312,7 +321,7 @@ UalinkPort::ArmReplayTimer()
     if (!m_replayTimerArmed)
     {
         m_replayTimerArmed = true;
-        m_replayTimer = ns3::Simulator::Schedule(m_replayTimeout, &UalinkPort::OnReplayTimer, this);
+        m_replayTimer = ScheduleForNode(GetContext(), m_replayTimeout, &UalinkPort::OnReplayTimer, this);
     }
 }
 
@@ -332,12 +341,12 @@ UalinkPort::OnReplayTimer()
         m_llrTx.OnTimeout();
         m_lastAckProgressTick = now;
         m_replayTimerArmed = true;
-        m_replayTimer = ns3::Simulator::Schedule(m_replayTimeout, &UalinkPort::OnReplayTimer, this);
+        m_replayTimer = ScheduleForNode(GetContext(), m_replayTimeout, &UalinkPort::OnReplayTimer, this);
         Kick();
         return;
     }
     m_replayTimerArmed = true;
-    m_replayTimer = ns3::Simulator::Schedule(ns3::TimeStep(due - now), &UalinkPort::OnReplayTimer, this);
+    m_replayTimer = ScheduleForNode(GetContext(), ns3::TimeStep(due - now), &UalinkPort::OnReplayTimer, this);
 }
 
 // --- receive ------------------------------------------------------------------------------------
@@ -345,14 +354,23 @@ UalinkPort::OnReplayTimer()
 void
 UalinkPort::OnFlitArrival()
 {
-    const Wire w = m_wire.front();
-    m_wire.pop_front();
-    const int64_t now = w.arrivalTick; // this event runs exactly then: no Now() call needed
-    if (!m_wire.empty())
+    const std::vector<Wire>& ring = m_peer->m_outRing;
+    Wire w;
+    if (!ring.empty())
     {
-        ReusableEvent<UalinkPort, &UalinkPort::OnFlitArrival>::Schedule(
-            m_arrivalEvent, ns3::TimeStep(m_wire.front().arrivalTick - now));
+        w = ring[m_inHead++ & (ring.size() - 1)];
     }
+    else
+    {
+        w = m_wire.front();
+        m_wire.pop_front();
+        if (!m_wire.empty())
+        {
+            ReusableEvent<UalinkPort, &UalinkPort::OnFlitArrival>::Schedule(
+                m_arrivalEvent, ns3::TimeStep(m_wire.front().arrivalTick - w.arrivalTick));
+        }
+    }
+    const int64_t now = w.arrivalTick; // this event runs exactly then: no Now() call needed
     if (!m_up || w.linkGeneration != m_linkGeneration || !m_channel->IsDelivered(1 - m_end, w.epoch))
     {
         ++m_stats.lostInFlight;

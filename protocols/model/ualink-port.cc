@@ -238,6 +238,16 @@ UalinkPort::SetRouter(UalinkRouter* router, uint16_t index)
 {
     m_router = router;
     m_index = index;
+    const uint32_t context = GetContext();
+    m_txDoneEvent->SetContext(context);
+    m_arrivalEvent->SetContext(context);
+    m_wakeEvent->SetContext(context);
+}
+
+uint32_t
+UalinkPort::GetContext() const
+{
+    return m_router != nullptr ? m_router->GetContext() : ns3::Simulator::NO_CONTEXT;
 }
 
 void
@@ -256,7 +266,22 @@ UalinkPort::Attach(ns3::Ptr<OpticalChannel> channel, uint8_t end, ns3::Ptr<Ualin
     m_cache.Configure(static_cast<AddressCache::Mode>(m_compressionMode), m_cacheEntries, m_cacheRegionBytes);
     channel->TraceConnectWithoutContext("LossOfSignal", ns3::MakeCallback(&UalinkPort::OnLossOfSignal, this));
     channel->TraceConnectWithoutContext("SignalRestored", ns3::MakeCallback(&UalinkPort::OnSignalRestored, this));
-    ns3::Simulator::ScheduleNow(&UalinkPort::BringUp, this);
+    if (ParallelSimulatorImpl::Current() != nullptr)
+    {
+        // A slot may be written again once its flit arrived in an earlier window: more slots than
+        // flits sent over a window (<= the lookahead <= P) plus a flight (P + a flit), at the
+        // fastest the link can go. P: propagation + FEC.
+        const PhotonicLink& link = *channel->GetLink(end);
+        const double fastestFlitS = ualink::kDlFlitBytes * 8.0 / (link.GetLineCount() * link.GetLineRateBps());
+        const double p = (link.GetPropagationDelay() + link.GetFecLatency()).GetSeconds();
+        std::size_t slots = 8;
+        while (static_cast<double>(slots) < 2.0 * p / fastestFlitS + 8.0)
+        {
+            slots *= 2;
+        }
+        m_outRing.assign(slots, Wire{});
+    }
+    ScheduleForNode(GetContext(), ns3::TimeStep(0), &UalinkPort::BringUp, this);
 }
 
 double
@@ -438,7 +463,7 @@ UalinkPort::OnSignalRestored(uint8_t /*receivingEnd*/)
 {
     if (m_channel->IsUp(0) && m_channel->IsUp(1))
     {
-        ns3::Simulator::Schedule(m_retrainTime, &UalinkPort::BringUp, this);
+        ScheduleForNode(GetContext(), m_retrainTime, &UalinkPort::BringUp, this);
     }
 }
 

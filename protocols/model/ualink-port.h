@@ -105,6 +105,8 @@ class UalinkPort : public ns3::Object
 
     // --- wiring (UalinkRouter::AddPort and UalinkHelper) ------------------------------------------
     void SetRouter(UalinkRouter* router, uint16_t index);
+    /// The simulation context (node) this port's events run in: its router's.
+    uint32_t GetContext() const;
     /// Connects this port to end `end` of `channel`; `peer` sits at the other end. The link comes
     /// up (initial credits exchanged) as soon as both directions of the channel are up.
     void Attach(ns3::Ptr<OpticalChannel> channel, uint8_t end, ns3::Ptr<UalinkPort> peer);
@@ -246,6 +248,13 @@ class UalinkPort : public ns3::Object
     TxCredits m_txCredits;
     RxBuffers m_rxBuffers;
     RingQueue<Wire> m_wire; ///< transmissions from the peer still on the fibre, in arrival order
+    /// On the parallel core the peer may run on another thread, so a sender does not write into its
+    /// peer: it writes its flits into its own ring, and every flit's arrival event reads the next
+    /// one (m_inHead counts what this port took from the peer's ring). The ring is sized (Attach)
+    /// so that a slot is written again only after its flit arrived in an earlier window.
+    std::vector<Wire> m_outRing;
+    uint64_t m_outTail = 0;
+    uint64_t m_inHead = 0;
     ns3::Ptr<ReusableEvent<UalinkPort, &UalinkPort::TxDone>> m_txDoneEvent;
     ns3::Ptr<ReusableEvent<UalinkPort, &UalinkPort::OnFlitArrival>> m_arrivalEvent;
 

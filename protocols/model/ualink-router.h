@@ -59,6 +59,10 @@ class UalinkRouter : public ns3::Object
 
     /// Adds a port (created by the caller, attributes already set); returns its index.
     uint16_t AddPort(ns3::Ptr<UalinkPort> port);
+    /// The simulation context of this node (its graph node id in a fabric): its events and its
+    /// ports' run in it, which is how the parallel core places them. Set before adding ports.
+    void SetContext(uint32_t context) { m_context = context; }
+    uint32_t GetContext() const { return m_context; }
     uint32_t GetNPorts() const { return static_cast<uint32_t>(m_ports.size()); }
     ns3::Ptr<UalinkPort> GetPort(uint32_t i) const;
 
@@ -131,6 +135,7 @@ class UalinkRouter : public ns3::Object
     void Undeliverable(TlMessage& m, TransactionStatus reason);
 
     LinkDownHandler m_linkDownHandler;
+    uint32_t m_context = 0xffffffff; ///< ns3::Simulator::NO_CONTEXT until set
     bool m_inHandler = false;
     std::vector<UalinkPort*> m_dirty;
     std::vector<uint8_t> m_isDirty;

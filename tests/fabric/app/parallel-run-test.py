@@ -1,0 +1,133 @@
+"""The parallel core through `ofab run --threads N`: a torus and a two-plane switched pod under
+traffic, and a torus with a fibre cut, its repair and a laser-line loss mid-run (faults between
+windows, failures and timeouts on both sides of partitions). For each: the same summary and the same
+HDF5 datasets at 1, 2 and 4 threads; every transaction completed, failed with a reason or in flight;
+the summary records threads, partitions and windows; the sequential core is the default and tells
+itself apart (threads 0). A collective workload with --threads is refused at run.threads, exit 2.
+Usage: parallel-run-test.py OFAB_BINARY (run from the project root)."""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, finish, require, run, workdir  # noqa: E402
+
+import h5py  # noqa: E402
+
+ofab = sys.argv[1]
+tmp = workdir("parallel-run")
+
+CASES = {
+    "torus": """name: par-torus
+seed: 3
+duration: 4us
+topology: {kind: torus, dims: [4, 4]}
+links: {file: LINKS}
+workloads:
+  - {type: traffic, pattern: uniform, operation: write_full, bytes: 64, load: 0.3, arrival: poisson}
+  - {type: traffic, pattern: hotspot, operation: read, bytes: 256, load: 0.05, arrival: bernoulli}
+""",
+    "pod": """name: par-pod
+seed: 5
+duration: 3us
+topology: {kind: switched_pod, accelerators: 16, planes: 2}
+links: {file: LINKS}
+workloads:
+  - {type: traffic, pattern: uniform, operation: write_full, bytes: 256, load: 0.5, arrival: poisson}
+""",
+    "faults": """name: par-faults
+seed: 1
+duration: 30us
+topology: {kind: torus, dims: [4, 4], link_length_m: 2}
+links: {file: LINKS}
+protocol:
+  endpoint: {completion_timeout: 5us}
+workloads:
+  - {type: traffic, pattern: uniform, operation: write, bytes: 256, load: 0.2, arrival: poisson}
+faults:
+  events:
+    - {at: 6us, kind: fibre_cut, between: ["a(1,1)", "a(2,1)"]}
+    - {at: 18us, kind: repair, of: fibre_cut, between: ["a(1,1)", "a(2,1)"]}
+    - {at: 12us, kind: laser_line, between: ["a(0,2)", "a(0,3)"], from: "a(0,2)", line: 3}
+outputs: {throughput_bin: 1us}
+""",
+}
+LINKS = os.path.abspath("experiments/links/cpo-8lambda.yaml")
+WALL = {"wall_s", "flit_hops_per_wall_s", "events_per_wall_s", "threads", "trace", "trace_bytes"}
+
+
+def run_case(name, threads):
+    path = os.path.join(tmp, f"{name}.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(CASES[name].replace("LINKS", LINKS))
+    h5 = os.path.join(tmp, f"{name}-{threads}.h5")
+    js = os.path.join(tmp, f"{name}-{threads}.json")
+    code, _, err = run([ofab, "run", path, "-q", "--force", "--threads", str(threads), "-o", h5,
+                        "--summary-json", js])
+    require(code == 0, f"{name} at threads {threads} runs", err)
+    with open(js, encoding="utf-8") as f:
+        summary = json.load(f)
+    return summary, h5
+
+
+def datasets(h5):
+    out = {}
+    with h5py.File(h5, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset) and name != "summary/json" and obj.shape != ():
+                out[name] = obj[()]
+        f.visititems(visit)
+    return out
+
+
+for name in CASES:
+    results = {t: run_case(name, t) for t in (1, 2, 4)}
+    ref, ref_h5 = results[1]
+    t = ref["transactions"]
+    check(t["issued"] > 1000, f"{name}: traffic ran ({t['issued']} transactions)")
+    check(t["issued"] == t["completed"] + t["failed"] + t["in_flight"],
+          f"{name}: every transaction completed, failed or in flight", str(t))
+    check(ref["threads"] == 1 and ref["partitions"] == 16 + (2 if name == "pod" else 0) and ref["windows"] > 10,
+          f"{name}: the summary records threads, partitions and windows",
+          f"{ref['threads']} {ref['partitions']} {ref['windows']}")
+    ref_sets = datasets(ref_h5)
+    for threads in (2, 4):
+        s, h5 = results[threads]
+        check(s["threads"] == threads, f"{name}: threads {threads} recorded")
+        same = {k: v for k, v in s.items() if k not in WALL} == {k: v for k, v in ref.items() if k not in WALL}
+        check(same, f"{name}: the same summary at 1 and {threads} threads")
+        sets = datasets(h5)
+        # Bytes, not values: rows of transactions in flight hold NaN, which equals nothing.
+        differing = [k for k in ref_sets if k not in sets or ref_sets[k].tobytes() != sets[k].tobytes()]
+        check(sets.keys() == ref_sets.keys() and not differing,
+              f"{name}: the same trace datasets at 1 and {threads} threads ({len(ref_sets)} datasets)",
+              str(differing))
+    if name == "faults":
+        reasons = t["failed_by_reason"]
+        check(reasons.get("LinkDown", 0) > 0 and reasons.get("CompletionTimeout", 0) > 0,
+              "faults: the cut fails requests back (LinkDown) and loses responses (CompletionTimeout)", str(reasons))
+        check(ref["faults"]["injected"] == 2 and ref["faults"]["repairs"] == 1, "faults: two faults, one repair")
+
+# The sequential core stays the default.
+code, _, err = run([ofab, "run", os.path.join(tmp, "torus.yaml"), "-q", "--force", "--no-trace",
+                    "--summary-json", os.path.join(tmp, "seq.json")])
+require(code == 0, "the default (sequential) run", err)
+with open(os.path.join(tmp, "seq.json"), encoding="utf-8") as f:
+    seq = json.load(f)
+check(seq["threads"] == 0 and seq["partitions"] == 0, "the default is the sequential core (threads 0)")
+
+# What the parallel core does not run yet is refused at the key, with exit 2 and no output.
+collective = os.path.join(tmp, "collective.yaml")
+with open(collective, "w", encoding="utf-8") as f:
+    f.write("name: par-coll\nduration: 1us\ntopology: {kind: ring, accelerators: 4}\n"
+            "workloads:\n  - {type: collective, algorithm: ring_allreduce, bytes: 4096}\n"
+            "run:\n  threads: 2\n")
+code, out, err = run([ofab, "run", collective, "-q", "-o", os.path.join(tmp, "coll.h5")])
+check(code == 2 and "run.threads" in err and "collective" in err and "collective.yaml:7" in err,
+      "a collective with threads is refused at file:line:key, exit 2", err)
+check(not os.path.exists(os.path.join(tmp, "coll.h5")), "nothing written for a refused file")
+code, _, err = run([ofab, "run", collective, "-q", "--threads", "two"])
+check(code == 2 and "threads" in err, "--threads two is refused", err)
+
+finish()
