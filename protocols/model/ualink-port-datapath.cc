@@ -223,20 +223,19 @@ UalinkPort::SendFlit(const DlFlit* flit, uint16_t seq)
         }
     }
     w.arrivalTick = m_nowTick + tx.arrivalDelay.GetTimeStep();
+    // Flits on one direction arrive in the order sent: only the first in line needs an event. On
+    // the parallel core the flit goes into this port's own ring, with an arrival event per flit.
     if (!m_outRing.empty())
     {
-        // Parallel core: into this port's own ring, an arrival event per flit in the peer's context.
         m_outRing[m_outTail++ & (m_outRing.size() - 1)] = w;
-        ReusableEvent<UalinkPort, &UalinkPort::OnFlitArrival>::Schedule(m_peer->m_arrivalEvent, tx.arrivalDelay);
     }
     else
     {
-        // Flits on one direction arrive in the order sent: only the first in line needs an event.
         m_peer->m_wire.push_back(w);
-        if (m_peer->m_wire.size() == 1)
-        {
-            ReusableEvent<UalinkPort, &UalinkPort::OnFlitArrival>::Schedule(m_peer->m_arrivalEvent, tx.arrivalDelay);
-        }
+    }
+    if (!m_outRing.empty() || m_peer->m_wire.size() == 1)
+    {
+        ReusableEvent<UalinkPort, &UalinkPort::OnFlitArrival>::Schedule(m_peer->m_arrivalEvent, tx.arrivalDelay);
     }
 
     // Everything this header carries is now on its way. Credits count as returned only on a
@@ -306,12 +305,6 @@ UalinkPort::OnWake()
 {
     m_wakeTick = kNever;
     Kick();
-}
-
-bool
-UalinkPort::IsTransmitting() const
-{
-    return m_busy;
 }
 
 void

@@ -120,7 +120,7 @@ class UalinkPort : public ns3::Object
 
     bool IsUp() const { return m_up; }
     /// A DL flit is being serialized right now.
-    bool IsTransmitting() const;
+    bool IsTransmitting() const { return m_busy; }
     /// Transmit capacity now (usable lines x line rate), bit/s.
     double GetCapacityBps() const;
     /// UALink width (x1, x2, x4) equivalent of the capacity at 200 Gb/s per lane.
