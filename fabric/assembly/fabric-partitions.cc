@@ -10,12 +10,28 @@ PartitionFabric(const Fabric& fabric, uint32_t maxPartitions)
 {
     FabricPartitions p;
     const uint32_t nodes = static_cast<uint32_t>(fabric.Graph().NumNodes());
-    p.count = std::max(1u, std::min(nodes, maxPartitions));
-    p.partitionOf.resize(nodes);
-    for (uint32_t n = 0; n < nodes; ++n)
+    // A switch forwards what many accelerators send: each switch is a partition of its own (so
+    // threads can share the switches' work), the accelerators fill the rest in contiguous runs.
+    const topo::Graph& g = fabric.Graph();
+    std::vector<uint32_t> accelerators;
+    std::vector<uint32_t> switches;
+    for (const topo::Node& n : g.GetNodes())
     {
-        p.partitionOf[n] = static_cast<uint32_t>(uint64_t{n} * p.count / nodes);
+        (n.role == topo::NodeRole::Accelerator ? accelerators : switches).push_back(n.id);
     }
+    const uint32_t ownSwitches = static_cast<uint32_t>(std::min<std::size_t>(switches.size(), maxPartitions / 2));
+    const uint32_t runs =
+        std::max(1u, std::min(static_cast<uint32_t>(accelerators.size()), maxPartitions - ownSwitches));
+    p.partitionOf.resize(nodes);
+    for (std::size_t i = 0; i < accelerators.size(); ++i)
+    {
+        p.partitionOf[accelerators[i]] = static_cast<uint32_t>(i * runs / accelerators.size());
+    }
+    for (std::size_t i = 0; i < switches.size(); ++i)
+    {
+        p.partitionOf[switches[i]] = runs + static_cast<uint32_t>(i * ownSwitches / switches.size());
+    }
+    p.count = runs + ownSwitches;
     p.lookahead = ns3::Time::Max();
     for (const FabricLink& l : fabric.Links())
     {

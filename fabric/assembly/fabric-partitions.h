@@ -22,8 +22,8 @@ struct FabricPartitions
 };
 
 /**
- * Contiguous runs of graph node ids (a torus's rows, a pod's accelerators then its switches), at
- * most maxPartitions of them. The partitioning depends on the fabric only, never on the threads:
+ * Accelerators in contiguous runs of graph node ids (a torus's rows), each switch alone (up to half
+ * the partitions), at most maxPartitions in all. The partitioning depends on the fabric only, never on the threads:
  * memory and work stay the same for any thread count (results do not depend on it either way).
  */
 FabricPartitions PartitionFabric(const Fabric& fabric, uint32_t maxPartitions = 64);
