@@ -58,15 +58,7 @@ FabricSimulatorImpl::DoDispose()
 void
 FabricSimulatorImpl::Destroy()
 {
-    while (!m_destroyEvents.empty())
-    {
-        ns3::Ptr<ns3::EventImpl> ev = m_destroyEvents.front().PeekEventImpl();
-        m_destroyEvents.pop_front();
-        if (!ev->IsCancelled())
-        {
-            ev->Invoke();
-        }
-    }
+    m_destroyEvents.RunAll();
 }
 
 void
@@ -195,10 +187,8 @@ ns3::EventId
 FabricSimulatorImpl::ScheduleDestroy(ns3::EventImpl* event)
 {
     // Like ns-3's core: destroy events carry the reserved uid DESTROY and still use up a uid.
-    ns3::EventId id(ns3::Ptr<ns3::EventImpl>(event, false), m_currentTs, 0xffffffff, ns3::EventId::UID::DESTROY);
-    m_destroyEvents.push_back(id);
     ++m_uid;
-    return id;
+    return m_destroyEvents.Add(event, m_currentTs);
 }
 
 ns3::Time
@@ -222,14 +212,7 @@ FabricSimulatorImpl::Remove(const ns3::EventId& id)
 {
     if (id.GetUid() == ns3::EventId::UID::DESTROY)
     {
-        for (auto i = m_destroyEvents.begin(); i != m_destroyEvents.end(); ++i)
-        {
-            if (*i == id)
-            {
-                m_destroyEvents.erase(i);
-                break;
-            }
-        }
+        m_destroyEvents.Remove(id);
         return;
     }
     if (IsExpired(id))
@@ -266,14 +249,7 @@ FabricSimulatorImpl::IsExpired(const ns3::EventId& id) const
         {
             return true;
         }
-        for (const auto& d : m_destroyEvents)
-        {
-            if (d == id)
-            {
-                return false;
-            }
-        }
-        return true;
+        return !m_destroyEvents.IsPending(id);
     }
     // Expired: ran already (earlier time, or this time and a uid not after the current event's),
     // or cancelled.

@@ -2,6 +2,7 @@
 #define OFAB_FOUNDATION_KERNEL_FABRIC_SIMULATOR_IMPL_H
 
 #include "ofab/foundation/kernel/bucket-scheduler.h"
+#include "ofab/foundation/kernel/destroy-events.h"
 
 #include "ns3/event-id.h"
 #include "ns3/event-impl.h"
@@ -113,7 +114,7 @@ class FabricSimulatorImpl : public ns3::SimulatorImpl
 
     ns3::Ptr<ns3::Scheduler> m_events;
     BucketScheduler* m_bucket = nullptr; ///< m_events when it is a BucketScheduler
-    std::list<ns3::EventId> m_destroyEvents;
+    DestroyEvents m_destroyEvents;
     bool m_stop = false;
     uint32_t m_uid;
     uint32_t m_currentUid;

@@ -113,14 +113,12 @@ ParallelSimulatorImpl::InNodeEvent() const
 }
 
 ParallelEvent
-ParallelSimulatorImpl::Enqueue(uint32_t context, uint64_t delay, ns3::EventImpl* event, bool owned)
+ParallelSimulatorImpl::Enqueue(uint32_t from, uint32_t context, uint64_t delay, ns3::EventImpl* event, bool owned)
 {
-    const std::size_t nodes = m_partitionOf.size();
     const bool node = InNodeEvent();
-    const uint32_t from = node ? t_state.event.context : m_globalContext;
     ParallelEvent ev;
-    ev.ts = (node ? t_state.event.ts : m_now) + delay;
-    ev.origin = OriginOf(from, nodes);
+    ev.ts = CurrentTs() + delay;
+    ev.origin = OriginOf(from, m_partitionOf.size());
     ev.seq = m_seq[ev.origin]++;
     ev.context = context;
     ev.impl = event;
@@ -153,32 +151,16 @@ ParallelSimulatorImpl::Enqueue(uint32_t context, uint64_t delay, ns3::EventImpl*
     return ev;
 }
 
-ParallelEvent
-ParallelSimulatorImpl::EnqueueOwn(uint32_t context, uint64_t delay, ns3::EventImpl* event)
-{
-    const bool node = InNodeEvent();
-    NS_ABORT_MSG_IF(node && t_state.event.context != context,
-                    "an event of context " << t_state.event.context << " set a timer of context " << context);
-    ParallelEvent ev;
-    ev.ts = CurrentTs() + delay;
-    ev.origin = OriginOf(context, m_partitionOf.size());
-    ev.seq = m_seq[ev.origin]++;
-    ev.context = context;
-    ev.impl = event;
-    ev.owned = true;
-    NS_ABORT_MSG_IF(m_inDeferred && ev.ts < m_windowEnd,
-                    "a deferred call scheduled an event before the end of its window");
-    m_partitions[PartitionOf(context)].queue.Push(ev);
-    return ev;
-}
-
 ns3::EventId
 ParallelSimulatorImpl::ScheduleInContext(uint32_t context, const ns3::Time& delay, ns3::EventImpl* event)
 {
     NS_ASSERT_MSG(delay.IsPositive(), "negative delay");
     NS_ABORT_MSG_IF(!InNodeEvent() && m_mainThread != std::this_thread::get_id(),
                     "ScheduleInContext from a thread outside the simulation");
-    const ParallelEvent ev = EnqueueOwn(context, static_cast<uint64_t>(delay.GetTimeStep()), event);
+    NS_ABORT_MSG_IF(InNodeEvent() && t_state.event.context != context,
+                    "an event of context " << t_state.event.context << " set a timer of context " << context);
+    // As if the node had scheduled it itself: its origin and count (so IsExpired finds its key).
+    const ParallelEvent ev = Enqueue(context, context, static_cast<uint64_t>(delay.GetTimeStep()), event, true);
     return ns3::EventId(event, ev.ts, context, static_cast<uint32_t>(ev.seq));
 }
 
@@ -186,7 +168,7 @@ void
 ParallelSimulatorImpl::ScheduleReusable(uint32_t context, int64_t delayTicks, ns3::EventImpl* event)
 {
     NS_ASSERT_MSG(delayTicks >= 0, "negative delay");
-    Enqueue(context, static_cast<uint64_t>(delayTicks), event, false);
+    Enqueue(GetContext(), context, static_cast<uint64_t>(delayTicks), event, false);
 }
 
 ns3::EventId
@@ -196,7 +178,7 @@ ParallelSimulatorImpl::Schedule(const ns3::Time& delay, ns3::EventImpl* event)
     NS_ABORT_MSG_IF(!InNodeEvent() && m_mainThread != std::this_thread::get_id(),
                     "Simulator::Schedule from a thread outside the simulation: use ScheduleWithContext");
     const uint32_t context = GetContext();
-    const ParallelEvent ev = Enqueue(context, static_cast<uint64_t>(delay.GetTimeStep()), event, true);
+    const ParallelEvent ev = Enqueue(context, context, static_cast<uint64_t>(delay.GetTimeStep()), event, true);
     return ns3::EventId(event, ev.ts, context, static_cast<uint32_t>(ev.seq));
 }
 
@@ -210,7 +192,7 @@ ParallelSimulatorImpl::ScheduleWithContext(uint32_t context, const ns3::Time& de
         m_foreignPending = true;
         return;
     }
-    Enqueue(context, static_cast<uint64_t>(delay.GetTimeStep()), event, true);
+    Enqueue(GetContext(), context, static_cast<uint64_t>(delay.GetTimeStep()), event, true);
 }
 
 ns3::EventId
@@ -222,9 +204,7 @@ ParallelSimulatorImpl::ScheduleNow(ns3::EventImpl* event)
 ns3::EventId
 ParallelSimulatorImpl::ScheduleDestroy(ns3::EventImpl* event)
 {
-    ns3::EventId id(ns3::Ptr<ns3::EventImpl>(event, false), m_now, 0xffffffff, ns3::EventId::UID::DESTROY);
-    m_destroyEvents.push_back(id);
-    return id;
+    return m_destroyEvents.Add(event, m_now);
 }
 
 void
@@ -242,7 +222,7 @@ ParallelSimulatorImpl::TakeForeignEvents()
     }
     for (const Foreign& f : taken)
     {
-        Enqueue(f.context, f.delay, f.event, true);
+        Enqueue(GetContext(), f.context, f.delay, f.event, true);
     }
 }
 
@@ -299,15 +279,7 @@ ParallelSimulatorImpl::IsFinished() const
 void
 ParallelSimulatorImpl::Destroy()
 {
-    while (!m_destroyEvents.empty())
-    {
-        ns3::Ptr<ns3::EventImpl> ev = m_destroyEvents.front().PeekEventImpl();
-        m_destroyEvents.pop_front();
-        if (!ev->IsCancelled())
-        {
-            ev->Invoke();
-        }
-    }
+    m_destroyEvents.RunAll();
 }
 
 void
@@ -372,7 +344,7 @@ ParallelSimulatorImpl::Remove(const ns3::EventId& id)
 {
     if (id.GetUid() == ns3::EventId::UID::DESTROY)
     {
-        m_destroyEvents.remove(id);
+        m_destroyEvents.Remove(id);
         return;
     }
     if (IsExpired(id))
@@ -411,7 +383,7 @@ ParallelSimulatorImpl::IsExpired(const ns3::EventId& id) const
     }
     if (id.GetUid() == ns3::EventId::UID::DESTROY)
     {
-        return std::find(m_destroyEvents.begin(), m_destroyEvents.end(), id) == m_destroyEvents.end();
+        return !m_destroyEvents.IsPending(id);
     }
     // An EventId comes from Schedule(): it runs in the context that scheduled it, so its origin is
     // that context. It ran if its key is not after the last event its partition ran.

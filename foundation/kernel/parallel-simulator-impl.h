@@ -1,6 +1,7 @@
 #ifndef OFAB_FOUNDATION_KERNEL_PARALLEL_SIMULATOR_IMPL_H
 #define OFAB_FOUNDATION_KERNEL_PARALLEL_SIMULATOR_IMPL_H
 
+#include "ofab/foundation/kernel/destroy-events.h"
 #include "ofab/foundation/kernel/partition-queue.h"
 
 #include "ns3/event-id.h"
@@ -158,9 +159,9 @@ class ParallelSimulatorImpl : public ns3::SimulatorImpl
     static uint32_t OriginOf(uint32_t context, std::size_t nodes) { return context < nodes ? context + 1 : 0; }
     uint64_t CurrentTs() const;
     /// Builds the event and files it: own queue, another partition's outbox, or directly (main).
-    ParallelEvent Enqueue(uint32_t context, uint64_t delay, ns3::EventImpl* event, bool owned);
-    /// Enqueue as if the event's own context scheduled it (its origin and count).
-    ParallelEvent EnqueueOwn(uint32_t context, uint64_t delay, ns3::EventImpl* event);
+    /// from: the context it counts as scheduled by (its origin); the running event's, or for a
+    /// node's own timer the node's.
+    ParallelEvent Enqueue(uint32_t from, uint32_t context, uint64_t delay, ns3::EventImpl* event, bool owned);
     void RunGlobalAt(uint64_t ts);
     void RunWindow(uint64_t windowEnd);
     void RunPartitions();
@@ -185,7 +186,7 @@ class ParallelSimulatorImpl : public ns3::SimulatorImpl
     bool m_inDeferred = false; ///< the main thread runs deferred calls
     uint32_t m_globalContext;  ///< context of the global event running on the main thread
     std::atomic<bool> m_nodeStop{false};
-    std::list<ns3::EventId> m_destroyEvents;
+    DestroyEvents m_destroyEvents;
     std::thread::id m_mainThread;
 
     // Workers: released per window by a generation count, joined at the end of Run().
