@@ -21,6 +21,8 @@
 #include <exception>
 #include <iostream>
 #include <map>
+#include <string>
+#include <vector>
 
 namespace
 {
@@ -28,6 +30,17 @@ namespace
 /// Exit codes: 0 success, 1 the run failed, 2 bad command line or configuration.
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+
+/// `--threads` of run and serve: an override of run.threads, so the file's checks apply to it.
+void
+AddThreadsOption(CLI::App& cmd, std::vector<std::string>& overrides)
+{
+    cmd.add_option_function<std::string>(
+           "--threads", [&overrides](const std::string& v) { overrides.push_back("run.threads=" + v); },
+           "Threads of the parallel core: N, all, or sequential (overrides run.threads; the results do not "
+           "depend on N)")
+        ->type_name("N|all|sequential");
+}
 
 } // namespace
 
@@ -86,12 +99,7 @@ main(int argc, char** argv)
     runCmd->add_option("--set", run.overrides, "Override a key: --set topology.dims=[8,8] (repeatable)")
         ->allow_extra_args(false);
     runCmd->add_option("--seed", run.seed, "Random seed (overrides seed:)")->check(CLI::Range(1ULL, 4294967295ULL));
-    runCmd
-        ->add_option_function<std::string>(
-            "--threads", [&run](const std::string& v) { run.overrides.push_back("run.threads=" + v); },
-            "Threads of the parallel core: N, all, or sequential (overrides run.threads; the results do not "
-            "depend on N)")
-        ->type_name("N|all|sequential");
+    AddThreadsOption(*runCmd, run.overrides);
     runCmd->add_flag("-q,--quiet", run.quiet, "No progress line and no summary table");
     runCmd->add_flag("--dry-run", run.dryRun, "Print the resolved configuration (every default filled in) and stop");
     runCmd->add_option("--variant", run.variant,
@@ -119,7 +127,8 @@ main(int argc, char** argv)
     sweepCmd->add_option("-o,--output", sweep.output, "Results folder (default: out/sweeps/<sweep name>)");
     sweepCmd
         ->add_option("-j,--jobs", sweep.jobs,
-                     "Points run at once (local default: the number of cores; slurm: array throttle %N, default none)")
+                     "Points run at once (local default: the number of cores, and points with run.threads: all "
+                     "share the cores among them; slurm: array throttle %N, default none)")
         ->check(CLI::Range(1u, 100000u));
     sweepCmd->add_option("--backend", sweep.backend, "Where points run: local (a process pool) or slurm (a job array)")
         ->check(CLI::IsMember({"local", "slurm"}))
@@ -139,7 +148,9 @@ main(int argc, char** argv)
     slurmGroup->add_option("--account", sweep.slurm.account, "sbatch --account");
     slurmGroup->add_option("--time", sweep.slurm.time, "Time limit per point, sbatch --time")->capture_default_str();
     slurmGroup->add_option("--mem", sweep.slurm.mem, "Memory per point, sbatch --mem")->capture_default_str();
-    slurmGroup->add_option("--cpus-per-task", sweep.slurm.cpusPerTask, "sbatch --cpus-per-task (a run uses one core)")
+    slurmGroup
+        ->add_option("--cpus-per-task", sweep.slurm.cpusPerTask,
+                     "sbatch --cpus-per-task (a sequential run uses one core; run.threads: all uses the task's)")
         ->capture_default_str();
     slurmGroup
         ->add_option("--sbatch", sweep.slurm.extra, "Another #SBATCH line, e.g. --sbatch=--qos=nightly (repeatable)")
@@ -236,6 +247,7 @@ main(int argc, char** argv)
         ->allow_extra_args(false);
     serveCmd->add_option("--seed", serve.run.seed, "Random seed (overrides seed:)")
         ->check(CLI::Range(1ULL, 4294967295ULL));
+    AddThreadsOption(*serveCmd, serve.run.overrides);
     serveCmd->add_flag("-q,--quiet", serve.run.quiet, "No summary table at the end");
 
     std::string keysSection;

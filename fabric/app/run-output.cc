@@ -238,6 +238,10 @@ FinishTrace(TraceRecorder& trace, const RunResult& result, nlohmann::ordered_jso
 {
     const RunSummary& s = result.summary;
     trace.SetMeta("wall_time_s", result.wallS);
+    // How it ran (0 threads: the sequential core). Attributes, not datasets: a trace's data is the
+    // same for any thread count, its /meta says which one wrote it.
+    trace.SetMeta("threads", int64_t{result.threads});
+    trace.SetMeta("partitions", int64_t{result.partitions});
     try
     {
         FinishTraceFile(trace, s, summary.dump());

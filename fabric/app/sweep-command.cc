@@ -4,15 +4,16 @@
 #include "ofab/fabric/app/sweep-index.h"
 #include "ofab/fabric/config/config-document.h"
 #include "ofab/fabric/experiment/sweep-spec.h"
+#include "ofab/foundation/usable-cores.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <thread>
 
 namespace ofab
 {
@@ -190,7 +191,7 @@ RunSweep(const SweepOptions& o)
         }
     }
 
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned cores = UsableCores();
     const unsigned jobs = o.jobs != 0 ? o.jobs : cores;
     if (o.dryRun && o.backend == "local")
     {
@@ -248,6 +249,11 @@ RunSweep(const SweepOptions& o)
         }
         else
         {
+            // Points with `run.threads: all` share the cores: each may use its part of them (the
+            // points inherit the variable; their results do not depend on it).
+            const std::size_t atOnce = std::min<std::size_t>(jobs, pending.size());
+            const std::string share = std::to_string(std::max<std::size_t>(1, cores / atOnce));
+            setenv(kCoresVariable, share.c_str(), 1);
             interrupted = !RunLocalPool(pending, jobs);
         }
     }

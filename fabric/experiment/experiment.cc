@@ -12,13 +12,13 @@
 #include "ofab/fabric/workloads/training-workload.h"
 
 #include "ofab/foundation/parameter-error.h"
+#include "ofab/foundation/usable-cores.h"
 
 #include "ns3/double.h"
 #include "ns3/object-factory.h"
 #include "ns3/string.h"
 
 #include <algorithm>
-#include <thread>
 
 namespace ofab
 {
@@ -211,14 +211,15 @@ LoadRunSettings(const ConfigDocument& doc, Experiment& x)
     }
     if (threads == "all")
     {
-        x.threads = std::max(1u, std::thread::hardware_concurrency());
+        x.threads = UsableCores(); // a sweep's point: its share of the cores (OFAB_CORES)
     }
     else
     {
         x.threads = static_cast<uint32_t>(r.Unsigned("threads", 1, 1, 1024));
     }
-    // What the parallel core runs so far: elements whose state belongs to one node. Collectives,
-    // graph workloads, controllers and circuit switches coordinate many nodes through shared state.
+    // What the parallel core runs so far: elements whose state belongs to one node, and the
+    // controller, whose every action is a global event (docs/parallel.md). Collectives, graph
+    // workloads and circuit switches coordinate many nodes at one instant through shared state.
     for (std::size_t i = 0; i < x.workloadTypes.size(); ++i)
     {
         if (x.workloadTypes[i] != "traffic")
@@ -227,11 +228,6 @@ LoadRunSettings(const ConfigDocument& doc, Experiment& x)
                                            std::to_string(i + 1) + " is a " + x.workloadTypes[i] +
                                            ": leave threads at sequential (the default) for it");
         }
-    }
-    if (x.controller)
-    {
-        throw r.ErrorAt("threads", "the parallel core does not run a reroute controller yet: leave threads at "
-                                   "sequential (the default) with a controller");
     }
     if (x.fabric.ocs)
     {

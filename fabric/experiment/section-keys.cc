@@ -168,8 +168,9 @@ MakeSections()
          "sequential core's, so its results are its own reference).",
          {
              {"threads", "sequential", "sequential, all, or a whole number from 1 to 1024",
-              "sequential: the single-threaded core. N: the parallel core on N threads (`all`: every core of "
-              "the machine); traffic workloads and faults so far. `--threads` overrides it."},
+              "sequential: the single-threaded core. N: the parallel core on N threads (`all`: every core the "
+              "process may use: its CPU affinity, or OFAB_CORES, which `ofab sweep` sets to each point's share); "
+              "traffic workloads, faults and reroute controllers so far. `--threads` overrides it."},
          }},
         {"outputs",
          "Where a run writes its results, and how it measures them. `-o` and `--summary-json` override the paths.",

@@ -2,6 +2,7 @@
 
 #include "ofab/fabric/observe/recovery-metrics.h"
 #include "ofab/fabric/observe/run-observer.h"
+#include "ofab/foundation/kernel/parallel-simulator-impl.h"
 
 #include "ns3/callback.h"
 #include "ns3/simulator.h"
@@ -95,6 +96,12 @@ LiveTelemetry::Unsubscribe(uint64_t session)
 void
 LiveTelemetry::OnTransactionEnd(const TransactionRecord& r)
 {
+    ParallelSimulatorImpl* core = ParallelSimulatorImpl::Current();
+    if (core != nullptr && core->InNodeEvent())
+    {
+        core->Defer([this, r] { OnTransactionEnd(r); }); // the subscriptions are shared: after the window
+        return;
+    }
     const bool ok = r.status == TransactionStatus::Okay;
     ++(ok ? m_completed : m_failed);
     const double latency = r.Latency().ToDouble(ns3::Time::NS);

@@ -54,7 +54,7 @@ struct TraceEnums
 class TraceRecorder
 {
   public:
-    static constexpr const char* kFormatVersion = "1.8";
+    static constexpr const char* kFormatVersion = "1.9";
     /// Longer text goes to a dataset only: an HDF5 attribute holds at most 64 KiB.
     static constexpr std::size_t kMaxAttributeText = 60 * 1024;
 

@@ -442,16 +442,4 @@ SelectParallelSimulator()
     ns3::GlobalValue::Bind("SimulatorImplementationType", previousCore);
 }
 
-void
-RunSerially(std::function<void()> fn)
-{
-    ParallelSimulatorImpl* core = ParallelSimulatorImpl::Current();
-    if (core != nullptr)
-    {
-        core->Defer(std::move(fn));
-        return;
-    }
-    fn();
-}
-
 } // namespace ofab

@@ -212,8 +212,23 @@ class ParallelSimulatorImpl : public ns3::SimulatorImpl
  */
 void SelectParallelSimulator();
 
-/// Defer(fn) on the parallel core, fn() at once on any other: for trace sinks of shared observers.
-void RunSerially(std::function<void()> fn);
+/**
+ * For trace sinks of shared observers: fn() at once, except in a node event of the parallel core,
+ * where it goes to Defer() (after the window, in event order). No std::function is made on the
+ * sequential cores: the sink costs a call there.
+ */
+template <typename F>
+void
+RunSerially(F&& fn)
+{
+    ParallelSimulatorImpl* core = ParallelSimulatorImpl::Current();
+    if (core != nullptr && core->InNodeEvent())
+    {
+        core->Defer(std::function<void()>(std::forward<F>(fn)));
+        return;
+    }
+    fn();
+}
 
 /**
  * A node's own timer: Simulator::Schedule(delay, f, args...) in the node's context (on the parallel

@@ -1,13 +1,16 @@
 """The parallel core through `ofab run --threads N`: a torus and a two-plane switched pod under
-traffic, and a torus with a fibre cut, its repair and a laser-line loss mid-run (faults between
-windows, failures and timeouts on both sides of partitions). For each: the same summary and the same
-HDF5 datasets at 1, 2 and 4 threads; every transaction completed, failed with a reason or in flight;
-the summary records threads, partitions and windows; the sequential core is the default and tells
-itself apart (threads 0). A collective workload with --threads is refused at run.threads, exit 2.
+traffic, a torus with a fibre cut, its repair and a laser-line loss mid-run (faults between
+windows, failures and timeouts on both sides of partitions), and the project's fault experiments
+(experiments/faults-demo.yaml; experiments/laser-failure.yaml under each reroute controller policy).
+For each: the same summary and the same HDF5 datasets at 1, 2 and 4 threads; every transaction
+completed, failed with a reason or in flight; the summary and /meta record threads and partitions;
+the sequential core is the default and tells itself apart (threads 0). A collective workload with
+--threads is refused at run.threads, exit 2.
 Usage: parallel-run-test.py OFAB_BINARY (run from the project root)."""
 
 import json
 import os
+import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -53,21 +56,34 @@ faults:
 outputs: {throughput_bin: 1us}
 """,
 }
+# The project's experiments with faults that the parallel core runs: (file, variant or None).
+FILES = {"faults-demo": ("experiments/faults-demo.yaml", None)}
+for policy in ("oracle", "local", "global", "hybrid"):
+    FILES[f"laser-{policy}"] = ("experiments/laser-failure.yaml", policy)
 LINKS = os.path.abspath("experiments/links/cpo-8lambda.yaml")
 WALL = {"wall_s", "flit_hops_per_wall_s", "events_per_wall_s", "threads", "trace", "trace_bytes"}
 
 
 def run_case(name, threads):
-    path = os.path.join(tmp, f"{name}.yaml")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(CASES[name].replace("LINKS", LINKS))
+    if name in FILES:
+        path, variant = FILES[name]
+    else:
+        path, variant = os.path.join(tmp, f"{name}.yaml"), None
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(CASES[name].replace("LINKS", LINKS))
     h5 = os.path.join(tmp, f"{name}-{threads}.h5")
     js = os.path.join(tmp, f"{name}-{threads}.json")
     code, _, err = run([ofab, "run", path, "-q", "--force", "--threads", str(threads), "-o", h5,
-                        "--summary-json", js])
+                        "--summary-json", js] + (["--variant", variant] if variant else []))
     require(code == 0, f"{name} at threads {threads} runs", err)
+    if variant:  # a variant's outputs are named after it
+        h5, js = (f"{os.path.splitext(p)[0]}-{variant}{os.path.splitext(p)[1]}" for p in (h5, js))
     with open(js, encoding="utf-8") as f:
         summary = json.load(f)
+    with h5py.File(h5, "r") as f:
+        meta = (int(f["meta"].attrs["threads"]), int(f["meta"].attrs["partitions"]))
+    check(meta == (summary["threads"], summary["partitions"]), f"{name}: /meta records threads and partitions",
+          str(meta))
     return summary, h5
 
 
@@ -81,7 +97,7 @@ def datasets(h5):
     return out
 
 
-for name in CASES:
+for name in list(CASES) + list(FILES):
     results = {t: run_case(name, t) for t in (1, 2, 4)}
     ref, ref_h5 = results[1]
     t = ref["transactions"]
@@ -103,6 +119,11 @@ for name in CASES:
         check(sets.keys() == ref_sets.keys() and not differing,
               f"{name}: the same trace datasets at 1 and {threads} threads ({len(ref_sets)} datasets)",
               str(differing))
+    if name.startswith("laser-"):
+        policy = FILES[name][1]
+        check(ref["controller"]["policy"] == policy and len(ref["fault_recovery"]) == 2
+              and all(r["t_detect_ns"] is not None for r in ref["fault_recovery"]),
+              f"{name}: the {policy} controller handles both faults", str(ref["fault_recovery"]))
     if name == "faults":
         reasons = t["failed_by_reason"]
         check(reasons.get("LinkDown", 0) > 0 and reasons.get("CompletionTimeout", 0) > 0,
@@ -116,6 +137,32 @@ require(code == 0, "the default (sequential) run", err)
 with open(os.path.join(tmp, "seq.json"), encoding="utf-8") as f:
     seq = json.load(f)
 check(seq["threads"] == 0 and seq["partitions"] == 0, "the default is the sequential core (threads 0)")
+
+# `threads: all` takes the cores the process may use: its affinity, or OFAB_CORES (a sweep's share).
+def threads_of_all(prefix=(), env=None):
+    js = os.path.join(tmp, "all.json")
+    code, _, err = run(list(prefix) + [ofab, "run", os.path.join(tmp, "torus.yaml"), "-q", "--no-trace",
+                                       "--threads", "all", "--set", "duration=200ns", "--summary-json", js],
+                       env=env)
+    require(code == 0, "a run with --threads all", err)
+    with open(js, encoding="utf-8") as f:
+        return json.load(f)["threads"]
+
+
+check(threads_of_all(env=dict(os.environ, OFAB_CORES="3")) == 3, "threads: all with OFAB_CORES=3 runs 3 threads")
+if shutil.which("taskset"):
+    check(threads_of_all(("taskset", "-c", "0")) == 1, "threads: all under taskset -c 0 runs 1 thread")
+sweep = os.path.join(tmp, "sweep.yaml")
+with open(sweep, "w", encoding="utf-8") as f:
+    f.write(f"base: {os.path.join(tmp, 'torus.yaml')}\nset: {{duration: 200ns, run.threads: all}}\nseeds: [1, 2]\n")
+code, _, err = run([ofab, "sweep", sweep, "-j", "2", "--no-traces", "-o", os.path.join(tmp, "sweep")],
+                   env=dict(os.environ, OFAB_CORES="6"))
+require(code == 0, "a sweep of two points with threads: all", err)
+shares = []
+for seed in (1, 2):
+    with open(os.path.join(tmp, "sweep", "points", f"seed={seed}", "summary.json"), encoding="utf-8") as f:
+        shares.append(json.load(f)["threads"])
+check(shares == [3, 3], "two points at once on 6 cores: 3 threads each", str(shares))
 
 # What the parallel core does not run yet is refused at the key, with exit 2 and no output.
 collective = os.path.join(tmp, "collective.yaml")

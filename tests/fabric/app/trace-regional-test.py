@@ -72,9 +72,9 @@ def enum_names(ds, field):
 with h5py.File(trace, "r") as f:
     meta = f["meta"].attrs
     check(text(meta["status"]) == "complete" and text(meta["kind"]) == "region", "/meta: complete, kind region")
-    check(text(meta["format_version"]) == "1.8" and text(meta["experiment"]) == "region-trace"
+    check(text(meta["format_version"]) == "1.9" and text(meta["experiment"]) == "region-trace"
           and meta["seed"] == 1 and meta["seed"].dtype.kind == "i" and "sites:" in text(meta["config_yaml"]),
-          "/meta: format 1.8, the experiment, its seed and configuration")
+          "/meta: format 1.9, the experiment, its seed and configuration")
     stored = json.loads(text(f["summary/json"][()]))
     check(stored["sites"] == summary["sites"] and stored["transfers"] == summary["transfers"],
           "/summary/json is the summary (but for the trace's own status)")

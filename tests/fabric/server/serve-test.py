@@ -20,6 +20,9 @@ Cases:
                    needs the external policy; only the registered controller may send routes.
   external-silent  a registered controller that never answers: simulated time holds for
                    --controller-wait, then the fallback applies at the simulated ExternalTimeout.
+  session-parallel, external-heal-parallel
+             the same two cases with --threads 2: the parallel core runs the served run, its pause,
+             live cut and repair, telemetry and the external controller between its windows.
   strict     what hostile or careless clients found: idle unauthenticated connections have a quota
              and a deadline, a wrong token after auth, a key given twice, unknown keys, times after
              the run's end, a negative interval and huge time strings are refused.
@@ -47,6 +50,10 @@ EXTERNAL = ["--set", "controller.policy=external", "--set", "controller.detectio
             "--set", "controller.install_time=1us"]
 
 
+# Extra arguments of every server a case starts ("-parallel" cases: the parallel core).
+SERVER_EXTRA = []
+
+
 class Failure(Exception):
     pass
 
@@ -64,7 +71,7 @@ class Server:
         self.err_path = os.path.join(work, "serve.err")
         self.out_path = os.path.join(work, "serve.out")
         self.proc = subprocess.Popen(
-            [ofab, "serve", yaml, "--listen", listen, *args],
+            [ofab, "serve", yaml, "--listen", listen, *args, *SERVER_EXTRA],
             stdout=open(self.out_path, "w"), stderr=open(self.err_path, "w"))
         deadline = time.time() + 60
         while True:
@@ -208,6 +215,9 @@ def case_session(ofab, work):
 
     status, ended, trace_events, summary, rows = read_trace(trace)
     check(status == "complete", "the stopped run's trace is complete")
+    with h5py.File(trace, "r") as f:
+        threads = int(f["meta"].attrs["threads"])
+    check(threads == (2 if SERVER_EXTRA else 0) == summary["threads"], f"/meta and the summary say threads {threads}")
     check(ended.startswith("stopped by client"), "its /meta says who stopped it")
     check((10000.0, "fibre_cut", f"link {link}", "a(1,1) - a(2,1); injected") in trace_events,
           "the injected cut is an /events row")
@@ -715,6 +725,9 @@ def case_strict(ofab, work):
 
 def main():
     case, ofab, work = sys.argv[1], sys.argv[2], sys.argv[3]
+    if case.endswith("-parallel"):
+        case = case[:-len("-parallel")]
+        SERVER_EXTRA.extend(["--threads", "2"])
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     try:
