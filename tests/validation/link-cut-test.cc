@@ -44,17 +44,17 @@ workloads:
 
 constexpr double kCutNs = 3000;
 
-} // namespace
-
-TEST_CASE("a fibre cut mid-run: issued = completed + failed + in flight, every failure has a reason",
-          "[validation][conservation]")
+/// The cut run on one core (threads 0: sequential; N: the parallel core on N threads), checked;
+/// returns every ended transaction (validation::Describe).
+std::string
+CheckCut(uint32_t threads)
 {
     validation::TransactionLog log;
     uint64_t inFlightRecords = 0;
     std::set<TransactionState> inFlightStates;
     uint32_t cutLink = 0;
     const RunResult r = validation::RunYaml(
-        kCutYaml, "torus-link-cut.yaml", {},
+        kCutYaml, "torus-link-cut.yaml", validation::OnCore({}, threads),
         [&](ExperimentRunner& runner) {
             log.Attach(runner);
             // A link between accelerators 0 and 1 (first dimension), cut in both directions.
@@ -93,11 +93,11 @@ TEST_CASE("a fibre cut mid-run: issued = completed + failed + in flight, every f
     {
         byReason += n;
     }
-    WARN("link cut (link " << cutLink << " at " << kCutNs << " ns): issued " << s.issued << ", completed "
-                           << s.completed << ", failed " << s.failed << " (LinkDown "
-                           << (reasons.count("LinkDown") ? reasons["LinkDown"] : 0) << ", CompletionTimeout "
-                           << (reasons.count("CompletionTimeout") ? reasons["CompletionTimeout"] : 0) << "), in flight "
-                           << s.inFlight);
+    WARN("link cut" << (threads > 0 ? " (parallel core)" : "") << " (link " << cutLink << " at " << kCutNs
+                    << " ns): issued " << s.issued << ", completed " << s.completed << ", failed " << s.failed
+                    << " (LinkDown " << (reasons.count("LinkDown") ? reasons["LinkDown"] : 0) << ", CompletionTimeout "
+                    << (reasons.count("CompletionTimeout") ? reasons["CompletionTimeout"] : 0) << "), in flight "
+                    << s.inFlight);
 
     // Conservation, from the summary and independently from the endpoints' trace sources.
     CHECK(s.issued == s.completed + s.failed + s.inFlight);
@@ -119,4 +119,19 @@ TEST_CASE("a fibre cut mid-run: issued = completed + failed + in flight, every f
     CHECK(reasons.count("LinkDown") == 1);
     CHECK(reasons.count("CompletionTimeout") == 1);
     CHECK(reasons.count("?") == 0);
+    return validation::Describe(log.completed) + validation::Describe(log.failed);
+}
+
+} // namespace
+
+TEST_CASE("a fibre cut mid-run: issued = completed + failed + in flight, every failure has a reason",
+          "[validation][conservation]")
+{
+    CheckCut(0);
+}
+
+TEST_CASE("a fibre cut mid-run on the parallel core: the same transactions at 1 and 2 threads, all accounted for",
+          "[validation][conservation][parallel]")
+{
+    CHECK(CheckCut(2) == CheckCut(1));
 }

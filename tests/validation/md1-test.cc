@@ -80,8 +80,10 @@ struct Md1Result
     uint64_t notEnded = 0;
 };
 
+/// threads: 0 the sequential core, N the parallel core on N threads. `records`: every completed
+/// transaction, as validation::Describe writes them.
 Md1Result
-RunMd1(double rho)
+RunMd1(double rho, uint32_t threads, std::string* records = nullptr)
 {
     // 1. The service time from the resolved attributes of a fabric built from the same file (a
     //    1 us run of it: the hook reads the fabric the runner built).
@@ -105,7 +107,9 @@ RunMd1(double rho)
         REQUIRE(traffic);
         messageTimeS = traffic->GetMeanInterval(0).GetSeconds();
     };
-    validation::RunYaml(kMd1Yaml, "md1.yaml", {"duration=1us", "workloads.0.stop=0ns", "workloads.0.load=1"}, derive);
+    validation::RunYaml(kMd1Yaml, "md1.yaml",
+                        validation::OnCore({"duration=1us", "workloads.0.stop=0ns", "workloads.0.load=1"}, threads),
+                        derive);
     REQUIRE(out.S > 0);
 
     // 2. The run at lambda = rho / S per source.
@@ -114,9 +118,13 @@ RunMd1(double rho)
     set.precision(12);
     set << "workloads.0.load=" << load;
     validation::TransactionLog log;
-    const RunResult r =
-        validation::RunYaml(kMd1Yaml, "md1.yaml", {set.str()}, [&](ExperimentRunner& runner) { log.Attach(runner); });
+    const RunResult r = validation::RunYaml(kMd1Yaml, "md1.yaml", validation::OnCore({set.str()}, threads),
+                                            [&](ExperimentRunner& runner) { log.Attach(runner); });
     out.notEnded = r.summary.inFlight + r.summary.failed;
+    if (records != nullptr)
+    {
+        *records = validation::Describe(log.completed);
+    }
 
     // 3. W = latency - S for every transaction issued after a 10 us warm-up (the queue starts empty).
     const double warmupNs = 10e3;
@@ -151,16 +159,25 @@ RunMd1(double rho)
 }
 
 void
-CheckMd1(double rho)
+CheckMd1(double rho, uint32_t threads = 0)
 {
-    const Md1Result m = RunMd1(rho);
+    std::string records;
+    const Md1Result m = RunMd1(rho, threads, &records);
+    if (threads > 1)
+    {
+        // The parallel core's promise: the same transactions on one thread.
+        std::string one;
+        RunMd1(rho, 1, &one);
+        CHECK(records == one);
+    }
     const double wq = rho * m.S / (2 * (1 - rho));
     // Second moment of the M/D/1 wait (Pollaczek-Khinchine, E[S^2] = S^2, E[S^3] = S^3):
     // E[W^2] = 2 Wq^2 + lambda E[S^3] / (3 (1 - rho)) = 2 Wq^2 + rho S^2 / (3 (1 - rho)).
     const double wq2 = 2 * wq * wq + rho * m.S * m.S / (3 * (1 - rho));
-    WARN("M/D/1 rho=" << rho << " (drawn " << m.rhoMeasured << "): S=" << m.S << " ns (zero-load latency seen "
-                      << m.minLatency << " ns), " << m.samples << " transactions; Wq measured " << m.wq
-                      << " ns, predicted " << wq << " ns (" << (m.wq / wq - 1) * 100 << " %; at the drawn rho "
+    WARN("M/D/1 rho=" << rho << (threads > 0 ? " on the parallel core" : "") << " (drawn " << m.rhoMeasured
+                      << "): S=" << m.S << " ns (zero-load latency seen " << m.minLatency << " ns), " << m.samples
+                      << " transactions; Wq measured " << m.wq << " ns, predicted " << wq << " ns ("
+                      << (m.wq / wq - 1) * 100 << " %; at the drawn rho "
                       << m.rhoMeasured * m.S / (2 * (1 - m.rhoMeasured)) << " ns); E[W^2] " << m.wq2 << " vs " << wq2
                       << " (" << (m.wq2 / wq2 - 1) * 100 << " %); P(W < 1 flit) " << m.idleShare
                       << " vs 1 - rho = " << 1 - rho);
@@ -185,4 +202,10 @@ TEST_CASE("M/D/1: one credit-limited link under Poisson writes, rho = 0.5", "[va
 TEST_CASE("M/D/1: one credit-limited link under Poisson writes, rho = 0.8", "[validation][md1]")
 {
     CheckMd1(0.8);
+}
+
+TEST_CASE("M/D/1 on the parallel core, rho = 0.8: the same transactions at 1 and 2 threads, the same closed form",
+          "[validation][md1][parallel]")
+{
+    CheckMd1(0.8, 2);
 }

@@ -93,66 +93,90 @@ TEST_CASE("torus average distance: closed form, enumeration and the topology mod
     CHECK(EnumeratedMeanDistance(k) == Approx(closed).epsilon(1e-12));
 }
 
-TEST_CASE("8 x 8 torus, uniform random: request hops match the torus distance, accepted = offered",
-          "[validation][torus]")
+namespace
+{
+
+/// One load on one core (threads 0: sequential; N: the parallel core on N threads): the closed forms
+/// hold. Returns every completed transaction (validation::Describe).
+std::string
+CheckTorusLoad(double load, uint32_t threads)
 {
     const int k = 8;
     const double analyticHops = 2.0 * (k / 4.0) * (k * k) / (k * k - 1.0);
+    const double stopNs = std::round(2000.0 / load);
+    validation::TransactionLog log;
+    double portBps = 0;
+    double configuredBps = 0; ///< from the workload's own mean gaps
+    double graphHops = 0;
+    const RunResult r = validation::RunYaml(
+        kTorusYaml, "torus-uniform.yaml",
+        validation::OnCore({"workloads.0.load=" + std::to_string(load),
+                            "workloads.0.stop=" + std::to_string(static_cast<int64_t>(stopNs)) + "ns",
+                            "duration=" + std::to_string(static_cast<int64_t>(stopNs + kDrainNs)) + "ns"},
+                           threads),
+        [&](ExperimentRunner& runner) {
+            log.Attach(runner);
+            const Fabric& f = runner.GetFabric();
+            auto traffic = ns3::DynamicCast<TrafficPattern>(runner.GetExperiment().workloads.at(0));
+            REQUIRE(traffic);
+            for (uint32_t a = 0; a < f.AcceleratorCount(); ++a)
+            {
+                portBps += f.Endpoints()[a]->GetPort(0)->GetCapacityBps();
+                configuredBps += 256 * 8.0 / traffic->GetMeanInterval(static_cast<uint16_t>(a)).GetSeconds();
+            }
+            graphHops = topo::AcceleratorHopStats(f.Graph()).averageHops;
+        });
+
+    double windowBytes = 0;
+    uint64_t windowCount = 0;
+    for (const auto& t : log.completed)
+    {
+        const double end = t.endTime.ToDouble(ns3::Time::NS);
+        if (end >= kWindowStartNs && end < stopNs)
+        {
+            windowBytes += t.bytes;
+            ++windowCount;
+        }
+    }
+    const double windowS = (stopNs - kWindowStartNs) * 1e-9;
+    const double offeredBps = load * portBps; // Load x injection rate x accelerators
+    const double acceptedBps = windowBytes * 8.0 / windowS;
+    const double offeredCount = offeredBps / (256 * 8.0) * stopNs * 1e-9;
+    WARN("torus 8x8 load " << load << " of a port" << (threads > 0 ? " (parallel core)" : "") << ", " << stopNs / 1000
+                           << " us of traffic: " << r.summary.issued << " issued (expected " << offeredCount
+                           << "), mean request hops " << r.summary.meanRequestHops << " vs " << analyticHops << " ("
+                           << (r.summary.meanRequestHops / analyticHops - 1) * 100 << " %); accepted in window "
+                           << acceptedBps * 1e-9 << " Gb/s vs offered " << offeredBps * 1e-9 << " Gb/s (ratio "
+                           << acceptedBps / offeredBps << ", " << windowCount << " transactions); mean latency "
+                           << r.summary.latencyMeanNs << " ns; wall " << r.wallS << " s");
+    CHECK(graphHops == Approx(analyticHops).epsilon(1e-9));
+    CHECK(configuredBps == Approx(offeredBps).epsilon(1e-9)); // Load means what this test assumes
+    // Below saturation everything issued ends, OKAY, within the drain.
+    CHECK(r.summary.failed == 0);
+    CHECK(r.summary.inFlight == 0);
+    CHECK(r.summary.completed == r.summary.issued);
+    CHECK(log.completed.size() == r.summary.completed);
+    CHECK(r.summary.meanRequestHops == Approx(analyticHops).epsilon(0.01));
+    CHECK(acceptedBps == Approx(offeredBps).epsilon(0.03));
+    return validation::Describe(log.completed);
+}
+
+} // namespace
+
+TEST_CASE("8 x 8 torus, uniform random: request hops match the torus distance, accepted = offered",
+          "[validation][torus]")
+{
     for (double load : {0.05, 0.1, 0.2})
     {
-        const double stopNs = std::round(2000.0 / load);
-        validation::TransactionLog log;
-        double portBps = 0;
-        double configuredBps = 0; ///< from the workload's own mean gaps
-        double graphHops = 0;
-        const RunResult r = validation::RunYaml(
-            kTorusYaml, "torus-uniform.yaml",
-            {"workloads.0.load=" + std::to_string(load),
-             "workloads.0.stop=" + std::to_string(static_cast<int64_t>(stopNs)) + "ns",
-             "duration=" + std::to_string(static_cast<int64_t>(stopNs + kDrainNs)) + "ns"},
-            [&](ExperimentRunner& runner) {
-                log.Attach(runner);
-                const Fabric& f = runner.GetFabric();
-                auto traffic = ns3::DynamicCast<TrafficPattern>(runner.GetExperiment().workloads.at(0));
-                REQUIRE(traffic);
-                for (uint32_t a = 0; a < f.AcceleratorCount(); ++a)
-                {
-                    portBps += f.Endpoints()[a]->GetPort(0)->GetCapacityBps();
-                    configuredBps += 256 * 8.0 / traffic->GetMeanInterval(static_cast<uint16_t>(a)).GetSeconds();
-                }
-                graphHops = topo::AcceleratorHopStats(f.Graph()).averageHops;
-            });
+        CheckTorusLoad(load, 0);
+    }
+}
 
-        double windowBytes = 0;
-        uint64_t windowCount = 0;
-        for (const auto& t : log.completed)
-        {
-            const double end = t.endTime.ToDouble(ns3::Time::NS);
-            if (end >= kWindowStartNs && end < stopNs)
-            {
-                windowBytes += t.bytes;
-                ++windowCount;
-            }
-        }
-        const double windowS = (stopNs - kWindowStartNs) * 1e-9;
-        const double offeredBps = load * portBps; // Load x injection rate x accelerators
-        const double acceptedBps = windowBytes * 8.0 / windowS;
-        const double offeredCount = offeredBps / (256 * 8.0) * stopNs * 1e-9;
-        WARN("torus 8x8 load " << load << " of a port, " << stopNs / 1000 << " us of traffic: " << r.summary.issued
-                               << " issued (expected " << offeredCount << "), mean request hops "
-                               << r.summary.meanRequestHops << " vs " << analyticHops << " ("
-                               << (r.summary.meanRequestHops / analyticHops - 1) * 100 << " %); accepted in window "
-                               << acceptedBps * 1e-9 << " Gb/s vs offered " << offeredBps * 1e-9 << " Gb/s (ratio "
-                               << acceptedBps / offeredBps << ", " << windowCount << " transactions); mean latency "
-                               << r.summary.latencyMeanNs << " ns; wall " << r.wallS << " s");
-        CHECK(graphHops == Approx(analyticHops).epsilon(1e-9));
-        CHECK(configuredBps == Approx(offeredBps).epsilon(1e-9)); // Load means what this test assumes
-        // Below saturation everything issued ends, OKAY, within the drain.
-        CHECK(r.summary.failed == 0);
-        CHECK(r.summary.inFlight == 0);
-        CHECK(r.summary.completed == r.summary.issued);
-        CHECK(log.completed.size() == r.summary.completed);
-        CHECK(r.summary.meanRequestHops == Approx(analyticHops).epsilon(0.01));
-        CHECK(acceptedBps == Approx(offeredBps).epsilon(0.03));
+TEST_CASE("8 x 8 torus on the parallel core: the same transactions at 1 and 2 threads, the same closed forms",
+          "[validation][torus][parallel]")
+{
+    for (double load : {0.05, 0.2})
+    {
+        CHECK(CheckTorusLoad(load, 2) == CheckTorusLoad(load, 1));
     }
 }

@@ -8,6 +8,7 @@
 #include "ofab/fabric/experiment/experiment-runner.h"
 #include "ofab/fabric/experiment/experiment.h"
 
+#include "ofab/foundation/kernel/parallel-simulator-impl.h"
 #include "ofab/protocols/model/transaction.h"
 
 #include "ns3/callback.h"
@@ -17,6 +18,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,16 +27,26 @@ namespace ofab
 namespace validation
 {
 
-/// Transaction records seen through the endpoints' trace sources while a run goes on.
+/// Transaction records seen through the endpoints' trace sources while a run goes on (on the
+/// parallel core in event order, through RunSerially: the same records for any thread count).
 struct TransactionLog
 {
     uint64_t issued = 0;
     std::vector<TransactionRecord> completed;
     std::vector<TransactionRecord> failed;
 
-    void OnIssued(const TransactionRecord&) { ++issued; }
-    void OnCompleted(const TransactionRecord& r) { completed.push_back(r); }
-    void OnFailed(const TransactionRecord& r) { failed.push_back(r); }
+    void OnIssued(const TransactionRecord&)
+    {
+        RunSerially([this] { ++issued; });
+    }
+    void OnCompleted(const TransactionRecord& r)
+    {
+        RunSerially([this, r] { completed.push_back(r); });
+    }
+    void OnFailed(const TransactionRecord& r)
+    {
+        RunSerially([this, r] { failed.push_back(r); });
+    }
 
     /// Connects to every endpoint of the runner's fabric (call before Run()).
     void Attach(ExperimentRunner& runner)
@@ -69,6 +81,31 @@ UintAttribute(const ns3::Ptr<ns3::Object>& object, std::initializer_list<const c
     }
     FAIL("none of the attributes " << *names.begin() << "... exists on " << object->GetInstanceTypeId().GetName());
     return 0;
+}
+
+/// `overrides` and, for threads > 0, run.threads=threads (the parallel core); 0: the sequential core.
+inline std::vector<std::string>
+OnCore(std::vector<std::string> overrides, uint32_t threads)
+{
+    if (threads > 0)
+    {
+        overrides.push_back("run.threads=" + std::to_string(threads));
+    }
+    return overrides;
+}
+
+/// A transaction's end as text (17 digits): two runs gave the same transactions when these agree.
+inline std::string
+Describe(const std::vector<TransactionRecord>& records)
+{
+    std::ostringstream out;
+    out.precision(17);
+    for (const TransactionRecord& t : records)
+    {
+        out << t.id << ' ' << t.src << ' ' << t.dst << ' ' << t.bytes << ' ' << t.issueTime.GetTimeStep() << ' '
+            << t.endTime.GetTimeStep() << ' ' << static_cast<int>(t.status) << '\n';
+    }
+    return out.str();
 }
 
 /// Hooks a test can use between building the fabric and running it (trace connections, cuts ...).
