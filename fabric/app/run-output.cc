@@ -356,6 +356,11 @@ SummaryJson(const Experiment& x, const RunResult& result, const std::string& tra
     j["threads"] = result.threads; // 0: the sequential core
     j["partitions"] = result.partitions;
     j["windows"] = result.windows;
+    if (result.threads > 0)
+    {
+        // The part of wall_s no thread count shortens: the bound on speed-up is wall_s / serial_wall_s.
+        j["serial_wall_s"] = result.serialWallS;
+    }
     j["trace"] = trace;
     AddWorkloadJson(j, s);
     AddOcsJson(j, result.ocs);

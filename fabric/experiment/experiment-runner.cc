@@ -141,6 +141,7 @@ ExperimentRunner::Run(TraceRecorder* trace)
         r.threads = core->GetThreads();
         r.partitions = core->GetPartitionCount();
         r.windows = core->GetWindowCount();
+        r.serialWallS = core->GetSerialWallSeconds();
     }
     r.simTimeNs = ns3::Simulator::Now().ToDouble(ns3::Time::NS);
     r.summary = observer.Finish(m_experiment.workloads);

@@ -29,6 +29,7 @@ struct RunResult
     uint32_t threads = 0;          ///< parallel core: its threads (0: the sequential core)
     uint32_t partitions = 0;       ///< parallel core: node partitions
     uint64_t windows = 0;          ///< parallel core: windows run (each a meeting of the threads)
+    double serialWallS = 0;        ///< parallel core: wall s of the run with one thread alone (Amdahl)
     std::optional<OcsSummary> ocs; ///< an OCS fabric's configurations and reconfigurations
 };
 

@@ -76,6 +76,9 @@ class ParallelSimulatorImpl : public ns3::SimulatorImpl
     uint32_t GetPartitionCount() const { return Global(); }
     /// Windows run so far (each a barrier of the threads).
     uint64_t GetWindowCount() const { return m_windows; }
+    /// Wall seconds Run() spent with one thread alone (global events, the hand-over, deferred
+    /// observer calls): what more threads cannot shorten (Amdahl's serial share, over the run's wall).
+    double GetSerialWallSeconds() const { return m_serialWallS; }
 
     /// Schedule for an event object its owner keeps and schedules again (no EventId, never
     /// cancelled), in a given context. Takes a reference like Simulator::Schedule.
@@ -163,7 +166,8 @@ class ParallelSimulatorImpl : public ns3::SimulatorImpl
     /// node's own timer the node's.
     ParallelEvent Enqueue(uint32_t from, uint32_t context, uint64_t delay, ns3::EventImpl* event, bool owned);
     void RunGlobalAt(uint64_t ts);
-    void RunWindow(uint64_t windowEnd);
+    /// One window; adds the wall seconds its partitions ran (threads in parallel) to parallelS.
+    void RunWindow(uint64_t windowEnd, double& parallelS);
     void RunPartitions();
     void RunPartition(uint32_t p);
     void HandOver();
@@ -182,6 +186,7 @@ class ParallelSimulatorImpl : public ns3::SimulatorImpl
     uint64_t m_now = 0;       ///< main thread's time (global events, between windows)
     uint64_t m_windowEnd = 0; ///< node events run before it in the current window
     uint64_t m_windows = 0;
+    double m_serialWallS = 0;
     bool m_stop = false;
     bool m_inDeferred = false; ///< the main thread runs deferred calls
     uint32_t m_globalContext;  ///< context of the global event running on the main thread

@@ -7,6 +7,7 @@
 #include "ns3/simulator.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace ofab
 {
@@ -17,6 +18,9 @@ using parallel::t_state;
 void
 ParallelSimulatorImpl::Run()
 {
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point runStart = Clock::now();
+    double parallelS = 0;
     m_mainThread = std::this_thread::get_id();
     m_stop = false;
     m_nodeStop = false;
@@ -41,7 +45,7 @@ ParallelSimulatorImpl::Run()
                 RunGlobalAt(g);
                 continue;
             }
-            RunWindow(std::min(t + m_lookahead, g));
+            RunWindow(std::min(t + m_lookahead, g), parallelS);
             if (m_nodeStop)
             {
                 m_stop = true;
@@ -54,6 +58,7 @@ ParallelSimulatorImpl::Run()
         throw;
     }
     StopWorkers();
+    m_serialWallS += std::chrono::duration<double>(Clock::now() - runStart).count() - parallelS;
 }
 
 void
@@ -78,7 +83,7 @@ ParallelSimulatorImpl::RunGlobalAt(uint64_t ts)
 }
 
 void
-ParallelSimulatorImpl::RunWindow(uint64_t windowEnd)
+ParallelSimulatorImpl::RunWindow(uint64_t windowEnd, double& parallelS)
 {
     m_windowEnd = windowEnd;
     // The heaviest partitions of the last window start first, so no thread is left with a big one
@@ -93,6 +98,7 @@ ParallelSimulatorImpl::RunWindow(uint64_t windowEnd)
         return m_partitions[a].lastWindowEvents > m_partitions[b].lastWindowEvents;
     });
     m_nextPartition = 0;
+    const auto start = std::chrono::steady_clock::now();
     if (!m_workers.empty())
     {
         {
@@ -108,6 +114,7 @@ ParallelSimulatorImpl::RunWindow(uint64_t windowEnd)
         std::unique_lock<std::mutex> lock(m_workMutex);
         m_workDone.wait(lock, [this] { return m_busyWorkers == 0; });
     }
+    parallelS += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ++m_windows;
     if (m_error)
     {
@@ -211,29 +218,49 @@ ParallelSimulatorImpl::HandOver()
 void
 ParallelSimulatorImpl::RunDeferred()
 {
-    std::vector<Deferred> all;
-    for (Partition& part : m_partitions)
+    // Each partition's calls are in event order already (its events ran in that order): merge the
+    // lists, heads in a heap, rather than sort them all.
+    const auto earlier = [](const Deferred& a, const Deferred& b) {
+        return Earlier(a.key, b.key) || (!Earlier(b.key, a.key) && a.index < b.index);
+    };
+    std::vector<std::pair<uint32_t, std::size_t>> heads; // (partition, its next call)
+    for (uint32_t p = 0; p < m_partitions.size(); ++p)
     {
-        for (Deferred& d : part.deferred)
+        if (!m_partitions[p].deferred.empty())
         {
-            all.push_back(std::move(d));
+            heads.emplace_back(p, 0);
         }
-        part.deferred.clear();
     }
-    if (all.empty())
+    if (heads.empty())
     {
         return;
     }
-    std::sort(all.begin(), all.end(), [](const Deferred& a, const Deferred& b) {
-        return Earlier(a.key, b.key) || (!Earlier(b.key, a.key) && a.index < b.index);
-    });
+    const auto later = [&](const std::pair<uint32_t, std::size_t>& a, const std::pair<uint32_t, std::size_t>& b) {
+        return earlier(m_partitions[b.first].deferred[b.second], m_partitions[a.first].deferred[a.second]);
+    };
+    std::make_heap(heads.begin(), heads.end(), later);
     const uint64_t now = m_now;
     m_inDeferred = true;
-    for (Deferred& d : all)
+    while (!heads.empty())
     {
+        std::pop_heap(heads.begin(), heads.end(), later);
+        auto& [p, i] = heads.back();
+        Deferred& d = m_partitions[p].deferred[i];
         m_now = d.key.ts;
         m_globalContext = d.key.context;
         d.fn();
+        if (++i < m_partitions[p].deferred.size())
+        {
+            std::push_heap(heads.begin(), heads.end(), later);
+        }
+        else
+        {
+            heads.pop_back();
+        }
+    }
+    for (Partition& part : m_partitions)
+    {
+        part.deferred.clear();
     }
     m_inDeferred = false;
     m_globalContext = ns3::Simulator::NO_CONTEXT;

@@ -61,7 +61,7 @@ FILES = {"faults-demo": ("experiments/faults-demo.yaml", None)}
 for policy in ("oracle", "local", "global", "hybrid"):
     FILES[f"laser-{policy}"] = ("experiments/laser-failure.yaml", policy)
 LINKS = os.path.abspath("experiments/links/cpo-8lambda.yaml")
-WALL = {"wall_s", "flit_hops_per_wall_s", "events_per_wall_s", "threads", "trace", "trace_bytes"}
+WALL = {"wall_s", "flit_hops_per_wall_s", "events_per_wall_s", "serial_wall_s", "threads", "trace", "trace_bytes"}
 
 
 def run_case(name, threads):
