@@ -98,9 +98,14 @@ RerouteController::CheckRerouted()
         {
             continue;
         }
-        const bool cut =
+        // A cut incident whose dead links no table uses any more: at its own instant (nothing used
+        // them: T_reroute 0), else once detected (tables that avoid a link the controller has not
+        // heard of yet, say because an older plan left its destinations unreachable, are no
+        // reroute of it). A degradation is done when its routes go in (InstallNow), not when a
+        // later cut of its link leaves the tables clean.
+        const bool down =
             std::any_of(inc.links.begin(), inc.links.end(), [this](uint32_t link) { return !m_physical[link].up; });
-        if (cut && clean)
+        if (inc.cut && down && clean && (inc.detected || inc.time == ns3::Simulator::Now()))
         {
             ReportRerouted(i, ns3::Simulator::Now());
             continue;

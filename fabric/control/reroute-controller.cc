@@ -165,13 +165,14 @@ RerouteController::OnCapacity(RerouteController* self, uint32_t link, uint8_t, u
 }
 
 std::size_t
-RerouteController::OpenIncident(uint32_t link, bool repair)
+RerouteController::OpenIncident(uint32_t link, bool repair, bool cut)
 {
     const ns3::Time now = ns3::Simulator::Now();
     // Links that change at one instant (a laser source, a switch) are one incident.
     if (!m_incidents.empty() && m_incidents.back().time == now && m_incidents.back().repair == repair)
     {
         m_incidents.back().links.push_back(link);
+        m_incidents.back().cut = m_incidents.back().cut || cut;
         ReportStep({IncidentStep::Kind::LinkJoined, m_incidents.size() - 1, now, link, repair});
         return m_incidents.size() - 1;
     }
@@ -179,6 +180,7 @@ RerouteController::OpenIncident(uint32_t link, bool repair)
     i.time = now;
     i.links.push_back(link);
     i.repair = repair;
+    i.cut = cut;
     m_incidents.push_back(i);
     if (!repair)
     {
@@ -199,7 +201,7 @@ RerouteController::OnLinkChanged(uint32_t link)
     }
     m_physical[link] = now;
     const bool repair = now.up && !before.up;
-    const std::size_t incident = OpenIncident(link, repair);
+    const std::size_t incident = OpenIncident(link, repair, !now.up);
     if (!now.up)
     {
         m_restoreEvents[link].Cancel(); // it failed again before its wait-to-restore ended
@@ -351,10 +353,12 @@ RerouteController::InstallNow(const RoutePlan& plan, std::vector<std::size_t> in
         partition.partitioned = &plan.partitioned;
         ReportStep(partition);
         const Incident& inc = m_incidents[i];
-        // A repair, or a change that broke nothing (a degradation), is handled once its new routes are in.
+        // A repair, or a change that broke nothing (a degradation), is handled once its new routes
+        // are in, even if one of its links was cut since (that cut is an incident of its own); so
+        // is a cut whose links are all back.
         const bool anyDown =
             std::any_of(inc.links.begin(), inc.links.end(), [this](uint32_t link) { return !m_physical[link].up; });
-        if (!inc.rerouted && (inc.repair || !anyDown))
+        if (!inc.rerouted && (!inc.cut || !anyDown))
         {
             ReportRerouted(i, now);
         }

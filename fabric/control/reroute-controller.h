@@ -126,6 +126,9 @@ class RerouteController : public ns3::Object
         ns3::Time time;              ///< when the links changed
         std::vector<uint32_t> links; ///< links that changed at that instant
         bool repair = false;         ///< links came back (all of them did)
+        /// It took a link down (else it degraded or repaired links): only such an incident needs
+        /// its routes moved off a dead link, whatever happens to its links later.
+        bool cut = false;
         bool detected = false;
         bool rerouted = false;
     };
@@ -196,7 +199,8 @@ class RerouteController : public ns3::Object
     static void OnCapacity(RerouteController* self, uint32_t link, uint8_t direction, uint32_t usable, double bps);
     LinkView Physical(uint32_t link) const;
     /// The incident of this instant that `link` joins (a new one if none); returns its index.
-    std::size_t OpenIncident(uint32_t link, bool repair);
+    /// cut: the change took the link down.
+    std::size_t OpenIncident(uint32_t link, bool repair, bool cut);
     /// The nodes at the ends of `link` see the change that made it `seen`.
     void Detect(uint32_t link, LinkView seen, std::size_t incident);
     void RestoreAfterWait(uint32_t link, std::size_t incident);

@@ -12,6 +12,7 @@
 #include "ns3/callback.h"
 #include "ns3/simulator.h"
 
+#include <cstdlib>
 #include <functional>
 #include <string>
 #include <vector>
@@ -101,7 +102,11 @@ inline RunResult
 RunYaml(const std::string& yaml, const BeforeRun& before = nullptr, const AfterRun& after = nullptr,
         const std::string& tracePath = "")
 {
-    const ConfigDocument doc = ConfigDocument::Parse(yaml, "faults-test.yaml");
+    ConfigDocument doc = ConfigDocument::Parse(yaml, "faults-test.yaml");
+    if (const char* threads = std::getenv("OFAB_TEST_THREADS"); threads != nullptr && !doc.Root()["run"])
+    {
+        doc.ApplyOverride(std::string("run.threads=") + threads); // the suite again on the parallel core
+    }
     Experiment x = LoadExperiment(doc);
     RunResult result;
     ExperimentRunner runner(x, doc);
