@@ -94,12 +94,11 @@ OnCore(std::vector<std::string> overrides, uint32_t threads)
     return overrides;
 }
 
-/// A transaction's end as text (17 digits): two runs gave the same transactions when these agree.
+/// Transactions as text, times in ticks: two runs gave the same transactions when these agree.
 inline std::string
 Describe(const std::vector<TransactionRecord>& records)
 {
     std::ostringstream out;
-    out.precision(17);
     for (const TransactionRecord& t : records)
     {
         out << t.id << ' ' << t.src << ' ' << t.dst << ' ' << t.bytes << ' ' << t.issueTime.GetTimeStep() << ' '
