@@ -295,6 +295,10 @@ FaultInjector::Install(ns3::Time until)
     const ns3::Time now = ns3::Simulator::Now();
     for (uint32_t i = 0; i < m_schedule.size(); ++i)
     {
+        if (m_schedule[i].at >= until)
+        {
+            continue; // at or after the end: it never happens (the run warns of it)
+        }
         const ns3::Time delay = m_schedule[i].at > now ? m_schedule[i].at - now : ns3::Time();
         m_events.push_back(ns3::Simulator::Schedule(delay, &FaultInjector::Execute, this, i));
     }

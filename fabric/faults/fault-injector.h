@@ -81,7 +81,8 @@ class FaultInjector : public ns3::Object
     /// One stream per stochastic class (links, laser lines, laser sources, switches, groups,
     /// accelerators): 6.
     int64_t AssignStreams(int64_t stream);
-    /// Draws the stochastic schedule up to `until` and schedules every action (call once, at time 0).
+    /// Draws the stochastic schedule up to `until` and schedules every action before it (call once,
+    /// at time 0): one at or after `until` never happens.
     void Install(ns3::Time until);
 
     /**

@@ -396,3 +396,24 @@ TEST_CASE("the shipped faults demo cuts, loses a line, repairs, and accounts for
     CHECK(s.failedByReason.count("LinkDown") == 1);
     CHECK(s.failedByReason.count("CompletionTimeout") == 1);
 }
+
+TEST_CASE("a fault at the end of the run never happens, as the run's warning says", "[faults]")
+{
+    // At 2 us in a 2 us run it would land on the last instant, with no time left to matter; the
+    // loader warns that it never happens, and it does not (neither does one after the end).
+    const std::string yaml = "duration: 2us\ntopology: {kind: ring, accelerators: 4}\n"
+                             "links: {file: experiments/links/cpo-8lambda.yaml}\n"
+                             "workloads:\n  - {type: traffic, pattern: uniform, operation: write, load: 0.1}\n"
+                             "faults:\n  events:\n"
+                             "    - {at: 1us, kind: fibre_cut, link: 0}\n"
+                             "    - {at: 2us, kind: fibre_cut, link: 1}\n"
+                             "    - {at: 3us, kind: fibre_cut, link: 2}\n";
+    uint64_t faults = 0;
+    const RunResult r = RunYaml(yaml, nullptr, [&](ExperimentRunner& runner, const RunResult&) {
+        faults = runner.GetFaultInjector()->GetFaultCount();
+    });
+    CHECK(faults == 1);
+    CHECK(r.summary.faultsInjected == 1);
+    REQUIRE(r.summary.recovery.size() == 1);
+    CHECK(r.summary.recovery[0].faultNs == 1000);
+}
