@@ -16,6 +16,10 @@ constexpr const char* kCoresVariable = "OFAB_CORES";
  */
 uint32_t UsableCores();
 
+/// OFAB_CORES when it is set but not a whole number from 1 to 2^20 (UsableCores ignores it), else
+/// nullptr: for a clear error where `all` is asked for.
+const char* InvalidCoresSetting();
+
 } // namespace ofab
 
 #endif

@@ -211,6 +211,11 @@ LoadRunSettings(const ConfigDocument& doc, Experiment& x)
     }
     if (threads == "all")
     {
+        if (const char* bad = InvalidCoresSetting())
+        {
+            throw r.ErrorAt("threads", std::string("all takes OFAB_CORES when it is set, and it is '") + bad +
+                                           "': set it to a whole number of cores from 1, or unset it");
+        }
         x.threads = UsableCores(); // a sweep's point: its share of the cores (OFAB_CORES)
     }
     else

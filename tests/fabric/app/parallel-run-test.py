@@ -150,6 +150,10 @@ def threads_of_all(prefix=(), env=None):
 
 
 check(threads_of_all(env=dict(os.environ, OFAB_CORES="3")) == 3, "threads: all with OFAB_CORES=3 runs 3 threads")
+code, _, err = run([ofab, "run", os.path.join(tmp, "torus.yaml"), "-q", "--no-trace", "--threads", "all"],
+                   env=dict(os.environ, OFAB_CORES="three"))
+check(code == 2 and "run.threads" in err and "OFAB_CORES" in err and "'three'" in err,
+      "threads: all with OFAB_CORES=three is refused, naming both", err)
 if shutil.which("taskset"):
     check(threads_of_all(("taskset", "-c", "0")) == 1, "threads: all under taskset -c 0 runs 1 thread")
 sweep = os.path.join(tmp, "sweep.yaml")
