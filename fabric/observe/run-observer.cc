@@ -219,11 +219,9 @@ RunObserver::OnFault(ns3::Time time, FaultKind kind, const std::string& element,
 void
 RunObserver::OnTransactionEnd(const TransactionRecord& r)
 {
-    ParallelSimulatorImpl* core = ParallelSimulatorImpl::Current();
-    if (core != nullptr && core->InNodeEvent())
+    if (DeferredFromNode(this, &RunObserver::OnTransactionEnd, r))
     {
-        core->Defer([this, r] { OnTransactionEnd(r); }); // after the window, in event order
-        return;
+        return; // after the window, in event order
     }
     const bool ok = r.status == TransactionStatus::Okay;
     if (ok)

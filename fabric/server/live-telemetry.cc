@@ -96,11 +96,9 @@ LiveTelemetry::Unsubscribe(uint64_t session)
 void
 LiveTelemetry::OnTransactionEnd(const TransactionRecord& r)
 {
-    ParallelSimulatorImpl* core = ParallelSimulatorImpl::Current();
-    if (core != nullptr && core->InNodeEvent())
+    if (DeferredFromNode(this, &LiveTelemetry::OnTransactionEnd, r))
     {
-        core->Defer([this, r] { OnTransactionEnd(r); }); // the subscriptions are shared: after the window
-        return;
+        return; // the subscriptions are shared: after the window
     }
     const bool ok = r.status == TransactionStatus::Okay;
     ++(ok ? m_completed : m_failed);

@@ -237,6 +237,24 @@ RunSerially(F&& fn)
 }
 
 /**
+ * RunSerially for a member sink that must not copy its argument when it can run at once: from a node
+ * event of the parallel core, defers (obj->*f)(arg) with a copy of arg and returns true; elsewhere
+ * returns false, and the caller goes on with the call itself.
+ */
+template <typename T, typename A>
+bool
+DeferredFromNode(T* obj, void (T::*f)(const A&), const A& arg)
+{
+    ParallelSimulatorImpl* core = ParallelSimulatorImpl::Current();
+    if (core == nullptr || !core->InNodeEvent())
+    {
+        return false;
+    }
+    core->Defer([obj, f, arg] { (obj->*f)(arg); });
+    return true;
+}
+
+/**
  * A node's own timer: Simulator::Schedule(delay, f, args...) in the node's context (on the parallel
  * core, so that it runs in the node's partition even when set from a global event or at set-up; on
  * the sequential cores contexts do not change the order, and this is Simulator::Schedule).
