@@ -104,6 +104,8 @@ for name in list(CASES) + list(FILES):
     check(t["issued"] > 1000, f"{name}: traffic ran ({t['issued']} transactions)")
     check(t["issued"] == t["completed"] + t["failed"] + t["in_flight"],
           f"{name}: every transaction completed, failed or in flight", str(t))
+    check(0 < ref["serial_wall_s"] < ref["wall_s"], f"{name}: serial_wall_s is a part of wall_s",
+          f"{ref['serial_wall_s']} of {ref['wall_s']}")
     check(ref["threads"] == 1 and ref["partitions"] == 16 + (2 if name == "pod" else 0) and ref["windows"] > 10,
           f"{name}: the summary records threads, partitions and windows",
           f"{ref['threads']} {ref['partitions']} {ref['windows']}")
@@ -136,7 +138,8 @@ code, _, err = run([ofab, "run", os.path.join(tmp, "torus.yaml"), "-q", "--force
 require(code == 0, "the default (sequential) run", err)
 with open(os.path.join(tmp, "seq.json"), encoding="utf-8") as f:
     seq = json.load(f)
-check(seq["threads"] == 0 and seq["partitions"] == 0, "the default is the sequential core (threads 0)")
+check(seq["threads"] == 0 and seq["partitions"] == 0 and "serial_wall_s" not in seq,
+      "the default is the sequential core (threads 0, no serial_wall_s)")
 
 # `threads: all` takes the cores the process may use: its affinity, or OFAB_CORES (a sweep's share).
 def threads_of_all(prefix=(), env=None):

@@ -14,6 +14,7 @@
 
 #include <cstdlib>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,12 @@ RunYaml(const std::string& yaml, const BeforeRun& before = nullptr, const AfterR
     if (trace)
     {
         trace->Finish({}, "{}");
+    }
+    if (x.threads > 0 && result.threads != x.threads)
+    {
+        // The suite's second run must really be on the parallel core, or it proves nothing.
+        throw std::logic_error("asked for " + std::to_string(x.threads) + " threads, ran on " +
+                               std::to_string(result.threads));
     }
     if (after)
     {
