@@ -32,20 +32,27 @@ PartitionFabric(const Fabric& fabric, uint32_t maxPartitions)
         p.partitionOf[switches[i]] = runs + static_cast<uint32_t>(i * ownSwitches / switches.size());
     }
     p.count = runs + ownSwitches;
-    p.lookahead = ns3::Time::Max();
+    p.lookahead = FabricLookahead(fabric);
+    return p;
+}
+
+ns3::Time
+FabricLookahead(const Fabric& fabric)
+{
+    if (fabric.Links().empty())
+    {
+        return ns3::NanoSeconds(1);
+    }
+    ns3::Time least = ns3::Time::Max();
     for (const FabricLink& l : fabric.Links())
     {
         for (uint8_t d = 0; d < 2; ++d)
         {
             const PhotonicLink& link = *l.channel->GetLink(d);
-            p.lookahead = std::min(p.lookahead, link.GetPropagationDelay() + link.GetFecLatency());
+            least = std::min(least, link.GetPropagationDelay() + link.GetFecLatency());
         }
     }
-    if (fabric.Links().empty())
-    {
-        p.lookahead = ns3::NanoSeconds(1);
-    }
-    return p;
+    return least;
 }
 
 } // namespace ofab

@@ -21,6 +21,9 @@ struct FabricPartitions
     ns3::Time lookahead;
 };
 
+/// The smallest propagation + FEC latency of any link direction (1 ns for a fabric without links).
+ns3::Time FabricLookahead(const Fabric& fabric);
+
 /**
  * Accelerators in contiguous runs of graph node ids (a torus's rows), each switch alone (up to half
  * the partitions), at most maxPartitions in all. The partitioning depends on the fabric only, never on the threads:

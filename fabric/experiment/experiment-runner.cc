@@ -59,6 +59,7 @@ ExperimentRunner::ExperimentRunner(Experiment& experiment, const ConfigDocument&
         // changes the links' draws, and adding faults never changes the workloads'.
         int64_t stream = m_fabric->AssignStreams(0);
         WorkloadContext ctx = MakeWorkloadContext(m_fabric->Endpoints(), experiment.duration);
+        ctx.rankNotice = FabricLookahead(*m_fabric);
         if (OcsLayer* ocs = m_fabric->Ocs())
         {
             ctx.rankAccelerators = ocs->SliceAccelerators(); // jobs run on the slice, not on the spares

@@ -222,14 +222,16 @@ LoadRunSettings(const ConfigDocument& doc, Experiment& x)
     {
         x.threads = static_cast<uint32_t>(r.Unsigned("threads", 1, 1, 1024));
     }
-    // What the parallel core runs so far: elements whose state belongs to one node, and the
-    // controller, whose every action is a global event (docs/parallel.md). Collectives, graph
-    // workloads and circuit switches coordinate many nodes at one instant through shared state.
+    // What the parallel core runs so far: elements whose state belongs to one node, the controller,
+    // whose every action is a global event, and collectives, whose ranks keep to their own nodes
+    // (docs/parallel.md). Graph workloads and circuit switches coordinate many nodes at one instant
+    // through shared state.
     for (std::size_t i = 0; i < x.workloadTypes.size(); ++i)
     {
-        if (x.workloadTypes[i] != "traffic")
+        if (x.workloadTypes[i] != "traffic" && x.workloadTypes[i] != "collective")
         {
-            throw r.ErrorAt("threads", "the parallel core runs traffic workloads only so far; workload " +
+            throw r.ErrorAt("threads", "the parallel core runs traffic and collective workloads only so far; "
+                                       "workload " +
                                            std::to_string(i + 1) + " is a " + x.workloadTypes[i] +
                                            ": leave threads at sequential (the default) for it");
         }

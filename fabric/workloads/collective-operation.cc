@@ -1,5 +1,8 @@
 #include "ofab/fabric/workloads/collective-operation.h"
 
+#include "ofab/foundation/kernel/parallel-simulator-impl.h"
+
+#include "ns3/callback.h"
 #include "ns3/simulator.h"
 
 #include <algorithm>
@@ -9,8 +12,10 @@ namespace ofab
 
 namespace
 {
-constexpr uint64_t kWriteBytes = 256;                       ///< a write's size: the UALink maximum request
-constexpr uint64_t kAddressWindowBytes = uint64_t{1} << 30; ///< address window written in each partner
+constexpr uint64_t kWriteBytes = 256; ///< a write's size: the UALink maximum request
+/// Address space each rank's cursor wraps in (in every partner); an operation in which a rank writes
+/// more takes a window of the next power of two above its writes.
+constexpr uint64_t kAddressWindowBytes = uint64_t{1} << 30;
 } // namespace
 
 CollectiveOperation::CollectiveOperation(CollectivePlan plan, std::vector<Member> members, Settings settings,
@@ -30,16 +35,67 @@ CollectiveOperation::CollectiveOperation(CollectivePlan plan, std::vector<Member
     {
         m_rankOf[m_members[r].accelerator] = static_cast<int32_t>(r);
     }
+    const uint32_t steps = m_plan.Steps();
     m_rank.assign(m_members.size(), Rank{});
-    m_incomingDone.assign(m_members.size() * m_plan.Steps(), 0);
+    m_incomingDone.assign(m_members.size() * steps, 0);
+    m_writesBefore.assign(m_members.size() * (std::size_t{steps} + 1), 0);
+    uint64_t most = 0;
+    for (uint32_t r = 0; r < m_members.size(); ++r)
+    {
+        uint64_t* before = &m_writesBefore[std::size_t{r} * (steps + 1)];
+        for (uint32_t s = 0; s < steps; ++s)
+        {
+            before[s + 1] = before[s] + (m_plan.Target(r, s) == CollectivePlan::kNone ? 0 : m_plan.Writes(r, s));
+        }
+        most = std::max(most, before[steps]);
+    }
+    m_window = kAddressWindowBytes;
+    while (m_window < most * kWriteBytes)
+    {
+        m_window <<= 1;
+    }
+    // Each rank takes its range now, so that its writes' addresses tell the partners their step
+    // whatever else it writes meanwhile (another operation of a graph).
+    for (uint32_t r = 0; r < m_members.size(); ++r)
+    {
+        Member& m = m_members[r];
+        m_rank[r].context = m.endpoint->GetContext();
+        m_rank[r].base = *m.nextAddress;
+        const uint64_t total = m_writesBefore[std::size_t{r} * (steps + 1) + steps];
+        *m.nextAddress = (*m.nextAddress + total * kWriteBytes) % kAddressWindowBytes;
+        if (std::find(m_listened.begin(), m_listened.end(), m.endpoint) == m_listened.end())
+        {
+            m_listened.emplace_back(m.endpoint);
+            m.endpoint->TraceConnectWithoutContext("RequestServed",
+                                                   ns3::MakeCallback(&CollectiveOperation::OnServed, this));
+        }
+    }
 }
 
 CollectiveOperation::~CollectiveOperation()
 {
-    for (ns3::EventId& e : m_reissues)
+    for (Rank& r : m_rank)
     {
-        e.Cancel();
+        for (ns3::EventId& e : r.timers)
+        {
+            e.Cancel();
+        }
     }
+    for (const auto& e : m_listened)
+    {
+        e->TraceDisconnectWithoutContext("RequestServed", ns3::MakeCallback(&CollectiveOperation::OnServed, this));
+    }
+}
+
+uint32_t
+CollectiveOperation::Retries() const
+{
+    uint32_t n = 0;
+    for (const Rank& r : m_rank)
+    {
+        n += r.retries;
+    }
+    return n;
 }
 
 int32_t
@@ -53,14 +109,46 @@ CollectiveOperation::Start()
 {
     m_running = true;
     m_start = ns3::Simulator::Now();
-    for (uint32_t r = 0; r < m_rank.size() && m_running; ++r)
+    for (uint32_t r = 0; r < m_rank.size(); ++r)
     {
-        StartStep(r);
+        Arm(r, ScheduleForNode(m_rank[r].context, ns3::TimeStep(0), &CollectiveOperation::Join, this, r));
     }
-    // A rank with nothing to write or wait for in its first steps (a chain's far end) moves on.
-    for (uint32_t r = 0; r < m_rank.size() && m_running; ++r)
+}
+
+void
+CollectiveOperation::Arm(uint32_t rank, ns3::EventId timer)
+{
+    Rank& r = m_rank[rank];
+    std::vector<ns3::EventId>& timers = r.timers;
+    if (timers.size() >= r.pruneAt)
     {
-        TryAdvance(r);
+        // Keep only the pending ones (a long operation schedules one per step), at a cost per timer
+        // that does not grow with how many are pending.
+        timers.erase(std::remove_if(timers.begin(), timers.end(), [](const ns3::EventId& e) { return e.IsExpired(); }),
+                     timers.end());
+        r.pruneAt = std::max<std::size_t>(8, 2 * timers.size());
+    }
+    timers.push_back(std::move(timer));
+}
+
+void
+CollectiveOperation::Join(uint32_t rank)
+{
+    if (!m_rank[rank].stopped)
+    {
+        StartStep(rank);
+        // A rank with nothing to write or wait for in its first steps (a chain's far end) moves on.
+        TryAdvance(rank);
+    }
+}
+
+void
+CollectiveOperation::Abandon()
+{
+    m_running = false;
+    for (Rank& r : m_rank)
+    {
+        r.stopped = true;
     }
 }
 
@@ -70,13 +158,13 @@ CollectiveOperation::StartStep(uint32_t rank)
     Rank& r = m_rank[rank];
     if (ns3::Simulator::Now().GetTimeStep() >= m_settings.stopTick)
     {
-        m_stopped = true; // no new work after the end of the run: the operation stays unfinished
+        r.stopped = true; // no new work after the end of the run: the operation stays unfinished
         return;
     }
     const uint32_t step = r.next++;
     if (m_hooks.stepStarted)
     {
-        m_hooks.stepStarted(rank, step);
+        RunSerially([this, rank, step] { m_hooks.stepStarted(rank, step); });
     }
     const int32_t target = m_plan.Target(rank, step);
     r.issuingStep = step;
@@ -100,14 +188,13 @@ CollectiveOperation::IssueMore(uint32_t rank)
     Member& self = m_members[rank];
     const auto dst = static_cast<uint16_t>(m_members[m_plan.Target(rank, r.issuingStep)].accelerator);
     r.issuing = true;
-    while (r.toIssue > 0 && r.inFlight < kWindowWrites && m_running)
+    while (r.toIssue > 0 && r.inFlight < kWindowWrites && !r.stopped)
     {
         const auto bytes = static_cast<uint32_t>(r.bytesLeft < kWriteBytes ? r.bytesLeft : kWriteBytes);
         r.bytesLeft -= bytes;
         --r.toIssue;
         ++r.inFlight;
-        const uint64_t address = *self.nextAddress;
-        *self.nextAddress = (address + kWriteBytes) % kAddressWindowBytes;
+        const uint64_t address = (r.base + r.issued++ * kWriteBytes) % m_window;
         *self.issuedBytes += bytes;
         const uint64_t id =
             self.endpoint->Issue(TransactionSpec{TransactionKind::WriteFull, dst, address, bytes,
@@ -144,7 +231,7 @@ CollectiveOperation::FindOurs(Rank& r, const TransactionRecord& rec)
     // our writes carry our numbers, and a rank issues its steps one after the other with its
     // endpoint's ids growing, so each open step holds one range of our ids; a step that closed had
     // all its writes complete, so nothing of it comes back.
-    if (!m_running)
+    if (r.stopped)
     {
         return nullptr;
     }
@@ -176,12 +263,12 @@ CollectiveOperation::OnCompleted(const TransactionRecord& rec)
     }
     const auto self = static_cast<uint32_t>(rank);
     Rank& r = m_rank[self];
-    const auto retried = m_running ? m_retried.find({self, rec.id}) : m_retried.end();
-    const bool retry = retried != m_retried.end();
+    const auto retried = r.stopped ? r.retried.end() : r.retried.find(rec.id);
+    const bool retry = retried != r.retried.end();
     OpenStep* o = retry ? FindStep(r, retried->second.step) : FindOurs(r, rec);
     if (retry)
     {
-        m_retried.erase(retried);
+        r.retried.erase(retried);
     }
     if (o == nullptr)
     {
@@ -191,88 +278,71 @@ CollectiveOperation::OnCompleted(const TransactionRecord& rec)
     {
         --r.inFlight;
     }
-    const uint32_t step = o->step;
     if (--o->left == 0)
     {
         r.open.erase(r.open.begin() + (o - r.open.data()));
     }
-    const auto partner = static_cast<uint32_t>(m_plan.Target(self, step));
-    ++m_incomingDone[std::size_t{partner} * m_plan.Steps() + step];
     IssueMore(self);
-    TryAdvance(partner);
     TryAdvance(self);
 }
 
-void
-CollectiveOperation::OnFailed(const TransactionRecord& rec)
+uint32_t
+CollectiveOperation::StepOfWrite(uint32_t rank, uint64_t index) const
 {
-    const int32_t rank = RankOf(rec.src);
-    if (rank < 0 || !m_running)
-    {
-        return;
-    }
-    const auto self = static_cast<uint32_t>(rank);
-    Rank& r = m_rank[self];
-    const auto retried = m_retried.find({self, rec.id});
-    OpenStep* o = retried != m_retried.end() ? FindStep(r, retried->second.step) : FindOurs(r, rec);
-    if (o == nullptr)
-    {
-        return;
-    }
-    // Attempts this write has had: recorded for a re-issued one, the one being issued for an
-    // immediate failure inside Reissue(), else none yet.
-    const uint32_t attempts =
-        retried != m_retried.end() ? retried->second.attempts : (r.issuing ? m_reissueAttempt : 0);
-    if (retried != m_retried.end())
-    {
-        m_retried.erase(retried);
-    }
-    else if (!(r.issuing && m_reissueAttempt > 0))
-    {
-        --r.inFlight; // a first attempt ended: the window has room again (a retry is not counted)
-    }
-    if (attempts < m_settings.retries)
-    {
-        ++m_retries;
-        if (m_hooks.retried)
-        {
-            m_hooks.retried();
-        }
-        m_reissues.push_back(ns3::Simulator::Schedule(m_settings.retryBackoff * static_cast<int64_t>(1u << attempts),
-                                                      &CollectiveOperation::Reissue, this, self, o->step, rec.dst,
-                                                      rec.address, rec.bytes, attempts + 1));
-        if (!r.issuing)
-        {
-            IssueMore(self);
-            TryAdvance(self); // the last write of a step may just have gone out: the next may start
-        }
-        return;
-    }
-    Finish(CollectiveStatus::Failed, rec.status);
+    const auto first = m_writesBefore.begin() + static_cast<std::ptrdiff_t>(std::size_t{rank} * (m_plan.Steps() + 1));
+    return static_cast<uint32_t>(std::upper_bound(first, first + m_plan.Steps() + 1, index) - first) - 1;
 }
 
 void
-CollectiveOperation::Reissue(uint32_t rank, uint32_t step, uint16_t dst, uint64_t address, uint32_t bytes,
-                             uint32_t attempt)
+CollectiveOperation::OnServed(const TlMessage& m)
 {
-    if (!m_running)
+    if (m.operation != m_settings.operation || m.workload != m_settings.workload ||
+        m.status != TransactionStatus::Okay || m.txnKind != TransactionKind::WriteFull)
     {
-        return; // the operation ended meanwhile (another write ran out of retries)
+        return;
     }
-    Rank& r = m_rank[rank];
-    const uint32_t issuingStep = r.issuingStep;
-    r.issuing = true;
-    r.issuingStep = step; // an immediate failure is this write's
-    m_reissueAttempt = attempt;
-    const uint64_t id = m_members[rank].endpoint->Issue(TransactionSpec{TransactionKind::WriteFull, dst, address, bytes,
-                                                                        m_settings.trafficClass, m_settings.workload,
-                                                                        m_settings.operation});
-    r.issuing = false;
-    r.issuingStep = issuingStep;
-    m_reissueAttempt = 0;
-    if (m_running)
+    const int32_t from = RankOf(m.src);
+    const int32_t to = RankOf(m.dst);
+    if (from < 0 || to < 0)
     {
-        m_retried.emplace(std::make_pair(rank, id), Retry{attempt, step});
+        return;
+    }
+    const auto src = static_cast<uint32_t>(from);
+    const auto self = static_cast<uint32_t>(to);
+    const uint64_t index = ((m.address + m_window - m_rank[src].base) % m_window) / kWriteBytes;
+    if (index >= m_writesBefore[std::size_t{src} * (m_plan.Steps() + 1) + m_plan.Steps()])
+    {
+        return; // not a write of this operation's ranges
+    }
+    const uint32_t step = StepOfWrite(src, index);
+    if (m_plan.Target(src, step) != to)
+    {
+        return;
+    }
+    Rank& r = m_rank[self];
+    uint32_t& done = m_incomingDone[std::size_t{self} * m_plan.Steps() + step];
+    if (done == m_plan.ExpectedIn(self, step))
+    {
+        return; // the step's writes all landed: this one again (sent again, its response was lost)
+    }
+    if (m_settings.retries > 0)
+    {
+        // Only a write issued again can land twice (its first attempt landed, its response was lost).
+        auto& seen = r.landed[step];
+        if (!seen.insert((uint64_t{src} << 40) | index).second)
+        {
+            return;
+        }
+        if (seen.size() == m_plan.ExpectedIn(self, step))
+        {
+            r.landed.erase(step);
+        }
+    }
+    if (++done == m_plan.ExpectedIn(self, step))
+    {
+        // The step's data is all here: the rank may go on, in an event of its own (this is inside
+        // the completer's handling of the request, which must not issue meanwhile).
+        Arm(self, ScheduleForNode(r.context, ns3::TimeStep(0), &CollectiveOperation::TryAdvance, this, self));
     }
 }
 
@@ -282,12 +352,12 @@ CollectiveOperation::TryAdvance(uint32_t rank)
     Rank& r = m_rank[rank];
     const uint32_t steps = m_plan.Steps();
     const uint32_t slices = m_plan.Slices();
-    while (m_running && !m_stopped && !r.finished && !r.issuing)
+    while (!r.stopped && !r.finished && !r.issuing)
     {
         if (r.next == steps)
         {
-            // Done once its own writes and the writes into it all completed: the incoming of the
-            // last P steps is what no later step of this rank waited for.
+            // Done once its own writes completed and the writes into it all landed: the incoming
+            // of the last P steps is what no later step of this rank waited for.
             if (!r.open.empty())
             {
                 return;
@@ -300,14 +370,7 @@ CollectiveOperation::TryAdvance(uint32_t rank)
                 }
             }
             r.finished = true;
-            if (m_hooks.rankFinished)
-            {
-                m_hooks.rankFinished(rank);
-            }
-            if (++m_ranksDone == m_rank.size())
-            {
-                Finish(CollectiveStatus::Completed, TransactionStatus::Okay);
-            }
+            RunSerially([this, rank] { RankFinished(rank); });
             return;
         }
         if (r.toIssue > 0 || r.open.size() >= m_plan.InFlight() ||
@@ -316,6 +379,23 @@ CollectiveOperation::TryAdvance(uint32_t rank)
             return;
         }
         StartStep(rank);
+    }
+}
+
+void
+CollectiveOperation::RankFinished(uint32_t rank)
+{
+    if (!m_running)
+    {
+        return; // the operation failed before: the rank finished what was left unheeded
+    }
+    if (m_hooks.rankFinished)
+    {
+        m_hooks.rankFinished(rank);
+    }
+    if (++m_ranksDone == m_rank.size())
+    {
+        Finish(CollectiveStatus::Completed, TransactionStatus::Okay);
     }
 }
 

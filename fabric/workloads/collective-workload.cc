@@ -1,5 +1,6 @@
 #include "ofab/fabric/workloads/collective-workload.h"
 
+#include "ofab/foundation/kernel/parallel-simulator-impl.h"
 #include "ofab/foundation/parameter-error.h"
 
 #include "ns3/double.h"
@@ -46,7 +47,9 @@ CollectiveWorkload::GetTypeId()
             .AddAttribute("Repetitions", "How many times the operation runs, one after the other (>= 1).",
                           UintegerValue(1), MakeUintegerAccessor(&CollectiveWorkload::m_repetitions),
                           MakeUintegerChecker<uint32_t>())
-            .AddAttribute("Gap", "Time between the end of one repetition and the start of the next.",
+            .AddAttribute("Gap",
+                          "Time between the end of one repetition and the start of the next, after the ranks "
+                          "learn of the end (the fabric's smallest link latency later).",
                           TimeValue(Seconds(0)), MakeTimeAccessor(&CollectiveWorkload::m_gap), MakeTimeChecker())
             .AddAttribute("Ranks", "Ranks taking part: the accelerators 0..Ranks-1 (0 = all).", UintegerValue(0),
                           MakeUintegerAccessor(&CollectiveWorkload::m_ranksAttr), MakeUintegerChecker<uint32_t>())
@@ -72,10 +75,10 @@ CollectiveWorkload::GetTypeId()
             .AddAttribute("RingSliceBytes",
                           "ring_allreduce, allgather, reduce_scatter: cut each ring step's S/N into slices of "
                           "about this many bytes (at least one 256 B write each) and pipeline them as NCCL "
-                          "does: a rank forwards slice k of a step once slice k of the step before arrived, "
+                          "does: a rank forwards slice k of a step once slice k of the step before landed in it, "
                           "without waiting for the rest of that step or its own writes' responses, with up "
                           "to RingSlicesInFlight of its slices open. 0: not pipelined, each step waits for "
-                          "the whole step before (own and incoming writes completed).",
+                          "the whole step before (own writes completed, incoming writes landed).",
                           UintegerValue(0), MakeUintegerAccessor(&CollectiveWorkload::m_ringSliceBytes),
                           MakeUintegerChecker<uint64_t>())
             .AddAttribute("RingSlicesInFlight",
@@ -99,7 +102,8 @@ CollectiveWorkload::GetTypeId()
                             MakeTraceSourceAccessor(&CollectiveWorkload::m_stepTrace),
                             "ofab::CollectiveWorkload::StepTracedCallback")
             .AddTraceSource("RankFinished",
-                            "A rank finished its last step (its own and its incoming writes all completed): "
+                            "A rank finished its last step (its own writes all completed, the writes into it all "
+                            "landed): "
                             "repetition, rank.",
                             MakeTraceSourceAccessor(&CollectiveWorkload::m_rankTrace),
                             "ofab::CollectiveWorkload::RankTracedCallback")
@@ -144,6 +148,7 @@ CollectiveWorkload::Install(const WorkloadContext& ctx)
         static_cast<uint32_t>(ctx.rankAccelerators.empty() ? ctx.endpoints.size() : ctx.rankAccelerators.size());
     m_ranks = m_ranksAttr == 0 ? n : m_ranksAttr;
     m_stopTick = ctx.stopTime.IsStrictlyPositive() ? ctx.stopTime.GetTimeStep() : INT64_MAX;
+    m_notice = ctx.rankNotice;
     const auto chunks = static_cast<uint32_t>(std::max<uint64_t>(1, (m_bytes + m_pipelineChunk - 1) / m_pipelineChunk));
     m_plan.emplace(static_cast<Algorithm>(m_algorithm), m_ranks, m_bytes, m_root, chunks, m_gridColumns, m_skew,
                    RingPipeline{m_ringSliceBytes, m_ringSlicesInFlight});
@@ -238,11 +243,11 @@ CollectiveWorkload::StartRepetition()
     hooks.rankFinished = [this](uint32_t rank) { m_rankTrace(m_repetition, rank); };
     hooks.finished = [this](CollectiveStatus status, TransactionStatus failure) { FinishRepetition(status, failure); };
     hooks.retried = [this] { m_retryTimesNs.push_back(ns3::Simulator::Now().ToDouble(ns3::Time::NS)); };
-    m_op =
-        std::make_unique<CollectiveOperation>(*m_plan, std::move(members),
-                                              CollectiveOperation::Settings{m_trafficClass, m_retries, m_retryBackoff,
-                                                                            m_stopTick, m_number, m_repetition + 1},
-                                              std::move(hooks));
+    m_op = std::make_unique<CollectiveOperation>(*m_plan, std::move(members),
+                                                 CollectiveOperation::Settings{m_trafficClass, m_retries,
+                                                                               m_retryBackoff, m_stopTick, m_number,
+                                                                               m_repetition + 1, m_notice},
+                                                 std::move(hooks));
     m_op->Start();
 }
 
@@ -281,7 +286,9 @@ CollectiveWorkload::FinishRepetition(CollectiveStatus status, TransactionStatus 
     ++m_repetition;
     if (m_repetition < m_repetitions)
     {
-        m_nextRepetition = ns3::Simulator::Schedule(m_gap, &CollectiveWorkload::StartRepetition, this);
+        // Every rank starts it, so it starts once they all know: a global event (from the parallel
+        // core's deferred call, which the notice puts past the window).
+        m_nextRepetition = ScheduleGlobal(m_gap + m_notice, &CollectiveWorkload::StartRepetition, this);
     }
 }
 

@@ -27,7 +27,9 @@ namespace ofab
  * NCCL does; StepStarted then reports sub-steps (slice k of ring step s is step s x P + k).
  *
  * A transaction that fails (after Retries) fails the operation (status Failed, end = the failure
- * time) and stops that repetition; the next one still starts after Gap.
+ * time) and stops that repetition; the next one still starts after Gap. The ranks learn that a
+ * repetition ended WorkloadContext::rankNotice later (the fabric's smallest link latency): the
+ * next starts that long plus Gap after the end.
  */
 class CollectiveWorkload : public Workload, public CollectiveAlgorithms
 {
@@ -104,6 +106,7 @@ class CollectiveWorkload : public Workload, public CollectiveAlgorithms
 
     uint32_t m_ranks = 0;
     int64_t m_stopTick = INT64_MAX;
+    ns3::Time m_notice; ///< WorkloadContext::rankNotice
     std::optional<CollectivePlan> m_plan;
     std::vector<Rank> m_rank;
     std::vector<ns3::Ptr<AcceleratorEndpoint>> m_all;       ///< every accelerator's, by id

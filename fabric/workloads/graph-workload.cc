@@ -164,6 +164,7 @@ void
 GraphWorkload::Prepare(const WorkloadContext& ctx)
 {
     m_stopTick = ctx.stopTime.IsStrictlyPositive() ? ctx.stopTime.GetTimeStep() : INT64_MAX;
+    m_notice = ctx.rankNotice;
     m_matching = MatchOperations(m_graph);
     const auto n = static_cast<uint32_t>(m_graph.ranks.size());
     m_next.assign(n, {});
@@ -371,11 +372,11 @@ GraphWorkload::StartInstance(std::size_t k)
         InstanceEnded(k, status, failure);
     };
     hooks.retried = [this] { m_retryTimesNs.push_back(ns3::Simulator::Now().ToDouble(ns3::Time::NS)); };
-    m_operations.push_back(
-        std::make_unique<CollectiveOperation>(std::move(plan), std::move(members),
-                                              CollectiveOperation::Settings{m_trafficClass, m_retries, m_retryBackoff,
-                                                                            m_stopTick, m_number, OperationNumber(k)},
-                                              std::move(hooks)));
+    m_operations.push_back(std::make_unique<CollectiveOperation>(
+        std::move(plan), std::move(members),
+        CollectiveOperation::Settings{m_trafficClass, m_retries, m_retryBackoff, m_stopTick, m_number,
+                                      OperationNumber(k), m_notice},
+        std::move(hooks)));
     CollectiveOperation* op = m_operations.back().get();
     InstanceState& state = m_instance[k];
     state.op = op;

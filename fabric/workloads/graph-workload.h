@@ -148,6 +148,7 @@ class GraphWorkload : public Workload
     std::vector<std::vector<std::vector<std::size_t>>> m_next; ///< [rank][op] -> ops of the rank waiting for it
     std::vector<std::vector<uint32_t>> m_depCount;             ///< [rank][op] -> its dependencies
     int64_t m_stopTick = INT64_MAX;
+    ns3::Time m_notice; ///< WorkloadContext::rankNotice: a failed operation's other ranks stop this late
 
     std::vector<RankState> m_rank;
     std::vector<std::vector<OpState>> m_op;

@@ -24,6 +24,10 @@ struct WorkloadContext
     /// The accelerator of each rank, for workloads that run on ranks (collectives); empty: rank r is
     /// accelerator r. A fabric whose usable accelerators are not 0..n-1 (an OCS slice) sets it.
     std::vector<uint32_t> rankAccelerators;
+    /// The least time news takes from one rank to another: the fabric's smallest link latency
+    /// (propagation + FEC; the parallel core's lookahead). A collective's ranks learn that an
+    /// operation ended or failed this much later. MakeWorkloadContext leaves it 0 (no fabric).
+    ns3::Time rankNotice;
 };
 
 /// Context for `endpoints` (index = accelerator id), injection rates read from their ports now.

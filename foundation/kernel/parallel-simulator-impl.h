@@ -270,6 +270,23 @@ ScheduleForNode(uint32_t context, const ns3::Time& delay, F f, Ts&&... args)
     return ns3::Simulator::Schedule(delay, f, std::forward<Ts>(args)...);
 }
 
+/**
+ * A global event (it runs alone, with every node stopped): Simulator::Schedule(delay, f, args...) in
+ * no node's context. For a global event or a deferred call (RunSerially) that coordinates many nodes,
+ * e.g. a workload starting its next operation on every rank; from a deferred call, at least the
+ * lookahead after the deferring event. On the sequential cores, Simulator::Schedule.
+ */
+template <typename F, typename... Ts>
+ns3::EventId
+ScheduleGlobal(const ns3::Time& delay, F f, Ts&&... args)
+{
+    if (ParallelSimulatorImpl* core = ParallelSimulatorImpl::Current())
+    {
+        return core->ScheduleInContext(ns3::Simulator::NO_CONTEXT, delay, ns3::MakeEvent(f, std::forward<Ts>(args)...));
+    }
+    return ns3::Simulator::Schedule(delay, f, std::forward<Ts>(args)...);
+}
+
 } // namespace ofab
 
 #endif

@@ -77,7 +77,17 @@ AcceleratorEndpoint::OnRequest(TlMessage& m, int64_t nowTick)
             m_completer.payloadBytesWritten += m.length;
         }
     }
-    m_requestServedTrace(m);
+    if (status == TransactionStatus::Okay)
+    {
+        m_requestServedTrace(m);
+    }
+    else
+    {
+        // The request is the sender's (its replay buffer on the parallel core): tell the status on a copy.
+        TlMessage refused = m;
+        refused.status = status;
+        m_requestServedTrace(refused);
+    }
     TlMessage rsp = MakeResponse(m, status);
     // Answer through the port the request came in on when the route allows it: in a pod with
     // planes the response returns through the request's plane; otherwise the table decides.

@@ -290,6 +290,8 @@ AcceleratorEndpoint::StartRequest(uint16_t port, uint32_t slot)
     m.kind = MessageKind::Request;
     m.txnKind = r.kind;
     m.vc = r.vc;
+    m.workload = r.workload;
+    m.operation = r.operation;
     Seal(m);
     if (!m_ports[port]->IsUp())
     {

@@ -104,14 +104,20 @@ struct TlMessage
     /// When its transaction's request entered the fabric, in ns modulo 2^32 (age-based arbitration
     /// compares ages by wrapped difference: exact for ages under 2 s).
     uint32_t bornNs = 0;
+    /// A request's workload and operation (TransactionSpec): the memory region its data is for, as
+    /// the address would tell a real completer (a collective's rank learns of its incoming data by
+    /// them). They fill the struct's padding: a message stays 56 bytes.
+    uint32_t operation = 0;
     uint16_t src = 0; ///< originator accelerator id
     uint16_t dst = 0; ///< accelerator id this message is addressed to
     uint16_t tag = 0;
     uint16_t length = 0;                   ///< transaction length in bytes
     uint16_t inPort = ualink::kLocalInput; ///< input port at the current node (credits to release)
+    uint16_t workload = 0;                 ///< see `operation`
     uint8_t origPort = 0;                  ///< originator port: the scope of the tag
     MessageKind kind = MessageKind::Request;
     TransactionKind txnKind = TransactionKind::Read;
+    /// A response's status; on a request given to RequestServed, how the completer answers it.
     TransactionStatus status = TransactionStatus::Okay;
     uint8_t vc = 0;          ///< VC on the next link
     uint8_t inVc = 0;        ///< VC it arrived on (whose credits it holds at this node)
@@ -127,6 +133,8 @@ struct TlMessage
 
     ChannelClass Class() const { return kind == MessageKind::Request ? ChannelClass::Request : ChannelClass::Response; }
 };
+
+static_assert(sizeof(TlMessage) == 56, "a message is copied at every hop: keep it within 56 bytes");
 
 namespace ualink
 {

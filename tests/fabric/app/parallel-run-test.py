@@ -1,11 +1,13 @@
 """The parallel core through `ofab run --threads N`: a torus and a two-plane switched pod under
 traffic, a torus with a fibre cut, its repair and a laser-line loss mid-run (faults between
-windows, failures and timeouts on both sides of partitions), and the project's fault experiments
-(experiments/faults-demo.yaml; experiments/laser-failure.yaml under each reroute controller policy).
-For each: the same summary and the same HDF5 datasets at 1, 2 and 4 threads; every transaction
-completed, failed with a reason or in flight; the summary and /meta record threads and partitions;
-the sequential core is the default and tells itself apart (threads 0). A collective workload with
---threads is refused at run.threads, exit 2.
+windows, failures and timeouts on both sides of partitions), collectives of five algorithms
+repeated back to back across a fibre cut (operations failing, writes retried), and the project's
+experiments with faults (experiments/faults-demo.yaml; experiments/laser-failure.yaml under each
+reroute controller policy; experiments/quickstart.yaml; experiments/cut-recovery.yaml on the torus
+and the pod). For each: the same summary and the same HDF5 datasets at 1, 2 and 4 threads; every
+transaction completed, failed with a reason or in flight; the summary and /meta record threads and
+partitions; the sequential core is the default and tells itself apart (threads 0). A workload graph
+(chakra) with --threads is refused at run.threads, exit 2.
 Usage: parallel-run-test.py OFAB_BINARY (run from the project root)."""
 
 import json
@@ -55,11 +57,36 @@ faults:
     - {at: 12us, kind: laser_line, between: ["a(0,2)", "a(0,3)"], from: "a(0,2)", line: 3}
 outputs: {throughput_bin: 1us}
 """,
+    "collectives": """name: par-collectives
+seed: 2
+duration: 40us
+topology: {kind: torus, dims: [4, 4], link_length_m: 2}
+links: {file: LINKS}
+protocol:
+  endpoint: {completion_timeout: 3us}
+workloads:
+  - {type: collective, name: ring, algorithm: ring_allreduce, bytes: 64KiB, repetitions: 40, ring_slice_bytes: 4KiB}
+  - {type: collective, name: hd, algorithm: halving_doubling_allreduce, bytes: 32KiB, repetitions: 40, gap: 1us,
+     retries: 3, retry_backoff: 500ns}
+  - {type: collective, name: a2a, algorithm: alltoall, bytes: 32KiB, repetitions: 40, ranks: 8}
+  - {type: collective, name: bcast, algorithm: broadcast, bytes: 64KiB, root: 3, pipeline_chunk: 16384,
+     repetitions: 40}
+  - {type: collective, name: reduce, algorithm: reduce, bytes: 32KiB, root: 9, repetitions: 40}
+faults:
+  events:
+    - {at: 10us, kind: fibre_cut, between: ["a(1,1)", "a(2,1)"], repair_at: 20us}
+controller: {policy: local}
+outputs: {throughput_bin: 1us}
+""",
 }
 # The project's experiments with faults that the parallel core runs: (file, variant or None).
 FILES = {"faults-demo": ("experiments/faults-demo.yaml", None)}
 for policy in ("oracle", "local", "global", "hybrid"):
     FILES[f"laser-{policy}"] = ("experiments/laser-failure.yaml", policy)
+FILES["quickstart"] = ("experiments/quickstart.yaml", None)
+FILES["cut-torus-hybrid"] = ("experiments/cut-recovery.yaml", "torus-hybrid")
+FILES["cut-pod-local"] = ("experiments/cut-recovery.yaml", "pod-local")
+PARTITIONS = {"pod": 18, "cut-pod-local": 20}  # 16 accelerators, and each switch (plane) alone
 LINKS = os.path.abspath("experiments/links/cpo-8lambda.yaml")
 WALL = {"wall_s", "flit_hops_per_wall_s", "events_per_wall_s", "serial_wall_s", "threads", "trace", "trace_bytes"}
 
@@ -106,7 +133,7 @@ for name in list(CASES) + list(FILES):
           f"{name}: every transaction completed, failed or in flight", str(t))
     check(0 < ref["serial_wall_s"] < ref["wall_s"], f"{name}: serial_wall_s is a part of wall_s",
           f"{ref['serial_wall_s']} of {ref['wall_s']}")
-    check(ref["threads"] == 1 and ref["partitions"] == 16 + (2 if name == "pod" else 0) and ref["windows"] > 10,
+    check(ref["threads"] == 1 and ref["partitions"] == PARTITIONS.get(name, 16) and ref["windows"] > 10,
           f"{name}: the summary records threads, partitions and windows",
           f"{ref['threads']} {ref['partitions']} {ref['windows']}")
     ref_sets = datasets(ref_h5)
@@ -131,6 +158,15 @@ for name in list(CASES) + list(FILES):
         check(reasons.get("LinkDown", 0) > 0 and reasons.get("CompletionTimeout", 0) > 0,
               "faults: the cut fails requests back (LinkDown) and loses responses (CompletionTimeout)", str(reasons))
         check(ref["faults"]["injected"] == 2 and ref["faults"]["repairs"] == 1, "faults: two faults, one repair")
+    if name == "collectives" or name.startswith("cut-") or name == "quickstart":
+        ops = ref["collectives"]
+        done = [c for c in ops if c["status"] == "completed"]
+        check(len(done) >= (15 if name == "collectives" else 1), f"{name}: collectives completed ({len(done)})")
+        if name == "collectives":
+            failed = {c["name"] for c in ops if c["status"] == "failed"}
+            check(failed and "hd" not in failed and sum(c["retries"] for c in ops if c["name"] == "hd") > 0,
+                  "collectives: the cut fails operations without retries, the retried one goes on",
+                  f"failed {sorted(failed)}")
 
 # The sequential core stays the default.
 code, _, err = run([ofab, "run", os.path.join(tmp, "torus.yaml"), "-q", "--force", "--no-trace",
@@ -172,16 +208,16 @@ for seed in (1, 2):
 check(shares == [3, 3], "two points at once on 6 cores: 3 threads each", str(shares))
 
 # What the parallel core does not run yet is refused at the key, with exit 2 and no output.
-collective = os.path.join(tmp, "collective.yaml")
-with open(collective, "w", encoding="utf-8") as f:
-    f.write("name: par-coll\nduration: 1us\ntopology: {kind: ring, accelerators: 4}\n"
-            "workloads:\n  - {type: collective, algorithm: ring_allreduce, bytes: 4096}\n"
+graph = os.path.join(tmp, "chakra.yaml")
+with open(graph, "w", encoding="utf-8") as f:
+    f.write("name: par-chakra\nduration: 1us\ntopology: {kind: ring, accelerators: 4}\n"
+            f"workloads:\n  - {{type: chakra, traces: {os.path.abspath('experiments/chakra/tiny-dp/workload')}}}\n"
             "run:\n  threads: 2\n")
-code, out, err = run([ofab, "run", collective, "-q", "-o", os.path.join(tmp, "coll.h5")])
-check(code == 2 and "run.threads" in err and "collective" in err and "collective.yaml:7" in err,
-      "a collective with threads is refused at file:line:key, exit 2", err)
-check(not os.path.exists(os.path.join(tmp, "coll.h5")), "nothing written for a refused file")
-code, _, err = run([ofab, "run", collective, "-q", "--threads", "two"])
+code, out, err = run([ofab, "run", graph, "-q", "-o", os.path.join(tmp, "chakra.h5")])
+check(code == 2 and "run.threads" in err and "chakra" in err and "chakra.yaml:7" in err,
+      "a workload graph with threads is refused at file:line:key, exit 2", err)
+check(not os.path.exists(os.path.join(tmp, "chakra.h5")), "nothing written for a refused file")
+code, _, err = run([ofab, "run", graph, "-q", "--threads", "two"])
 check(code == 2 and "threads" in err, "--threads two is refused", err)
 
 finish()

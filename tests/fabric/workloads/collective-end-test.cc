@@ -1,6 +1,6 @@
 // When a collective ends: at its last rank's last completion, with every rank finished, and not a
-// moment before, checked against the endpoints' own transaction records on runs whose ranks
-// finish at different times.
+// moment before, checked against the endpoints' own transaction records (and, for the writes into
+// a rank, where they landed) on runs whose ranks finish at different times.
 
 #include "workload-test-util.h"
 
@@ -29,9 +29,10 @@ struct Record
         Time time;
         uint16_t src;
         uint16_t dst;
-        Time issued;
+        uint32_t operation;
     };
     std::vector<Done> completions;                      ///< every completed write, in order
+    std::vector<Done> landings;                         ///< every write served by its completer
     std::map<uint32_t, std::map<uint32_t, Time>> ranks; ///< repetition -> rank -> RankFinished time
     std::map<uint32_t, uint32_t> finishedAtEnd;         ///< repetition -> ranks finished when it ended
     uint32_t finishedTwice = 0;
@@ -43,7 +44,13 @@ struct Record
             e->TraceConnectWithoutContext("TransactionCompleted",
                                           MakeBoundCallback(
                                               +[](Record* r, const TransactionRecord& t) {
-                                                  r->completions.push_back({t.endTime, t.src, t.dst, t.issueTime});
+                                                  r->completions.push_back({t.endTime, t.src, t.dst, t.operation});
+                                              },
+                                              this));
+            e->TraceConnectWithoutContext("RequestServed",
+                                          MakeBoundCallback(
+                                              +[](Record* r, const TlMessage& m) {
+                                                  r->landings.push_back({Simulator::Now(), m.src, m.dst, m.operation});
                                               },
                                               this));
         }
@@ -69,16 +76,23 @@ CheckEnd(const Record& rec, const Workload::CollectiveResult& res, uint32_t n)
 {
     INFO("repetition " << res.repetition);
     REQUIRE(res.status == CollectiveStatus::Completed);
-    // Every rank's last write event: the last completion of its own writes or of the writes into it.
+    // Every rank's last write event: the last completion of its own writes or the last landing of
+    // the writes into it.
     std::vector<Time> last(n, Time(0));
     Time lastWrite(0);
     for (const auto& c : rec.completions)
     {
-        if (c.issued >= res.start && c.issued <= res.end)
+        if (c.operation == res.operation)
         {
             last[c.src] = std::max(last[c.src], c.time);
-            last[c.dst] = std::max(last[c.dst], c.time);
             lastWrite = std::max(lastWrite, c.time);
+        }
+    }
+    for (const auto& l : rec.landings)
+    {
+        if (l.operation == res.operation)
+        {
+            last[l.dst] = std::max(last[l.dst], l.time);
         }
     }
     REQUIRE(rec.ranks.count(res.repetition) == 1);
@@ -90,7 +104,7 @@ CheckEnd(const Record& rec, const Workload::CollectiveResult& res, uint32_t n)
     for (const auto& [rank, t] : finished)
     {
         INFO("rank " << rank);
-        CHECK(t == last[rank]); // a rank finishes at its last write's completion, not later
+        CHECK(t == last[rank]); // a rank finishes at its last write's completion or landing, not later
         times.insert(t);
         lastRank = std::max(lastRank, t);
     }

@@ -69,7 +69,8 @@ struct AlphaBeta
 {
     double linkBps = 0;
     double creditBps = 0;
-    double alpha = 0;
+    double alpha = 0;  ///< a write's round trip: request out, response back
+    double oneWay = 0; ///< its request alone: from issue to where the data lands
 
     double B() const { return std::min(linkBps, creditBps); }
     double Predict(uint32_t n, uint64_t s) const { return 2.0 * (n - 1) / n * s * 8.0 / B() + 2.0 * (n - 1) * alpha; }
@@ -97,6 +98,7 @@ Model(const TestFabric& f, bool switched)
 
     AlphaBeta m;
     m.alpha = switched ? 4 * hop + 2 * fwd : 2 * hop;
+    m.oneWay = m.alpha / 2;
     m.linkBps = link->GetCapacityBps() * 628.0 / 640.0 * 256.0 / (256.0 + requestHeader + responseHeader);
     const double window = std::min({data.Get() * 64.0, cmd.Get() * 256.0, rsp.Get() * 256.0});
     m.creditBps = window * 8.0 / (2 * hop + fwd + 1.5 * flit);

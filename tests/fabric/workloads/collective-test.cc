@@ -298,6 +298,50 @@ TEST_CASE("with retries a failed write is sent again after the backoff and the o
     }
 }
 
+TEST_CASE("a write landing twice (its response was lost, it was sent again) counts once", "[collective][failure]")
+{
+    // From 3 to 3.05 us rank 2 answers 2.5 us late, past the 2 us completion timeout: the writes
+    // that land in it meanwhile (and those whose answers queue behind theirs) time out at rank 1 and
+    // are sent again, so they land twice. Counted twice,
+    // rank 2's step would overshoot what it expects and never be done: the operation would hang.
+    for (const uint64_t slice : {uint64_t{0}, uint64_t{16 << 10}})
+    {
+        INFO("slices of " << slice << " B");
+        auto f = test::MakePod(4);
+        for (auto& e : f.endpoints)
+        {
+            e->SetAttribute("CompletionTimeout", TimeValue(MicroSeconds(2)));
+        }
+        auto w = MakeCollective(CollectiveWorkload::RING_ALLREDUCE, 1 << 20, 1);
+        w->SetAttribute("RingSliceBytes", UintegerValue(slice));
+        w->SetAttribute("Retries", UintegerValue(6));
+        w->SetAttribute("RetryBackoff", TimeValue(NanoSeconds(500)));
+        const Ptr<AcceleratorEndpoint> late = f.endpoints[2];
+        Simulator::Schedule(MicroSeconds(3),
+                            [late] { late->SetAttribute("CompleterLatency", TimeValue(NanoSeconds(2500))); });
+        Simulator::Schedule(NanoSeconds(3050), [late] { late->SetAttribute("CompleterLatency", TimeValue(Time(0))); });
+        std::map<uint64_t, uint32_t> landings; // address in rank 2 -> times a write from rank 1 landed there
+        late->TraceConnectWithoutContext(
+            "RequestServed",
+            MakeBoundCallback(
+                +[](std::map<uint64_t, uint32_t>* l, const TlMessage& m) { ++(*l)[m.address]; }, &landings));
+        auto res = Run(f, w);
+        REQUIRE(res.size() == 1);
+        INFO("status " << ToString(res[0].status) << " " << ToString(res[0].failure) << " end "
+                       << res[0].end.As(Time::NS));
+        CHECK(res[0].completed);
+        CHECK(res[0].retries > 0);
+        uint32_t twice = 0;
+        for (const auto& [address, n] : landings)
+        {
+            twice += n > 1 ? 1 : 0;
+        }
+        CHECK(twice > 0);                                      // some writes did land twice
+        CHECK(landings.size() == 2 * 3 * (1 << 20) / 4 / 256); // 2(N-1) steps of S/N, each write's slot once
+        Simulator::Destroy();
+    }
+}
+
 TEST_CASE("an originator failing at issue time ends the operation at once", "[collective][failure]")
 {
     auto f = test::MakePod(4);
@@ -323,13 +367,14 @@ TEST_CASE("an operation still running at the end of the run is reported unfinish
     Simulator::Destroy();
 }
 
-TEST_CASE("a rank starts its next step only when its own and its incoming writes completed", "[collective]")
+TEST_CASE("a rank starts its next step only when its own writes completed and its incoming writes landed",
+          "[collective]")
 {
     const uint32_t n = 4;
     const uint64_t s = 256 << 10;
     auto f = test::MakePod(n);
-    // Rank 2 answers late: writes into it complete late at rank 1, so rank 2's own writes are done
-    // first and it must wait for the incoming ones.
+    // Rank 2 answers late: rank 1's writes into it complete late, so rank 1 starts its steps late and
+    // rank 2, whose own writes are done first, must wait for rank 1's data to land.
     f.endpoints[2]->SetAttribute("CompleterLatency", TimeValue(NanoSeconds(700)));
     struct Counts
     {
@@ -344,13 +389,21 @@ TEST_CASE("a rank starts its next step only when its own and its incoming writes
         e->TraceConnectWithoutContext("TransactionCompleted", MakeBoundCallback(
                                                                   +[](Counts* k, const TransactionRecord& r) {
                                                                       k->own[r.src]++;
-                                                                      k->into[r.dst]++;
                                                                       if (k->own[r.src] % k->perStep == 0)
                                                                       {
                                                                           k->ownDone[r.src] = Simulator::Now();
                                                                       }
                                                                   },
                                                                   &c));
+        // Where the data lands: the completer serves the write (its response is yet to go back).
+        e->TraceConnectWithoutContext("RequestServed", MakeBoundCallback(
+                                                           +[](Counts* k, const TlMessage& m) {
+                                                               if (m.status == TransactionStatus::Okay)
+                                                               {
+                                                                   k->into[m.dst]++;
+                                                               }
+                                                           },
+                                                           &c));
     }
     auto w = MakeCollective(CollectiveWorkload::RING_ALLREDUCE, s);
     c.perStep = s / n / 256;
@@ -359,7 +412,7 @@ TEST_CASE("a rank starts its next step only when its own and its incoming writes
                            +[](Counts* k, uint32_t, uint32_t rank, uint32_t step) {
                                const uint64_t before = step * k->perStep;
                                CHECK(k->own[rank] == before);  // all of its previous writes, none of this step yet
-                               CHECK(k->into[rank] >= before); // everything it needs has arrived
+                               CHECK(k->into[rank] >= before); // everything it needs has landed
                                if (step > 0 && Simulator::Now() > k->ownDone[rank])
                                {
                                    k->waited++;

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <map>
 #include <utility>
+#include <vector>
 
 using namespace ofab;
 using namespace ns3;
@@ -51,25 +52,38 @@ PlanPairBytes(const CollectivePlan& p)
 /**
  * The pipelined ring on a non-blocking switch, every rank alike. Rank r's port sends its M = steps x P
  * slices in order, each taking sigma = slice / B; slice j may go out once slice j - P of the rank
- * before it arrived (rule a) and once fewer than W of its own slices are open (rule b), each alpha
- * after its last byte left (the write's round trip: the originator's completion is when the
- * receiver is known to hold it). With f_j the time slice j's last byte leaves,
- *   f_j = max(f_{j-1}, f_{j-L} + alpha) + sigma,  L = min(P, W)
- * (for W >= P rule a binds, else rule b: f_{j-W} >= f_{j-P}). Its solution: in groups of L slices
- * the port sends L back to back and a group starts tau = max(L sigma, alpha + sigma) after the one
- * before, so f_{gL+i} = g tau + (i + 1) sigma, and the operation ends alpha after the last:
+ * before it landed (rule a: one way after its last byte left) and once fewer than W of its own
+ * slices are open (rule b: a slice closes when its writes completed, alpha after its last byte left,
+ * the write's round trip). With f_j the time slice j's last byte leaves,
+ *   f_j = max(f_{j-1}, f_{j-P} + one way, f_{j-W} + alpha) + sigma,
+ * and the operation ends alpha after the last. For W <= P rule b binds (f_{j-W} >= f_{j-P}), and with
+ * L = W the solution is: in groups of L slices the port sends L back to back and a group starts
+ * tau = max(L sigma, alpha + sigma) after the one before, so f_{gL+i} = g tau + (i + 1) sigma:
  *   T = floor((M-1)/L) tau + ((M-1) mod L + 1) sigma + alpha.
  * When alpha <= (L-1) sigma the port never idles: T = M sigma + alpha = steps x S/N / B + alpha (one
  * round trip in all, where the plain step rule pays one per step); when alpha is larger every group
- * of L slices pays alpha + sigma. P = W = 1 is the plain rule: T = steps (S/N / B + alpha).
+ * of L slices pays alpha + sigma. P = W = 1 is the plain rule: T = steps (S/N / B + alpha). The
+ * recurrence is evaluated as written, so it holds for W > P too.
  */
 double
-PipelinedRingSeconds(uint32_t steps, uint32_t slices, uint32_t inFlight, double sigma, double alpha)
+PipelinedRingSeconds(uint32_t steps, uint32_t slices, uint32_t inFlight, double sigma, double alpha, double oneWay)
 {
-    const uint32_t l = std::min(slices, inFlight);
-    const uint64_t last = uint64_t{steps} * slices - 1;
-    const double tau = std::max(l * sigma, alpha + sigma);
-    return double(last / l) * tau + double(last % l + 1) * sigma + alpha;
+    const uint64_t m = uint64_t{steps} * slices;
+    std::vector<double> f(m);
+    for (uint64_t j = 0; j < m; ++j)
+    {
+        double ready = j > 0 ? f[j - 1] : 0.0;
+        if (j >= slices)
+        {
+            ready = std::max(ready, f[j - slices] + oneWay);
+        }
+        if (j >= inFlight)
+        {
+            ready = std::max(ready, f[j - inFlight] + alpha);
+        }
+        f[j] = ready + sigma;
+    }
+    return f[m - 1] + alpha;
 }
 
 struct Observed
@@ -78,6 +92,7 @@ struct Observed
     PairMap pairBytes;                                      ///< completed write bytes per (src, dst) accelerator
     std::map<uint32_t, std::vector<TransactionRecord>> out; ///< a rank's completed writes
     std::map<std::pair<uint32_t, uint32_t>, Time> started;  ///< (rank, step) -> StepStarted time
+    std::map<uint64_t, Time> landed;                        ///< write id -> when its completer served it
     uint32_t failed = 0;
     uint32_t steps = 0;
     uint32_t slices = 1;
@@ -89,6 +104,15 @@ Record(Observed* o, const TransactionRecord& rec)
 {
     o->pairBytes[{rec.src, rec.dst}] += rec.bytes;
     o->out[rec.src].push_back(rec);
+}
+
+void
+Landed(Observed* o, const TlMessage& m)
+{
+    if (m.status == TransactionStatus::Okay)
+    {
+        o->landed[m.txnId] = Simulator::Now();
+    }
 }
 
 void
@@ -118,6 +142,7 @@ RunRing(CollectiveWorkload::Algorithm a, uint32_t n, uint64_t s, uint64_t sliceB
     {
         e->TraceConnectWithoutContext("TransactionCompleted", MakeBoundCallback(&Record, &o));
         e->TraceConnectWithoutContext("TransactionFailed", MakeBoundCallback(&Failed, &o));
+        e->TraceConnectWithoutContext("RequestServed", MakeBoundCallback(&Landed, &o));
     }
     auto w = MakeCollective(a, s);
     w->SetAttribute("RingSliceBytes", UintegerValue(sliceBytes));
@@ -142,7 +167,7 @@ RunRing(CollectiveWorkload::Algorithm a, uint32_t n, uint64_t s, uint64_t sliceB
 /**
  * From the records alone: every write of every step completed once (conservation); when rank r
  * started step t, its own steps before t still open (a write not completed) were fewer than W, and
- * the writes into r of step t - P had all completed. A rank's writes go out in id order, step after
+ * the writes into r of step t - P had all landed (their completer served them). A rank's writes go out in id order, step after
  * step, so its k-th id belongs to the step its cumulative write count says. Returns the most steps
  * any rank had open at once (the one starting included).
  */
@@ -150,7 +175,8 @@ uint32_t
 CheckRule(const Observed& o, uint32_t n, uint32_t inFlight)
 {
     CHECK(o.failed == 0);
-    std::vector<std::vector<Time>> done(n, std::vector<Time>(o.steps)); // own step t's last completion
+    std::vector<std::vector<Time>> done(n, std::vector<Time>(o.steps));   // own step t's last completion
+    std::vector<std::vector<Time>> landed(n, std::vector<Time>(o.steps)); // and its last write's landing
     for (uint32_t r = 0; r < n; ++r)
     {
         std::vector<TransactionRecord> recs = o.out.count(r) ? o.out.at(r) : std::vector<TransactionRecord>{};
@@ -168,6 +194,9 @@ CheckRule(const Observed& o, uint32_t n, uint32_t inFlight)
             {
                 CHECK(recs[k].dst == (r + 1) % n);
                 done[r][t] = std::max(done[r][t], recs[k].endTime);
+                REQUIRE(o.landed.count(recs[k].id) == 1);
+                CHECK(o.landed.at(recs[k].id) < recs[k].endTime);
+                landed[r][t] = std::max(landed[r][t], o.landed.at(recs[k].id));
             }
         }
     }
@@ -188,7 +217,7 @@ CheckRule(const Observed& o, uint32_t n, uint32_t inFlight)
             most = std::max(most, open);
             if (t >= o.slices)
             {
-                CHECK(done[from][t - o.slices] <= start); // slice k of the step before had arrived
+                CHECK(landed[from][t - o.slices] <= start); // slice k of the step before had landed
             }
         }
     }
@@ -259,7 +288,7 @@ TEST_CASE("ring slices on a switched pod: the slice recurrence within 2 %, the r
         const Observed o = RunRing(c.a, c.n, c.s, c.slice, c.inFlight, &m);
         const uint32_t ringSteps = o.steps / o.slices;
         const double sigma = double(c.s) / c.n / o.slices * 8.0 / m.B();
-        const double predicted = PipelinedRingSeconds(ringSteps, o.slices, c.inFlight, sigma, m.alpha);
+        const double predicted = PipelinedRingSeconds(ringSteps, o.slices, c.inFlight, sigma, m.alpha, m.oneWay);
         const double plain = ringSteps * (double(c.s) / c.n * 8.0 / m.B() + m.alpha);
         WARN(CollectiveWorkload::AlgorithmName(c.a)
              << " N=" << c.n << " S=" << c.s << " P=" << o.slices << " W=" << c.inFlight << ": measured "
