@@ -222,10 +222,10 @@ LoadRunSettings(const ConfigDocument& doc, Experiment& x)
     {
         x.threads = static_cast<uint32_t>(r.Unsigned("threads", 1, 1, 1024));
     }
-    // What the parallel core runs so far: elements whose state belongs to one node, the controller,
-    // whose every action is a global event, and collectives, whose ranks keep to their own nodes
-    // (docs/parallel.md). Graph workloads and circuit switches coordinate many nodes at one instant
-    // through shared state.
+    // What the parallel core runs so far: elements whose state belongs to one node, the controller
+    // and circuit switches, whose every action is a global event, and collectives, whose ranks keep
+    // to their own nodes (docs/parallel.md). A workload graph coordinates its ranks through one
+    // shared object.
     for (std::size_t i = 0; i < x.workloadTypes.size(); ++i)
     {
         if (x.workloadTypes[i] != "traffic" && x.workloadTypes[i] != "collective")
@@ -235,11 +235,6 @@ LoadRunSettings(const ConfigDocument& doc, Experiment& x)
                                            std::to_string(i + 1) + " is a " + x.workloadTypes[i] +
                                            ": leave threads at sequential (the default) for it");
         }
-    }
-    if (x.fabric.ocs)
-    {
-        throw r.ErrorAt("threads", "the parallel core does not run optical circuit switches yet: leave threads "
-                                   "at sequential (the default) for ocs_cubes");
     }
 }
 

@@ -170,7 +170,8 @@ MakeSections()
              {"threads", "sequential", "sequential, all, or a whole number from 1 to 1024",
               "sequential: the single-threaded core. N: the parallel core on N threads (`all`: every core the "
               "process may use: its CPU affinity, or OFAB_CORES, which `ofab sweep` sets to each point's share); "
-              "traffic and collective workloads, faults and reroute controllers so far. `--threads` overrides it."},
+              "traffic and collective workloads, faults, reroute controllers and circuit switches so far. `--threads` "
+              "overrides it."},
          }},
         {"outputs",
          "Where a run writes its results, and how it measures them. `-o` and `--summary-json` override the paths.",

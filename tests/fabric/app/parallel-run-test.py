@@ -4,7 +4,7 @@ windows, failures and timeouts on both sides of partitions), collectives of five
 repeated back to back across a fibre cut (operations failing, writes retried), and the project's
 experiments with faults (experiments/faults-demo.yaml; experiments/laser-failure.yaml under each
 reroute controller policy; experiments/quickstart.yaml; experiments/cut-recovery.yaml on the torus
-and the pod). For each: the same summary and the same HDF5 datasets at 1, 2 and 4 threads; every
+and the pod; experiments/ocs-heal.yaml rewiring its circuit switches around a dead cube). For each: the same summary and the same HDF5 datasets at 1, 2 and 4 threads; every
 transaction completed, failed with a reason or in flight; the summary and /meta record threads and
 partitions; the sequential core is the default and tells itself apart (threads 0). A workload graph
 (chakra) with --threads is refused at run.threads, exit 2.
@@ -86,7 +86,9 @@ for policy in ("oracle", "local", "global", "hybrid"):
 FILES["quickstart"] = ("experiments/quickstart.yaml", None)
 FILES["cut-torus-hybrid"] = ("experiments/cut-recovery.yaml", "torus-hybrid")
 FILES["cut-pod-local"] = ("experiments/cut-recovery.yaml", "pod-local")
-PARTITIONS = {"pod": 18, "cut-pod-local": 20}  # 16 accelerators, and each switch (plane) alone
+FILES["ocs-rewire"] = ("experiments/ocs-heal.yaml", "rewire")
+# 16 accelerators, and each switch (plane) alone; the OCS fabric's 3 cubes of 8
+PARTITIONS = {"pod": 18, "cut-pod-local": 20, "ocs-rewire": 24}
 LINKS = os.path.abspath("experiments/links/cpo-8lambda.yaml")
 WALL = {"wall_s", "flit_hops_per_wall_s", "events_per_wall_s", "serial_wall_s", "threads", "trace", "trace_bytes"}
 
@@ -158,6 +160,10 @@ for name in list(CASES) + list(FILES):
         check(reasons.get("LinkDown", 0) > 0 and reasons.get("CompletionTimeout", 0) > 0,
               "faults: the cut fails requests back (LinkDown) and loses responses (CompletionTimeout)", str(reasons))
         check(ref["faults"]["injected"] == 2 and ref["faults"]["repairs"] == 1, "faults: two faults, one repair")
+    if name == "ocs-rewire":
+        moves = ref["ocs"]["reconfigurations"]
+        check(len(moves) >= 1 and any(c["status"] == "completed" for c in ref["collectives"]),
+              "ocs-rewire: the switches move and the job completes on the new slice", str(len(moves)))
     if name == "collectives" or name.startswith("cut-") or name == "quickstart":
         ops = ref["collectives"]
         done = [c for c in ops if c["status"] == "completed"]
