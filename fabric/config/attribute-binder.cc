@@ -155,12 +155,16 @@ FormatNumber(double v)
     return os.str();
 }
 
-/// Only sizes take KiB, MiB and GiB: the unsigned attributes whose name ends in "Bytes".
+/// Only sizes take KiB, MiB and GiB: the unsigned attributes whose name ends in "Bytes" or "Chunk"
+/// (PipelineChunk: the bytes a pipelined chain forwards at a time).
 bool
 TakesSizeUnits(const ns3::TypeId::AttributeInformation& info)
 {
     const std::string& name = info.name;
-    return name.size() >= 5 && name.compare(name.size() - 5, 5, "Bytes") == 0;
+    const auto endsWith = [&name](const std::string& suffix) {
+        return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    return endsWith("Bytes") || endsWith("Chunk");
 }
 
 /// "a number >= 0", "a whole number from 1 to 64", ... from the checker's "type min:max" text.

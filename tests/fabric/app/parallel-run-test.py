@@ -69,7 +69,7 @@ workloads:
   - {type: collective, name: hd, algorithm: halving_doubling_allreduce, bytes: 32KiB, repetitions: 40, gap: 1us,
      retries: 3, retry_backoff: 500ns}
   - {type: collective, name: a2a, algorithm: alltoall, bytes: 32KiB, repetitions: 40, ranks: 8}
-  - {type: collective, name: bcast, algorithm: broadcast, bytes: 64KiB, root: 3, pipeline_chunk: 16384,
+  - {type: collective, name: bcast, algorithm: broadcast, bytes: 64KiB, root: 3, pipeline_chunk: 16KiB,
      repetitions: 40}
   - {type: collective, name: reduce, algorithm: reduce, bytes: 32KiB, root: 9, repetitions: 40}
 faults:

@@ -161,4 +161,8 @@ TEST_CASE("size units only for sizes in bytes: a count with KiB is refused", "[e
                Catch::Contains("planes"));
     CHECK(ErrorOf(kBase + ring + "workloads:\n  - {type: collective, algorithm: ring_allreduce, bytes: 64KiB}\n") ==
           "no error");
+    // A chunk is a size too: the bytes a pipelined chain forwards at a time.
+    CHECK(ErrorOf(kBase + ring +
+                  "workloads:\n  - {type: collective, algorithm: broadcast, bytes: 1MiB, pipeline_chunk: 16KiB}\n") ==
+          "no error");
 }
