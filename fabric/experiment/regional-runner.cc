@@ -1,5 +1,6 @@
 #include "ofab/fabric/experiment/regional-runner.h"
 
+#include "ofab/fabric/assembly/fabric-partitions.h"
 #include "ofab/fabric/observe/wan-recovery.h"
 #include "ofab/fabric/routing/route-planner.h"
 #include "ofab/foundation/kernel/fabric-simulator-impl.h"
@@ -34,7 +35,8 @@ RegionalRunner::RegionalRunner(RegionalExperiment& experiment)
             m_siteFaults.push_back(ns3::CreateObject<FaultInjector>());
             m_siteFaults.back()->Configure(*m_fabrics.back(), e.faults);
             stream += m_fabrics.back()->AssignStreams(stream);
-            const WorkloadContext ctx = MakeWorkloadContext(m_fabrics.back()->Endpoints(), m_x.duration);
+            WorkloadContext ctx = MakeWorkloadContext(m_fabrics.back()->Endpoints(), m_x.duration);
+            ctx.rankNotice = FabricLookahead(*m_fabrics.back());
             for (std::size_t i = 0; i < e.workloads.size(); ++i)
             {
                 e.workloads[i]->SetNumber(static_cast<uint16_t>(i + 1));

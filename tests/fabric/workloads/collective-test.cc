@@ -257,6 +257,68 @@ TEST_CASE("a failed write fails the operation, the next repetition still runs", 
     Simulator::Destroy();
 }
 
+TEST_CASE("a failure stops the failing rank at once and the others one notice later; the next repetition waits too",
+          "[collective][failure]")
+{
+    // Rank 2 is isolated from 3 to 4 us: writes into it and its own fail. With a 1 us notice (the
+    // fabric's smallest link latency in a run), the failing rank issues nothing after its failure,
+    // the others go on issuing for 1 us after it and not after; the next repetition starts notice +
+    // gap after the end. 2 MiB steps (twice the window of writes a rank keeps in flight) keep every
+    // rank issuing as its writes complete.
+    auto f = test::MakePod(4);
+    auto w = MakeCollective(CollectiveWorkload::RING_ALLREDUCE, 8 << 20, 2);
+    w->SetAttribute("Gap", TimeValue(MicroSeconds(10)));
+    Simulator::Schedule(MicroSeconds(3), &AcceleratorEndpoint::SetIsolated, f.endpoints[2], true);
+    Simulator::Schedule(MicroSeconds(4), &AcceleratorEndpoint::SetIsolated, f.endpoints[2], false);
+    std::vector<TransactionRecord> issued;
+    std::vector<TransactionRecord> failures;
+    for (auto& e : f.endpoints)
+    {
+        e->TraceConnectWithoutContext(
+            "TransactionIssued",
+            MakeBoundCallback(
+                +[](std::vector<TransactionRecord>* v, const TransactionRecord& r) { v->push_back(r); }, &issued));
+        e->TraceConnectWithoutContext(
+            "TransactionFailed",
+            MakeBoundCallback(
+                +[](std::vector<TransactionRecord>* v, const TransactionRecord& r) { v->push_back(r); }, &failures));
+    }
+    WorkloadContext ctx = MakeWorkloadContext(f.endpoints, MilliSeconds(1));
+    const Time notice = MicroSeconds(1);
+    ctx.rankNotice = notice;
+    w->Install(ctx);
+    Simulator::Stop(MilliSeconds(1));
+    Simulator::Run();
+    const auto res = w->GetCollectiveResults();
+    REQUIRE(res.size() == 2);
+    REQUIRE(res[0].status == CollectiveStatus::Failed);
+    REQUIRE(!failures.empty());
+    const Time failed = res[0].end;
+    const uint32_t failing = failures.front().src; // the first failure (no retries) ends the operation
+    CHECK(failures.front().endTime == failed);
+    std::vector<Time> last(4, Time(0));
+    for (const auto& r : issued)
+    {
+        if (r.operation == 1)
+        {
+            last[r.src] = std::max(last[r.src], r.issueTime);
+        }
+    }
+    CHECK(last[failing] <= failed); // the failing rank stops at once
+    for (uint32_t rank = 0; rank < 4; ++rank)
+    {
+        if (rank != failing)
+        {
+            INFO("rank " << rank << ", rank " << failing << " failed");
+            CHECK(last[rank] > failed);           // it had not heard yet
+            CHECK(last[rank] <= failed + notice); // and stopped when it did
+        }
+    }
+    CHECK(res[1].start == failed + notice + MicroSeconds(10));
+    CHECK(res[1].completed);
+    Simulator::Destroy();
+}
+
 TEST_CASE("with retries a failed write is sent again after the backoff and the operation completes",
           "[collective][failure]")
 {
