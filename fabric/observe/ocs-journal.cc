@@ -1,5 +1,6 @@
 #include "ofab/fabric/observe/ocs-journal.h"
 
+#include "ofab/foundation/kernel/parallel-simulator-impl.h"
 #include "ofab/topologies/analysis.h"
 
 #include "ns3/simulator.h"
@@ -60,6 +61,10 @@ OcsJournal::Open() const
 void
 OcsJournal::OnCompleted(const TransactionRecord& r)
 {
+    if (DeferredFromNode(this, &OcsJournal::OnCompleted, r))
+    {
+        return; // on the parallel core, after the window, in event order: the figures are shared
+    }
     const int64_t open = Open();
     if (open >= 0 && r.issueTime.ToDouble(ns3::Time::NS) < m_figures[open].startNs)
     {
@@ -68,8 +73,12 @@ OcsJournal::OnCompleted(const TransactionRecord& r)
 }
 
 void
-OcsJournal::OnFailed(const TransactionRecord& /*r*/)
+OcsJournal::OnFailed(const TransactionRecord& r)
 {
+    if (DeferredFromNode(this, &OcsJournal::OnFailed, r))
+    {
+        return;
+    }
     const int64_t open = Open();
     if (open >= 0)
     {
