@@ -110,6 +110,7 @@ CollectiveOperation::Stop(uint32_t rank)
 {
     Rank& r = m_rank[rank];
     r.stopped = true;
+    StopListening(rank);
     for (ns3::EventId& e : r.timers)
     {
         e.Cancel(); // its re-issues (this very event is running: cancelling it does nothing)

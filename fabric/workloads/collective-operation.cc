@@ -63,12 +63,10 @@ CollectiveOperation::CollectiveOperation(CollectivePlan plan, std::vector<Member
         m_rank[r].base = *m.nextAddress;
         const uint64_t total = m_writesBefore[std::size_t{r} * (steps + 1) + steps];
         *m.nextAddress = (*m.nextAddress + total * kWriteBytes) % kAddressWindowBytes;
-        if (std::find(m_listened.begin(), m_listened.end(), m.endpoint) == m_listened.end())
-        {
-            m_listened.emplace_back(m.endpoint);
-            m.endpoint->TraceConnectWithoutContext("RequestServed",
-                                                   ns3::MakeCallback(&CollectiveOperation::OnServed, this));
-        }
+        m_endpoints.emplace_back(m.endpoint);
+        m.endpoint->TraceConnectWithoutContext("RequestServed",
+                                               ns3::MakeCallback(&CollectiveOperation::OnServed, this));
+        m_rank[r].listening = true; // members are distinct accelerators: one endpoint each
     }
 }
 
@@ -81,9 +79,20 @@ CollectiveOperation::~CollectiveOperation()
             e.Cancel();
         }
     }
-    for (const auto& e : m_listened)
+    for (uint32_t r = 0; r < m_rank.size(); ++r)
     {
-        e->TraceDisconnectWithoutContext("RequestServed", ns3::MakeCallback(&CollectiveOperation::OnServed, this));
+        StopListening(r);
+    }
+}
+
+void
+CollectiveOperation::StopListening(uint32_t rank)
+{
+    if (m_rank[rank].listening)
+    {
+        m_rank[rank].listening = false;
+        m_members[rank].endpoint->TraceDisconnectWithoutContext(
+            "RequestServed", ns3::MakeCallback(&CollectiveOperation::OnServed, this));
     }
 }
 
@@ -146,9 +155,10 @@ void
 CollectiveOperation::Abandon()
 {
     m_running = false;
-    for (Rank& r : m_rank)
+    for (uint32_t r = 0; r < m_rank.size(); ++r)
     {
-        r.stopped = true;
+        m_rank[r].stopped = true;
+        StopListening(r);
     }
 }
 
@@ -370,6 +380,7 @@ CollectiveOperation::TryAdvance(uint32_t rank)
                 }
             }
             r.finished = true;
+            StopListening(rank); // all it waited for landed; what lands again is not counted anyway
             RunSerially([this, rank] { RankFinished(rank); });
             return;
         }

@@ -140,6 +140,7 @@ class CollectiveOperation
         bool issuing = false;       ///< inside Issue() (an immediate failure is ours)
         bool finished = false;
         bool stopped = false;        ///< a step was due after the end of the run, or the operation failed
+        bool listening = false;      ///< counts the writes landing in it (until it finished or stopped)
         uint32_t reissueAttempt = 0; ///< the attempt being issued (an immediate failure is that attempt's)
         uint32_t retries = 0;
         /// Writes issued again after a failure: id -> attempts made so far and step.
@@ -169,6 +170,9 @@ class CollectiveOperation
     }
     /// A request reached a member's memory (its endpoint's RequestServed): counts ours.
     void OnServed(const TlMessage& request);
+    /// The rank's endpoint stops telling us what lands in it: every served request pays for each
+    /// listener, and a graph keeps its finished operations until the iteration ends.
+    void StopListening(uint32_t rank);
     /// The step of `rank`'s write number `index` in its range.
     uint32_t StepOfWrite(uint32_t rank, uint64_t index) const;
     void Reissue(uint32_t rank, uint32_t step, uint16_t dst, uint64_t address, uint32_t bytes, uint32_t attempt);
@@ -188,8 +192,9 @@ class CollectiveOperation
     std::vector<uint32_t> m_incomingDone; ///< writes landed in rank r in step s: r x steps + s
     /// Writes rank r issues before step s: r x (steps + 1) + s (its range's layout).
     std::vector<uint64_t> m_writesBefore;
-    uint64_t m_window = 0;                                 ///< bytes of address space the ranges wrap in
-    std::vector<ns3::Ptr<AcceleratorEndpoint>> m_listened; ///< whose RequestServed we count
+    uint64_t m_window = 0; ///< bytes of address space the ranges wrap in
+    /// The members' endpoints, kept alive until the operation goes (it disconnects from them then).
+    std::vector<ns3::Ptr<AcceleratorEndpoint>> m_endpoints;
     uint32_t m_ranksDone = 0;
     bool m_running = false;
     ns3::Time m_start;
