@@ -56,7 +56,9 @@ AcceleratorEndpoint::GetTypeId()
             .AddTraceSource("TransactionFailed", "A transaction ended with a non-OKAY status (record has the reason).",
                             MakeTraceSourceAccessor(&AcceleratorEndpoint::m_failedTrace),
                             "ofab::AcceleratorEndpoint::TransactionTracedCallback")
-            .AddTraceSource("RequestServed", "The completer answered a request (in arrival order).",
+            .AddTraceSource("RequestServed",
+                            "The completer answered a request (in arrival order): the request, with the status it is "
+                            "answered with.",
                             MakeTraceSourceAccessor(&AcceleratorEndpoint::m_requestServedTrace),
                             "ofab::AcceleratorEndpoint::RequestTracedCallback");
     return tid;
