@@ -239,8 +239,10 @@ CollectiveWorkload::StartRepetition()
         members.push_back({m_rank[r].endpoint, m_accel[r], &m_rank[r].nextAddress, &m_rank[r].issuedBytes});
     }
     CollectiveOperation::Hooks hooks;
-    hooks.stepStarted = [this](uint32_t rank, uint32_t step) { m_stepTrace(m_repetition, rank, step); };
-    hooks.rankFinished = [this](uint32_t rank) { m_rankTrace(m_repetition, rank); };
+    // The repetition as it is now: after a failure its ranks go on for the notice, while the
+    // workload already counts the next one.
+    hooks.stepStarted = [this, rep = m_repetition](uint32_t rank, uint32_t step) { m_stepTrace(rep, rank, step); };
+    hooks.rankFinished = [this, rep = m_repetition](uint32_t rank) { m_rankTrace(rep, rank); };
     hooks.finished = [this](CollectiveStatus status, TransactionStatus failure) { FinishRepetition(status, failure); };
     hooks.retried = [this] { m_retryTimesNs.push_back(ns3::Simulator::Now().ToDouble(ns3::Time::NS)); };
     m_op = std::make_unique<CollectiveOperation>(*m_plan, std::move(members),
