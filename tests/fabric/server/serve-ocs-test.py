@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""`ofab serve` moving optical circuit switches (`reconfigure`): usage: serve-ocs-test.py OFAB WORKDIR.
+"""`ofab serve` moving optical circuit switches (`reconfigure`): usage: serve-ocs-test.py OFAB WORKDIR
+[parallel] (parallel: the servers and the planned run on the parallel core, 2 threads).
 
 1. Requested ahead: paused at 0, a client asks for the slice of cubes 0 and 2 at 20 us and for
    cubes 2 and 1 at 25 us (the switches are still moving then: nothing moves and an ocs_move event
@@ -73,10 +74,12 @@ def phase_ahead(ofab, work):
     served = summary_of(os.path.join(work, "ahead.json"))
     planned = os.path.join(work, "planned.h5")
     code = subprocess.call([ofab, "run", YAML, "-o", planned, "-q", "--set",
-                            "ocs.schedule=[{at: 20us, cubes: [0, 2]}, {at: 25us, cubes: [2, 1]}]"],
-                           stdout=subprocess.DEVNULL)
+                            "ocs.schedule=[{at: 20us, cubes: [0, 2]}, {at: 25us, cubes: [2, 1]}]",
+                            *serve.SERVER_EXTRA], stdout=subprocess.DEVNULL)
     check(code == 0, "ofab run of the same file with ocs.schedule at the same times")
     run = summary_of(os.path.join(work, "planned.json"))
+    threads = 2 if serve.SERVER_EXTRA else 0
+    check(served["threads"] == run["threads"] == threads, f"served and planned on threads {threads} (0: sequential)")
     check(served["transactions"] == run["transactions"] and served["collectives"] == run["collectives"],
           f"the served run is the planned run: transactions {served['transactions']['completed']} completed, "
           f"{served['transactions']['failed']} failed in both; the same collectives")
@@ -154,6 +157,8 @@ def phase_local(ofab, work):
 
 def main():
     ofab, work = sys.argv[1], sys.argv[2]
+    if sys.argv[3:] == ["parallel"]:
+        serve.SERVER_EXTRA.extend(["--threads", "2"])
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     try:
