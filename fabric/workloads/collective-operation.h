@@ -171,7 +171,8 @@ class CollectiveOperation
     /// A request reached a member's memory (its endpoint's RequestServed): counts ours.
     void OnServed(const TlMessage& request);
     /// The rank's endpoint stops telling us what lands in it: every served request pays for each
-    /// listener, and a graph keeps its finished operations until the iteration ends.
+    /// listener, and a graph keeps its finished operations until the iteration ends. Not from a
+    /// node event of the parallel core (the destructor disconnects there).
     void StopListening(uint32_t rank);
     /// The step of `rank`'s write number `index` in its range.
     uint32_t StepOfWrite(uint32_t rank, uint64_t index) const;
